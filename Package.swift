@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "huracan",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "huracan", targets: ["huracan"]),
+        .library(name: "HuracanCore", targets: ["HuracanCore"]),
+        .library(name: "HuracanRuntime", targets: ["HuracanRuntime"]),
+        .library(name: "HuracanTestSupport", targets: ["HuracanTestSupport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure domain and decision logic: no I/O, no wall clock.
+        .target(name: "HuracanCore", swiftSettings: swiftSettings),
+        // Adapter: YAML configuration, environment overrides, universe file.
+        .target(
+            name: "HuracanConfig",
+            dependencies: ["HuracanCore", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        // Adapter: the simulated venue (market generator and matching engine).
+        .target(name: "HuracanSimVenue", dependencies: ["HuracanCore"], swiftSettings: swiftSettings),
+        // Runtime: shards, event loops, services, terminal view.
+        .target(
+            name: "HuracanRuntime",
+            dependencies: [
+                "HuracanCore", "HuracanConfig", "HuracanSimVenue",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "huracan",
+            dependencies: [
+                "HuracanRuntime", "HuracanConfig", "HuracanCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test support: paths to shared fixtures, data generators, server launchers.
+        .target(name: "HuracanTestSupport", dependencies: ["HuracanCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "HuracanCoreTests", dependencies: ["HuracanCore", "HuracanTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HuracanConfigTests", dependencies: ["HuracanConfig", "HuracanTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HuracanSimVenueTests", dependencies: ["HuracanSimVenue", "HuracanTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HuracanRuntimeTests", dependencies: ["HuracanRuntime", "HuracanTestSupport"], swiftSettings: swiftSettings),
+    ]
+)

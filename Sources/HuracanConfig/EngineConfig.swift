@@ -1,0 +1,185 @@
+/// How the engine runs the shared decision code.
+public enum RunMode: String, Sendable, CaseIterable {
+    /// Replay data as fast as possible on a simulated clock.
+    case backtest
+    /// Live or simulated market data, simulated fills, real time.
+    case paper
+    /// Real orders on real venues.
+    case live
+}
+
+/// The whole `engine:` configuration. Key names mirror the YAML one to one (see `ConfigSchema`);
+/// defaults are the spec's values. `config/default.yaml` overrides a few of them so that the
+/// engine runs on one machine with nothing to install.
+public struct EngineConfig: Sendable, Equatable {
+    public var mode: RunMode = .paper
+    public var maxCoins = 400
+    public var maxConcurrentTrades = 500
+    public var activeCoins = 20
+    public var maxActiveTrades = 100
+    public var coinsPerEventLoop = 50
+    public var eventLoopTimeoutSeconds = 300.0
+    /// OS threads for shards; 0 means one per core.
+    public var eventLoopThreads = 0
+    public var startingEquity = 100_000.0
+    public var dataDir = "./data"
+    /// Universe CSV; empty means the built-in 400-coin universe.
+    public var universeFile = ""
+    public var messageBus = MessageBus()
+    public var modelRegistry = ModelRegistry()
+    public var risk = Risk()
+    public var costModel = CostModel()
+    public var observability = Observability()
+    public var strategy = Strategy()
+    public var simulator = Simulator()
+    public var venues = Venues()
+
+    public init() {}
+
+    public struct MessageBus: Sendable, Equatable {
+        public var type = "redis_streams"
+        public var host = "localhost"
+        public var port = 6379
+        public var streamPrefix = "huracan"
+        public var maxConsumersPerGroup = 10
+        public var passwordEnv = "HURACAN_REDIS_PASSWORD"
+        public var passwordFile = ""
+        public var tls = false
+        public var queueCapacity = 65_536
+    }
+
+    public struct ModelRegistry: Sendable, Equatable {
+        public var storagePath = "/models/trained"
+        public var metadataDB = "postgresql://localhost/huracan_models"
+        public var metadataDBPasswordEnv = "HURACAN_DB_PASSWORD"
+        public var metadataDBPasswordFile = ""
+        public var retraining = Retraining()
+
+        public struct Retraining: Sendable, Equatable {
+            public var enabled = true
+            public var useRay = true
+            public var workersPerCoin = 1
+            public var gpuPerWorker = 1
+            public var rayAddress = ""
+            public var intervalHours = 24.0
+        }
+    }
+
+    public struct Risk: Sendable, Equatable {
+        public var globalMaxExposurePct = 200.0
+        public var perCoinMaxExposurePct = 40.0
+        public var perSectorMaxExposurePct = 60.0
+        public var perExchangeMaxExposurePct = 150.0
+        public var softThrottleThresholdPct = 80.0
+        public var riskPerTradePct = 0.25
+        public var maxDrawdownPct = 10.0
+        public var dailyLossLimitPct = 5.0
+        public var maxConsecutiveLosses = 4
+        public var lossCooldownSeconds = 1800.0
+        public var staleDataSeconds = 10.0
+        public var venueErrorRatePct = 20.0
+        public var venueErrorWindowSeconds = 60.0
+    }
+
+    public struct CostModel: Sendable, Equatable {
+        public var realTimeUpdates = true
+        public var updateIntervalSeconds = 60.0
+        public var spreadSource = "exchange_websocket"
+        public var feeSource = "exchange_api"
+        public var fundingSource = "exchange_api"
+        public var minEdgeAfterCostBps = 5.0
+    }
+
+    public struct Observability: Sendable, Equatable {
+        public var prometheusEnabled = true
+        public var prometheusPort = 9090
+        public var prometheusBindAddress = "127.0.0.1"
+        public var grafanaEnabled = true
+        public var grafanaDashboardPath = "/dashboards"
+        public var latencyPercentiles: [Double] = [50, 95, 99]
+        public var tradeRateWindowSeconds = 60.0
+        public var healthCheckIntervalSeconds = 30.0
+        public var adminTokenEnv = "HURACAN_ADMIN_TOKEN"
+    }
+
+    public struct Strategy: Sendable, Equatable {
+        /// Baseline model coefficients (JSON); empty means the built-in file.
+        public var modelFile = ""
+        public var maxTradesPerCoin = 1
+        public var entryCooldownSeconds = 30.0
+        public var scalp = Scalp()
+        public var runner = Runner()
+
+        public struct Scalp: Sendable, Equatable {
+            public var enabled = true
+            public var minConfidence = 0.55
+            public var takeProfitBps = 12.0
+            public var stopLossBps = 10.0
+            public var timeoutSeconds = 120.0
+            public var expectedHoldingSeconds = 60.0
+        }
+
+        public struct Runner: Sendable, Equatable {
+            public var enabled = true
+            public var minConfidence = 0.7
+            public var minEdgeBps = 20.0
+            public var initialStopBps = 40.0
+            public var trailingStopBps = 30.0
+            public var maxHoldSeconds = 14_400.0
+            public var expectedHoldingSeconds = 3_600.0
+        }
+    }
+
+    public struct Simulator: Sendable, Equatable {
+        public var seed = 42
+        /// Mean time between book updates per coin.
+        public var updateIntervalMs = 250.0
+        /// Order round trip latency of the simulated venue.
+        public var latencyMs = 5.0
+        /// The venues whose fee schedules and listings the simulator imitates.
+        public var venues = ["binance", "okx", "bybit"]
+        /// First simulated day for `backtest` when `--from` is not given (YYYY-MM-DD).
+        public var startDate = "2026-01-01"
+    }
+
+    public struct Venues: Sendable, Equatable {
+        public var binance = Venue(
+            restURL: "https://fapi.binance.com", wsURL: "wss://fstream.binance.com",
+            testnetRestURL: "https://demo-fapi.binance.com", testnetWsURL: "wss://fstream.binancefuture.com", prefix: "BINANCE"
+        )
+        public var okx = Venue(
+            restURL: "https://www.okx.com", wsURL: "wss://ws.okx.com:8443",
+            testnetRestURL: "https://www.okx.com", testnetWsURL: "wss://wspap.okx.com:8443", prefix: "OKX"
+        )
+        public var bybit = Venue(
+            restURL: "https://api.bybit.com", wsURL: "wss://stream.bybit.com",
+            testnetRestURL: "https://api-testnet.bybit.com", testnetWsURL: "wss://stream-testnet.bybit.com", prefix: "BYBIT"
+        )
+    }
+
+    /// Connection settings of one real venue. Keys come only from the environment or files.
+    public struct Venue: Sendable, Equatable {
+        public var enabled = false
+        public var testnet = true
+        public var restURL: String
+        public var wsURL: String
+        public var testnetRestURL: String
+        public var testnetWsURL: String
+        public var apiKeyEnv: String
+        public var apiSecretEnv: String
+        public var passphraseEnv: String
+        public var apiKeyFile = ""
+        public var apiSecretFile = ""
+        public var passphraseFile = ""
+
+        init(restURL: String, wsURL: String, testnetRestURL: String, testnetWsURL: String, prefix: String) {
+            self.restURL = restURL
+            self.wsURL = wsURL
+            self.testnetRestURL = testnetRestURL
+            self.testnetWsURL = testnetWsURL
+            self.apiKeyEnv = "HURACAN_\(prefix)_API_KEY"
+            self.apiSecretEnv = "HURACAN_\(prefix)_API_SECRET"
+            self.passphraseEnv = "HURACAN_\(prefix)_PASSPHRASE"
+        }
+    }
+}

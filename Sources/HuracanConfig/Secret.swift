@@ -1,0 +1,32 @@
+import Foundation
+
+/// A secret value (API key, password). Its description never shows the value, so it cannot leak
+/// into logs, metrics or error messages by accident.
+public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    public let value: String
+    /// Where it came from, e.g. `environment HURACAN_BINANCE_API_KEY`.
+    public let origin: String
+
+    public var description: String { "<secret from \(origin)>" }
+    public var debugDescription: String { description }
+
+    /// Reads a secret from the file named in config (if any), else from the environment variable.
+    /// Returns nil when neither is set. Errors name the file, never the content.
+    public static func resolve(environmentVariable: String, file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Secret? {
+        if !file.isEmpty {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw SecretError(message: "cannot read the secret file \(file)")
+            }
+            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: " \t\r\n")
+            guard !text.isEmpty else { throw SecretError(message: "the secret file \(file) is empty") }
+            return Secret(value: text, origin: "file \(file)")
+        }
+        guard let text = environment[environmentVariable], !text.isEmpty else { return nil }
+        return Secret(value: text, origin: "environment \(environmentVariable)")
+    }
+}
+
+public struct SecretError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

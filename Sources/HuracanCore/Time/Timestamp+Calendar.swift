@@ -1,0 +1,71 @@
+/// A calendar date in UTC.
+public struct UTCDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    public var daysSinceEpoch: Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = Int64(month)
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public init(daysSinceEpoch z0: Int64) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.init(year: Int(yoe + era * 400 + (m <= 2 ? 1 : 0)), month: Int(m), day: Int(d))
+    }
+
+    /// Parses `YYYY-MM-DD` or `YYYYMMDD`; nil when malformed or not a real date.
+    public init?(parsing text: String) {
+        let digits = text.filter { $0 != "-" }
+        guard digits.count == 8, digits.allSatisfy(\.isASCII), let value = Int(digits) else { return nil }
+        let candidate = UTCDate(year: value / 10_000, month: value / 100 % 100, day: value % 100)
+        guard (1...12).contains(candidate.month), (1...31).contains(candidate.day),
+              UTCDate(daysSinceEpoch: candidate.daysSinceEpoch) == candidate else { return nil }
+        self = candidate
+    }
+
+    public var start: Timestamp { Timestamp(seconds: daysSinceEpoch * 86_400) }
+
+    public static func < (lhs: UTCDate, rhs: UTCDate) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
+
+    /// `YYYY-MM-DD`.
+    public var description: String { "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))" }
+    /// `YYYYMMDD`, the partition file name.
+    public var compact: String { "\(pad(year, 4))\(pad(month, 2))\(pad(day, 2))" }
+}
+
+@usableFromInline func pad(_ value: Int, _ width: Int) -> String {
+    let text = String(value)
+    return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+}
+
+extension Timestamp: CustomStringConvertible {
+    public var date: UTCDate { UTCDate(daysSinceEpoch: dayNumber) }
+
+    /// ISO 8601 with milliseconds, e.g. `2026-11-25T13:48:28.123Z`.
+    public var description: String {
+        let nanosOfDay = nanoseconds - dayNumber * 86_400_000_000_000
+        let millis = Int(nanosOfDay / 1_000_000)
+        let h = millis / 3_600_000, m = millis / 60_000 % 60, s = millis / 1000 % 60, ms = millis % 1000
+        return "\(date)T\(pad(h, 2)):\(pad(m, 2)):\(pad(s, 2)).\(pad(ms, 3))Z"
+    }
+}

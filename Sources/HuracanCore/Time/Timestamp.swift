@@ -1,0 +1,38 @@
+/// A point in time as integer nanoseconds since the Unix epoch, UTC.
+public struct Timestamp: Sendable, Hashable, Comparable, Codable {
+    public var nanoseconds: Int64
+
+    @inlinable public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+    @inlinable public init(milliseconds: Int64) { self.nanoseconds = milliseconds * 1_000_000 }
+    @inlinable public init(microseconds: Int64) { self.nanoseconds = microseconds * 1_000 }
+    @inlinable public init(seconds: Int64) { self.nanoseconds = seconds * 1_000_000_000 }
+
+    public static let epoch = Timestamp(nanoseconds: 0)
+
+    @inlinable public var milliseconds: Int64 { nanoseconds / 1_000_000 }
+    @inlinable public var seconds: Double { Double(nanoseconds) / 1e9 }
+
+    @inlinable public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+    @inlinable public static func + (lhs: Timestamp, rhs: Duration) -> Timestamp {
+        Timestamp(nanoseconds: lhs.nanoseconds + rhs.nanosecondsTotal)
+    }
+    @inlinable public static func - (lhs: Timestamp, rhs: Duration) -> Timestamp {
+        Timestamp(nanoseconds: lhs.nanoseconds - rhs.nanosecondsTotal)
+    }
+    /// Nanoseconds from `rhs` to `lhs`.
+    @inlinable public static func - (lhs: Timestamp, rhs: Timestamp) -> Int64 { lhs.nanoseconds - rhs.nanoseconds }
+
+    /// The UTC calendar day (days since the epoch), for day partitions and daily limits.
+    @inlinable public var dayNumber: Int64 {
+        let perDay: Int64 = 86_400_000_000_000
+        return nanoseconds >= 0 ? nanoseconds / perDay : (nanoseconds - perDay + 1) / perDay
+    }
+}
+
+extension Duration {
+    /// The whole duration in nanoseconds (saturating is not needed for trading horizons).
+    @inlinable public var nanosecondsTotal: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

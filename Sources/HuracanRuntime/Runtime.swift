@@ -1,0 +1,1 @@
+// Runtime: shards, services and the terminal view.

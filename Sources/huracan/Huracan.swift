@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `huracan` command line: a thin layer that parses, loads config and calls the runtime.
+@main
+struct Huracan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "huracan",
+        abstract: "Trade crypto perpetuals across Binance, OKX and Bybit with per-coin models.",
+        discussion: "Runs on embedded defaults with no servers: `huracan run` paper-trades 20 coins on the simulated venue.",
+        version: "0.1.0",
+        subcommands: [ConfigCommand.self, UniverseCommand.self]
+    )
+}
