@@ -53,7 +53,7 @@ public struct ConfigLoader {
             let path = name.dropFirst("HURACAN_".count).lowercased().replacingOccurrences(of: "__", with: ".")
             let origin = "environment \(name)"
             guard let field = byPath[path] else {
-                issues.append(unknownKey(path, value: .string(text), known: fields, source: origin))
+                issues.append(unknownKey(path, value: .string(text), source: origin))
                 continue
             }
             let value = ConfigValue.parse(environment: text)
@@ -94,15 +94,15 @@ public struct ConfigLoader {
                 if case .scalar(let scalar) = valueNode, scalar.string.isEmpty || Self.value(of: valueNode) == .string("") { continue }
                 apply(node: valueNode, prefix: path, fields: fields, to: &config, issues: &issues, source: source)
             } else {
-                issues.append(unknownKey(path, value: Self.value(of: valueNode), known: Array(fields.values), source: keyLocation))
+                issues.append(unknownKey(path, value: Self.value(of: valueNode), source: keyLocation))
             }
         }
     }
 
-    private func unknownKey(_ path: String, value: ConfigValue, known: [ConfigField], source: String) -> ConfigIssue {
-        let paths = known.map(\.path)
+    private func unknownKey(_ path: String, value: ConfigValue, source: String) -> ConfigIssue {
+        let paths = ConfigSchema.fields.map(\.path)
         var message = "unknown key"
-        if let guess = Suggestion.closest(to: path, in: paths) {
+        if let guess = Suggestion.closest(to: path, in: paths) ?? paths.first(where: { $0.hasPrefix(path + "_") }) {
             message += " (did you mean \(guess)?)"
         } else if let last = path.split(separator: ".").last, let guess = Suggestion.closest(to: String(last), in: paths.map { String($0.split(separator: ".").last!) }),
                   let full = paths.first(where: { $0.hasSuffix("." + guess) }) {

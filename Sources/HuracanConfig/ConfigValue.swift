@@ -29,6 +29,9 @@ public enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
             if inner.trimmingCharacters(in: " ").isEmpty { return .list([]) }
             return .list(inner.split(separator: ",").map { parse(environment: String($0)) })
         }
+        if trimmed.contains(","), !trimmed.hasPrefix("\"") {
+            return .list(trimmed.split(separator: ",").map { parse(environment: String($0)) })
+        }
         if let value = Int(trimmed) { return .int(value) }
         if let value = Double(trimmed) { return .double(value) }
         switch trimmed.lowercased() {

@@ -17,7 +17,7 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw SecretError(message: "cannot read the secret file \(file)")
             }
-            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: " \t\r\n")
+            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !text.isEmpty else { throw SecretError(message: "the secret file \(file) is empty") }
             return Secret(value: text, origin: "file \(file)")
         }
