@@ -35,6 +35,8 @@ public struct MarketEvent: Sendable, Hashable {
         case trade
         /// Funding rate and mark price update: `price` is the mark, `size` the rate per interval.
         case funding
+        /// Funding settles now (every 8 hours): `price` is the mark, `size` the rate applied.
+        case fundingSettlement
     }
 
     public var coin: CoinIndex
