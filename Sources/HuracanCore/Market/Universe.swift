@@ -39,7 +39,9 @@ extension Universe {
         var instruments: [Instrument] = []
         var seenCoins: [String: Int] = [:]
         var seenRanks: Set<Int> = []
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        // "\r\n" is a single Character in Swift, so CRLF files must be split on it explicitly.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
         while lines.last?.isEmpty == true { lines.removeLast() }
         guard let header = lines.first else { throw UniverseError(problems: ["\(source): the file is empty"]) }
         let headerColumns = header.split(separator: ",", omittingEmptySubsequences: false).map(String.init)

@@ -91,8 +91,13 @@ public struct Order: Sendable, Hashable, Codable {
         updatedAt = time
     }
 
-    /// The venue accepted the order.
+    /// The venue accepted the order. An acknowledgement that arrives after a fill (venues send
+    /// them on different streams) only records the venue's order id.
     public mutating func acknowledge(venueOrderID: String, at time: Timestamp) throws(OrderError) {
+        if status == .partiallyFilled || status == .filled, self.venueOrderID == nil {
+            self.venueOrderID = venueOrderID
+            return
+        }
         try move(to: .acknowledged, at: time)
         self.venueOrderID = venueOrderID
     }
@@ -111,8 +116,11 @@ public struct Order: Sendable, Hashable, Codable {
         guard fill.clientOrderID == clientOrderID else {
             throw .wrongOrder(clientOrderID: clientOrderID, fillFor: fill.clientOrderID)
         }
+        guard fill.quantity.isPositive else {
+            throw .invalid(clientOrderID: clientOrderID, reason: "fill quantity must be positive, got \(fill.quantity)")
+        }
         let total = filledQuantity + fill.quantity
-        guard fill.quantity.isPositive, total <= request.quantity else {
+        guard total <= request.quantity else {
             throw .overfill(clientOrderID: clientOrderID, ordered: request.quantity, filled: total)
         }
         try move(to: total == request.quantity ? .filled : .partiallyFilled, at: fill.time)

@@ -35,8 +35,15 @@ public struct UTCDate: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DD` or `YYYYMMDD`; nil when malformed or not a real date.
     public init?(parsing text: String) {
-        let digits = text.filter { $0 != "-" }
-        guard digits.count == 8, digits.allSatisfy(\.isASCII), let value = Int(digits) else { return nil }
+        let chars = Array(text.utf8)
+        let digits: [UInt8]
+        if chars.count == 10, chars[4] == UInt8(ascii: "-"), chars[7] == UInt8(ascii: "-") {
+            digits = Array(chars[0..<4] + chars[5..<7] + chars[8..<10])
+        } else {
+            digits = chars
+        }
+        guard digits.count == 8, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        let value = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
         let candidate = UTCDate(year: value / 10_000, month: value / 100 % 100, day: value % 100)
         guard (1...12).contains(candidate.month), (1...31).contains(candidate.day),
               UTCDate(daysSinceEpoch: candidate.daysSinceEpoch) == candidate else { return nil }

@@ -1,0 +1,266 @@
+/// The decision path of one coin, the same in backtest, paper and live:
+/// market event -> features -> model -> strategy (entries and exits) -> cost gate -> risk gate
+/// -> orders; venue reports -> orders, trades and exposure.
+public struct CoinPipeline: Sendable {
+    public let index: CoinIndex
+    public let instrument: Instrument
+    public let venue: VenueID
+    public var model: any Model
+    public private(set) var features = FeatureState()
+    public var costs = CoinCosts()
+    /// False once the coin left the active set: no new entries, open trades run to their exits.
+    public var isActive = true
+    public private(set) var trades: [Trade] = []
+    private var orders: [(order: Order, tradeID: UInt64, isEntry: Bool)] = []
+    private var cooldownUntil = Timestamp.epoch
+    private var orderCounter = 0
+
+    public init(index: CoinIndex, instrument: Instrument, venue: VenueID, model: any Model, fees: FeeSchedule) {
+        self.index = index
+        self.instrument = instrument
+        self.venue = venue
+        self.model = model
+        costs.makerFeeBps = fees.makerBps
+        costs.takerFeeBps = fees.takerBps
+        trades.reserveCapacity(4)
+        orders.reserveCapacity(4)
+    }
+
+    /// Open or closing trades of this coin.
+    public var openTradeCount: Int { trades.count }
+    public var isFlat: Bool { trades.isEmpty }
+
+    // MARK: market data
+
+    public mutating func onMarket(_ event: MarketEvent, context: inout PipelineContext) {
+        features.update(event)
+        switch event.kind {
+        case .book:
+            costs.spreadBps = event.top.spreadBps
+            manageExits(top: event.top, context: &context)
+            if isActive, context.entriesAllowed { considerEntry(top: event.top, context: &context) }
+        case .funding, .fundingSettlement:
+            costs.fundingRateBps = event.size * 10_000
+        case .trade:
+            break
+        }
+    }
+
+    private mutating func manageExits(top: BookTop, context: inout PipelineContext) {
+        guard !trades.isEmpty else { return }
+        let p = context.parameters
+        for i in trades.indices where trades[i].phase == .open {
+            let long = trades[i].side == .buy
+            let exitPrice = long ? top.bidPrice : top.askPrice
+            guard exitPrice > 0 else { continue }
+            let held = Double(context.now - trades[i].openedAt) / 1e9
+            var reason: ExitReason?
+            switch trades[i].style {
+            case .scalp:
+                if long ? exitPrice >= trades[i].takeProfit : exitPrice <= trades[i].takeProfit {
+                    reason = .takeProfit
+                } else if long ? exitPrice <= trades[i].stopLoss : exitPrice >= trades[i].stopLoss {
+                    reason = .stopLoss
+                } else if held >= p.scalp.timeoutSeconds {
+                    reason = .timeout
+                }
+            case .runner:
+                let trail = p.runner.trailingStopBps / 10_000
+                if long {
+                    if exitPrice > trades[i].bestPrice { trades[i].bestPrice = exitPrice }
+                    trades[i].stopLoss = max(trades[i].stopLoss, trades[i].bestPrice * (1 - trail))
+                    if exitPrice <= trades[i].stopLoss { reason = .trailingStop }
+                } else {
+                    if exitPrice < trades[i].bestPrice { trades[i].bestPrice = exitPrice }
+                    trades[i].stopLoss = min(trades[i].stopLoss, trades[i].bestPrice * (1 + trail))
+                    if exitPrice >= trades[i].stopLoss { reason = .trailingStop }
+                }
+                if reason == nil, held >= p.runner.maxHoldSeconds { reason = .timeout }
+            }
+            if let reason { exit(tradeAt: i, reason: reason, context: &context) }
+        }
+    }
+
+    /// Sends a reduce-only market order for the open quantity. Exits never pass the risk gate.
+    mutating func exit(tradeAt i: Int, reason: ExitReason, context: inout PipelineContext) {
+        let quantity = trades[i].openQuantity
+        guard quantity.isPositive else { return }
+        trades[i].phase = .exiting
+        if trades[i].exitReason == nil { trades[i].exitReason = reason }
+        send(OrderRequest(clientOrderID: nextClientOrderID(context), coin: instrument.coin, venue: venue,
+                          side: trades[i].side.opposite, type: .market, timeInForce: .ioc, quantity: quantity, reduceOnly: true),
+             tradeID: trades[i].id, isEntry: false, context: &context)
+    }
+
+    /// Closes every open trade now (coin removed with `--flatten`, or shutdown).
+    public mutating func flatten(context: inout PipelineContext) {
+        for i in trades.indices where trades[i].phase == .open { exit(tradeAt: i, reason: .deactivated, context: &context) }
+    }
+
+    private mutating func considerEntry(top: BookTop, context: inout PipelineContext) {
+        let p = context.parameters
+        guard trades.count < p.maxTradesPerCoin, context.now >= cooldownUntil, features.isWarm else { return }
+        let f = features.features()
+        let prediction = model.predict(f)
+        let style: TradeStyle
+        if p.runner.enabled, prediction.confidence >= p.runner.minConfidence, abs(prediction.edgeBps) >= p.runner.minEdgeBps {
+            style = .runner
+        } else if p.scalp.enabled, prediction.confidence >= p.scalp.minConfidence {
+            style = .scalp
+        } else {
+            return
+        }
+        context.stats.signals += 1
+        let side = prediction.side
+        let edgeAfterCost = costs.edgeAfterCost(edgeBps: prediction.edgeBps, side: side, holdingSeconds: p.expectedHoldingSeconds(style))
+        guard edgeAfterCost >= context.minEdgeAfterCostBps else {
+            context.stats.skippedByCost += 1
+            return
+        }
+        let price = side == .buy ? top.askPrice : top.bidPrice
+        guard price > 0 else { return }
+        // Volatility sizing: the stop distance risks `riskPerTrade` of equity.
+        let stopFraction = p.stopDistanceBps(style) / 10_000
+        let wanted = context.equity * p.riskPerTrade / stopFraction
+        let minimum = max(instrument.minNotional.doubleValue, instrument.lotSize.doubleValue * price)
+        let check = context.risk.checkTrade(TradeRequest(coin: index, sector: instrument.sector, venue: venue, notional: wanted, minimumNotional: minimum))
+        switch check.decision {
+        case .approve: context.stats.riskApproved += 1
+        case .throttle: context.stats.riskThrottled += 1
+        case .block:
+            context.stats.riskBlocked += 1
+            return
+        }
+        let quantity = instrument.roundQuantity(FixedDecimal(approximating: check.approvedNotional / price))
+        guard quantity.isPositive, quantity.doubleValue * price >= instrument.minNotional.doubleValue else {
+            context.risk.adjust(coin: index, sector: instrument.sector, venue: venue, by: -check.approvedNotional)
+            context.risk.tradeEnded()
+            context.stats.skippedBySize += 1
+            return
+        }
+        let reason = "\(style.rawValue) edge \(Int(prediction.edgeBps.rounded()))bps conf \(Int((prediction.confidence * 100).rounded()))% \(check.decision.rawValue)"
+        var trade = Trade(id: context.nextTradeID(), coin: instrument.coin, venue: venue, style: style, side: side,
+                          entryReason: reason, signalTime: context.now, expectedEdgeBps: prediction.edgeBps)
+        trade.reservedNotional = check.approvedNotional
+        trades.append(trade)
+        send(OrderRequest(clientOrderID: nextClientOrderID(context), coin: instrument.coin, venue: venue, side: side,
+                          type: .market, timeInForce: .ioc, quantity: quantity),
+             tradeID: trade.id, isEntry: true, context: &context)
+    }
+
+    private mutating func nextClientOrderID(_ context: PipelineContext) -> String {
+        orderCounter += 1
+        return "h\(context.shardID)-\(index)-\(orderCounter)"
+    }
+
+    private mutating func send(_ request: OrderRequest, tradeID: UInt64, isEntry: Bool, context: inout PipelineContext) {
+        orders.append((Order(request: request, createdAt: context.now), tradeID, isEntry))
+        context.outbox.append(request)
+        context.stats.ordersSent += 1
+    }
+
+    // MARK: venue reports
+
+    /// Applies an acknowledgement, fill, cancel, reject, expiry or funding settlement.
+    public mutating func onReport(_ report: VenueReport, context: inout PipelineContext) {
+        if case .funding(_, _, let rate, let mark, _) = report {
+            for i in trades.indices where trades[i].openQuantity.isPositive {
+                let paid = trades[i].openQuantity * mark * rate
+                trades[i].funding += trades[i].side == .buy ? paid : -paid
+            }
+            return
+        }
+        let id: String
+        switch report {
+        case .accepted(let clientOrderID, _, _), .rejected(let clientOrderID, _, _), .cancelled(let clientOrderID, _),
+             .expired(let clientOrderID, _):
+            id = clientOrderID
+        case .fill(let fill):
+            id = fill.clientOrderID
+        case .funding:
+            return
+        }
+        guard let o = orders.firstIndex(where: { $0.order.clientOrderID == id }) else {
+            context.stats.orderErrors += 1
+            return
+        }
+        do {
+            switch report {
+            case .accepted(_, let venueOrderID, let time): try orders[o].order.acknowledge(venueOrderID: venueOrderID, at: time)
+            case .rejected(_, let reason, let time):
+                try orders[o].order.reject(reason: reason, at: time)
+                context.stats.rejects += 1
+            case .cancelled(_, let time): try orders[o].order.cancel(at: time)
+            case .expired(_, let time): try orders[o].order.expire(at: time)
+            case .fill(let fill):
+                try orders[o].order.apply(fill)
+                applyFill(fill, tradeID: orders[o].tradeID, isEntry: orders[o].isEntry, context: &context)
+            case .funding: break
+            }
+        } catch {
+            context.stats.orderErrors += 1
+            return
+        }
+        if orders[o].order.status.isTerminal {
+            let finished = orders.remove(at: o)
+            orderFinished(finished.order, tradeID: finished.tradeID, isEntry: finished.isEntry, context: &context)
+        }
+    }
+
+    private mutating func applyFill(_ fill: Fill, tradeID: UInt64, isEntry: Bool, context: inout PipelineContext) {
+        guard let t = trades.firstIndex(where: { $0.id == tradeID }) else { return }
+        trades[t].fees += fill.fee
+        if isEntry {
+            trades[t].quantity += fill.quantity
+            trades[t].entryNotional += fill.notional
+        } else {
+            trades[t].exitQuantity += fill.quantity
+            trades[t].exitNotional += fill.notional
+        }
+    }
+
+    private mutating func orderFinished(_ order: Order, tradeID: UInt64, isEntry: Bool, context: inout PipelineContext) {
+        guard let t = trades.firstIndex(where: { $0.id == tradeID }) else { return }
+        let sector = instrument.sector
+        if isEntry {
+            // Commit what filled against the reservation, release the rest.
+            let filled = trades[t].entryNotional.doubleValue
+            context.risk.adjust(coin: index, sector: sector, venue: venue, by: filled - trades[t].reservedNotional)
+            trades[t].reservedNotional = filled
+            guard let entry = trades[t].averageEntryPrice?.doubleValue else {
+                trades.remove(at: t)
+                context.risk.tradeEnded()
+                return
+            }
+            let p = context.parameters
+            let long = trades[t].side == .buy
+            trades[t].phase = .open
+            trades[t].openedAt = order.updatedAt
+            trades[t].bestPrice = entry
+            switch trades[t].style {
+            case .scalp:
+                let tp = p.scalp.takeProfitBps / 10_000, sl = p.scalp.stopLossBps / 10_000
+                trades[t].takeProfit = long ? entry * (1 + tp) : entry * (1 - tp)
+                trades[t].stopLoss = long ? entry * (1 - sl) : entry * (1 + sl)
+            case .runner:
+                let sl = p.runner.initialStopBps / 10_000
+                trades[t].stopLoss = long ? entry * (1 - sl) : entry * (1 + sl)
+            }
+        } else if trades[t].openQuantity.isZero {
+            closeTrade(at: t, context: &context)
+        } else {
+            // The exit did not fill completely (thin book): retry on the next book update.
+            trades[t].phase = .open
+        }
+    }
+
+    private mutating func closeTrade(at t: Int, context: inout PipelineContext) {
+        var trade = trades.remove(at: t)
+        trade.phase = .closed
+        trade.closedAt = context.now
+        context.risk.adjust(coin: index, sector: instrument.sector, venue: venue, by: -trade.reservedNotional)
+        context.risk.tradeEnded()
+        context.closedTrades.append(trade)
+        cooldownUntil = context.now + .nanoseconds(Int64(context.parameters.entryCooldownSeconds * 1e9))
+    }
+}

@@ -1,0 +1,67 @@
+/// Everything a coin pipeline shares with its shard: the clock reading, the order outbox, the
+/// global risk ledger, closed trades and counters. Owned by one shard; passed `inout`.
+public struct PipelineContext: Sendable {
+    public let parameters: StrategyParameters
+    public let minEdgeAfterCostBps: Double
+    public let risk: RiskLedger
+    /// Identifies the shard in client order ids and trade ids.
+    public let shardID: Int
+    public var now = Timestamp.epoch
+    /// False while the shard is unhealthy or trading is halted: exits only.
+    public var entriesAllowed = true
+    /// Equity as last aggregated across shards, for sizing.
+    public var equity: Double
+    /// Orders to send, drained by the shard after each event.
+    public var outbox: [OrderRequest] = []
+    /// Trades closed since the shard last collected them.
+    public var closedTrades: [Trade] = []
+    public var stats = PipelineStats()
+    private var tradeCounter: UInt64 = 0
+
+    public init(parameters: StrategyParameters, minEdgeAfterCostBps: Double, risk: RiskLedger, shardID: Int, equity: Double) {
+        self.parameters = parameters
+        self.minEdgeAfterCostBps = minEdgeAfterCostBps
+        self.risk = risk
+        self.shardID = shardID
+        self.equity = equity
+        outbox.reserveCapacity(64)
+        closedTrades.reserveCapacity(64)
+    }
+
+    /// Unique across shards: shard id in the top 16 bits.
+    mutating func nextTradeID() -> UInt64 {
+        tradeCounter += 1
+        return UInt64(shardID) << 48 | tradeCounter
+    }
+}
+
+/// Counters of one shard's decisions.
+public struct PipelineStats: Sendable, Hashable {
+    public var events = 0
+    /// Model outputs confident enough for a style.
+    public var signals = 0
+    public var skippedByCost = 0
+    public var skippedBySize = 0
+    public var riskApproved = 0
+    public var riskThrottled = 0
+    public var riskBlocked = 0
+    public var ordersSent = 0
+    public var orderErrors = 0
+    public var rejects = 0
+    public init() {}
+
+    public static func + (a: PipelineStats, b: PipelineStats) -> PipelineStats {
+        var s = a
+        s.events += b.events
+        s.signals += b.signals
+        s.skippedByCost += b.skippedByCost
+        s.skippedBySize += b.skippedBySize
+        s.riskApproved += b.riskApproved
+        s.riskThrottled += b.riskThrottled
+        s.riskBlocked += b.riskBlocked
+        s.ordersSent += b.ordersSent
+        s.orderErrors += b.orderErrors
+        s.rejects += b.rejects
+        return s
+    }
+}

@@ -1,0 +1,46 @@
+/// The two trading styles: quick scalps with fixed targets, and runners with a trailing stop.
+public enum TradeStyle: String, Sendable, Hashable, CaseIterable, Codable {
+    case scalp, runner
+    public var index: Int { self == .scalp ? 0 : 1 }
+}
+
+/// Parameters of the strategy, from `engine.strategy.*`.
+public struct StrategyParameters: Sendable, Hashable {
+    public struct Scalp: Sendable, Hashable {
+        public var enabled = true
+        public var minConfidence = 0.55
+        public var takeProfitBps = 12.0
+        public var stopLossBps = 10.0
+        public var timeoutSeconds = 120.0
+        public var expectedHoldingSeconds = 60.0
+        public init() {}
+    }
+
+    public struct Runner: Sendable, Hashable {
+        public var enabled = true
+        public var minConfidence = 0.7
+        public var minEdgeBps = 20.0
+        public var initialStopBps = 40.0
+        public var trailingStopBps = 30.0
+        public var maxHoldSeconds = 14_400.0
+        public var expectedHoldingSeconds = 3_600.0
+        public init() {}
+    }
+
+    public var scalp = Scalp()
+    public var runner = Runner()
+    public var maxTradesPerCoin = 1
+    public var entryCooldownSeconds = 30.0
+    /// Share of equity risked between entry and stop (0.0002 = 0.02 %).
+    public var riskPerTrade = 0.0002
+    public init() {}
+
+    /// The stop distance a style starts with, for sizing.
+    public func stopDistanceBps(_ style: TradeStyle) -> Double {
+        style == .scalp ? scalp.stopLossBps : runner.initialStopBps
+    }
+
+    public func expectedHoldingSeconds(_ style: TradeStyle) -> Double {
+        style == .scalp ? scalp.expectedHoldingSeconds : runner.expectedHoldingSeconds
+    }
+}
