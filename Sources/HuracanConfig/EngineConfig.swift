@@ -71,7 +71,7 @@ public struct EngineConfig: Sendable, Equatable {
         public var perSectorMaxExposurePct = 60.0
         public var perExchangeMaxExposurePct = 150.0
         public var softThrottleThresholdPct = 80.0
-        public var riskPerTradePct = 0.25
+        public var riskPerTradePct = 0.02
         public var maxDrawdownPct = 10.0
         public var dailyLossLimitPct = 5.0
         public var maxConsecutiveLosses = 4

@@ -4,9 +4,8 @@ import Synchronization
 /// total, and the number of open trades. Every shard checks and reserves through one short
 /// critical section, so concurrent shards can never jointly exceed a limit.
 public final class RiskLedger: Sendable {
-    public let limits: RiskLimits
-
     struct State {
+        var limits: RiskLimits
         var equity: Double
         var coin: [Double]
         var sector = [Double](repeating: 0, count: Sector.allCases.count)
@@ -19,14 +18,18 @@ public final class RiskLedger: Sendable {
     private let state: Mutex<State>
 
     public init(limits: RiskLimits, equity: Double, coinCount: Int) {
-        self.limits = limits
-        self.state = Mutex(State(equity: equity, coin: [Double](repeating: 0, count: coinCount)))
+        self.state = Mutex(State(limits: limits, equity: equity, coin: [Double](repeating: 0, count: coinCount)))
     }
+
+    public var limits: RiskLimits { state.withLock { $0.limits } }
+
+    /// Applies new limits (configuration reload); open trades are kept.
+    public func updateLimits(_ limits: RiskLimits) { state.withLock { $0.limits = limits } }
 
     /// The spec's `check_trade`: decides, and reserves the approved notional atomically.
     public func checkTrade(_ request: TradeRequest) -> RiskCheck {
         state.withLock { s in
-            let check = Self.decide(request, limits: limits, state: s)
+            let check = Self.decide(request, limits: s.limits, state: s)
             if check.decision != .block {
                 let n = check.approvedNotional
                 s.coin[Int(request.coin)] += n

@@ -1,0 +1,280 @@
+import Foundation
+import Histogram
+import HuracanCore
+import HuracanSimVenue
+import Logging
+import Synchronization
+
+/// The spec's Event Loop Manager and the engine around it: owns the shards, runs them on a
+/// bounded pool of threads in rounds, applies configuration changes between rounds, aggregates
+/// equity into the risk ledger, and reports status.
+///
+/// The coordinator (the thread calling `run`) is the only one that changes the shard layout,
+/// and does so while every worker is parked between rounds.
+public final class Engine: @unchecked Sendable {
+    public enum Pacing: Sendable { case asFastAsPossible, realTime }
+
+    public private(set) var settings: EngineSettings
+    public let universe: Universe
+    public let market: SimulatedMarket
+    public let risk: RiskLedger
+    public let control: EngineControl
+    public private(set) var plan: ShardPlan
+    let logger: Logger
+    private var shards: [Shard] = []
+    private let pool: WorkerPool
+    private let makeModel: @Sendable (Instrument) -> any Model
+    public private(set) var step: Int64 = 0
+    public private(set) var closedTrades: [Trade] = []
+    private var intervalLatency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
+    private var totalLatency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
+    private var lastStatsAt = (wall: UInt64(0), events: 0, signals: 0)
+    private var flatRemovals: Set<CoinIndex> = []
+    let watchdog: Watchdog
+
+    /// - Parameters:
+    ///   - threads: OS threads for shards; 0 means one per core.
+    public init(settings: EngineSettings, universe: Universe, start: Timestamp, threads: Int? = nil,
+                control: EngineControl = EngineControl(), logger: Logger = Logger(label: "huracan.engine"),
+                makeModel: @escaping @Sendable (Instrument) -> any Model) {
+        self.settings = settings
+        self.universe = universe
+        self.control = control
+        self.logger = logger
+        self.makeModel = makeModel
+        watchdog = Watchdog(timeoutSeconds: settings.watchdogSeconds, logger: logger)
+        let parameters = SimulationParameters(seed: settings.seed, start: start, updateIntervalMs: settings.updateIntervalMs)
+        market = SimulatedMarket(universe: universe, parameters: parameters, venues: settings.venues)
+        risk = RiskLedger(limits: settings.limits, equity: settings.startingEquity, coinCount: universe.count)
+        let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let threadCount = threads ?? (settings.threads > 0 ? settings.threads : coreCount)
+        plan = ShardPlan(coins: (0..<settings.activeCoins).map { CoinIndex($0) }, coinsPerShard: settings.coinsPerEventLoop)
+        pool = WorkerPool(threads: min(threadCount, max(1, plan.shardCount)))
+        for (id, members) in plan.assignment.enumerated() {
+            let shard = Shard(id: id, settings: settings, risk: risk)
+            for coin in members { shard.add(makeSlot(coin)) }
+            shards.append(shard)
+        }
+        logAssignment("start")
+        watchdog.watch(shards)
+        watchdog.start()
+    }
+
+    deinit {
+        watchdog.stop()
+        pool.shutdown()
+    }
+
+    private func makeSlot(_ coin: CoinIndex) -> CoinSlot {
+        let instrument = universe[coin]
+        let venue = market.venue(of: coin)
+        let fees = VenueFeeProfiles.standard(venue)
+        var simulated = market.makeCoin(coin)
+        if step > 0 {
+            // Bring a coin added at runtime up to the current step.
+            var scratch: [MarketEvent] = []
+            market.generate(step: step - 1, coin: &simulated, into: &scratch)
+        }
+        return CoinSlot(pipeline: CoinPipeline(index: coin, instrument: instrument, venue: venue, model: makeModel(instrument), fees: fees),
+                        market: simulated,
+                        matcher: SimulatedMatcher(instrument: instrument, venue: venue, fees: fees, latencyNanoseconds: settings.latencyNanoseconds))
+    }
+
+    private func logAssignment(_ why: String) {
+        let summary = plan.assignment.enumerated().map { "shard \($0.offset): \($0.element.count) coins" }.joined(separator: ", ")
+        logger.info("coin assignment (\(why)): \(plan.coins.count) coins on \(plan.shardCount) shards, \(pool.count) threads; \(summary)")
+        for (id, members) in plan.assignment.enumerated() {
+            logger.debug("shard \(id): \(members.map { universe[$0].coin }.joined(separator: " "))")
+        }
+    }
+
+    public var threadCount: Int { pool.count }
+    public var shardCount: Int { shards.count }
+
+    /// Coins owned by each shard, by name.
+    public var assignment: [[String]] { shards.map { $0.coins.map { universe[$0].coin } } }
+
+    /// Runs until `end` (simulated time), a stop request, or forever.
+    /// - Parameters:
+    ///   - stepsPerRound: market steps each shard runs between coordinator rounds.
+    ///   - statusInterval: wall seconds between `onStatus` calls.
+    public func run(until end: Timestamp?, pacing: Pacing, stepsPerRound: Int64 = 10, statusInterval: Double = 1,
+                    onStatus: (EngineStatus) -> Void = { _ in }) {
+        let stepNanos = market.parameters.stepNanoseconds
+        let start = market.parameters.start.nanoseconds
+        let endStep = end.map { ($0.nanoseconds - start + stepNanos - 1) / stepNanos }
+        let wallStart = MonotonicClock.nanoseconds()
+        let realStart = MonotonicClock.wallNanoseconds()
+        var lastStatus = wallStart
+        lastStatsAt = (wallStart, totals().events, totals().signals)
+        while !control.isStopRequested {
+            if let endStep, step >= endStep { break }
+            if let changes = control.takeChanges() { apply(changes) }
+            let upper = endStep.map { min(step + stepsPerRound, $0) } ?? step + stepsPerRound
+            runRound(step..<upper)
+            step = upper
+            afterRound()
+            if pacing == .realTime {
+                let simulatedElapsed = step * stepNanos
+                let wallElapsed = MonotonicClock.wallNanoseconds() - realStart
+                if simulatedElapsed > wallElapsed { sleepNanoseconds(min(simulatedElapsed - wallElapsed, 1_000_000_000)) }
+            }
+            let now = MonotonicClock.nanoseconds()
+            if Double(now - lastStatus) / 1e9 >= statusInterval {
+                onStatus(status())
+                lastStatus = now
+            }
+        }
+        onStatus(status())
+    }
+
+    private func runRound(_ steps: Range<Int64>) {
+        let killed = control.isKilled
+        for shard in shards { shard.entriesEnabled = !killed }
+        let workers = pool.count
+        var jobs: [() -> Void] = []
+        for w in 0..<min(workers, shards.count) {
+            let mine = stride(from: w, to: shards.count, by: workers).map { shards[$0] }
+            let market = market
+            jobs.append { for shard in mine { shard.run(steps: steps, market: market) } }
+        }
+        pool.runRound(jobs)
+    }
+
+    private func afterRound() {
+        var pnl = 0.0
+        for shard in shards {
+            pnl += shard.pnl()
+            intervalLatency.add(shard.latency)
+            shard.latency.reset()
+            if !shard.context.closedTrades.isEmpty {
+                closedTrades += shard.context.closedTrades
+                shard.context.closedTrades.removeAll(keepingCapacity: true)
+            }
+        }
+        let equity = settings.startingEquity + pnl
+        risk.updateEquity(equity)
+        for shard in shards { shard.context.equity = equity }
+        if !flatRemovals.isEmpty { removeFlatInactiveCoins() }
+    }
+
+    // MARK: configuration changes
+
+    private func apply(_ changes: Changes) {
+        if let maxActiveTrades = changes.maxActiveTrades {
+            var limits = risk.limits
+            limits.maxActiveTrades = min(maxActiveTrades, limits.maxConcurrentTrades)
+            risk.updateLimits(limits)
+            settings.limits = limits
+            logger.info("max_active_trades is now \(limits.maxActiveTrades)")
+        }
+        if let activeCoins = changes.activeCoins {
+            setActiveCoins(min(max(1, activeCoins), universe.count))
+        }
+    }
+
+    typealias Changes = EngineControl.Changes
+
+    /// Adds or removes coins and rebalances shards. Removed coins stop opening trades; those
+    /// with open trades stay on their shard until flat, then leave.
+    private func setActiveCoins(_ count: Int) {
+        let previous = settings.activeCoins
+        settings.activeCoins = count
+        let wanted = (0..<count).map { CoinIndex($0) }
+        let wantedSet = Set(wanted)
+        var retained: Set<CoinIndex> = []
+        var slots: [CoinIndex: CoinSlot] = [:]
+        for shard in shards {
+            for coin in shard.coins {
+                guard var slot = shard.remove(coin) else { continue }
+                slot.pipeline.isActive = wantedSet.contains(coin)
+                if !slot.pipeline.isActive {
+                    guard !slot.pipeline.isFlat else { continue }
+                    retained.insert(coin)
+                }
+                slots[coin] = slot
+            }
+        }
+        plan = plan.rebalanced(to: wanted, retaining: retained)
+        while shards.count < plan.shardCount {
+            let shard = Shard(id: shards.count, settings: settings, risk: risk)
+            shard.context.equity = risk.snapshot().equity
+            shards.append(shard)
+        }
+        for (id, members) in plan.assignment.enumerated() {
+            for coin in members { shards[id].add(slots[coin] ?? makeSlot(coin)) }
+        }
+        // Drop shards left empty at the end (their counters are folded into the totals first).
+        while shards.count > plan.shardCount, let last = shards.last, last.coins.isEmpty {
+            retiredStats = retiredStats + last.context.stats
+            shards.removeLast()
+        }
+        flatRemovals = retained
+        watchdog.watch(shards)
+        logAssignment("active_coins \(previous) -> \(count)")
+    }
+
+    private var retiredStats = PipelineStats()
+
+    private func removeFlatInactiveCoins() {
+        var removed = false
+        for coin in flatRemovals {
+            guard let shardID = plan.shard(of: coin) else { continue }
+            let shard = shards[shardID]
+            if let slot = shard.remove(coin) {
+                if slot.pipeline.isFlat {
+                    flatRemovals.remove(coin)
+                    removed = true
+                    logger.info("\(universe[coin].coin) is flat and leaves shard \(shardID)")
+                } else {
+                    shard.add(slot)
+                }
+            }
+        }
+        if removed {
+            plan = plan.rebalanced(to: (0..<settings.activeCoins).map { CoinIndex($0) }, retaining: flatRemovals)
+            // Keep the shards' actual contents authoritative.
+            for (id, shard) in shards.enumerated() where id < plan.shardCount { _ = shard }
+        }
+    }
+
+    // MARK: status
+
+    /// Tick-to-decision latency over the whole run so far, in nanoseconds.
+    public func latencySummary() -> LatencySummary {
+        var all = totalLatency
+        all.add(intervalLatency)
+        return LatencySummary(count: all.totalCount, p50: all.valueAtPercentile(50), p99: all.valueAtPercentile(99),
+                              p999: all.valueAtPercentile(99.9), max: all.max)
+    }
+
+    func totals() -> PipelineStats { shards.reduce(retiredStats) { $0 + $1.context.stats } }
+
+    /// Open trades by style across all shards.
+    public func openTrades() -> [Trade] { shards.flatMap { $0.slots.flatMap(\.pipeline.trades) } }
+
+    public func status() -> EngineStatus {
+        let now = MonotonicClock.nanoseconds()
+        let totals = totals()
+        let seconds = max(Double(now - lastStatsAt.wall) / 1e9, 1e-9)
+        let eventsPerSecond = Double(totals.events - lastStatsAt.events) / seconds
+        let signalsPerSecond = Double(totals.signals - lastStatsAt.signals) / seconds
+        lastStatsAt = (now, totals.events, totals.signals)
+        var open: [TradeStyle: Int] = [:]
+        for trade in openTrades() { open[trade.style, default: 0] += 1 }
+        let snapshot = risk.snapshot()
+        let status = EngineStatus(
+            simulatedTime: Timestamp(nanoseconds: market.parameters.start.nanoseconds + step * market.parameters.stepNanoseconds),
+            wallSeconds: Double(now) / 1e9,
+            activeCoins: settings.activeCoins,
+            shards: shards.map { .init(id: $0.id, coins: $0.coins.map { universe[$0].coin }, healthy: $0.healthy.load(ordering: .relaxed)) },
+            threads: pool.count, totals: totals, eventsPerSecond: eventsPerSecond, signalsPerSecond: signalsPerSecond,
+            openTrades: open, closedTrades: closedTrades.count, exposurePct: snapshot.globalExposurePct,
+            equity: snapshot.equity, pnl: snapshot.equity - settings.startingEquity,
+            latencyP50: intervalLatency.valueAtPercentile(50), latencyP99: intervalLatency.valueAtPercentile(99),
+            latencyP999: intervalLatency.valueAtPercentile(99.9))
+        totalLatency.add(intervalLatency)
+        intervalLatency.reset()
+        return status
+    }
+}

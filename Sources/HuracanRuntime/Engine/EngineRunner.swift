@@ -1,0 +1,108 @@
+import Foundation
+import HuracanConfig
+import HuracanCore
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Builds an engine from configuration and runs it as `huracan run` (paper, real time) or
+/// `huracan backtest` (simulated clock, as fast as possible, deterministic).
+public enum EngineRunner {
+    /// Creates the engine with the configured universe and per-coin baseline models.
+    public static func makeEngine(config: EngineConfig, start: Timestamp, threads: Int? = nil,
+                                  control: EngineControl = EngineControl(), logger: Logger) throws -> Engine {
+        let universe = try UniverseLoader.load(for: config)
+        let model = try BaselineModelLoader.load(path: config.strategy.modelFile)
+        return Engine(settings: EngineSettings(config), universe: universe, start: start, threads: threads,
+                      control: control, logger: logger) { _ in model }
+    }
+
+    /// Runs the simulated market on a simulated clock from `from` (inclusive) to `to` (exclusive)
+    /// on one thread, so the same seed and configuration give identical trades.
+    public static func backtest(config: EngineConfig, from: Timestamp, to: Timestamp, logger: Logger,
+                                progress: ((EngineStatus) -> Void)? = nil) throws -> (RunSummary, [Trade]) {
+        let engine = try makeEngine(config: config, start: from, threads: 1, logger: logger)
+        engine.run(until: to, pacing: .asFastAsPossible, stepsPerRound: 50, statusInterval: 1) { progress?($0) }
+        return (summary(engine), engine.closedTrades)
+    }
+
+    public static func summary(_ engine: Engine) -> RunSummary {
+        let snapshot = engine.risk.snapshot()
+        return RunSummary(closed: engine.closedTrades, open: engine.openTrades().count, startingEquity: engine.settings.startingEquity,
+                          endingEquity: snapshot.equity, stats: engine.status().totals)
+    }
+
+    /// Paper trading in real time until `duration` passes or SIGINT/SIGTERM; SIGHUP reloads
+    /// `configPath` and applies `active_coins` and `max_active_trades` without a restart.
+    public static func paper(config: EngineConfig, configPath: String?, duration: Double?, view: StatusView,
+                             logger: Logger) async throws -> RunSummary {
+        let control = EngineControl()
+        let now = MonotonicClock.wallNanoseconds()
+        let start = Timestamp(nanoseconds: now - now % 1_000_000_000)
+        let engine = try makeEngine(config: config, start: start, control: control, logger: logger)
+        let end = duration.map { start + .nanoseconds(Int64($0 * 1e9)) }
+        let reload = ReloadOnHangup(path: configPath, control: control, logger: logger)
+        reload.install()
+        let service = EngineService(engine: engine, end: end, view: view)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: service)],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        return summary(engine)
+    }
+}
+
+/// The engine as a long-running service: its loop runs on its own threads; graceful shutdown
+/// asks it to stop at the end of the current round.
+struct EngineService: Service {
+    let engine: Engine
+    let end: Timestamp?
+    let view: StatusView
+
+    func run() async throws {
+        let engine = engine, end = end, view = view
+        try await withGracefulShutdownHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let thread = Thread {
+                    engine.run(until: end, pacing: .realTime, stepsPerRound: 1, statusInterval: 1) { view.show($0) }
+                    continuation.resume()
+                }
+                thread.name = "huracan-coordinator"
+                thread.start()
+            }
+        } onGracefulShutdown: {
+            engine.control.stop()
+        }
+    }
+}
+
+/// SIGHUP: re-read the configuration file and apply what can change at runtime.
+// DispatchSource is thread-safe; the other stored properties are immutable and Sendable.
+final class ReloadOnHangup: @unchecked Sendable {
+    let path: String?
+    let control: EngineControl
+    let logger: Logger
+    private let source: DispatchSourceSignal
+
+    init(path: String?, control: EngineControl, logger: Logger) {
+        self.path = path
+        self.control = control
+        self.logger = logger
+        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+    }
+
+    func install() {
+        signal(SIGHUP, SIG_IGN)
+        source.setEventHandler { [self] in reload() }
+        source.resume()
+    }
+
+    func reload() {
+        do {
+            let config = try ConfigLoader().load(path: path)
+            control.request(.init(activeCoins: config.activeCoins, maxActiveTrades: config.maxActiveTrades))
+            logger.notice("configuration reloaded: active_coins \(config.activeCoins), max_active_trades \(config.maxActiveTrades)")
+        } catch {
+            logger.error("configuration reload refused, engine keeps running unchanged: \(error)")
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import HuracanConfig
+import HuracanCore
+
+/// The parts of `EngineConfig` the core uses, converted once at start and on reload.
+public struct EngineSettings: Sendable {
+    public var strategy: StrategyParameters
+    public var limits: RiskLimits
+    public var minEdgeAfterCostBps: Double
+    public var activeCoins: Int
+    public var coinsPerEventLoop: Int
+    public var threads: Int
+    public var watchdogSeconds: Double
+    public var startingEquity: Double
+    public var seed: UInt64
+    public var updateIntervalMs: Double
+    public var latencyNanoseconds: Int64
+    public var venues: [VenueID]
+
+    public init(_ config: EngineConfig) {
+        var strategy = StrategyParameters()
+        let s = config.strategy
+        strategy.maxTradesPerCoin = s.maxTradesPerCoin
+        strategy.entryCooldownSeconds = s.entryCooldownSeconds
+        strategy.riskPerTrade = config.risk.riskPerTradePct / 100
+        strategy.scalp.enabled = s.scalp.enabled
+        strategy.scalp.minConfidence = s.scalp.minConfidence
+        strategy.scalp.takeProfitBps = s.scalp.takeProfitBps
+        strategy.scalp.stopLossBps = s.scalp.stopLossBps
+        strategy.scalp.timeoutSeconds = s.scalp.timeoutSeconds
+        strategy.scalp.expectedHoldingSeconds = s.scalp.expectedHoldingSeconds
+        strategy.runner.enabled = s.runner.enabled
+        strategy.runner.minConfidence = s.runner.minConfidence
+        strategy.runner.minEdgeBps = s.runner.minEdgeBps
+        strategy.runner.initialStopBps = s.runner.initialStopBps
+        strategy.runner.trailingStopBps = s.runner.trailingStopBps
+        strategy.runner.maxHoldSeconds = s.runner.maxHoldSeconds
+        strategy.runner.expectedHoldingSeconds = s.runner.expectedHoldingSeconds
+        self.strategy = strategy
+
+        var limits = RiskLimits()
+        limits.globalMaxExposurePct = config.risk.globalMaxExposurePct
+        limits.perCoinMaxExposurePct = config.risk.perCoinMaxExposurePct
+        limits.perSectorMaxExposurePct = config.risk.perSectorMaxExposurePct
+        limits.perExchangeMaxExposurePct = config.risk.perExchangeMaxExposurePct
+        limits.softThrottleThresholdPct = config.risk.softThrottleThresholdPct
+        limits.maxActiveTrades = config.maxActiveTrades
+        limits.maxConcurrentTrades = config.maxConcurrentTrades
+        self.limits = limits
+
+        minEdgeAfterCostBps = config.costModel.minEdgeAfterCostBps
+        activeCoins = config.activeCoins
+        coinsPerEventLoop = config.coinsPerEventLoop
+        threads = config.eventLoopThreads
+        watchdogSeconds = config.eventLoopTimeoutSeconds
+        startingEquity = config.startingEquity
+        seed = UInt64(config.simulator.seed)
+        updateIntervalMs = config.simulator.updateIntervalMs
+        latencyNanoseconds = Int64(config.simulator.latencyMs * 1_000_000)
+        venues = config.simulator.venues.compactMap(VenueID.init(rawValue:))
+    }
+
+    /// ceil(active_coins / coins_per_event_loop).
+    public var shardCount: Int { max(1, (activeCoins + coinsPerEventLoop - 1) / coinsPerEventLoop) }
+}

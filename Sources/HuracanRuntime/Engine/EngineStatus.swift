@@ -1,0 +1,37 @@
+import HuracanCore
+
+/// Latency percentiles in nanoseconds.
+public struct LatencySummary: Sendable, Hashable {
+    public var count: UInt64
+    public var p50: UInt64
+    public var p99: UInt64
+    public var p999: UInt64
+    public var max: UInt64
+}
+
+/// What the terminal view, logs and status calls show about a running engine.
+public struct EngineStatus: Sendable {
+    public struct ShardStatus: Sendable, Hashable {
+        public var id: Int
+        public var coins: [String]
+        public var healthy: Bool
+    }
+
+    public var simulatedTime: Timestamp
+    public var wallSeconds: Double
+    public var activeCoins: Int
+    public var shards: [ShardStatus]
+    public var threads: Int
+    public var totals: PipelineStats
+    public var eventsPerSecond: Double
+    public var signalsPerSecond: Double
+    public var openTrades: [TradeStyle: Int]
+    public var closedTrades: Int
+    public var exposurePct: Double
+    public var equity: Double
+    public var pnl: Double
+    /// Tick-to-decision latency over the last interval, nanoseconds.
+    public var latencyP50: UInt64
+    public var latencyP99: UInt64
+    public var latencyP999: UInt64
+}

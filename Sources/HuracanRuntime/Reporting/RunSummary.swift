@@ -1,0 +1,74 @@
+import HuracanCore
+
+/// Results per trading style: what a trader reads first after a run.
+public struct RunSummary: Sendable {
+    public struct StyleFigures: Sendable, Hashable {
+        public var trades = 0
+        public var wins = 0
+        public var netPnL = Money.zero
+        public var fees = Money.zero
+        public var funding = Money.zero
+        public var exitReasons: [ExitReason: Int] = [:]
+
+        public var winRate: Double { trades > 0 ? Double(wins) / Double(trades) : 0 }
+        public var averageNetPnL: Double { trades > 0 ? netPnL.doubleValue / Double(trades) : 0 }
+    }
+
+    public var styles: [TradeStyle: StyleFigures] = [:]
+    public var openTrades: Int
+    public var startingEquity: Double
+    public var endingEquity: Double
+    public var events: Int
+    public var stats: PipelineStats
+
+    public init(closed: [Trade], open: Int, startingEquity: Double, endingEquity: Double, stats: PipelineStats) {
+        for trade in closed {
+            var figures = styles[trade.style] ?? StyleFigures()
+            figures.trades += 1
+            if trade.netPnL.isPositive { figures.wins += 1 }
+            figures.netPnL += trade.netPnL
+            figures.fees += trade.fees
+            figures.funding += trade.funding
+            if let reason = trade.exitReason { figures.exitReasons[reason, default: 0] += 1 }
+            styles[trade.style] = figures
+        }
+        openTrades = open
+        self.startingEquity = startingEquity
+        self.endingEquity = endingEquity
+        events = stats.events
+        self.stats = stats
+    }
+
+    /// A plain-text table per style, then totals.
+    public func render() -> String {
+        var lines = ["style    trades  win rate   avg net P&L   total net P&L        fees     funding  exits"]
+        for style in TradeStyle.allCases {
+            let f = styles[style] ?? StyleFigures()
+            let exits = f.exitReasons.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+            lines.append(pad(style.rawValue, 8) + lpad(String(f.trades), 7) + lpad(percent(f.winRate), 10) + lpad(money(f.averageNetPnL), 14)
+                         + lpad(money(f.netPnL.doubleValue), 16) + lpad(money(f.fees.doubleValue), 12) + lpad(money(f.funding.doubleValue), 12)
+                         + "  " + (exits.isEmpty ? "-" : exits))
+        }
+        let change = endingEquity - startingEquity
+        lines.append("open trades \(openTrades); equity \(money(startingEquity)) -> \(money(endingEquity)) (\(change >= 0 ? "+" : "")\(money(change)), \(percent(change / startingEquity)))")
+        lines.append("events \(stats.events), signals \(stats.signals), skipped by cost \(stats.skippedByCost), risk approve/throttle/block \(stats.riskApproved)/\(stats.riskThrottled)/\(stats.riskBlocked), orders \(stats.ordersSent), rejects \(stats.rejects)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+func money(_ value: Double) -> String {
+    let cents = (value * 100).rounded()
+    let sign = cents < 0 ? "-" : ""
+    let magnitude = abs(cents)
+    let whole = Int(magnitude / 100)
+    let fraction = Int(magnitude.truncatingRemainder(dividingBy: 100))
+    return "\(sign)\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
+}
+
+func percent(_ value: Double) -> String {
+    let tenths = (value * 1000).rounded() / 10
+    return "\(tenths)%"
+}
+
+func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text : text + String(repeating: " ", count: width - text.count) }
+func lpad(_ text: String, _ width: Int) -> String { text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text }

@@ -1,1 +1,0 @@
-// Runtime: shards, services and the terminal view.

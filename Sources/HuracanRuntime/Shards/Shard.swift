@@ -1,0 +1,140 @@
+import Histogram
+import HuracanCore
+import HuracanSimVenue
+import Synchronization
+
+/// One event loop of the spec's Event Loop Manager: a group of coins whose state it alone owns.
+///
+/// Ownership: a shard is run by one worker thread at a time, between the coordinator's "go"
+/// and the worker's "done"; the coordinator reads or changes it only while workers are parked.
+/// That hand-off (semaphores) orders all access, hence `@unchecked Sendable`.
+final class Shard: @unchecked Sendable {
+    let id: Int
+    private(set) var slots: [CoinSlot] = []
+    var context: PipelineContext
+    /// Tick-to-decision latency (ns) of book events since the coordinator last collected it.
+    var latency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
+    /// Account of this shard's coins: exact P&L from fills and funding.
+    private(set) var portfolio: Portfolio
+    /// Wall-clock nanoseconds of the last completed step; read by the watchdog.
+    let heartbeat = Atomic<Int64>(0)
+    let healthy = Atomic<Bool>(true)
+    /// Wall-clock nanoseconds when the current run began; 0 while parked. Read by the watchdog.
+    let runningSince = Atomic<Int64>(0)
+    /// Wall-clock nanoseconds when the last run that exceeded the watchdog timeout ended.
+    let lastStallEnd = Atomic<Int64>(0)
+    /// Test hook: sleep this long (ns) once at the next step, to simulate a stalled loop.
+    let injectedStall = Atomic<Int64>(0)
+    let watchdogNanoseconds: Int64
+
+    private var events: [MarketEvent] = []
+    private var reports: [VenueReport] = []
+
+    init(id: Int, settings: EngineSettings, risk: RiskLedger) {
+        self.id = id
+        watchdogNanoseconds = Int64(settings.watchdogSeconds * 1e9)
+        context = PipelineContext(parameters: settings.strategy, minEdgeAfterCostBps: settings.minEdgeAfterCostBps,
+                                  risk: risk, shardID: id, equity: settings.startingEquity)
+        portfolio = Portfolio(startingEquity: .zero)
+        events.reserveCapacity(256)
+        reports.reserveCapacity(64)
+        heartbeat.store(MonotonicClock.wallNanoseconds(), ordering: .relaxed)
+    }
+
+    var coins: [CoinIndex] { slots.map(\.index) }
+
+    func add(_ slot: CoinSlot) { slots.append(slot) }
+
+    func remove(_ coin: CoinIndex) -> CoinSlot? {
+        guard let i = slots.firstIndex(where: { $0.index == coin }) else { return nil }
+        return slots.remove(at: i)
+    }
+
+    func setActive(_ coin: CoinIndex, _ active: Bool) {
+        if let i = slots.firstIndex(where: { $0.index == coin }) { slots[i].pipeline.isActive = active }
+    }
+
+    /// Runs steps `range` of the simulated market for every coin of the shard.
+    func run(steps range: Range<Int64>, market: SimulatedMarket) {
+        let began = MonotonicClock.wallNanoseconds()
+        runningSince.store(began, ordering: .relaxed)
+        defer {
+            let ended = MonotonicClock.wallNanoseconds()
+            if ended - began > watchdogNanoseconds {
+                lastStallEnd.store(ended, ordering: .relaxed)
+                healthy.store(false, ordering: .relaxed)
+            }
+            runningSince.store(0, ordering: .relaxed)
+            heartbeat.store(ended, ordering: .relaxed)
+        }
+        let stall = injectedStall.exchange(0, ordering: .relaxed)
+        if stall > 0 { sleepNanoseconds(stall) }
+        context.entriesAllowed = healthy.load(ordering: .relaxed) && entriesEnabled
+        for step in range {
+            let stepEnd = Timestamp(nanoseconds: market.parameters.start.nanoseconds + (step + 1) * market.parameters.stepNanoseconds)
+            for c in slots.indices {
+                events.removeAll(keepingCapacity: true)
+                market.generate(step: step, coin: &slots[c].market, into: &events)
+                for event in events { process(event, slot: c) }
+                context.now = stepEnd
+                slots[c].matcher.advance(to: stepEnd, reports: &reports)
+                deliverReports(slot: c)
+            }
+        }
+    }
+
+    /// Cleared by the operator's kill switch or a halted engine.
+    var entriesEnabled = true
+
+    @inline(__always) private func process(_ event: MarketEvent, slot c: Int) {
+        context.now = event.time
+        context.stats.events += 1
+        slots[c].matcher.onMarket(event, reports: &reports)
+        if !reports.isEmpty { deliverReports(slot: c) }
+        let start = MonotonicClock.nanoseconds()
+        slots[c].pipeline.onMarket(event, context: &context)
+        if event.kind == .book { _ = latency.record(MonotonicClock.nanoseconds() &- start) }
+        if !context.outbox.isEmpty {
+            for request in context.outbox { slots[c].matcher.submit(request, at: event.time) }
+            context.outbox.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private func deliverReports(slot c: Int) {
+        guard !reports.isEmpty else { return }
+        for report in reports {
+            switch report {
+            case .fill(let fill): portfolio.apply(fill)
+            case .funding(let coin, let venue, let rate, let mark, _):
+                portfolio.applyFunding(coin: coin, venue: venue, rate: rate, markPrice: mark)
+            default: break
+            }
+            slots[c].pipeline.onReport(report, context: &context)
+        }
+        reports.removeAll(keepingCapacity: true)
+        if !context.outbox.isEmpty {
+            for request in context.outbox { slots[c].matcher.submit(request, at: context.now) }
+            context.outbox.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Net P&L of this shard's account: realised minus fees and funding, plus open positions at mid.
+    func pnl() -> Double {
+        var total = portfolio.netRealizedPnL.doubleValue
+        for slot in slots {
+            guard let position = portfolio.position(coin: slot.pipeline.instrument.coin, venue: slot.pipeline.venue), !position.isFlat else { continue }
+            let mid = slot.pipeline.features.mid
+            if mid > 0 { total += position.quantity.doubleValue * mid - position.costBasis.doubleValue }
+        }
+        return total
+    }
+
+    /// Closes every open trade of the shard at the next events (used at shutdown with flatten).
+    func flattenAll() {
+        for c in slots.indices {
+            slots[c].pipeline.flatten(context: &context)
+            for request in context.outbox { slots[c].matcher.submit(request, at: context.now) }
+            context.outbox.removeAll(keepingCapacity: true)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import HuracanConfig
+import HuracanCore
+import HuracanRuntime
+import Logging
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Trade on paper in real time with a live terminal view.",
+        discussion: """
+        Uses the embedded defaults when --config is not given: 20 of 400 coins on the simulated venue.
+        Ctrl-C or SIGTERM stops cleanly and prints a summary per style. SIGHUP re-reads the config
+        file and applies active_coins and max_active_trades without a restart.
+        """
+    )
+
+    @Option(name: .shortAndLong, help: "Configuration file (YAML).")
+    var config: String?
+
+    @Option(help: "Stop after this long, e.g. 90s, 10m, 2h.")
+    var duration: String?
+
+    @Option(help: "Override engine.active_coins.")
+    var coins: Int?
+
+    func run() async throws {
+        var engineConfig = try loadOrExit(config)
+        if let coins { engineConfig.activeCoins = coins }
+        let seconds = try duration.map(parseDuration)
+        guard engineConfig.mode == .paper else {
+            throw ValidationError("huracan run supports mode paper on the simulated venue; got mode \(engineConfig.mode.rawValue)")
+        }
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let logger = Logger(label: "huracan")
+        let summary = try await EngineRunner.paper(config: engineConfig, configPath: config, duration: seconds,
+                                                   view: StatusView(), logger: logger)
+        print("\n" + summary.render())
+    }
+}
+
+/// "90s", "10m", "2h", "1d" or plain seconds.
+func parseDuration(_ text: String) throws -> Double {
+    let units: [Character: Double] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
+    if let unit = text.last, let scale = units[unit], let value = Double(text.dropLast()), value > 0 { return value * scale }
+    if let value = Double(text), value > 0 { return value }
+    throw ValidationError("invalid duration \"\(text)\": use e.g. 90s, 10m, 2h")
+}

@@ -1,0 +1,179 @@
+import HuracanCore
+import Testing
+
+/// A model that always says the same thing.
+struct FixedModel: Model {
+    var name = "fixed"
+    var prediction: Prediction
+    func predict(_ features: Features) -> Prediction { prediction }
+}
+
+/// Drives one coin pipeline by hand: books in, orders out, fills back.
+struct PipelineHarness {
+    var pipeline: CoinPipeline
+    var context: PipelineContext
+    var time = Timestamp(seconds: 1_800_000_000)
+    var fills = 0
+
+    init(prediction: Prediction, configure: (inout StrategyParameters) -> Void = { _ in }, minEdge: Double = 5) {
+        let instrument = Instrument(coin: "BTC", rank: 1, sector: .l1, tier: 1, tickSize: FixedDecimal(units: 1, exponent: 1),
+                                    lotSize: FixedDecimal(units: 1, exponent: 3), minNotional: 50, venueSymbols: [.binance: "BTCUSDT"])
+        var parameters = StrategyParameters()
+        configure(&parameters)
+        pipeline = CoinPipeline(index: 0, instrument: instrument, venue: .binance, model: FixedModel(prediction: prediction),
+                                fees: FeeSchedule(maker: FixedDecimal(units: 2, exponent: 4), taker: FixedDecimal(units: 5, exponent: 4)))
+        context = PipelineContext(parameters: parameters, minEdgeAfterCostBps: minEdge,
+                                  risk: RiskLedger(limits: RiskLimits(), equity: 100_000, coinCount: 1), shardID: 0, equity: 100_000)
+    }
+
+    /// Sends a book at `mid` with a one-tick spread, after `seconds`.
+    mutating func book(_ mid: Double, after seconds: Double = 1) {
+        time = time + .nanoseconds(Int64(seconds * 1e9))
+        context.now = time
+        pipeline.onMarket(.book(0, .binance, time, BookTop(bidPrice: mid - 0.05, bidSize: 5, askPrice: mid + 0.05, askSize: 5)), context: &context)
+    }
+
+    /// Warms features up with 61 seconds of a flat market.
+    mutating func warm(_ mid: Double = 100_000) {
+        for _ in 0...61 { book(mid) }
+    }
+
+    /// Fills every order in the outbox completely at `price`.
+    mutating func fillOutbox(at price: Double) {
+        let requests = context.outbox
+        context.outbox.removeAll()
+        for request in requests {
+            fills += 1
+            let fillPrice = FixedDecimal(approximating: price).rounded(toMultipleOf: FixedDecimal(units: 1, exponent: 1), .nearest)
+            pipeline.onReport(.accepted(clientOrderID: request.clientOrderID, venueOrderID: "V\(fills)", time: time), context: &context)
+            pipeline.onReport(.fill(Fill(clientOrderID: request.clientOrderID, tradeID: "T\(fills)", coin: "BTC", venue: .binance,
+                                         side: request.side, price: fillPrice, quantity: request.quantity,
+                                         fee: fillPrice * request.quantity * FixedDecimal(units: 5, exponent: 4), liquidity: .taker, time: time)),
+                              context: &context)
+        }
+    }
+}
+
+@Suite struct CoinPipelineTests {
+    let strongLong = Prediction(edgeBps: 40, confidence: 0.6)
+
+    @Test func scalpTakeProfit() throws {
+        var h = PipelineHarness(prediction: strongLong) { $0.runner.enabled = false }
+        h.warm()
+        let entry = try #require(h.context.outbox.first)
+        #expect(entry.side == .buy && entry.type == .market && !entry.reduceOnly)
+        h.fillOutbox(at: 100_000.05)
+        #expect(h.pipeline.trades.first?.phase == .open)
+        h.book(100_100) // +10 bps: below the 12 bps target
+        #expect(h.context.outbox.isEmpty)
+        h.book(100_130)
+        let exit = try #require(h.context.outbox.first)
+        #expect(exit.side == .sell && exit.reduceOnly)
+        h.fillOutbox(at: 100_129.95)
+        let trade = try #require(h.context.closedTrades.first)
+        #expect(trade.exitReason == .takeProfit && trade.style == .scalp)
+        #expect(trade.grossPnL.isPositive)
+        #expect(trade.netPnL == trade.grossPnL - trade.fees)
+        #expect(h.context.risk.snapshot().openTrades == 0 && abs(h.context.risk.snapshot().global) < 1e-6)
+    }
+
+    @Test func scalpStopLossForShorts() throws {
+        var h = PipelineHarness(prediction: Prediction(edgeBps: -40, confidence: 0.6)) { $0.runner.enabled = false }
+        h.warm()
+        #expect(h.context.outbox.first?.side == .sell)
+        h.fillOutbox(at: 99_999.95)
+        h.book(100_120) // +12 bps against a short: stop at 10 bps
+        #expect(h.context.outbox.first?.side == .buy)
+        h.fillOutbox(at: 100_120.05)
+        let trade = try #require(h.context.closedTrades.first)
+        #expect(trade.exitReason == .stopLoss && trade.side == .sell && trade.netPnL.isNegative)
+    }
+
+    @Test func scalpTimeout() throws {
+        var h = PipelineHarness(prediction: strongLong) { $0.runner.enabled = false; $0.scalp.timeoutSeconds = 30 }
+        h.warm()
+        h.fillOutbox(at: 100_000.05)
+        h.book(100_000, after: 29)
+        #expect(h.context.outbox.isEmpty)
+        h.book(100_000, after: 2)
+        h.fillOutbox(at: 99_999.95)
+        #expect(h.context.closedTrades.first?.exitReason == .timeout)
+    }
+
+    @Test func runnerTrailingStop() throws {
+        var h = PipelineHarness(prediction: Prediction(edgeBps: 60, confidence: 0.8))
+        h.warm()
+        h.fillOutbox(at: 100_000.05)
+        #expect(h.pipeline.trades.first?.style == .runner)
+        h.book(101_000)  // +100 bps: trailing stop follows to 101,000 x (1 - 0.003) on the bid
+        h.book(100_800)  // -20 bps from the best: still above the trail
+        #expect(h.context.outbox.isEmpty)
+        h.book(100_600)  // -40 bps from the best: the 30 bps trail is hit
+        h.fillOutbox(at: 100_599.95)
+        let trade = try #require(h.context.closedTrades.first)
+        #expect(trade.exitReason == .trailingStop && trade.netPnL.isPositive)
+    }
+
+    @Test func costGateSkipsThinEdges() {
+        // 12 bps edge - (0.01 bps spread + 2 x 5 bps taker) = ~2 bps < 5 bps minimum.
+        var h = PipelineHarness(prediction: Prediction(edgeBps: 12, confidence: 0.6)) { $0.runner.enabled = false }
+        h.warm()
+        #expect(h.context.outbox.isEmpty)
+        #expect(h.context.stats.skippedByCost > 0 && h.context.stats.signals > 0)
+    }
+
+    @Test func lowConfidenceIsNoSignal() {
+        var h = PipelineHarness(prediction: Prediction(edgeBps: 50, confidence: 0.51))
+        h.warm()
+        #expect(h.context.outbox.isEmpty && h.context.stats.signals == 0)
+    }
+
+    @Test func riskBlockStopsEntriesButNeverExits() throws {
+        var h = PipelineHarness(prediction: strongLong) { $0.runner.enabled = false }
+        h.warm()
+        h.fillOutbox(at: 100_000.05)
+        // Kill all room: the only exposure left is this trade's; a new check would block.
+        h.context.entriesAllowed = false
+        h.book(99_880)
+        let exit = try #require(h.context.outbox.first)
+        #expect(exit.reduceOnly)
+    }
+
+    @Test func inactiveCoinOpensNothingButManagesItsTrades() throws {
+        var h = PipelineHarness(prediction: strongLong) { $0.runner.enabled = false; $0.maxTradesPerCoin = 2 }
+        h.warm()
+        h.fillOutbox(at: 100_000.05)
+        h.pipeline.isActive = false
+        h.book(100_000)
+        #expect(h.context.outbox.isEmpty)
+        h.book(100_200)
+        #expect(h.context.outbox.first?.reduceOnly == true)
+    }
+
+    @Test func rejectedEntryReleasesItsReservation() throws {
+        var h = PipelineHarness(prediction: strongLong) { $0.runner.enabled = false }
+        h.warm()
+        let entry = try #require(h.context.outbox.first)
+        #expect(h.context.risk.snapshot().openTrades == 1 && h.context.risk.snapshot().global > 0)
+        h.context.outbox.removeAll()
+        h.pipeline.onReport(.rejected(clientOrderID: entry.clientOrderID, reason: "no", time: h.time), context: &h.context)
+        #expect(h.pipeline.trades.isEmpty)
+        #expect(h.context.risk.snapshot().openTrades == 0 && abs(h.context.risk.snapshot().global) < 1e-9)
+        #expect(h.context.stats.rejects == 1)
+    }
+
+    @Test func fundingIsChargedToOpenTrades() throws {
+        var h = PipelineHarness(prediction: strongLong) { $0.runner.enabled = false }
+        h.warm()
+        h.fillOutbox(at: 100_000)
+        let quantity = try #require(h.pipeline.trades.first?.quantity)
+        h.pipeline.onReport(.funding(coin: "BTC", venue: .binance, rate: FixedDecimal(units: 1, exponent: 4), markPrice: 100_000, time: h.time), context: &h.context)
+        #expect(h.pipeline.trades.first?.funding == quantity * 100_000 * FixedDecimal(units: 1, exponent: 4))
+    }
+
+    @Test func unknownOrderReportsAreCountedNotApplied() {
+        var h = PipelineHarness(prediction: strongLong)
+        h.pipeline.onReport(.cancelled(clientOrderID: "nope", time: h.time), context: &h.context)
+        #expect(h.context.stats.orderErrors == 1)
+    }
+}
