@@ -106,7 +106,8 @@ public struct FeatureState: Sendable {
 
     /// Log return in bps from the close of second (now - `seconds`) to the current mid.
     @inlinable func returnBps(_ seconds: Int64, ring: [Double], lastSecond: Int64, mid: Double) -> Double {
-        let past = ring[Int((lastSecond - seconds) % Int64(Self.ringSeconds))]
+        let size = Int64(Self.ringSeconds)
+        let past = ring[Int(((lastSecond - seconds) % size + size) % size)]
         return past > 0 ? log(mid / past) * 10_000 : 0
     }
 

@@ -21,7 +21,7 @@ public final class Engine: @unchecked Sendable {
     public let control: EngineControl
     public private(set) var plan: ShardPlan
     let logger: Logger
-    private var shards: [Shard] = []
+    private(set) var shards: [Shard] = []
     private let pool: WorkerPool
     private let makeModel: @Sendable (Instrument) -> any Model
     public private(set) var step: Int64 = 0

@@ -43,6 +43,11 @@ final class Shard: @unchecked Sendable {
 
     var coins: [CoinIndex] { slots.map(\.index) }
 
+    var isHealthy: Bool { healthy.load(ordering: .relaxed) }
+
+    /// Makes the next run sleep first, as if the loop had stalled (tests and drills).
+    func injectStall(nanoseconds: Int64) { injectedStall.store(nanoseconds, ordering: .relaxed) }
+
     func add(_ slot: CoinSlot) { slots.append(slot) }
 
     func remove(_ coin: CoinIndex) -> CoinSlot? {

@@ -72,14 +72,23 @@ struct CoinProfile: Sendable {
     static let fundingTickNanoseconds: Int64 = 60_000_000_000
     static let settlementNanoseconds: Int64 = 8 * 3_600_000_000_000
     static let fundingClamp = 0.0075
-    static let marketVolPerDay = 0.03
+    static let marketVolPerDay = 0.025
     static let marketJumpsPerDay = 0.7
     static let marketJumpBaseSize = 0.0025
     static let alphaHalfLifeSeconds = 30.0
     static let alphaStrength = 0.06
-    static let volTimeConstantSeconds = 1_200.0
-    static let volStationaryDeviation = 0.55
+    static let volTimeConstantSeconds = 1_800.0
+    static let volStationaryDeviation = 0.65
     static let volLeverageRatio = 0.3
+    /// Intraday volatility seasonality: +-25 % around the day, busiest at 15:00 UTC (US open).
+    static let seasonalAmplitude = 0.25
+    static let seasonalPeakSeconds = 15.0 * 3_600
+
+    /// The intraday volatility multiplier at `nanoseconds` since the epoch (mean 1 over a day).
+    static func seasonality(at nanoseconds: Int64) -> Double {
+        let secondOfDay = Double(SimulatedCoin.modulo(nanoseconds, 86_400_000_000_000)) / 1e9
+        return 1 + seasonalAmplitude * simCos(2 * Double.pi * (secondOfDay - seasonalPeakSeconds) / secondsPerDay)
+    }
 
     init(instrument: Instrument, coin: CoinIndex, venue: VenueID, parameters: SimulationParameters) {
         let model = TierModel.tier(instrument.tier)

@@ -25,10 +25,10 @@ extension SimulatedCoin {
             jumpCount += 1
         }
 
-        mid *= simExp(logReturn)
+        mid *= expOfSmall(logReturn)
         logVariance = profile.volPersistence * logVariance + profile.volShock * (abs(shock) - 0.797_884_560_8)
             + profile.volLeverage * shock + volBoost
-        volatilityScale = simExp(0.5 * logVariance - profile.volCentre)
+        volatilityScale = simExp(0.5 * logVariance - profile.volCentre) * seasonality
         alpha = profile.alphaPersistence * alpha + profile.alphaInnovation * alphaShock
     }
 
@@ -41,8 +41,9 @@ extension SimulatedCoin {
     }
 
     /// One funding tick: the rate drifts (OU) around its mean and leans with the last
-    /// minute's return, as the premium index does.
-    mutating func updateFunding() {
+    /// minute's return, as the premium index does. Also refreshes the intraday seasonality.
+    mutating func updateFunding(at time: Int64) {
+        seasonality = CoinProfile.seasonality(at: time)
         let (shock, _) = pathRandom.nextNormalPair()
         let move = simLog(mid / lastFundingMid)
         let next = profile.fundingMean + profile.fundingPersistence * (fundingRate - profile.fundingMean)
@@ -59,7 +60,7 @@ extension SimulatedCoin {
         for step in from..<to {
             advancePath(step: step)
             while nextFunding < windowEnd {
-                updateFunding()
+                updateFunding(at: nextFunding)
                 nextFunding += CoinProfile.fundingTickNanoseconds
             }
             while nextSettlement < windowEnd { nextSettlement += CoinProfile.settlementNanoseconds }
@@ -87,8 +88,6 @@ extension SimulatedCoin {
 
         let volDecay = simPow(profile.volPersistence, n)
         logVariance = volDecay * logVariance + profile.volDeviation * (1 - volDecay * volDecay).squareRoot() * volShock
-        volatilityScale = simExp(0.5 * logVariance - profile.volCentre)
-
         let end = parameters.start.nanoseconds + to * parameters.stepNanoseconds
         if nextFunding < end {
             let ticks = (end - 1 - nextFunding) / CoinProfile.fundingTickNanoseconds + 1
@@ -100,6 +99,8 @@ extension SimulatedCoin {
             nextFunding += ticks * CoinProfile.fundingTickNanoseconds
         }
         lastFundingMid = mid
+        seasonality = CoinProfile.seasonality(at: end)
+        volatilityScale = simExp(0.5 * logVariance - profile.volCentre) * seasonality
         if nextSettlement < end {
             let periods = (end - 1 - nextSettlement) / CoinProfile.settlementNanoseconds + 1
             nextSettlement += periods * CoinProfile.settlementNanoseconds

@@ -22,6 +22,8 @@ public struct SimulatedCoin: Sendable {
     public internal(set) var volatilityScale: Double
 
     var logVariance: Double
+    /// Intraday volatility multiplier, refreshed at every funding tick (once a minute).
+    var seasonality: Double
     var lastFundingMid: Double
     var pathRandom: Xoshiro256
     var flowRandom: Xoshiro256
@@ -44,7 +46,8 @@ public struct SimulatedCoin: Sendable {
         let (v, a) = pathRandom.nextNormalPair()
         let (f, _) = pathRandom.nextNormalPair()
         logVariance = profile.volDeviation * v
-        volatilityScale = simExp(0.5 * logVariance - profile.volCentre)
+        seasonality = CoinProfile.seasonality(at: parameters.start.nanoseconds)
+        volatilityScale = simExp(0.5 * logVariance - profile.volCentre) * seasonality
         alpha = a
         mid = profile.initialPrice
         lastFundingMid = mid

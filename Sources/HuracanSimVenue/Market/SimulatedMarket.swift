@@ -11,7 +11,7 @@ import HuracanCore
 ///
 /// Log return of coin i per step:
 /// `vol_i(t) * (beta_i * market + sector_s + idiosyncratic_i + drift * alpha_i(t)) + jumps`,
-/// where `vol_i` follows an EGARCH(1,1) (about 20-minute memory), `alpha_i` is an OU process
+/// where `vol_i` follows an EGARCH(1,1) (about 30-minute memory) times an intraday seasonality, `alpha_i` is an OU process
 /// (30-second half-life) that tilts book imbalance and trade aggressor side, and jumps are rare
 /// and Pareto-tailed (coin-specific, plus market-wide ones that hit every coin by beta).
 public final class SimulatedMarket: Sendable {
@@ -89,7 +89,7 @@ public final class SimulatedMarket: Sendable {
                 events.append(coin.printTrade(at: time))
                 coin.nextTrade = time + coin.gap(coin.profile.tradeGap)
             case .funding:
-                coin.updateFunding()
+                coin.updateFunding(at: time)
                 events.append(.funding(index, venue, at, rate: coin.fundingRate, markPrice: coin.mid))
                 coin.nextFunding = time + CoinProfile.fundingTickNanoseconds
             case .fundingSettlement:

@@ -22,7 +22,7 @@ struct TierModel: Sendable {
     static func tier(_ tier: Int) -> TierModel {
         switch tier {
         case ...1:
-            TierModel(rateWeight: 3.2, spreadBps: 0.5, idiosyncraticVolPerDay: 0.02, topNotional: 50_000...2_000_000,
+            TierModel(rateWeight: 3.2, spreadBps: 0.5, idiosyncraticVolPerDay: 0.018, topNotional: 50_000...2_000_000,
                       tradeNotional: 8_000, jumpsPerDay: 1.0, jumpSize: 0.003, fundingDeviation: 0.00004)
         case 2:
             TierModel(rateWeight: 1.8, spreadBps: 1.5, idiosyncraticVolPerDay: 0.03, topNotional: 15_000...400_000,

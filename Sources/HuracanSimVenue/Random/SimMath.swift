@@ -16,12 +16,45 @@ import Musl
 @inline(__always) func simPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
 @inline(__always) func simTanh(_ x: Double) -> Double { tanh(x) }
 
-/// A standard normal deviate from 64 random bits (Box-Muller on two 32-bit halves).
-/// Tails reach about 6.7 sigma, plenty for a market generator.
+/// A standard normal deviate from 64 random bits, by inverting the normal CDF.
 @inline(__always) func normalFromBits(_ bits: UInt64) -> Double {
-    let u1 = (Double(bits >> 32) + 0.5) * 0x1p-32
-    let u2 = Double(bits & 0xFFFF_FFFF) * 0x1p-32
-    return (-2 * simLog(u1)).squareRoot() * simCos(2 * Double.pi * u2)
+    inverseNormalCDF((Double(bits >> 11) + 0.5) * 0x1p-53)
+}
+
+/// The standard normal quantile of `p` in (0, 1), by Acklam's rational approximation
+/// (relative error below 1.2e-9). The central 95 % needs no logarithm, which makes it several
+/// times cheaper than Box-Muller on the generator's hot path.
+@inline(__always) func inverseNormalCDF(_ p: Double) -> Double {
+    let low = 0.02425
+    if p >= low && p <= 1 - low {
+        let q = p - 0.5
+        let r = q * q
+        let numerator = (((((-3.969683028665376e+01 * r + 2.209460984245205e+02) * r - 2.759285104469687e+02) * r
+            + 1.383577518672690e+02) * r - 3.066479806614716e+01) * r + 2.506628277459239e+00) * q
+        let denominator = ((((-5.447609879822406e+01 * r + 1.615858368580409e+02) * r - 1.556989798598866e+02) * r
+            + 6.680131188771972e+01) * r - 1.328068155288572e+01) * r + 1
+        return numerator / denominator
+    }
+    return normalTail(p)
+}
+
+/// The outer 2.4 % on each side of `inverseNormalCDF`.
+@inline(never) func normalTail(_ p: Double) -> Double {
+    let upper = p > 0.5
+    let q = (-2 * simLog(upper ? 1 - p : p)).squareRoot()
+    let x = (((((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q - 2.400758277161838e+00) * q
+        - 2.549671669336906e+00) * q + 4.374664141464968e+00) * q + 2.938163982698783e+00)
+        / ((((7.784695709041462e-03 * q + 3.224671290700398e-01) * q + 2.445134137142996e+00) * q
+            + 3.754408661907416e+00) * q + 1)
+    return upper ? -x : x
+}
+
+/// `exp(x)`, by a fourth-order series when |x| is tiny (per-step log returns), else libm.
+@inline(__always) func expOfSmall(_ x: Double) -> Double {
+    if abs(x) < 1e-3 {
+        return 1 + x * (1 + x * (0.5 + x * (1.0 / 6 + x * (1.0 / 24))))
+    }
+    return simExp(x)
 }
 
 /// A uniform deviate in [0, 1) from the top 53 of 64 random bits.

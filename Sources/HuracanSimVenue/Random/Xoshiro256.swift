@@ -4,9 +4,6 @@
 /// independently. Not cryptographic.
 struct Xoshiro256: Sendable, Hashable {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
-    /// The second deviate of the last Box-Muller pair, if unused.
-    private var spare: Double = 0
-    private var hasSpare = false
 
     /// Seeds the four words from a SplitMix64 sequence started at `seed` (never all zero).
     init(seed: UInt64) {
@@ -40,22 +37,9 @@ struct Xoshiro256: Sendable, Hashable {
     /// Exponential with mean 1.
     @inline(__always) mutating func nextExponential() -> Double { -simLog(nextOpenUnit()) }
 
-    /// Two independent standard normal deviates (one Box-Muller pair).
-    @inline(__always) mutating func nextNormalPair() -> (Double, Double) {
-        let r = (-2 * simLog(nextOpenUnit())).squareRoot()
-        let theta = 2 * Double.pi * nextUnit()
-        return (r * simCos(theta), r * simSin(theta))
-    }
+    /// A standard normal deviate.
+    @inline(__always) mutating func nextNormal() -> Double { normalFromBits(next()) }
 
-    /// One standard normal deviate; keeps the other half of the pair for the next call.
-    @inline(__always) mutating func nextNormal() -> Double {
-        if hasSpare {
-            hasSpare = false
-            return spare
-        }
-        let (a, b) = nextNormalPair()
-        spare = b
-        hasSpare = true
-        return a
-    }
+    /// Two independent standard normal deviates.
+    @inline(__always) mutating func nextNormalPair() -> (Double, Double) { (nextNormal(), nextNormal()) }
 }

@@ -105,9 +105,12 @@ struct OrderStateMachineTests {
         let before = order
         let later = t0 + .seconds(60)
         if from == .filled && (to == .filled || to == .partiallyFilled) {
-            // A filled order has nothing left: any further fill is an over-fill.
+            // A filled order has nothing left: a further fill is an over-fill, an empty one is invalid.
             let error = #expect(throws: OrderError.self) { try Self.attempt(to, on: &order, at: later) }
-            if case .some(.overfill) = error {} else { Issue.record("expected overfill, got \(String(describing: error))") }
+            switch error {
+            case .some(.overfill), .some(.invalid): break
+            default: Issue.record("expected overfill or invalid, got \(String(describing: error))")
+            }
             #expect(order == before)
             return
         }

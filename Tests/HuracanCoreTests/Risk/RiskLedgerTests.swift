@@ -49,10 +49,15 @@ import Testing
 
     @Test func sectorExchangeAndGlobalLimits() {
         let risk = ledger()
-        _ = risk.checkTrade(request(0, 30_000, sector: .defi))
-        _ = risk.checkTrade(request(1, 30_000, sector: .defi))
-        let sector = risk.checkTrade(request(2, 1_000, sector: .defi))
+        #expect(risk.checkTrade(request(0, 30_000, sector: .defi)).decision == .approve)
+        // Sector soft threshold 48,000: halved to 15,000.
+        let second = risk.checkTrade(request(1, 30_000, sector: .defi))
+        #expect(second.decision == .throttle && second.reason == .sectorExposure && second.approvedNotional == 15_000)
+        // Halved to 20,000 but only 15,000 of room is left under the 60,000 sector limit.
+        #expect(risk.checkTrade(request(2, 40_000, sector: .defi)).approvedNotional == 15_000)
+        let sector = risk.checkTrade(request(3, 1_000, sector: .defi))
         #expect(sector.decision == .block && sector.reason == .sectorExposure)
+        #expect(risk.snapshot().sector[Sector.defi.index] == 60_000)
 
         let exchange = ledger { $0.perExchangeMaxExposurePct = 50 }
         _ = exchange.checkTrade(request(0, 30_000, venue: .okx))
@@ -63,7 +68,9 @@ import Testing
         let global = ledger { $0.globalMaxExposurePct = 60; $0.perSectorMaxExposurePct = 60; $0.perExchangeMaxExposurePct = 60 }
         _ = global.checkTrade(request(0, 30_000, venue: .okx))
         _ = global.checkTrade(request(1, 30_000, sector: .ai, venue: .bybit))
-        #expect(global.checkTrade(request(2, 100, sector: .meme)).reason == .globalExposure)
+        #expect(global.checkTrade(request(2, 40_000, sector: .meme)).approvedNotional == 15_000)
+        #expect(global.snapshot().global == 60_000)
+        #expect(global.checkTrade(request(3, 100, sector: .rwa)).reason == .globalExposure)
     }
 
     @Test func tradeCountLimits() {
@@ -80,9 +87,14 @@ import Testing
 
     @Test func belowMinimumAfterThrottleIsBlocked() {
         let risk = ledger()
-        _ = risk.checkTrade(request(0, 39_996))
+        _ = risk.checkTrade(request(0, 30_000))
+        #expect(risk.checkTrade(request(0, 6_000)).approvedNotional == 3_000)
+        // In the soft zone, 8 is halved to 4: below the minimum of 5.
         let check = risk.checkTrade(request(0, 8))
-        #expect(check.decision == .block)
+        #expect(check.decision == .block && check.reason == .belowMinimum)
+        // With no room at all the limit itself is named.
+        _ = risk.checkTrade(request(0, 20_000))
+        #expect(risk.checkTrade(request(0, 10)).reason == .coinExposure)
     }
 
     @Test func releaseAndCommitAdjustExposure() {

@@ -1,0 +1,166 @@
+import Foundation
+import HuracanConfig
+import HuracanCore
+@testable import HuracanRuntime
+import Logging
+import Testing
+
+/// A config that trades often on a small universe slice, for engine tests.
+func testConfig(activeCoins: Int = 12, perLoop: Int = 4, seed: Int = 7) throws -> EngineConfig {
+    var config = try ConfigLoader(environment: [:]).load(path: nil)
+    config.activeCoins = activeCoins
+    config.coinsPerEventLoop = perLoop
+    config.simulator.seed = seed
+    config.costModel.minEdgeAfterCostBps = -1_000 // trade on any confident signal
+    config.strategy.scalp.minConfidence = 0.5
+    config.strategy.entryCooldownSeconds = 5
+    config.strategy.scalp.timeoutSeconds = 30
+    return config
+}
+
+let quiet: Logger = {
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    return logger
+}()
+
+let day = UTCDate(year: 2026, month: 1, day: 1).start
+
+@Suite(.serialized) struct EngineTests {
+    @Test func shardsFollowConfiguration() throws {
+        let engine = try EngineRunner.makeEngine(config: testConfig(activeCoins: 10, perLoop: 4), start: day, threads: 2, logger: quiet)
+        #expect(engine.shardCount == 3)
+        #expect(engine.assignment.map(\.count) == [4, 3, 3])
+        #expect(engine.threadCount == 2)
+        #expect(engine.status().shards.map(\.coins.count) == [4, 3, 3])
+    }
+
+    @Test func backtestIsDeterministic() throws {
+        let config = try testConfig(activeCoins: 6, perLoop: 3)
+        let end = day + .seconds(3 * 3_600)
+        let (first, firstTrades) = try EngineRunner.backtest(config: config, from: day, to: end, logger: quiet)
+        let (second, secondTrades) = try EngineRunner.backtest(config: config, from: day, to: end, logger: quiet)
+        #expect(firstTrades.count > 10)
+        #expect(TradeCSV.render(firstTrades) == TradeCSV.render(secondTrades))
+        #expect(first.endingEquity == second.endingEquity && first.events == second.events)
+        var other = config
+        other.simulator.seed = 8
+        let (_, otherTrades) = try EngineRunner.backtest(config: other, from: day, to: end, logger: quiet)
+        #expect(TradeCSV.render(otherTrades) != TradeCSV.render(firstTrades))
+    }
+
+    @Test func accountingAddsUp() throws {
+        let config = try testConfig(activeCoins: 6, perLoop: 3)
+        let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 1, logger: quiet)
+        engine.run(until: day + .seconds(2 * 3_600), pacing: .asFastAsPossible)
+        // Let open trades finish: stop entries and run on until flat.
+        engine.control.setKillSwitch(true)
+        engine.run(until: day + .seconds(3 * 3_600), pacing: .asFastAsPossible)
+        #expect(engine.openTrades().isEmpty)
+        let tradesNet = engine.closedTrades.reduce(Money.zero) { $0 + $1.netPnL }
+        let accountNet = engine.shards.reduce(Money.zero) { $0 + $1.portfolio.netRealizedPnL }
+        #expect(tradesNet == accountNet, "every fill, fee and funding payment is in exactly one trade")
+        let risk = engine.risk.snapshot()
+        #expect(risk.openTrades == 0 && abs(risk.global) < 1e-6)
+        #expect(abs(risk.equity - (config.startingEquity + tradesNet.doubleValue)) < 1e-6)
+    }
+
+    @Test func liveRebalancingKeepsPositions() throws {
+        let config = try testConfig(activeCoins: 8, perLoop: 4)
+        let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 2, logger: quiet)
+        var t = day + .seconds(600)
+        engine.run(until: t, pacing: .asFastAsPossible)
+        #expect(engine.shardCount == 2)
+
+        engine.control.request(.init(activeCoins: 16))
+        t = t + .seconds(600)
+        engine.run(until: t, pacing: .asFastAsPossible)
+        #expect(engine.shardCount == 4)
+        #expect(Set(engine.assignment.joined()) == Set(engine.universe.top(16).map(\.coin)))
+
+        // Shrink while trades are open: removed coins keep their trades until the exits.
+        var open = engine.openTrades()
+        var guardCounter = 0
+        while !open.contains(where: { engine.universe.index(of: $0.coin)! >= 4 }) && guardCounter < 100 {
+            t = t + .seconds(10)
+            engine.run(until: t, pacing: .asFastAsPossible)
+            open = engine.openTrades()
+            guardCounter += 1
+        }
+        let openOnRemoved = open.filter { engine.universe.index(of: $0.coin)! >= 4 }
+        #expect(!openOnRemoved.isEmpty)
+        let closedBefore = engine.closedTrades.count
+        engine.control.request(.init(activeCoins: 4, maxActiveTrades: 50))
+        engine.run(until: t + .seconds(1), pacing: .asFastAsPossible)
+        #expect(engine.risk.limits.maxActiveTrades == 50)
+        let stillOpen = Set(engine.openTrades().map(\.id))
+        for trade in openOnRemoved where stillOpen.contains(trade.id) {
+            #expect(engine.assignment.joined().contains(trade.coin), "\(trade.coin) keeps its shard while its trade is open")
+        }
+        #expect(engine.openTrades().allSatisfy { engine.assignment.joined().contains($0.coin) })
+        engine.run(until: t + .seconds(600), pacing: .asFastAsPossible)
+        let closedIDs = Set(engine.closedTrades.dropFirst(closedBefore).map(\.id))
+        for trade in openOnRemoved { #expect(closedIDs.contains(trade.id), "trade \(trade.id) on \(trade.coin) ran to its exit") }
+        #expect(Set(engine.assignment.joined()) == Set(engine.universe.top(4).map(\.coin)))
+        // Removed coins opened nothing after removal.
+        let removed = Set(engine.universe.instruments[4...].map(\.coin))
+        #expect(engine.closedTrades.dropFirst(closedBefore).filter { removed.contains($0.coin) }.allSatisfy { closedIDs.contains($0.id) && openOnRemoved.map(\.id).contains($0.id) })
+    }
+
+    @Test func watchdogMarksStalledShardUnhealthyAndStopsItsEntries() throws {
+        var config = try testConfig(activeCoins: 4, perLoop: 2)
+        config.eventLoopTimeoutSeconds = 0.2
+        let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 2, logger: quiet)
+        engine.run(until: day + .seconds(120), pacing: .asFastAsPossible)
+        let stalled = engine.shards[0]
+        stalled.injectStall(nanoseconds: 600_000_000)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            engine.run(until: day + .seconds(121), pacing: .asFastAsPossible)
+            done.signal()
+        }
+        thread.start()
+        Thread.sleep(forTimeInterval: 0.4)
+        engine.watchdog.check(now: MonotonicClock.wallNanoseconds())
+        #expect(stalled.isHealthy == false)
+        #expect(engine.shards[1].isHealthy)
+        done.wait()
+        let status = engine.status()
+        #expect(status.shards[0].healthy == false)
+        // While unhealthy its coins open nothing.
+        let entriesBefore = stalled.context.stats.riskApproved + stalled.context.stats.riskThrottled
+        engine.run(until: day + .seconds(300), pacing: .asFastAsPossible)
+        #expect(stalled.context.stats.riskApproved + stalled.context.stats.riskThrottled == entriesBefore)
+        #expect(stalled.context.entriesAllowed == false)
+        // After a full timeout of normal running it recovers.
+        Thread.sleep(forTimeInterval: 0.25)
+        engine.watchdog.check(now: MonotonicClock.wallNanoseconds())
+        #expect(stalled.isHealthy)
+    }
+
+    @Test func concurrentShardsNeverExceedTheGlobalLimit() throws {
+        var config = try testConfig(activeCoins: 24, perLoop: 2)
+        config.risk.globalMaxExposurePct = 30
+        config.risk.perExchangeMaxExposurePct = 30
+        config.risk.perSectorMaxExposurePct = 30
+        config.risk.perCoinMaxExposurePct = 10
+        config.risk.riskPerTradePct = 0.01
+        let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 4, logger: quiet)
+        // Limits are checked against the equity of the moment; equity only moves between rounds,
+        // so exposure may not exceed the limit at the highest equity seen.
+        var worst = 0.0
+        var highestEquity = config.startingEquity
+        var t = day
+        for _ in 0..<60 {
+            t = t + .seconds(60)
+            engine.run(until: t, pacing: .asFastAsPossible)
+            let s = engine.risk.snapshot()
+            highestEquity = max(highestEquity, s.equity)
+            worst = max(worst, s.global / highestEquity * 100)
+            #expect(s.coin.allSatisfy { $0 / highestEquity * 100 <= 10 + 1e-6 })
+        }
+        #expect(worst <= 30 + 1e-6)
+        #expect(worst > 15, "limits were reached")
+        #expect(engine.risk.snapshot().count(.block) + engine.risk.snapshot().count(.throttle) > 0)
+    }
+}
