@@ -2,10 +2,11 @@ import HuracanCore
 
 extension SimulatedCoin {
     /// A random gap (nanoseconds, at least 1) to the next event of a Poisson stream with mean
-    /// gap `mean`; busier when volatility is high.
+    /// gap `mean`; busier when volatility is high. Capped at about 115 days so absurd rates
+    /// cannot overflow the clock.
     @inline(__always) mutating func gap(_ mean: Double) -> Int64 {
         let activity = min(3, max(0.4, volatilityScale))
-        return Int64(flowRandom.nextExponential() * mean / activity) + 1
+        return Int64(min(1e16, flowRandom.nextExponential() * mean / activity)) + 1
     }
 
     /// Requotes the top of book around the fair mid: spread by tier (at least one tick, wider
