@@ -3,8 +3,9 @@ import HuracanCore
 /// The fixed character of one simulated coin: price level, factor loadings, volatility,
 /// liquidity, event rates and funding, pre-scaled to the step length.
 ///
-/// Derived from the instrument and the coin index only (not from the seed), so a coin keeps its
-/// personality across seeds while its path changes.
+/// The character (price level, beta, volatility, liquidity, funding phase) derives from the
+/// instrument and coin index only, so a coin keeps it across seeds; the factor stream keys
+/// derive from the seed.
 struct CoinProfile: Sendable {
     let coin: CoinIndex
     let venue: VenueID

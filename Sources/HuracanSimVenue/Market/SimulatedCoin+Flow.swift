@@ -15,8 +15,8 @@ extension SimulatedCoin {
         let tick = profile.tick
         let midTicks = mid / tick
         let spreadNoise = simExp(0.25 * flowRandom.nextNormal())
-        let spreadTicks = max(1, (profile.spreadFraction * spreadNoise * volatilityScale.squareRoot() * midTicks).rounded())
-        let bidTicks = max(1, (midTicks - 0.5 * spreadTicks).rounded())
+        let spreadTicks = max(1, roundedNonNegative(profile.spreadFraction * spreadNoise * volatilityScale.squareRoot() * midTicks))
+        let bidTicks = max(1, roundedNonNegative(max(0, midTicks - 0.5 * spreadTicks)))
         let askTicks = bidTicks + spreadTicks
         let bidPrice = bidTicks * tick
         let askPrice = askTicks * tick
@@ -25,8 +25,8 @@ extension SimulatedCoin {
         let bidNotional = min(range.upperBound, max(range.lowerBound, profile.depthNotional * simExp(0.45 * flowRandom.nextNormal() + tilt)))
         let askNotional = min(range.upperBound, max(range.lowerBound, profile.depthNotional * simExp(0.45 * flowRandom.nextNormal() - tilt)))
         let lot = profile.lot
-        let bidLots = max(1, (bidNotional / (bidPrice * lot)).rounded())
-        let askLots = max(1, (askNotional / (askPrice * lot)).rounded())
+        let bidLots = max(1, roundedNonNegative(bidNotional / (bidPrice * lot)))
+        let askLots = max(1, roundedNonNegative(askNotional / (askPrice * lot)))
         top = BookTop(bidPrice: bidPrice, bidSize: bidLots * lot, askPrice: askPrice, askSize: askLots * lot)
     }
 
@@ -37,7 +37,7 @@ extension SimulatedCoin {
         let isBuy = flowRandom.nextUnit() < buyProbability
         let price = isBuy ? top.askPrice : top.bidPrice
         let notional = min(profile.tradeNotionalMax, profile.tradeNotional * simExp(flowRandom.nextNormal()))
-        let lots = max(1, (notional / (price * profile.lot)).rounded())
+        let lots = max(1, roundedNonNegative(notional / (price * profile.lot)))
         return MarketEvent.trade(index, profile.venue, Timestamp(nanoseconds: time), price: price, size: lots * profile.lot,
                                  aggressor: isBuy ? .buy : .sell)
     }

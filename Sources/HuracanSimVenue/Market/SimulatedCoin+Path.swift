@@ -26,9 +26,12 @@ extension SimulatedCoin {
         }
 
         mid *= expOfSmall(logReturn)
-        logVariance = profile.volPersistence * logVariance + profile.volShock * (abs(shock) - 0.797_884_560_8)
+        let nextLogVariance = profile.volPersistence * logVariance + profile.volShock * (abs(shock) - 0.797_884_560_8)
             + profile.volLeverage * shock + volBoost
-        volatilityScale = simExp(0.5 * logVariance - profile.volCentre) * seasonality
+        // exp(v/2 - centre) * seasonality, updated by its (small) per-step factor; resynchronised
+        // exactly at every funding tick.
+        volatilityScale *= expOfSmall(0.5 * (nextLogVariance - logVariance))
+        logVariance = nextLogVariance
         alpha = profile.alphaPersistence * alpha + profile.alphaInnovation * alphaShock
     }
 
@@ -44,7 +47,8 @@ extension SimulatedCoin {
     /// minute's return, as the premium index does. Also refreshes the intraday seasonality.
     mutating func updateFunding(at time: Int64) {
         seasonality = CoinProfile.seasonality(at: time)
-        let (shock, _) = pathRandom.nextNormalPair()
+        volatilityScale = simExp(0.5 * logVariance - profile.volCentre) * seasonality
+        let shock = pathRandom.nextNormal()
         let move = simLog(mid / lastFundingMid)
         let next = profile.fundingMean + profile.fundingPersistence * (fundingRate - profile.fundingMean)
             + profile.fundingInnovation * shock + profile.fundingReturnCoupling * move

@@ -8,13 +8,16 @@ extension SimulatedMatcher {
         hasBook = top.askPrice > 0 && top.bidPrice > 0
         bidTicks = ticks(top.bidPrice)
         askTicks = ticks(top.askPrice)
-        bidLots = max(0, Int64((top.bidSize / lotValue).rounded()))
-        askLots = max(0, Int64((top.askSize / lotValue).rounded()))
+        bidLots = top.bidSize > 0 ? Int64(min(top.bidSize / lotValue + 0.5, 1e17)) : 0
+        askLots = top.askSize > 0 ? Int64(min(top.askSize / lotValue + 0.5, 1e17)) : 0
         bidTakenLots = 0
         askTakenLots = 0
     }
 
-    @inline(__always) func ticks(_ price: Double) -> Int64 { Int64((price / tickValue).rounded()) }
+    /// The nearest tick count of a (positive, finite) book price; 0 for anything else.
+    @inline(__always) func ticks(_ price: Double) -> Int64 {
+        price > 0 && price < 1e15 ? Int64(price / tickValue + 0.5) : 0
+    }
     @inline(__always) func price(ticks: Int64) -> Price { Price(mantissa: tickSize.mantissa * Int128(ticks)) }
     @inline(__always) func quantity(lots: Int64) -> Quantity { Quantity(mantissa: lotSize.mantissa * Int128(lots)) }
 
@@ -168,7 +171,7 @@ extension SimulatedMatcher {
 
     mutating func fillRestingFromTrade(_ event: MarketEvent, reports: inout [VenueReport]) {
         let tradeTicks = ticks(event.price)
-        var available = Int64((event.size / lotValue).rounded())
+        var available = event.size > 0 ? Int64(min(event.size / lotValue + 0.5, 1e17)) : 0
         var filled = false
         var index = 0
         while index < resting.count, available > 0 {

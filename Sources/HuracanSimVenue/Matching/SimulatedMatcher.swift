@@ -8,7 +8,7 @@ import HuracanCore
 /// integer lots inside, and become exact `FixedDecimal`s only in reports. Market events with no
 /// open orders cost a few comparisons and never allocate.
 ///
-/// Rules (see the README of the module for the reasoning):
+/// Rules:
 /// - Orders and cancels reach the venue `latencyNanoseconds` after they are sent, in send order.
 /// - Market orders walk the synthesised book level by level (one taker `Fill` per level); what
 ///   is left beyond `depthLevels` is cancelled. Liquidity taken stays taken until the next quote.
@@ -16,7 +16,11 @@ import HuracanCore
 ///   and post-only when it does not cross) or is cancelled (ioc). Post-only that would cross is
 ///   rejected.
 /// - A resting order fills as maker at its limit price: in full when a later quote crosses it,
-///   or by min(remaining, trade size) when a trade prints strictly through its price.
+///   or by min(remaining, trade size) when a trade prints strictly through its price (a print
+///   at the price does not fill: the queue ahead is unknown, so the simulation stays conservative).
+/// - Orders are checked like a venue does: lot and tick multiples, positive size, minimum
+///   notional (except reduce-only), duplicate open client ids; refusals are `.rejected` with
+///   the reason. Every accepted order gets `.accepted` first, with venue id "SIM-<coin>-<n>".
 /// - Reduce-only orders are clipped to the open position (the excess is cancelled after the
 ///   last fill); they are rejected when the position is flat or on the same side. Resting
 ///   reduce-only orders shrink or are cancelled as the position shrinks.
