@@ -12,7 +12,7 @@ public enum BaselineModelLoader {
         var coefficients: [String: Double]
     }
 
-    public static func load(path: String) throws(ModelError) -> LogisticBaselineModel {
+    public static func load(path: String) throws(ModelError) -> LinearBaselineModel {
         let source = path.isEmpty ? "built-in baseline-model.json" : path
         let data: Data
         if path.isEmpty {
@@ -36,7 +36,7 @@ public enum BaselineModelLoader {
             throw ModelError(message: "\(source): feature schema version \(file.feature_schema_version) does not match the engine's \(Features.schemaVersion)")
         }
         do {
-            return try LogisticBaselineModel(name: file.name, intercept: file.intercept, coefficients: file.coefficients, horizonSeconds: file.horizon_seconds)
+            return try LinearBaselineModel(name: file.name, intercept: file.intercept, coefficients: file.coefficients, horizonSeconds: file.horizon_seconds)
         } catch {
             throw ModelError(message: "\(source): \(error.message)")
         }

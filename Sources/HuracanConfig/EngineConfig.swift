@@ -106,23 +106,23 @@ public struct EngineConfig: Sendable, Equatable {
         /// Baseline model coefficients (JSON); empty means the built-in file.
         public var modelFile = ""
         public var maxTradesPerCoin = 1
-        public var entryCooldownSeconds = 30.0
+        public var entryCooldownSeconds = 600.0
         public var scalp = Scalp()
         public var runner = Runner()
 
         public struct Scalp: Sendable, Equatable {
             public var enabled = true
-            public var minConfidence = 0.55
-            public var takeProfitBps = 12.0
-            public var stopLossBps = 10.0
-            public var timeoutSeconds = 120.0
-            public var expectedHoldingSeconds = 60.0
+            public var minConfidence = 0.65
+            public var takeProfitBps = 30.0
+            public var stopLossBps = 20.0
+            public var timeoutSeconds = 300.0
+            public var expectedHoldingSeconds = 180.0
         }
 
         public struct Runner: Sendable, Equatable {
             public var enabled = true
-            public var minConfidence = 0.7
-            public var minEdgeBps = 20.0
+            public var minConfidence = 0.75
+            public var minEdgeBps = 25.0
             public var initialStopBps = 40.0
             public var trailingStopBps = 30.0
             public var maxHoldSeconds = 14_400.0

@@ -12,9 +12,10 @@ func testConfig(activeCoins: Int = 12, perLoop: Int = 4, seed: Int = 7) throws -
     config.coinsPerEventLoop = perLoop
     config.simulator.seed = seed
     config.costModel.minEdgeAfterCostBps = -1_000 // trade on any confident signal
-    config.strategy.scalp.minConfidence = 0.5
     config.strategy.entryCooldownSeconds = 5
     config.strategy.scalp.timeoutSeconds = 30
+    config.strategy.runner.maxHoldSeconds = 120
+    config.strategy.scalp.minConfidence = 0.55
     return config
 }
 

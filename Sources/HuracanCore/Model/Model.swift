@@ -23,10 +23,11 @@ public protocol Model: Sendable {
     func predict(_ features: Features) -> Prediction
 }
 
-/// The built-in baseline: logistic regression for the probability that price rises over
-/// `horizonSeconds`; the edge is that probability's lean times the expected absolute move
-/// (volatility x sqrt(horizon) x sqrt(2/pi)).
-public struct LogisticBaselineModel: Model {
+/// The built-in baseline: a linear model of the forward return over `horizonSeconds`, in bps,
+/// fitted by least squares (`huracan baseline fit`). Confidence is the probability that the sign
+/// is right if the return is normal around the edge with the coin's volatility over the horizon:
+/// Phi(|edge| / (volatility x sqrt(horizon))), by its logistic approximation.
+public struct LinearBaselineModel: Model {
     public var name: String
     public var intercept: Double
     public var weights: Features
@@ -50,14 +51,20 @@ public struct LogisticBaselineModel: Model {
             weights[index] = value
         }
         guard horizonSeconds > 0, horizonSeconds.isFinite else { throw ModelError(message: "horizon_seconds must be positive") }
+        guard intercept.isFinite else { throw ModelError(message: "intercept is not a finite number") }
         self.init(name: name, intercept: intercept, weights: weights, horizonSeconds: horizonSeconds)
     }
 
+    /// Coefficients by feature name, for writing the model file.
+    public var coefficients: [String: Double] {
+        Dictionary(uniqueKeysWithValues: Features.names.enumerated().map { ($1, weights[$0]) })
+    }
+
     @inlinable public func predict(_ features: Features) -> Prediction {
-        let z = intercept + weights.dot(features)
-        let probability = 1 / (1 + exp(-z))
-        let expectedMove = features.volatilityBps * horizonSeconds.squareRoot() * 0.797_884_560_8
-        return Prediction(edgeBps: (2 * probability - 1) * expectedMove, confidence: max(probability, 1 - probability))
+        let edge = intercept + weights.dot(features)
+        let spread = max(features.volatilityBps * horizonSeconds.squareRoot(), 1e-9)
+        let confidence = 1 / (1 + exp(-1.702 * abs(edge) / spread))
+        return Prediction(edgeBps: edge, confidence: confidence)
     }
 }
 

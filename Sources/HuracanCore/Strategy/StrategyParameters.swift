@@ -8,18 +8,18 @@ public enum TradeStyle: String, Sendable, Hashable, CaseIterable, Codable {
 public struct StrategyParameters: Sendable, Hashable {
     public struct Scalp: Sendable, Hashable {
         public var enabled = true
-        public var minConfidence = 0.55
-        public var takeProfitBps = 12.0
-        public var stopLossBps = 10.0
-        public var timeoutSeconds = 120.0
-        public var expectedHoldingSeconds = 60.0
+        public var minConfidence = 0.65
+        public var takeProfitBps = 30.0
+        public var stopLossBps = 20.0
+        public var timeoutSeconds = 300.0
+        public var expectedHoldingSeconds = 180.0
         public init() {}
     }
 
     public struct Runner: Sendable, Hashable {
         public var enabled = true
-        public var minConfidence = 0.7
-        public var minEdgeBps = 20.0
+        public var minConfidence = 0.75
+        public var minEdgeBps = 25.0
         public var initialStopBps = 40.0
         public var trailingStopBps = 30.0
         public var maxHoldSeconds = 14_400.0
@@ -30,7 +30,7 @@ public struct StrategyParameters: Sendable, Hashable {
     public var scalp = Scalp()
     public var runner = Runner()
     public var maxTradesPerCoin = 1
-    public var entryCooldownSeconds = 30.0
+    public var entryCooldownSeconds = 600.0
     /// Share of equity risked between entry and stop (0.0002 = 0.02 %).
     public var riskPerTrade = 0.0002
     public init() {}

@@ -76,8 +76,8 @@ struct CoinProfile: Sendable {
     static let marketVolPerDay = 0.025
     static let marketJumpsPerDay = 0.7
     static let marketJumpBaseSize = 0.0025
-    static let alphaHalfLifeSeconds = 30.0
-    static let alphaStrength = 0.06
+    static let alphaHalfLifeSeconds = 60.0
+    static let alphaStrength = 0.12
     static let volTimeConstantSeconds = 1_800.0
     static let volStationaryDeviation = 0.65
     static let volLeverageRatio = 0.3

@@ -18,7 +18,17 @@ struct PipelineHarness {
     init(prediction: Prediction, configure: (inout StrategyParameters) -> Void = { _ in }, minEdge: Double = 5) {
         let instrument = Instrument(coin: "BTC", rank: 1, sector: .l1, tier: 1, tickSize: FixedDecimal(units: 1, exponent: 1),
                                     lotSize: FixedDecimal(units: 1, exponent: 3), minNotional: 50, venueSymbols: [.binance: "BTCUSDT"])
+        // Fixed parameters, independent of the shipped defaults.
         var parameters = StrategyParameters()
+        parameters.scalp.minConfidence = 0.55
+        parameters.scalp.takeProfitBps = 12
+        parameters.scalp.stopLossBps = 10
+        parameters.scalp.timeoutSeconds = 120
+        parameters.runner.minConfidence = 0.7
+        parameters.runner.minEdgeBps = 20
+        parameters.runner.initialStopBps = 40
+        parameters.runner.trailingStopBps = 30
+        parameters.entryCooldownSeconds = 30
         configure(&parameters)
         pipeline = CoinPipeline(index: 0, instrument: instrument, venue: .binance, model: FixedModel(prediction: prediction),
                                 fees: FeeSchedule(maker: FixedDecimal(units: 2, exponent: 4), taker: FixedDecimal(units: 5, exponent: 4)))
