@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Pure domain and decision logic: no I/O, no wall clock.
@@ -34,11 +35,17 @@ let package = Package(
         ),
         // Adapter: the simulated venue (market generator and matching engine).
         .target(name: "HuracanSimVenue", dependencies: ["HuracanCore"], swiftSettings: swiftSettings),
+        // Adapter: HTTP status and admin calls (later also metrics and health).
+        .target(
+            name: "HuracanHTTP",
+            dependencies: ["HuracanCore", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         // Runtime: shards, event loops, services, terminal view.
         .target(
             name: "HuracanRuntime",
             dependencies: [
-                "HuracanCore", "HuracanConfig", "HuracanSimVenue",
+                "HuracanCore", "HuracanConfig", "HuracanSimVenue", "HuracanHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -60,5 +67,10 @@ let package = Package(
         .testTarget(name: "HuracanConfigTests", dependencies: ["HuracanConfig", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanSimVenueTests", dependencies: ["HuracanSimVenue", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanRuntimeTests", dependencies: ["HuracanRuntime", "HuracanTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HuracanHTTPTests",
+            dependencies: ["HuracanHTTP", "HuracanTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

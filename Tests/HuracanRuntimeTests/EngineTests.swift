@@ -1,6 +1,7 @@
 import Foundation
 import HuracanConfig
 import HuracanCore
+import HuracanHTTP
 @testable import HuracanRuntime
 import Logging
 import Testing
@@ -163,5 +164,22 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         #expect(worst <= 30 + 1e-6)
         #expect(worst > 15, "limits were reached")
         #expect(engine.risk.snapshot().count(.block) + engine.risk.snapshot().count(.throttle) > 0)
+    }
+}
+
+@Suite struct EngineAdminTests {
+    @Test func adminScaleRebalancesARunningEngine() throws {
+        let engine = try EngineRunner.makeEngine(config: testConfig(activeCoins: 8, perLoop: 4), start: day, threads: 1, logger: quiet)
+        let admin = EngineAdmin(engine: engine, maxCoins: 400, maxConcurrentTrades: 500)
+        #expect(throws: AdminError.self) { try admin.scale(activeCoins: 401, maxActiveTrades: nil) }
+        #expect(throws: AdminError.self) { try admin.scale(activeCoins: nil, maxActiveTrades: 501) }
+        _ = try admin.scale(activeCoins: 20, maxActiveTrades: 30)
+        engine.run(until: day + .seconds(10), pacing: .asFastAsPossible)
+        #expect(engine.shardCount == 5)
+        #expect(engine.risk.limits.maxActiveTrades == 30)
+        let status = try JSONDecoder().decode(EngineStatus.self, from: Data(admin.statusJSON().utf8))
+        #expect(status.activeCoins == 20 && status.shards.count == 5)
+        _ = admin.setKillSwitch(true)
+        #expect(engine.control.isKilled)
     }
 }

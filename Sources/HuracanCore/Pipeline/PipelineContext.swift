@@ -36,7 +36,7 @@ public struct PipelineContext: Sendable {
 }
 
 /// Counters of one shard's decisions.
-public struct PipelineStats: Sendable, Hashable {
+public struct PipelineStats: Sendable, Hashable, Codable {
     public var events = 0
     /// Model outputs confident enough for a style.
     public var signals = 0

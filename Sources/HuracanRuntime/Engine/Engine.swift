@@ -105,6 +105,7 @@ public final class Engine: @unchecked Sendable {
         let endStep = end.map { ($0.nanoseconds - start + stepNanos - 1) / stepNanos }
         let wallStart = MonotonicClock.nanoseconds()
         let realStart = MonotonicClock.wallNanoseconds()
+        let firstStep = step
         var lastStatus = wallStart
         lastStatsAt = (wallStart, totals().events, totals().signals)
         while !control.isStopRequested {
@@ -115,7 +116,7 @@ public final class Engine: @unchecked Sendable {
             step = upper
             afterRound()
             if pacing == .realTime {
-                let simulatedElapsed = step * stepNanos
+                let simulatedElapsed = (step - firstStep) * stepNanos
                 let wallElapsed = MonotonicClock.wallNanoseconds() - realStart
                 if simulatedElapsed > wallElapsed { sleepNanoseconds(min(simulatedElapsed - wallElapsed, 1_000_000_000)) }
             }
@@ -215,6 +216,10 @@ public final class Engine: @unchecked Sendable {
     }
 
     private var retiredStats = PipelineStats()
+    private let published = Mutex<EngineStatus?>(nil)
+
+    /// The status last computed by the coordinator; safe to read from any thread.
+    public var latestStatus: EngineStatus? { published.withLock { $0 } }
 
     private func removeFlatInactiveCoins() {
         var removed = false
@@ -260,8 +265,8 @@ public final class Engine: @unchecked Sendable {
         let eventsPerSecond = Double(totals.events - lastStatsAt.events) / seconds
         let signalsPerSecond = Double(totals.signals - lastStatsAt.signals) / seconds
         lastStatsAt = (now, totals.events, totals.signals)
-        var open: [TradeStyle: Int] = [:]
-        for trade in openTrades() { open[trade.style, default: 0] += 1 }
+        var open: [String: Int] = ["scalp": 0, "runner": 0]
+        for trade in openTrades() { open[trade.style.rawValue, default: 0] += 1 }
         let snapshot = risk.snapshot()
         let status = EngineStatus(
             simulatedTime: Timestamp(nanoseconds: market.parameters.start.nanoseconds + step * market.parameters.stepNanoseconds),
@@ -275,6 +280,7 @@ public final class Engine: @unchecked Sendable {
             latencyP999: intervalLatency.valueAtPercentile(99.9))
         totalLatency.add(intervalLatency)
         intervalLatency.reset()
+        published.withLock { $0 = status }
         return status
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HuracanHTTP
 import HuracanConfig
 import HuracanCore
 import Logging
@@ -32,20 +33,40 @@ public enum EngineRunner {
                           endingEquity: snapshot.equity, stats: engine.status().totals)
     }
 
+    /// Simulated history replayed before real time starts in paper mode.
+    public static let warmUpSeconds = 90.0
+
     /// Paper trading in real time until `duration` passes or SIGINT/SIGTERM; SIGHUP reloads
     /// `configPath` and applies `active_coins` and `max_active_trades` without a restart.
     public static func paper(config: EngineConfig, configPath: String?, duration: Double?, view: StatusView,
                              logger: Logger) async throws -> RunSummary {
         let control = EngineControl()
         let now = MonotonicClock.wallNanoseconds()
-        let start = Timestamp(nanoseconds: now - now % 1_000_000_000)
+        let second = now - now % 1_000_000_000
+        // Start the simulated market a little in the past and replay that history quickly with
+        // entries off, so features are warm when real-time trading begins.
+        let start = Timestamp(nanoseconds: second - Int64(warmUpSeconds * 1e9))
         let engine = try makeEngine(config: config, start: start, control: control, logger: logger)
-        let end = duration.map { start + .nanoseconds(Int64($0 * 1e9)) }
+        control.setKillSwitch(true)
+        engine.run(until: Timestamp(nanoseconds: second), pacing: .asFastAsPossible, statusInterval: 3_600)
+        control.setKillSwitch(false)
+        let end = duration.map { Timestamp(nanoseconds: second) + .nanoseconds(Int64($0 * 1e9)) }
         let reload = ReloadOnHangup(path: configPath, control: control, logger: logger)
         reload.install()
-        let service = EngineService(engine: engine, end: end, view: view)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: service)],
-                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: EngineService(engine: engine, end: end, view: view), successTerminationBehavior: .gracefullyShutdownGroup)
+        ]
+        let observability = config.observability
+        if observability.prometheusEnabled {
+            let token = try? Secret.resolve(environmentVariable: observability.adminTokenEnv, file: "")
+            let admin = EngineAdmin(engine: engine, maxCoins: config.maxCoins, maxConcurrentTrades: config.maxConcurrentTrades)
+            let server = AdminServer(backend: admin, token: token?.value)
+            let note = token == nil ? " (admin calls disabled: \(observability.adminTokenEnv) is not set)" : ""
+            logger.info("status and admin calls on http://\(observability.prometheusBindAddress):\(observability.prometheusPort)\(note)")
+            services.append(.init(service: server.application(host: observability.prometheusBindAddress, port: observability.prometheusPort),
+                                  failureTerminationBehavior: .ignore))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         return summary(engine)
     }
@@ -60,7 +81,7 @@ struct EngineService: Service {
 
     func run() async throws {
         let engine = engine, end = end, view = view
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let thread = Thread {
                     engine.run(until: end, pacing: .realTime, stepsPerRound: 1, statusInterval: 1) { view.show($0) }
@@ -81,7 +102,7 @@ final class ReloadOnHangup: @unchecked Sendable {
     let path: String?
     let control: EngineControl
     let logger: Logger
-    private let source: DispatchSourceSignal
+    private let source: any DispatchSourceSignal
 
     init(path: String?, control: EngineControl, logger: Logger) {
         self.path = path

@@ -1,7 +1,7 @@
 import HuracanCore
 
 /// Latency percentiles in nanoseconds.
-public struct LatencySummary: Sendable, Hashable {
+public struct LatencySummary: Sendable, Hashable, Codable {
     public var count: UInt64
     public var p50: UInt64
     public var p99: UInt64
@@ -10,8 +10,8 @@ public struct LatencySummary: Sendable, Hashable {
 }
 
 /// What the terminal view, logs and status calls show about a running engine.
-public struct EngineStatus: Sendable {
-    public struct ShardStatus: Sendable, Hashable {
+public struct EngineStatus: Sendable, Codable {
+    public struct ShardStatus: Sendable, Hashable, Codable {
         public var id: Int
         public var coins: [String]
         public var healthy: Bool
@@ -25,7 +25,7 @@ public struct EngineStatus: Sendable {
     public var totals: PipelineStats
     public var eventsPerSecond: Double
     public var signalsPerSecond: Double
-    public var openTrades: [TradeStyle: Int]
+    public var openTrades: [String: Int]
     public var closedTrades: Int
     public var exposurePct: Double
     public var equity: Double

@@ -18,7 +18,7 @@ public struct StatusView: Sendable {
         return "\(s.simulatedTime) coins=\(s.activeCoins) shards=\(s.shards.count) threads=\(s.threads)"
             + (unhealthy.isEmpty ? "" : " unhealthy=[\(unhealthy.joined(separator: ","))]")
             + " events/s=\(Int(s.eventsPerSecond)) signals/s=\(format1(s.signalsPerSecond)) orders=\(s.totals.ordersSent)"
-            + " open(scalp=\(s.openTrades[.scalp] ?? 0) runner=\(s.openTrades[.runner] ?? 0)) closed=\(s.closedTrades)"
+            + " open(scalp=\(s.openTrades["scalp"] ?? 0) runner=\(s.openTrades["runner"] ?? 0)) closed=\(s.closedTrades)"
             + " exposure=\(format1(s.exposurePct))% equity=\(money(s.equity)) pnl=\(money(s.pnl))"
             + " latency_us p50=\(micro(s.latencyP50)) p99=\(micro(s.latencyP99))"
     }
@@ -35,7 +35,7 @@ public struct StatusView: Sendable {
         out += "signals/s      \(format1(s.signalsPerSecond))\n"
         out += "orders         \(s.totals.ordersSent) sent, \(s.totals.rejects) rejected\n"
         out += "risk           approve \(s.totals.riskApproved)  throttle \(s.totals.riskThrottled)  block \(s.totals.riskBlocked)\n"
-        out += "open trades    scalp \(s.openTrades[.scalp] ?? 0)  runner \(s.openTrades[.runner] ?? 0)   closed \(s.closedTrades)\n"
+        out += "open trades    scalp \(s.openTrades["scalp"] ?? 0)  runner \(s.openTrades["runner"] ?? 0)   closed \(s.closedTrades)\n"
         out += "exposure       \(format1(s.exposurePct))% of equity\n"
         out += "equity         \(money(s.equity))   P&L \(money(s.pnl))\n"
         out += "tick-to-decision  p50 \(micro(s.latencyP50)) us   p99 \(micro(s.latencyP99)) us   p99.9 \(micro(s.latencyP999)) us\n"
