@@ -19,7 +19,6 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "HuracanCore", package: "huracan"),
-                .product(name: "HuracanRuntime", package: "huracan"),
             ],
             path: "Benchmarks/CoreBenchmarks",
             plugins: [

@@ -2,6 +2,7 @@ import Foundation
 import HuracanConfig
 import HuracanCore
 import HuracanHTTP
+import HuracanTestSupport
 @testable import HuracanRuntime
 import Logging
 import Testing
@@ -181,5 +182,26 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         #expect(status.activeCoins == 20 && status.shards.count == 5)
         _ = admin.setKillSwitch(true)
         #expect(engine.control.isKilled)
+    }
+}
+
+@Suite struct ReloadTests {
+    @Test func hangupReloadAppliesValidFilesAndRefusesBadOnes() throws {
+        let directory = TestPaths.temporaryDirectory()
+        let file = directory.appendingPathComponent("engine.yaml").path
+        try "engine:\n  active_coins: 8\n  coins_per_event_loop: 4\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let config = try ConfigLoader(environment: [:]).load(path: file)
+        let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 1, logger: quiet)
+        let reload = ReloadOnHangup(path: file, control: engine.control, logger: quiet)
+
+        try "engine:\n  active_coins: 12\n  max_active_trades: 40\n  coins_per_event_loop: 4\n".write(toFile: file, atomically: true, encoding: .utf8)
+        reload.reload()
+        engine.run(until: day + .seconds(1), pacing: .asFastAsPossible)
+        #expect(engine.shardCount == 3 && engine.risk.limits.maxActiveTrades == 40)
+
+        try "engine:\n  active_coins: many\n".write(toFile: file, atomically: true, encoding: .utf8)
+        reload.reload()
+        engine.run(until: day + .seconds(2), pacing: .asFastAsPossible)
+        #expect(engine.shardCount == 3 && engine.settings.activeCoins == 12)
     }
 }
