@@ -109,12 +109,16 @@ final class ReloadOnHangup: @unchecked Sendable {
         self.control = control
         self.logger = logger
         source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        // A dispatch source must be resumed before it is released.
+        source.setEventHandler { [weak self] in self?.reload() }
+        source.resume()
     }
 
+    deinit { source.cancel() }
+
+    /// Takes SIGHUP away from its default action (terminate) so the source receives it.
     func install() {
         signal(SIGHUP, SIG_IGN)
-        source.setEventHandler { [self] in reload() }
-        source.resume()
     }
 
     func reload() {
