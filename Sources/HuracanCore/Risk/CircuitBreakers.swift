@@ -305,16 +305,17 @@ public struct CircuitBreakers: Sendable {
     }
 
     private mutating func evaluateVenue(_ venue: VenueID, at time: Timestamp, events: inout [BreakerEvent]) {
-        let window = venueWindows[venue.index]
-        let rate = window.ratePct, limit = settings.venueErrorRatePct, requests = window.totalRequests
-        let seconds = format(settings.venueErrorWindowSeconds)
+        let rate = venueWindows[venue.index].ratePct, limit = settings.venueErrorRatePct
+        let requests = venueWindows[venue.index].totalRequests
         if !venueTripped[venue.index] {
             guard requests >= settings.venueMinimumRequests, Self.reached(rate, limit) else { return }
             venueTripped[venue.index] = true
+            let seconds = format(settings.venueErrorWindowSeconds)
             events.append(trip(.venueErrors, scope: venue.rawValue, at: time, value: rate, threshold: limit,
                                "venue errors on \(venue) \(format(rate))% of \(requests) requests in \(seconds)s >= \(format(limit))%: \(venue) REDUCING, no entries routed there"))
         } else if !Self.reached(rate, limit) {
             venueTripped[venue.index] = false
+            let seconds = format(settings.venueErrorWindowSeconds)
             events.append(BreakerEvent(kind: .venueErrors, scope: venue.rawValue, tripped: false, time: time, value: rate, threshold: limit,
                                        message: "venue errors on \(venue) \(format(rate))% of \(requests) requests in \(seconds)s < \(format(limit))%: \(venue) ACTIVE"))
         }
@@ -334,11 +335,13 @@ public struct CircuitBreakers: Sendable {
 
     /// Re-evaluates the time-based conditions: UTC day rollover (daily loss reset), venue windows
     /// sliding, cool-downs ending, coins going stale or fresh again. Call periodically (about once a
-    /// second); O(coins + venues).
+    /// second); O(coins + venues), no allocation when nothing changes. A coin that never had market
+    /// data is reported stale once `staleDataSeconds` have passed since init (it is blocked from the
+    /// start), so start-up does not flood the log.
     public mutating func tick(at time: Timestamp) -> [BreakerEvent] {
         var events: [BreakerEvent] = []
         rollDay(to: time, events: &events)
-        for venue in VenueID.allCases {
+        for venue in Self.venues {
             venueWindows[venue.index].advance(to: time)
             evaluateVenue(venue, at: time, events: &events)
         }
@@ -380,6 +383,9 @@ public struct CircuitBreakers: Sendable {
     }
 
     // MARK: helpers
+
+    /// `VenueID.allCases` builds a new array on every access; this one is built once.
+    private static let venues = VenueID.allCases
 
     private mutating func trip(_ kind: BreakerKind, scope: String, at time: Timestamp, value: Double, threshold: Double, _ message: String) -> BreakerEvent {
         trips[kind.index] += 1
