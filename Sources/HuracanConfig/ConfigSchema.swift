@@ -62,6 +62,7 @@ public enum ConfigSchema {
             .number(p + "stale_data_seconds", \.risk.staleDataSeconds, 0.1...3_600, "No new entries on a coin whose market data is older than this"),
             .number(p + "venue_error_rate_pct", \.risk.venueErrorRatePct, 0.1...100, "Venue error/reject rate that trips the venue breaker"),
             .number(p + "venue_error_window_seconds", \.risk.venueErrorWindowSeconds, 1...86_400, "Window for the venue error rate"),
+            .int(p + "venue_error_min_requests", \.risk.venueErrorMinRequests, 1...1_000_000, "Requests needed in the window before the venue error rate is judged"),
         ]
     }
 

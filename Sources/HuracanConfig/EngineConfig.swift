@@ -79,6 +79,7 @@ public struct EngineConfig: Sendable, Equatable {
         public var staleDataSeconds = 10.0
         public var venueErrorRatePct = 20.0
         public var venueErrorWindowSeconds = 60.0
+        public var venueErrorMinRequests = 20
     }
 
     public struct CostModel: Sendable, Equatable {

@@ -149,21 +149,17 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         config.risk.perCoinMaxExposurePct = 10
         config.risk.riskPerTradePct = 0.01
         let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 4, logger: quiet)
-        // Limits are checked against the equity of the moment; equity only moves between rounds,
-        // so exposure may not exceed the limit at the highest equity seen.
-        var worst = 0.0
-        var highestEquity = config.startingEquity
+        // Exposure is marked to market between rounds, so prices may carry it past a limit; what
+        // the ledger guarantees is that no approval ever leaves a scope above its limit.
         var t = day
         for _ in 0..<60 {
             t = t + .seconds(60)
             engine.run(until: t, pacing: .asFastAsPossible)
-            let s = engine.risk.snapshot()
-            highestEquity = max(highestEquity, s.equity)
-            worst = max(worst, s.global / highestEquity * 100)
-            #expect(s.coin.allSatisfy { $0 / highestEquity * 100 <= 10 + 1e-6 })
         }
-        #expect(worst <= 30 + 1e-6)
-        #expect(worst > 15, "limits were reached")
+        let highest = engine.risk.snapshot().highestApprovedPct
+        #expect(highest.global <= 30 + 1e-6 && highest.coin <= 10 + 1e-6)
+        #expect(highest.sector <= 30 + 1e-6 && highest.exchange <= 30 + 1e-6)
+        #expect(highest.global > 15, "limits were reached")
         #expect(engine.risk.snapshot().count(.block) + engine.risk.snapshot().count(.throttle) > 0)
     }
 }
@@ -203,5 +199,55 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         reload.reload()
         engine.run(until: day + .seconds(2), pacing: .asFastAsPossible)
         #expect(engine.shardCount == 3 && engine.settings.activeCoins == 12)
+    }
+}
+
+@Suite struct EngineBreakerTests {
+    @Test func killSwitchHaltsAndClosesEverything() throws {
+        let engine = try EngineRunner.makeEngine(config: testConfig(activeCoins: 8, perLoop: 4), start: day, threads: 1, logger: quiet)
+        var t = day + .seconds(600)
+        engine.run(until: t, pacing: .asFastAsPossible)
+        while engine.openTrades().isEmpty, t < day + .seconds(7_200) {
+            t = t + .seconds(5)
+            engine.run(until: t, pacing: .asFastAsPossible)
+        }
+        #expect(!engine.openTrades().isEmpty)
+        engine.control.setKillSwitch(true)
+        let entries = engine.status().totals.riskApproved + engine.status().totals.riskThrottled
+        engine.run(until: t + .seconds(100), pacing: .asFastAsPossible)
+        #expect(engine.openTrades().isEmpty, "HALTED closes every open trade")
+        #expect(engine.status().totals.riskApproved + engine.status().totals.riskThrottled == entries)
+        #expect(engine.status().tradingState == "HALTED")
+        #expect(engine.breakerEvents.contains { $0.kind == .killSwitch && $0.tripped })
+        engine.control.setKillSwitch(false)
+        engine.run(until: t + .seconds(700), pacing: .asFastAsPossible)
+        #expect(engine.status().tradingState == "ACTIVE")
+        #expect(engine.breakerEvents.contains { $0.kind == .killSwitch && !$0.tripped })
+    }
+
+    @Test func drawdownBreakerHalts() throws {
+        var config = try testConfig(activeCoins: 8, perLoop: 4)
+        config.risk.maxDrawdownPct = 0.1
+        config.risk.dailyLossLimitPct = 50
+        let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 1, logger: quiet)
+        engine.run(until: day + .seconds(6 * 3_600), pacing: .asFastAsPossible)
+        let trip = try #require(engine.breakerEvents.first { $0.kind == .drawdown && $0.tripped })
+        #expect(trip.value >= 0.1 && trip.threshold == 0.1)
+        #expect(engine.status().tradingState == "HALTED")
+        #expect(engine.openTrades().isEmpty)
+    }
+
+    @Test func consecutiveLossesCoolACoinDown() throws {
+        var config = try testConfig(activeCoins: 8, perLoop: 4)
+        config.risk.maxConsecutiveLosses = 1
+        config.risk.lossCooldownSeconds = 3_600
+        let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 1, logger: quiet)
+        engine.run(until: day + .seconds(3 * 3_600), pacing: .asFastAsPossible)
+        let trip = try #require(engine.breakerEvents.first { $0.kind == .consecutiveLosses && $0.tripped })
+        // No trade on that coin opened during its cool-down.
+        let tripTime = trip.time
+        let reopened = engine.closedTrades.filter { $0.coin == trip.scope && $0.openedAt > tripTime && $0.openedAt < tripTime + .seconds(3_590) }
+        #expect(reopened.isEmpty)
+        #expect(engine.status().totals.breakerBlocked > 0)
     }
 }

@@ -111,6 +111,10 @@ public struct CoinPipeline: Sendable {
             return
         }
         context.stats.signals += 1
+        if Int(index) < context.blockedCoins.count && context.blockedCoins[Int(index)] || context.blockedVenues[venue.index] {
+            context.stats.breakerBlocked += 1
+            return
+        }
         let side = prediction.side
         let edgeAfterCost = costs.edgeAfterCost(edgeBps: prediction.edgeBps, side: side, holdingSeconds: p.expectedHoldingSeconds(style))
         guard edgeAfterCost >= context.minEdgeAfterCostBps else {
@@ -157,6 +161,20 @@ public struct CoinPipeline: Sendable {
         orders.append((Order(request: request, createdAt: context.now), tradeID, isEntry))
         context.outbox.append(request)
         context.stats.ordersSent += 1
+    }
+
+    /// Marks open trades to the current mid: the ledger's exposure for this coin follows the
+    /// market, so limits are checked against live notional, not entry notional.
+    public mutating func revalue(context: inout PipelineContext) {
+        let mid = features.mid
+        guard mid > 0 else { return }
+        var delta = 0.0
+        for i in trades.indices where trades[i].phase == .open || trades[i].phase == .exiting {
+            let marked = trades[i].openQuantity.doubleValue * mid
+            delta += marked - trades[i].reservedNotional
+            trades[i].reservedNotional = marked
+        }
+        if delta != 0 { context.risk.adjust(coin: index, sector: instrument.sector, venue: venue, by: delta) }
     }
 
     // MARK: venue reports

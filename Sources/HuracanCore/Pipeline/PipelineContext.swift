@@ -9,6 +9,10 @@ public struct PipelineContext: Sendable {
     public var now = Timestamp.epoch
     /// False while the shard is unhealthy or trading is halted: exits only.
     public var entriesAllowed = true
+    /// Coins that may not open trades now (circuit breakers: cool-down, stale data), by CoinIndex.
+    public var blockedCoins: [Bool] = []
+    /// Venues no entries may be routed to now (venue error breaker), by `VenueID.index`.
+    public var blockedVenues = [Bool](repeating: false, count: VenueID.allCases.count)
     /// Equity as last aggregated across shards, for sizing.
     public var equity: Double
     /// Orders to send, drained by the shard after each event.
@@ -46,6 +50,8 @@ public struct PipelineStats: Sendable, Hashable, Codable {
     public var riskThrottled = 0
     public var riskBlocked = 0
     public var ordersSent = 0
+    /// Entry candidates stopped by a circuit breaker (coin or venue).
+    public var breakerBlocked = 0
     public var orderErrors = 0
     public var rejects = 0
     public init() {}
@@ -60,6 +66,7 @@ public struct PipelineStats: Sendable, Hashable, Codable {
         s.riskThrottled += b.riskThrottled
         s.riskBlocked += b.riskBlocked
         s.ordersSent += b.ordersSent
+        s.breakerBlocked += b.breakerBlocked
         s.orderErrors += b.orderErrors
         s.rejects += b.rejects
         return s

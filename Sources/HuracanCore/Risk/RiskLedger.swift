@@ -12,6 +12,9 @@ public final class RiskLedger: Sendable {
         var exchange = [Double](repeating: 0, count: VenueID.allCases.count)
         var global = 0.0
         var openTrades = 0
+        /// Highest exposure (percent of the equity of the moment) any approval has left, per
+        /// scope: the property the ledger guarantees stays within the limits.
+        var highestApprovedPct = HighestApproved()
         var decisions = [Int](repeating: 0, count: RiskDecision.allCases.count * RiskReason.allCases.count)
     }
 
@@ -37,6 +40,11 @@ public final class RiskLedger: Sendable {
                 s.exchange[request.venue.index] += n
                 s.global += n
                 s.openTrades += 1
+                let e = s.equity
+                s.highestApprovedPct.coin = max(s.highestApprovedPct.coin, s.coin[Int(request.coin)] / e * 100)
+                s.highestApprovedPct.sector = max(s.highestApprovedPct.sector, s.sector[request.sector.index] / e * 100)
+                s.highestApprovedPct.exchange = max(s.highestApprovedPct.exchange, s.exchange[request.venue.index] / e * 100)
+                s.highestApprovedPct.global = max(s.highestApprovedPct.global, s.global / e * 100)
             }
             let decisionIndex = RiskDecision.allCases.firstIndex(of: check.decision)!
             let reasonIndex = RiskReason.allCases.firstIndex(of: check.reason)!
@@ -121,7 +129,7 @@ public final class RiskLedger: Sendable {
                 }
             }
             return RiskSnapshot(equity: s.equity, coin: s.coin, sector: s.sector, exchange: s.exchange, global: s.global,
-                                openTrades: s.openTrades, decisions: counts)
+                                openTrades: s.openTrades, decisions: counts, highestApprovedPct: s.highestApprovedPct)
         }
     }
 }
@@ -135,7 +143,17 @@ public struct RiskSnapshot: Sendable {
     public var global: Double
     public var openTrades: Int
     public var decisions: [RiskDecision: [RiskReason: Int]]
+    public var highestApprovedPct: HighestApproved
 
     public var globalExposurePct: Double { equity > 0 ? global / equity * 100 : 0 }
     public func count(_ decision: RiskDecision) -> Int { decisions[decision]?.values.reduce(0, +) ?? 0 }
+}
+
+/// The highest exposure per scope, in percent of equity, that any approved trade has left.
+public struct HighestApproved: Sendable, Hashable, Codable {
+    public var coin = 0.0
+    public var sector = 0.0
+    public var exchange = 0.0
+    public var global = 0.0
+    public init() {}
 }

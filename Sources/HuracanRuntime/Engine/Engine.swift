@@ -30,6 +30,12 @@ public final class Engine: @unchecked Sendable {
     private var totalLatency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
     private var lastStatsAt = (wall: UInt64(0), events: 0, signals: 0)
     private var flatRemovals: Set<CoinIndex> = []
+    /// Circuit breakers; only the coordinator touches them, between rounds.
+    public private(set) var breakers: CircuitBreakers
+    /// The most recent breaker trips and resets, newest last (bounded).
+    public private(set) var breakerEvents: [BreakerEvent] = []
+    private var killSwitchSeen = false
+    private var flattenedForHalt = false
     let watchdog: Watchdog
 
     /// - Parameters:
@@ -46,6 +52,8 @@ public final class Engine: @unchecked Sendable {
         let parameters = SimulationParameters(seed: settings.seed, start: start, updateIntervalMs: settings.updateIntervalMs)
         market = SimulatedMarket(universe: universe, parameters: parameters, venues: settings.venues)
         risk = RiskLedger(limits: settings.limits, equity: settings.startingEquity, coinCount: universe.count)
+        breakers = CircuitBreakers(settings: settings.breakers, coinCount: universe.count, startingEquity: settings.startingEquity,
+                                   now: start, coinNames: universe.instruments.map(\.coin))
         let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let threadCount = threads ?? (settings.threads > 0 ? settings.threads : coreCount)
         plan = ShardPlan(coins: (0..<settings.activeCoins).map { CoinIndex($0) }, coinsPerShard: settings.coinsPerEventLoop)
@@ -112,6 +120,7 @@ public final class Engine: @unchecked Sendable {
             if let endStep, step >= endStep { break }
             if let changes = control.takeChanges() { apply(changes) }
             let upper = endStep.map { min(step + stepsPerRound, $0) } ?? step + stepsPerRound
+            applyBreakers()
             runRound(step..<upper)
             step = upper
             afterRound()
@@ -130,8 +139,6 @@ public final class Engine: @unchecked Sendable {
     }
 
     private func runRound(_ steps: Range<Int64>) {
-        let killed = control.isKilled
-        for shard in shards { shard.entriesEnabled = !killed }
         let workers = pool.count
         var jobs: [() -> Void] = []
         for w in 0..<min(workers, shards.count) {
@@ -157,6 +164,85 @@ public final class Engine: @unchecked Sendable {
         risk.updateEquity(equity)
         for shard in shards { shard.context.equity = equity }
         if !flatRemovals.isEmpty { removeFlatInactiveCoins() }
+        feedBreakers(equity: equity)
+    }
+
+    /// The simulated time at the end of the last completed round.
+    public var now: Timestamp {
+        Timestamp(nanoseconds: market.parameters.start.nanoseconds + step * market.parameters.stepNanoseconds)
+    }
+
+    private var tradesFedToBreakers = 0
+
+    /// Gives the breakers what the round produced: market data times, trade results, venue
+    /// request outcomes, equity.
+    private func feedBreakers(equity: Double) {
+        let time = now
+        var events: [BreakerEvent] = []
+        for shard in shards {
+            for slot in shard.slots where slot.pipeline.features.lastEventTime > .epoch {
+                breakers.recordMarketData(coin: slot.index, at: slot.pipeline.features.lastEventTime)
+            }
+            for venue in VenueID.allCases {
+                let sent = shard.venueRequests[venue.index], failed = shard.venueFailures[venue.index]
+                for i in 0..<sent { events += breakers.recordVenueRequest(venue, failed: i < failed, at: time) }
+                shard.venueRequests[venue.index] = 0
+                shard.venueFailures[venue.index] = 0
+            }
+        }
+        for trade in closedTrades[tradesFedToBreakers...] {
+            if let coin = universe.index(of: trade.coin) {
+                events += breakers.recordTradeResult(coin: coin, coinName: trade.coin, netPnL: trade.netPnL.doubleValue, at: trade.closedAt ?? time)
+            }
+        }
+        tradesFedToBreakers = closedTrades.count
+        events += breakers.updateEquity(equity, at: time)
+        record(events)
+    }
+
+    /// Applies breaker states to the shards before a round: the kill switch, global state
+    /// (REDUCING/HALTED stop entries; HALTED also closes open trades), and per-coin and
+    /// per-venue blocks.
+    private func applyBreakers() {
+        let time = now
+        var events: [BreakerEvent] = []
+        let killed = control.isKilled
+        if killed != killSwitchSeen {
+            events += breakers.setKillSwitch(killed, at: time)
+            killSwitchSeen = killed
+        }
+        events += breakers.tick(at: time)
+        record(events)
+        let state = breakers.globalState
+        let blockedVenues = VenueID.allCases.map { breakers.state(of: $0) != .active }
+        for shard in shards {
+            shard.entriesEnabled = state == .active
+            shard.context.blockedVenues = blockedVenues
+            for slot in shard.slots {
+                let c = slot.index
+                shard.context.blockedCoins[Int(c)] = breakers.isCoolingDown(coin: c, at: time) || breakers.isStale(coin: c, at: time)
+            }
+        }
+        if state == .halted, !flattenedForHalt {
+            logger.critical("trading HALTED: closing every open trade")
+            for shard in shards { shard.flattenAll() }
+            flattenedForHalt = true
+        } else if state != .halted {
+            flattenedForHalt = false
+        }
+    }
+
+    private func record(_ events: [BreakerEvent]) {
+        guard !events.isEmpty else { return }
+        for event in events {
+            if event.tripped {
+                logger.warning("breaker \(event.kind.rawValue) tripped (\(event.scope)): \(event.message)")
+            } else {
+                logger.notice("breaker \(event.kind.rawValue) reset (\(event.scope)): \(event.message)")
+            }
+        }
+        breakerEvents += events
+        if breakerEvents.count > 200 { breakerEvents.removeFirst(breakerEvents.count - 200) }
     }
 
     // MARK: configuration changes
@@ -268,6 +354,8 @@ public final class Engine: @unchecked Sendable {
         var open: [String: Int] = ["scalp": 0, "runner": 0]
         for trade in openTrades() { open[trade.style.rawValue, default: 0] += 1 }
         let snapshot = risk.snapshot()
+        var trips: [String: Int] = [:]
+        for (kind, count) in breakers.tripCounts { trips[kind.rawValue] = count }
         let status = EngineStatus(
             simulatedTime: Timestamp(nanoseconds: market.parameters.start.nanoseconds + step * market.parameters.stepNanoseconds),
             wallSeconds: Double(now) / 1e9,
@@ -277,7 +365,8 @@ public final class Engine: @unchecked Sendable {
             openTrades: open, closedTrades: closedTrades.count, exposurePct: snapshot.globalExposurePct,
             equity: snapshot.equity, pnl: snapshot.equity - settings.startingEquity,
             latencyP50: intervalLatency.valueAtPercentile(50), latencyP99: intervalLatency.valueAtPercentile(99),
-            latencyP999: intervalLatency.valueAtPercentile(99.9))
+            latencyP999: intervalLatency.valueAtPercentile(99.9),
+            tradingState: breakers.globalState.rawValue, breakers: breakers.describe(at: self.now), breakerTrips: trips)
         totalLatency.add(intervalLatency)
         intervalLatency.reset()
         published.withLock { $0 = status }

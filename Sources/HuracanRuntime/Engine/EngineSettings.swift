@@ -5,6 +5,7 @@ import HuracanCore
 public struct EngineSettings: Sendable {
     public var strategy: StrategyParameters
     public var limits: RiskLimits
+    public var breakers: BreakerSettings
     public var minEdgeAfterCostBps: Double
     public var activeCoins: Int
     public var coinsPerEventLoop: Int
@@ -46,6 +47,17 @@ public struct EngineSettings: Sendable {
         limits.maxActiveTrades = config.maxActiveTrades
         limits.maxConcurrentTrades = config.maxConcurrentTrades
         self.limits = limits
+
+        var breakers = BreakerSettings()
+        breakers.maxDrawdownPct = config.risk.maxDrawdownPct
+        breakers.dailyLossLimitPct = config.risk.dailyLossLimitPct
+        breakers.maxConsecutiveLosses = config.risk.maxConsecutiveLosses
+        breakers.lossCooldownSeconds = config.risk.lossCooldownSeconds
+        breakers.staleDataSeconds = config.risk.staleDataSeconds
+        breakers.venueErrorRatePct = config.risk.venueErrorRatePct
+        breakers.venueErrorWindowSeconds = config.risk.venueErrorWindowSeconds
+        breakers.venueMinimumRequests = config.risk.venueErrorMinRequests
+        self.breakers = breakers
 
         minEdgeAfterCostBps = config.costModel.minEdgeAfterCostBps
         activeCoins = config.activeCoins

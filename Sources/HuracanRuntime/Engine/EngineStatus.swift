@@ -34,4 +34,9 @@ public struct EngineStatus: Sendable, Codable {
     public var latencyP50: UInt64
     public var latencyP99: UInt64
     public var latencyP999: UInt64
+    /// ACTIVE, REDUCING or HALTED.
+    public var tradingState: String
+    /// One line per tripped breaker, with its values.
+    public var breakers: [String]
+    public var breakerTrips: [String: Int]
 }

@@ -15,7 +15,7 @@ public struct StatusView: Sendable {
 
     public func line(_ s: EngineStatus) -> String {
         let unhealthy = s.shards.filter { !$0.healthy }.map { String($0.id) }
-        return "\(s.simulatedTime) coins=\(s.activeCoins) shards=\(s.shards.count) threads=\(s.threads)"
+        return "\(s.simulatedTime) state=\(s.tradingState) coins=\(s.activeCoins) shards=\(s.shards.count) threads=\(s.threads)"
             + (unhealthy.isEmpty ? "" : " unhealthy=[\(unhealthy.joined(separator: ","))]")
             + " events/s=\(Int(s.eventsPerSecond)) signals/s=\(format1(s.signalsPerSecond)) orders=\(s.totals.ordersSent)"
             + " open(scalp=\(s.openTrades["scalp"] ?? 0) runner=\(s.openTrades["runner"] ?? 0)) closed=\(s.closedTrades)"
@@ -38,6 +38,7 @@ public struct StatusView: Sendable {
         out += "open trades    scalp \(s.openTrades["scalp"] ?? 0)  runner \(s.openTrades["runner"] ?? 0)   closed \(s.closedTrades)\n"
         out += "exposure       \(format1(s.exposurePct))% of equity\n"
         out += "equity         \(money(s.equity))   P&L \(money(s.pnl))\n"
+        out += "trading        \(s.tradingState)" + (s.breakers.isEmpty ? "" : "  " + s.breakers.joined(separator: "; ")) + "\n"
         out += "tick-to-decision  p50 \(micro(s.latencyP50)) us   p99 \(micro(s.latencyP99)) us   p99.9 \(micro(s.latencyP999)) us\n"
         return out
     }

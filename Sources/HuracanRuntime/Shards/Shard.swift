@@ -27,6 +27,10 @@ final class Shard: @unchecked Sendable {
     let injectedStall = Atomic<Int64>(0)
     let watchdogNanoseconds: Int64
 
+    /// Orders sent and refused per venue since the coordinator last collected them.
+    var venueRequests = [Int](repeating: 0, count: VenueID.allCases.count)
+    var venueFailures = [Int](repeating: 0, count: VenueID.allCases.count)
+
     private var events: [MarketEvent] = []
     private var reports: [VenueReport] = []
 
@@ -36,6 +40,7 @@ final class Shard: @unchecked Sendable {
         context = PipelineContext(parameters: settings.strategy, minEdgeAfterCostBps: settings.minEdgeAfterCostBps,
                                   risk: risk, shardID: id, equity: settings.startingEquity)
         portfolio = Portfolio(startingEquity: .zero)
+        context.blockedCoins = [Bool](repeating: false, count: risk.snapshot().coin.count)
         events.reserveCapacity(256)
         reports.reserveCapacity(64)
         heartbeat.store(MonotonicClock.wallNanoseconds(), ordering: .relaxed)
@@ -86,6 +91,7 @@ final class Shard: @unchecked Sendable {
                 deliverReports(slot: c)
             }
         }
+        for c in slots.indices { slots[c].pipeline.revalue(context: &context) }
     }
 
     /// Cleared by the operator's kill switch or a halted engine.
@@ -99,10 +105,15 @@ final class Shard: @unchecked Sendable {
         let start = MonotonicClock.nanoseconds()
         slots[c].pipeline.onMarket(event, context: &context)
         if event.kind == .book { _ = latency.record(MonotonicClock.nanoseconds() &- start) }
-        if !context.outbox.isEmpty {
-            for request in context.outbox { slots[c].matcher.submit(request, at: event.time) }
-            context.outbox.removeAll(keepingCapacity: true)
+        if !context.outbox.isEmpty { submitOutbox(slot: c, at: event.time) }
+    }
+
+    private func submitOutbox(slot c: Int, at time: Timestamp) {
+        for request in context.outbox {
+            venueRequests[request.venue.index] += 1
+            slots[c].matcher.submit(request, at: time)
         }
+        context.outbox.removeAll(keepingCapacity: true)
     }
 
     private func deliverReports(slot c: Int) {
@@ -112,15 +123,14 @@ final class Shard: @unchecked Sendable {
             case .fill(let fill): portfolio.apply(fill)
             case .funding(let coin, let venue, let rate, let mark, _):
                 portfolio.applyFunding(coin: coin, venue: venue, rate: rate, markPrice: mark)
+            case .rejected:
+                venueFailures[slots[c].pipeline.venue.index] += 1
             default: break
             }
             slots[c].pipeline.onReport(report, context: &context)
         }
         reports.removeAll(keepingCapacity: true)
-        if !context.outbox.isEmpty {
-            for request in context.outbox { slots[c].matcher.submit(request, at: context.now) }
-            context.outbox.removeAll(keepingCapacity: true)
-        }
+        if !context.outbox.isEmpty { submitOutbox(slot: c, at: context.now) }
     }
 
     /// Net P&L of this shard's account: realised minus fees and funding, plus open positions at mid.
@@ -138,8 +148,7 @@ final class Shard: @unchecked Sendable {
     func flattenAll() {
         for c in slots.indices {
             slots[c].pipeline.flatten(context: &context)
-            for request in context.outbox { slots[c].matcher.submit(request, at: context.now) }
-            context.outbox.removeAll(keepingCapacity: true)
+            submitOutbox(slot: c, at: context.now)
         }
     }
 }
