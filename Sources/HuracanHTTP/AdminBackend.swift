@@ -3,6 +3,8 @@
 public protocol AdminBackend: Sendable {
     /// The latest engine status as JSON.
     func statusJSON() -> String
+    /// The latest risk report (exposures against limits, breakers, active set) as JSON.
+    func riskJSON() -> String
     /// Asks for a new active coin count and/or soft trade limit; returns what will change, or
     /// throws `AdminError` naming what is not allowed.
     func scale(activeCoins: Int?, maxActiveTrades: Int?) throws(AdminError) -> String

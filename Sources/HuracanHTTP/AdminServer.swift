@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import HuracanCore
 
-/// The engine's HTTP interface on 127.0.0.1 (by default): `GET /health`, `GET /status`, and
+/// The engine's HTTP interface on 127.0.0.1 (by default): `GET /health`, `GET /status`,
+/// `GET /risk`, and
 /// admin calls that need `Authorization: Bearer <token>`:
 /// `POST /admin/scale` `{"active_coins": 100, "max_active_trades": 200}` and
 /// `POST /admin/kill-switch` `{"on": true}`.
@@ -29,6 +30,7 @@ public struct AdminServer: Sendable {
         let router = Router()
         router.get("health") { _, _ in "ok\n" }
         router.get("status") { _, _ in json(backend.statusJSON()) }
+        router.get("risk") { _, _ in json(backend.riskJSON()) }
         let admin = router.group("admin").add(middleware: BearerTokenMiddleware(token: token))
         admin.post("scale") { request, context -> Response in
             let body = try await request.decode(as: ScaleRequest.self, context: context)

@@ -9,6 +9,7 @@ import Testing
 final class RecordingBackend: AdminBackend {
     let calls = Mutex<[String]>([])
     func statusJSON() -> String { "{\"activeCoins\": 20}\n" }
+    func riskJSON() -> String { "{\"tradingState\": \"ACTIVE\"}\n" }
     func scale(activeCoins: Int?, maxActiveTrades: Int?) throws(AdminError) -> String {
         if let activeCoins, activeCoins > 400 { throw AdminError("active_coins must be between 1 and max_coins (400), got \(activeCoins)") }
         calls.withLock { $0.append("scale \(activeCoins.map(String.init) ?? "-") \(maxActiveTrades.map(String.init) ?? "-")") }

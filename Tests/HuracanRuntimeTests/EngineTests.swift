@@ -176,6 +176,11 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         #expect(engine.risk.limits.maxActiveTrades == 30)
         let status = try JSONDecoder().decode(EngineStatus.self, from: Data(admin.statusJSON().utf8))
         #expect(status.activeCoins == 20 && status.shards.count == 5)
+        let report = try JSONDecoder().decode(RiskReport.self, from: Data(admin.riskJSON().utf8))
+        #expect(report.activeSet.count == 20 && report.global.limitPct == 200 && report.exchanges.count == 3)
+        #expect(report.sectors.count == Sector.allCases.count && report.maxActiveTrades == 30)
+        #expect(report.breakers.allSatisfy { !$0.hasPrefix("stale_data") }, "coins outside the active set are not listed")
+        #expect(report.render().contains("exposure (gross notional / equity):"))
         _ = admin.setKillSwitch(true)
         #expect(engine.control.isKilled)
     }

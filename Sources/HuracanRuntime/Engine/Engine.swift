@@ -303,6 +303,42 @@ public final class Engine: @unchecked Sendable {
 
     private var retiredStats = PipelineStats()
     private let published = Mutex<EngineStatus?>(nil)
+    private let publishedRisk = Mutex<RiskReport?>(nil)
+    /// Cost rank of each coin (1 = best) from the last ranking, when the active set is ranked.
+    var costRanks: [CoinIndex: Int] = [:]
+
+    /// The risk report last computed by the coordinator; safe to read from any thread.
+    public var latestRiskReport: RiskReport? { publishedRisk.withLock { $0 } }
+
+    func riskReport(snapshot: RiskSnapshot, status: EngineStatus) -> RiskReport {
+        let limits = risk.limits
+        let equity = max(snapshot.equity, 1e-9)
+        func pct(_ notional: Double) -> Double { notional / equity * 100 }
+        var coins: [RiskReport.Exposure] = []
+        for (i, notional) in snapshot.coin.enumerated() where abs(notional) > 1e-9 {
+            coins.append(.init(name: universe[CoinIndex(i)].coin, exposurePct: pct(notional), limitPct: limits.perCoinMaxExposurePct))
+        }
+        coins.sort { $0.exposurePct > $1.exposurePct }
+        var decisions: [String: [String: Int]] = [:]
+        for (decision, reasons) in snapshot.decisions {
+            decisions[decision.rawValue] = Dictionary(uniqueKeysWithValues: reasons.map { ($0.key.rawValue, $0.value) })
+        }
+        var active: [RiskReport.ActiveCoin] = []
+        for shard in shards {
+            for slot in shard.slots {
+                active.append(.init(coin: slot.pipeline.instrument.coin, shard: shard.id, costRank: costRanks[slot.index], active: slot.pipeline.isActive))
+            }
+        }
+        active.sort { ($0.costRank ?? Int.max, universe.index(of: $0.coin) ?? 0) < ($1.costRank ?? Int.max, universe.index(of: $1.coin) ?? 0) }
+        return RiskReport(
+            time: now, equity: snapshot.equity, tradingState: status.tradingState, breakers: status.breakers, breakerTrips: status.breakerTrips,
+            openTrades: snapshot.openTrades, maxActiveTrades: limits.maxActiveTrades, maxConcurrentTrades: limits.maxConcurrentTrades,
+            softThrottlePct: limits.softThrottleThresholdPct,
+            global: .init(name: "global", exposurePct: pct(snapshot.global), limitPct: limits.globalMaxExposurePct),
+            exchanges: VenueID.allCases.map { .init(name: $0.rawValue, exposurePct: pct(snapshot.exchange[$0.index]), limitPct: limits.perExchangeMaxExposurePct) },
+            sectors: Sector.allCases.map { .init(name: $0.rawValue, exposurePct: pct(snapshot.sector[$0.index]), limitPct: limits.perSectorMaxExposurePct) },
+            coins: coins, activeSet: active, decisions: decisions)
+    }
 
     /// The status last computed by the coordinator; safe to read from any thread.
     public var latestStatus: EngineStatus? { published.withLock { $0 } }
@@ -330,6 +366,16 @@ public final class Engine: @unchecked Sendable {
     }
 
     // MARK: status
+
+    /// Tripped breakers, leaving out coins that are not traded (they have no data by design).
+    private func activeBreakerLines() -> [String] {
+        let traded = Set(shards.flatMap { $0.slots.map(\.pipeline.instrument.coin) })
+        return breakers.describe(at: now).filter { line in
+            guard line.hasPrefix("stale_data ") else { return true }
+            let coin = line.dropFirst("stale_data ".count).prefix { $0 != ":" }
+            return traded.contains(String(coin))
+        }
+    }
 
     /// Tick-to-decision latency over the whole run so far, in nanoseconds.
     public func latencySummary() -> LatencySummary {
@@ -366,10 +412,12 @@ public final class Engine: @unchecked Sendable {
             equity: snapshot.equity, pnl: snapshot.equity - settings.startingEquity,
             latencyP50: intervalLatency.valueAtPercentile(50), latencyP99: intervalLatency.valueAtPercentile(99),
             latencyP999: intervalLatency.valueAtPercentile(99.9),
-            tradingState: breakers.globalState.rawValue, breakers: breakers.describe(at: self.now), breakerTrips: trips)
+            tradingState: breakers.globalState.rawValue, breakers: activeBreakerLines(), breakerTrips: trips)
         totalLatency.add(intervalLatency)
         intervalLatency.reset()
+        let report = riskReport(snapshot: snapshot, status: status)
         published.withLock { $0 = status }
+        publishedRisk.withLock { $0 = report }
         return status
     }
 }

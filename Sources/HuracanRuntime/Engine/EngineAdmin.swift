@@ -8,11 +8,15 @@ struct EngineAdmin: AdminBackend {
     let maxCoins: Int
     let maxConcurrentTrades: Int
 
-    func statusJSON() -> String {
-        guard let status = engine.latestStatus else { return "{\"message\": \"starting\"}\n" }
+    func statusJSON() -> String { encode(engine.latestStatus) }
+
+    func riskJSON() -> String { encode(engine.latestRiskReport) }
+
+    private func encode<Value: Encodable>(_ value: Value?) -> String {
+        guard let value else { return "{\"message\": \"starting\"}\n" }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(status)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "{}\n"
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "{}\n"
     }
 
     func scale(activeCoins: Int?, maxActiveTrades: Int?) throws(AdminError) -> String {
