@@ -256,3 +256,26 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         #expect(engine.status().totals.breakerBlocked > 0)
     }
 }
+
+@Suite struct CostRefreshTests {
+    @Test func staleCostsStopEntriesUntilTheVenueAnswersAgain() throws {
+        var config = try testConfig(activeCoins: 6, perLoop: 6)
+        config.costModel.updateIntervalSeconds = 30
+        let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 1, logger: quiet)
+        engine.run(until: day + .seconds(1_200), pacing: .asFastAsPossible)
+        #expect(engine.status().totals.skippedStaleCost == 0)
+        let venues = Set(engine.shards.flatMap { $0.slots.map(\.pipeline.venue) })
+        for venue in venues { engine.setCostSource(venue, available: false) }
+        let before = engine.status().totals
+        engine.run(until: day + .seconds(1_260), pacing: .asFastAsPossible)   // within 2 intervals: still fresh
+        engine.run(until: day + .seconds(3_000), pacing: .asFastAsPossible)
+        let during = engine.status().totals
+        #expect(during.skippedStaleCost > 0)
+        let entriesWhileStale = (during.riskApproved + during.riskThrottled) - (before.riskApproved + before.riskThrottled)
+        #expect(entriesWhileStale <= 6, "at most the entries of the first minute, before costs went stale")
+        for venue in venues { engine.setCostSource(venue, available: true) }
+        engine.run(until: day + .seconds(6_000), pacing: .asFastAsPossible)
+        let after = engine.status().totals
+        #expect(after.riskApproved + after.riskThrottled > during.riskApproved + during.riskThrottled)
+    }
+}

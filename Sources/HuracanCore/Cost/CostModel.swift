@@ -7,7 +7,14 @@ public struct CoinCosts: Sendable, Hashable {
     /// Funding rate per 8 hours, in bps (positive: longs pay).
     public var fundingRateBps = 0.0
     public var fundingIntervalHours = 8.0
+    /// When fees and funding were last refreshed from the venue.
+    public var updatedAt = Timestamp.epoch
     public init() {}
+
+    /// Fees and funding older than two refresh intervals are stale: no new entries on the coin.
+    @inlinable public func isStale(at now: Timestamp, intervalSeconds: Double) -> Bool {
+        Double(now.nanoseconds - updatedAt.nanoseconds) > 2 * intervalSeconds * 1e9
+    }
 
     /// Expected funding cost of holding `side` for `holdingSeconds` (negative: received).
     @inlinable public func fundingCostBps(side: Side, holdingSeconds: Double) -> Double {

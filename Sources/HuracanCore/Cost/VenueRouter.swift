@@ -30,10 +30,9 @@ public struct VenueRouter: Sendable {
             if index < blocked.count && blocked[index] { continue }
             let cost = allInCostBps(candidate, side: side, holdingSeconds: holdingSeconds)
             guard cost.isFinite else { continue }
-            if best == nil || cost < bestCost || (cost == bestCost && index < best!.index) {
-                best = candidate.venue
-                bestCost = cost
-            }
+            if let incumbent = best, !(cost < bestCost || (cost == bestCost && index < incumbent.index)) { continue }
+            best = candidate.venue
+            bestCost = cost
         }
         return best
     }

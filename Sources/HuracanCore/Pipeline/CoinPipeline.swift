@@ -20,10 +20,18 @@ public struct CoinPipeline: Sendable {
         self.instrument = instrument
         self.venue = venue
         self.model = model
-        costs.makerFeeBps = fees.makerBps
-        costs.takerFeeBps = fees.takerBps
+        refreshCosts(fees: fees, fundingRate: nil, at: .epoch)
         trades.reserveCapacity(4)
         orders.reserveCapacity(4)
+    }
+
+    /// Takes fees (and the funding rate, when given) from the venue's fee and funding
+    /// interfaces; the time marks the costs fresh.
+    public mutating func refreshCosts(fees: FeeSchedule, fundingRate: Double?, at time: Timestamp) {
+        costs.makerFeeBps = fees.makerBps
+        costs.takerFeeBps = fees.takerBps
+        if let fundingRate { costs.fundingRateBps = fundingRate * 10_000 }
+        costs.updatedAt = time
     }
 
     /// Open or closing trades of this coin.
@@ -113,6 +121,10 @@ public struct CoinPipeline: Sendable {
         context.stats.signals += 1
         if Int(index) < context.blockedCoins.count && context.blockedCoins[Int(index)] || context.blockedVenues[venue.index] {
             context.stats.breakerBlocked += 1
+            return
+        }
+        if costs.isStale(at: context.now, intervalSeconds: context.costUpdateIntervalSeconds) {
+            context.stats.skippedStaleCost += 1
             return
         }
         let side = prediction.side

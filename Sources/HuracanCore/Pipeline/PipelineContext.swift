@@ -3,6 +3,8 @@
 public struct PipelineContext: Sendable {
     public let parameters: StrategyParameters
     public let minEdgeAfterCostBps: Double
+    /// `cost_model.update_interval_seconds`: fees and funding are refreshed this often.
+    public var costUpdateIntervalSeconds = 60.0
     public let risk: RiskLedger
     /// Identifies the shard in client order ids and trade ids.
     public let shardID: Int
@@ -45,6 +47,8 @@ public struct PipelineStats: Sendable, Hashable, Codable {
     /// Model outputs confident enough for a style.
     public var signals = 0
     public var skippedByCost = 0
+    /// Entry candidates skipped because the coin's fees or funding are stale.
+    public var skippedStaleCost = 0
     public var skippedBySize = 0
     public var riskApproved = 0
     public var riskThrottled = 0
@@ -61,6 +65,7 @@ public struct PipelineStats: Sendable, Hashable, Codable {
         s.events += b.events
         s.signals += b.signals
         s.skippedByCost += b.skippedByCost
+        s.skippedStaleCost += b.skippedStaleCost
         s.skippedBySize += b.skippedBySize
         s.riskApproved += b.riskApproved
         s.riskThrottled += b.riskThrottled

@@ -245,6 +245,12 @@ public final class Engine: @unchecked Sendable {
         if breakerEvents.count > 200 { breakerEvents.removeFirst(breakerEvents.count - 200) }
     }
 
+    /// Makes a venue's fee and funding interfaces stop answering (or answer again), as in a
+    /// venue outage: its coins keep their last costs, which go stale and stop new entries.
+    public func setCostSource(_ venue: VenueID, available: Bool) {
+        for shard in shards { shard.costSourceDown[venue.index] = !available }
+    }
+
     // MARK: configuration changes
 
     private func apply(_ changes: Changes) {

@@ -7,6 +7,7 @@ public struct EngineSettings: Sendable {
     public var limits: RiskLimits
     public var breakers: BreakerSettings
     public var minEdgeAfterCostBps: Double
+    public var costUpdateIntervalSeconds: Double
     public var activeCoins: Int
     public var coinsPerEventLoop: Int
     public var threads: Int
@@ -60,6 +61,7 @@ public struct EngineSettings: Sendable {
         self.breakers = breakers
 
         minEdgeAfterCostBps = config.costModel.minEdgeAfterCostBps
+        costUpdateIntervalSeconds = config.costModel.updateIntervalSeconds
         activeCoins = config.activeCoins
         coinsPerEventLoop = config.coinsPerEventLoop
         threads = config.eventLoopThreads

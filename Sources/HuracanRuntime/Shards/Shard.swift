@@ -31,6 +31,11 @@ final class Shard: @unchecked Sendable {
     var venueRequests = [Int](repeating: 0, count: VenueID.allCases.count)
     var venueFailures = [Int](repeating: 0, count: VenueID.allCases.count)
 
+    /// Venues whose fee and funding interfaces do not answer (fault drills and tests): their
+    /// coins keep the last costs, which go stale.
+    var costSourceDown = [Bool](repeating: false, count: VenueID.allCases.count)
+    private var nextCostRefresh = Timestamp.epoch
+
     private var events: [MarketEvent] = []
     private var reports: [VenueReport] = []
 
@@ -41,6 +46,7 @@ final class Shard: @unchecked Sendable {
                                   risk: risk, shardID: id, equity: settings.startingEquity)
         portfolio = Portfolio(startingEquity: .zero)
         context.blockedCoins = [Bool](repeating: false, count: risk.snapshot().coin.count)
+        context.costUpdateIntervalSeconds = settings.costUpdateIntervalSeconds
         events.reserveCapacity(256)
         reports.reserveCapacity(64)
         heartbeat.store(MonotonicClock.wallNanoseconds(), ordering: .relaxed)
@@ -53,7 +59,10 @@ final class Shard: @unchecked Sendable {
     /// Makes the next run sleep first, as if the loop had stalled (tests and drills).
     func injectStall(nanoseconds: Int64) { injectedStall.store(nanoseconds, ordering: .relaxed) }
 
-    func add(_ slot: CoinSlot) { slots.append(slot) }
+    func add(_ slot: CoinSlot) {
+        slots.append(slot)
+        nextCostRefresh = .epoch
+    }
 
     func remove(_ coin: CoinIndex) -> CoinSlot? {
         guard let i = slots.firstIndex(where: { $0.index == coin }) else { return nil }
@@ -90,6 +99,7 @@ final class Shard: @unchecked Sendable {
                 slots[c].matcher.advance(to: stepEnd, reports: &reports)
                 deliverReports(slot: c)
             }
+            if stepEnd >= nextCostRefresh { refreshCosts(at: stepEnd) }
         }
         for c in slots.indices { slots[c].pipeline.revalue(context: &context) }
     }
@@ -131,6 +141,16 @@ final class Shard: @unchecked Sendable {
         }
         reports.removeAll(keepingCapacity: true)
         if !context.outbox.isEmpty { submitOutbox(slot: c, at: context.now) }
+    }
+
+    /// Refreshes every coin's fees and funding from its venue's interfaces, every
+    /// `cost_model.update_interval_seconds`.
+    private func refreshCosts(at time: Timestamp) {
+        for c in slots.indices where !costSourceDown[slots[c].pipeline.venue.index] {
+            let matcher = slots[c].matcher
+            slots[c].pipeline.refreshCosts(fees: matcher.fees, fundingRate: matcher.fundingRate, at: time)
+        }
+        nextCostRefresh = time + .nanoseconds(Int64(context.costUpdateIntervalSeconds * 1e9))
     }
 
     /// Net P&L of this shard's account: realised minus fees and funding, plus open positions at mid.
