@@ -164,7 +164,7 @@ private func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Boo
         snapshots[2].updatedAt = t0 + .seconds(180)  // exactly 120 s: fresh
         var stale: Set<CoinIndex> = []
         for s in snapshots where CostFreshness.isStale(s, now: now, interval: 60) { stale.insert(s.coin) }
-        // The ladder's other coins are stamped t0, 300 s old: stale too; only 1 and 2 differ.
+        // The other coins, stamped t0, are 300 s old: stale too.
         #expect(stale == [0, 1, 3, 4, 5])
         var fresh = ladder(6)
         for i in fresh.indices { fresh[i].updatedAt = now }
@@ -194,7 +194,7 @@ private func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Boo
     @Test func selectionDoesNotDependOnInputOrder() {
         var snapshots = ladder(12)
         snapshots[5].volatilityBps = snapshots[4].volatilityBps  // a tie
-        snapshots += [snap(3, .okx, vol: 11), snap(7, .bybit, vol: .nan)]
+        snapshots += [snap(3, .okx, vol: 13), snap(7, .bybit, vol: .nan)]
         let forward = ranker.select(count: 5, current: [9, 4, 2], snapshots: snapshots, excluded: [1])
         let backward = ranker.select(count: 5, current: [2, 4, 9], snapshots: snapshots.reversed(), excluded: [1])
         #expect(forward == backward)

@@ -14,6 +14,8 @@ struct PipelineHarness {
     var context: PipelineContext
     var time = Timestamp(seconds: 1_800_000_000)
     var fills = 0
+    /// Whether the venue's fee interface answers (costs refreshed with every book).
+    var costsAnswer = true
 
     init(prediction: Prediction, configure: (inout StrategyParameters) -> Void = { _ in }, minEdge: Double = 5) {
         let instrument = Instrument(coin: "BTC", rank: 1, sector: .l1, tier: 1, tickSize: FixedDecimal(units: 1, exponent: 1),
@@ -40,6 +42,10 @@ struct PipelineHarness {
     mutating func book(_ mid: Double, after seconds: Double = 1) {
         time = time + .nanoseconds(Int64(seconds * 1e9))
         context.now = time
+        if costsAnswer {
+            pipeline.refreshCosts(fees: FeeSchedule(maker: FixedDecimal(units: 2, exponent: 4), taker: FixedDecimal(units: 5, exponent: 4)),
+                                  fundingRate: nil, at: time)
+        }
         pipeline.onMarket(.book(0, .binance, time, BookTop(bidPrice: mid - 0.05, bidSize: 5, askPrice: mid + 0.05, askSize: 5)), context: &context)
     }
 
@@ -179,6 +185,14 @@ struct PipelineHarness {
         let quantity = try #require(h.pipeline.trades.first?.quantity)
         h.pipeline.onReport(.funding(coin: "BTC", venue: .binance, rate: FixedDecimal(units: 1, exponent: 4), markPrice: 100_000, time: h.time), context: &h.context)
         #expect(h.pipeline.trades.first?.funding == quantity * 100_000 * FixedDecimal(units: 1, exponent: 4))
+    }
+
+    @Test func staleCostsStopEntries() {
+        var h = PipelineHarness(prediction: strongLong) { $0.runner.enabled = false }
+        h.costsAnswer = false
+        h.warm()
+        #expect(h.context.outbox.isEmpty)
+        #expect(h.context.stats.skippedStaleCost > 0)
     }
 
     @Test func unknownOrderReportsAreCountedNotApplied() {
