@@ -74,6 +74,9 @@ public enum ConfigSchema {
             .choice(p + "fee_source", \.costModel.feeSource, ["exchange_api", "simulated"], "Where maker/taker fees come from"),
             .choice(p + "funding_source", \.costModel.fundingSource, ["exchange_api", "simulated"], "Where funding rates come from"),
             .number(p + "min_edge_after_cost_bps", \.costModel.minEdgeAfterCostBps, -1_000...10_000, "Skip trades whose expected edge after costs is below this"),
+            .bool(p + "rank_active_set", \.costModel.rankActiveSet, "Choose the active coins by cost efficiency (else the most liquid first)"),
+            .number(p + "ranking_interval_seconds", \.costModel.rankingIntervalSeconds, 10...86_400, "How often the active set is re-ranked"),
+            .number(p + "ranking_hysteresis_pct", \.costModel.rankingHysteresisPct, 0...1_000, "A member stays while ranked within active_coins x (1 + this)"),
         ]
     }
 

@@ -89,6 +89,9 @@ public struct EngineConfig: Sendable, Equatable {
         public var feeSource = "exchange_api"
         public var fundingSource = "exchange_api"
         public var minEdgeAfterCostBps = 5.0
+        public var rankActiveSet = true
+        public var rankingIntervalSeconds = 900.0
+        public var rankingHysteresisPct = 25.0
     }
 
     public struct Observability: Sendable, Equatable {

@@ -13,6 +13,7 @@ func testConfig(activeCoins: Int = 12, perLoop: Int = 4, seed: Int = 7) throws -
     config.activeCoins = activeCoins
     config.coinsPerEventLoop = perLoop
     config.simulator.seed = seed
+    config.costModel.rankActiveSet = false // tests below name coins by liquidity rank
     config.costModel.minEdgeAfterCostBps = -1_000 // trade on any confident signal
     config.strategy.entryCooldownSeconds = 5
     config.strategy.scalp.timeoutSeconds = 30
@@ -277,5 +278,34 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         engine.run(until: day + .seconds(6_000), pacing: .asFastAsPossible)
         let after = engine.status().totals
         #expect(after.riskApproved + after.riskThrottled > during.riskApproved + during.riskThrottled)
+    }
+}
+
+@Suite struct CostRankingTests {
+    @Test func activeSetFollowsCostEfficiencyWithHysteresis() throws {
+        var config = try testConfig(activeCoins: 12, perLoop: 6)
+        config.costModel.rankActiveSet = true
+        config.costModel.rankingIntervalSeconds = 300
+        let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 1, logger: quiet)
+        let initial = engine.activeSet
+        #expect(initial.count == 12)
+        // The initial set is the top of the cost ranking, not the liquidity order.
+        let report = try #require(engine.riskReport(snapshot: engine.risk.snapshot(), status: engine.status()) as RiskReport?)
+        #expect(report.activeSet.compactMap(\.costRank).allSatisfy { $0 <= 12 })
+        #expect(Set(initial) != Set((0..<12).map { CoinIndex($0) }))
+        var changes = 0
+        var previous = Set(initial)
+        var t = day
+        for _ in 0..<12 {
+            t = t + .seconds(900)
+            engine.run(until: t, pacing: .asFastAsPossible)
+            let current = Set(engine.activeSet)
+            #expect(current.count == 12)
+            changes += previous.symmetricDifference(current).count / 2
+            previous = current
+        }
+        // Re-ranked every 5 minutes for 3 hours: the set adapts a little but does not churn.
+        #expect(changes < 12 * 3)
+        #expect(Set(engine.assignment.joined()).isSuperset(of: engine.activeSet.map { engine.universe[$0].coin }))
     }
 }

@@ -30,6 +30,10 @@ public final class Engine: @unchecked Sendable {
     private var totalLatency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
     private var lastStatsAt = (wall: UInt64(0), events: 0, signals: 0)
     private var flatRemovals: Set<CoinIndex> = []
+    /// The coins chosen to trade, best first.
+    public private(set) var activeSet: [CoinIndex]
+    private let ranker: CostRanker
+    private var nextRanking: Timestamp
     /// Circuit breakers; only the coordinator touches them, between rounds.
     public private(set) var breakers: CircuitBreakers
     /// The most recent breaker trips and resets, newest last (bounded).
@@ -56,7 +60,17 @@ public final class Engine: @unchecked Sendable {
                                    now: start, coinNames: universe.instruments.map(\.coin))
         let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let threadCount = threads ?? (settings.threads > 0 ? settings.threads : coreCount)
-        plan = ShardPlan(coins: (0..<settings.activeCoins).map { CoinIndex($0) }, coinsPerShard: settings.coinsPerEventLoop)
+        ranker = CostRanker(hysteresis: settings.rankingHysteresis, holdingSeconds: settings.strategy.scalp.expectedHoldingSeconds)
+        nextRanking = start + .nanoseconds(Int64(settings.rankingIntervalSeconds * 1e9))
+        if settings.rankActiveSet {
+            let snapshots = (0..<universe.count).map { [market] in market.typicalCosts(of: CoinIndex($0), at: start) }
+            let ranked = ranker.rank(snapshots)
+            activeSet = Self.fill(ranker.select(count: settings.activeCoins, current: [], snapshots: snapshots), to: settings.activeCoins, universe: universe)
+            costRanks = Dictionary(uniqueKeysWithValues: ranked.enumerated().map { ($1.coin, $0 + 1) })
+        } else {
+            activeSet = (0..<settings.activeCoins).map { CoinIndex($0) }
+        }
+        plan = ShardPlan(coins: activeSet, coinsPerShard: settings.coinsPerEventLoop)
         pool = WorkerPool(threads: min(threadCount, max(1, plan.shardCount)))
         for (id, members) in plan.assignment.enumerated() {
             let shard = Shard(id: id, settings: settings, risk: risk)
@@ -165,6 +179,60 @@ public final class Engine: @unchecked Sendable {
         for shard in shards { shard.context.equity = equity }
         if !flatRemovals.isEmpty { removeFlatInactiveCoins() }
         feedBreakers(equity: equity)
+        if settings.rankActiveSet, now >= nextRanking { rerank() }
+    }
+
+    // MARK: cost ranking
+
+    /// Cost data for every coin: the venue's day statistics for spread and volatility (stable
+    /// enough to rank on: a minute's volatility would make the set churn), with live fees and
+    /// funding for traded coins.
+    private func costSnapshots(at time: Timestamp) -> (snapshots: [CostSnapshot], stale: Set<CoinIndex>) {
+        var live: [CoinIndex: CostSnapshot] = [:]
+        var stale: Set<CoinIndex> = []
+        for shard in shards {
+            for slot in shard.slots {
+                let p = slot.pipeline
+                if p.costs.isStale(at: time, intervalSeconds: settings.costUpdateIntervalSeconds), p.costs.updatedAt > .epoch {
+                    stale.insert(p.index)
+                }
+                guard p.costs.updatedAt > .epoch else { continue }
+                var snapshot = market.typicalCosts(of: p.index, at: time)
+                snapshot.takerFeeBps = p.costs.takerFeeBps
+                snapshot.makerFeeBps = p.costs.makerFeeBps
+                snapshot.fundingRateBps = p.costs.fundingRateBps
+                snapshot.updatedAt = p.costs.updatedAt
+                live[p.index] = snapshot
+            }
+        }
+        let snapshots = (0..<universe.count).map { i in live[CoinIndex(i)] ?? market.typicalCosts(of: CoinIndex(i), at: time) }
+        return (snapshots, stale)
+    }
+
+    /// The best `count` coins by cost efficiency, keeping current members within the
+    /// hysteresis band; falls back to the most liquid coins when too few can be ranked.
+    private func rankedSelection(count: Int, at time: Timestamp) -> [CoinIndex] {
+        let (snapshots, stale) = costSnapshots(at: time)
+        let chosen = Self.fill(ranker.select(count: count, current: activeSet, snapshots: snapshots, excluded: stale), to: count,
+                               universe: universe, excluding: stale)
+        costRanks = Dictionary(uniqueKeysWithValues: ranker.rank(snapshots).enumerated().map { ($1.coin, $0 + 1) })
+        nextRanking = time + .nanoseconds(Int64(settings.rankingIntervalSeconds * 1e9))
+        return chosen
+    }
+
+    /// Tops a ranked selection up with the most liquid coins when too few could be ranked.
+    static func fill(_ chosen: [CoinIndex], to count: Int, universe: Universe, excluding excluded: Set<CoinIndex> = []) -> [CoinIndex] {
+        guard chosen.count < count else { return chosen }
+        let have = Set(chosen)
+        return chosen + (0..<universe.count).map { CoinIndex($0) }.filter { !have.contains($0) && !excluded.contains($0) }.prefix(count - chosen.count)
+    }
+
+    private func rerank() {
+        let chosen = rankedSelection(count: settings.activeCoins, at: now)
+        guard Set(chosen) != Set(activeSet) else { return }
+        let added = Set(chosen).subtracting(activeSet).map { universe[$0].coin }.sorted()
+        let removed = Set(activeSet).subtracting(chosen).map { universe[$0].coin }.sorted()
+        setActiveSet(chosen, why: "cost re-ranking: +\(added.joined(separator: ",")) -\(removed.joined(separator: ","))")
     }
 
     /// The simulated time at the end of the last completed round.
@@ -262,7 +330,11 @@ public final class Engine: @unchecked Sendable {
             logger.info("max_active_trades is now \(limits.maxActiveTrades)")
         }
         if let activeCoins = changes.activeCoins {
-            setActiveCoins(min(max(1, activeCoins), universe.count))
+            let count = min(max(1, activeCoins), universe.count)
+            let previous = settings.activeCoins
+            settings.activeCoins = count
+            let wanted = settings.rankActiveSet ? rankedSelection(count: count, at: now) : (0..<count).map { CoinIndex($0) }
+            setActiveSet(wanted, why: "active_coins \(previous) -> \(count)")
         }
     }
 
@@ -270,10 +342,8 @@ public final class Engine: @unchecked Sendable {
 
     /// Adds or removes coins and rebalances shards. Removed coins stop opening trades; those
     /// with open trades stay on their shard until flat, then leave.
-    private func setActiveCoins(_ count: Int) {
-        let previous = settings.activeCoins
-        settings.activeCoins = count
-        let wanted = (0..<count).map { CoinIndex($0) }
+    private func setActiveSet(_ wanted: [CoinIndex], why: String) {
+        activeSet = wanted
         let wantedSet = Set(wanted)
         var retained: Set<CoinIndex> = []
         var slots: [CoinIndex: CoinSlot] = [:]
@@ -304,7 +374,7 @@ public final class Engine: @unchecked Sendable {
         }
         flatRemovals = retained
         watchdog.watch(shards)
-        logAssignment("active_coins \(previous) -> \(count)")
+        logAssignment(why)
     }
 
     private var retiredStats = PipelineStats()
@@ -365,7 +435,7 @@ public final class Engine: @unchecked Sendable {
             }
         }
         if removed {
-            plan = plan.rebalanced(to: (0..<settings.activeCoins).map { CoinIndex($0) }, retaining: flatRemovals)
+            plan = plan.rebalanced(to: activeSet, retaining: flatRemovals)
             // Keep the shards' actual contents authoritative.
             for (id, shard) in shards.enumerated() where id < plan.shardCount { _ = shard }
         }

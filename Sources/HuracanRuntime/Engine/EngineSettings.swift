@@ -8,6 +8,9 @@ public struct EngineSettings: Sendable {
     public var breakers: BreakerSettings
     public var minEdgeAfterCostBps: Double
     public var costUpdateIntervalSeconds: Double
+    public var rankActiveSet: Bool
+    public var rankingIntervalSeconds: Double
+    public var rankingHysteresis: Double
     public var activeCoins: Int
     public var coinsPerEventLoop: Int
     public var threads: Int
@@ -62,6 +65,9 @@ public struct EngineSettings: Sendable {
 
         minEdgeAfterCostBps = config.costModel.minEdgeAfterCostBps
         costUpdateIntervalSeconds = config.costModel.updateIntervalSeconds
+        rankActiveSet = config.costModel.rankActiveSet
+        rankingIntervalSeconds = config.costModel.rankingIntervalSeconds
+        rankingHysteresis = config.costModel.rankingHysteresisPct / 100
         activeCoins = config.activeCoins
         coinsPerEventLoop = config.coinsPerEventLoop
         threads = config.eventLoopThreads

@@ -64,6 +64,8 @@ struct CoinProfile: Sendable {
 
     // Funding: OU per funding tick around a small positive mean.
     let fundingMean: Double
+    /// Typical diffusion volatility per square-root second, in bps (before the volatility regime).
+    let typicalVolatilityBps: Double
     let fundingPersistence: Double
     let fundingInnovation: Double
     let fundingReturnCoupling: Double
@@ -131,6 +133,7 @@ struct CoinProfile: Sendable {
         idiosyncraticLoading = idiosyncraticVol * perStep
         let total = (marketLoading * marketLoading + sectorLoading * sectorLoading + idiosyncraticLoading * idiosyncraticLoading).squareRoot()
         inverseTotalLoading = 1 / total
+        typicalVolatilityBps = total / dt.squareRoot() * 10_000
 
         alphaPersistence = simExp(-dt * 0.693_147_180_56 / Self.alphaHalfLifeSeconds)
         alphaInnovation = (1 - alphaPersistence * alphaPersistence).squareRoot()

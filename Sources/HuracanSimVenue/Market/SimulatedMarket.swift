@@ -38,6 +38,17 @@ public final class SimulatedMarket: Sendable {
     /// (fallback: first of venues, or Binance when none were given).
     public func venue(of coin: CoinIndex) -> VenueID { venueByCoin[Int(coin)] }
 
+    /// What the venue's market statistics (24h ticker, book ticker, funding) say about a coin
+    /// without streaming it: typical spread and volatility, standard fees, mean funding. Used to
+    /// rank coins that are not streamed yet.
+    public func typicalCosts(of coin: CoinIndex, at time: Timestamp) -> CostSnapshot {
+        let profile = CoinProfile(instrument: universe[coin], coin: coin, venue: venue(of: coin), parameters: parameters)
+        let fees = VenueFeeProfiles.standard(profile.venue)
+        return CostSnapshot(coin: coin, venue: profile.venue, spreadBps: profile.spreadFraction * 10_000, takerFeeBps: fees.takerBps,
+                            makerFeeBps: fees.makerBps, fundingRateBps: profile.fundingMean * 10_000,
+                            volatilityBps: profile.typicalVolatilityBps, updatedAt: time)
+    }
+
     /// Initial per-coin state, a pure function of (seed, coin).
     public func makeCoin(_ coin: CoinIndex) -> SimulatedCoin {
         let profile = CoinProfile(instrument: universe[coin], coin: coin, venue: venue(of: coin), parameters: parameters)
