@@ -24,6 +24,9 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Day after the last, YYYY-MM-DD (default: one day after --from).")
     var to: String?
 
+    @Option(help: "Log level: trace, debug (every throttle and block with its reason), info, notice, warning, error.")
+    var logLevel = "info"
+
     @Option(help: "Override engine.active_coins.")
     var coins: Int?
 
@@ -50,7 +53,7 @@ struct BacktestCommand: ParsableCommand {
         guard end > start else { throw ValidationError("--to (\(end)) must be after --from (\(start))") }
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "huracan")
-        logger.logLevel = .notice
+        logger.logLevel = logLevel == "info" ? .notice : try parseLogLevel(logLevel)
         let clock = ContinuousClock()
         let began = clock.now
         let total = Double(end.start.nanoseconds - start.start.nanoseconds)

@@ -22,6 +22,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Stop after this long, e.g. 90s, 10m, 2h.")
     var duration: String?
 
+    @Option(help: "Log level: trace, debug (every throttle and block with its reason), info, notice, warning, error.")
+    var logLevel = "info"
+
     @Option(help: "Override engine.active_coins.")
     var coins: Int?
 
@@ -33,11 +36,19 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("huracan run supports mode paper on the simulated venue; got mode \(engineConfig.mode.rawValue)")
         }
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        let logger = Logger(label: "huracan")
+        var logger = Logger(label: "huracan")
+        logger.logLevel = try parseLogLevel(logLevel)
         let summary = try await EngineRunner.paper(config: engineConfig, configPath: config, duration: seconds,
                                                    view: StatusView(), logger: logger)
         print("\n" + summary.render())
     }
+}
+
+func parseLogLevel(_ text: String) throws -> Logger.Level {
+    guard let level = Logger.Level(rawValue: text.lowercased()) else {
+        throw ValidationError("unknown log level \(text); use trace, debug, info, notice, warning, error or critical")
+    }
+    return level
 }
 
 /// "90s", "10m", "2h", "1d" or plain seconds.

@@ -140,6 +140,9 @@ public struct CoinPipeline: Sendable {
         let wanted = context.equity * p.riskPerTrade / stopFraction
         let minimum = max(instrument.minNotional.doubleValue, instrument.lotSize.doubleValue * price)
         let check = context.risk.checkTrade(TradeRequest(coin: index, sector: instrument.sector, venue: venue, notional: wanted, minimumNotional: minimum))
+        if check.decision != .approve, context.riskDecisions.count < PipelineContext.riskDecisionCapacity {
+            context.riskDecisions.append(RiskDecisionRecord(coin: index, venue: venue, time: context.now, requestedNotional: wanted, check: check))
+        }
         switch check.decision {
         case .approve: context.stats.riskApproved += 1
         case .throttle: context.stats.riskThrottled += 1

@@ -19,6 +19,10 @@ public struct PipelineContext: Sendable {
     public var equity: Double
     /// Orders to send, drained by the shard after each event.
     public var outbox: [OrderRequest] = []
+    /// Throttle and block decisions since the shard last collected them (bounded; counts of all
+    /// decisions are in the risk ledger).
+    public var riskDecisions: [RiskDecisionRecord] = []
+    public static let riskDecisionCapacity = 256
     /// Trades closed since the shard last collected them.
     public var closedTrades: [Trade] = []
     public var stats = PipelineStats()
@@ -75,5 +79,22 @@ public struct PipelineStats: Sendable, Hashable, Codable {
         s.orderErrors += b.orderErrors
         s.rejects += b.rejects
         return s
+    }
+}
+
+/// One THROTTLE or BLOCK of the risk gate, with the limit and numbers that decided it.
+public struct RiskDecisionRecord: Sendable, Hashable {
+    public var coin: CoinIndex
+    public var venue: VenueID
+    public var time: Timestamp
+    public var requestedNotional: Double
+    public var check: RiskCheck
+
+    public init(coin: CoinIndex, venue: VenueID, time: Timestamp, requestedNotional: Double, check: RiskCheck) {
+        self.coin = coin
+        self.venue = venue
+        self.time = time
+        self.requestedNotional = requestedNotional
+        self.check = check
     }
 }

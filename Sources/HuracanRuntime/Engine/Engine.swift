@@ -169,6 +169,12 @@ public final class Engine: @unchecked Sendable {
             pnl += shard.pnl()
             intervalLatency.add(shard.latency)
             shard.latency.reset()
+            if !shard.context.riskDecisions.isEmpty {
+                for record in shard.context.riskDecisions {
+                    logger.debug("risk \(record.check.decision.rawValue) \(universe[record.coin].coin) on \(record.venue): requested \(Int(record.requestedNotional)), approved \(Int(record.check.approvedNotional)); \(record.check.explanation)")
+                }
+                shard.context.riskDecisions.removeAll(keepingCapacity: true)
+            }
             if !shard.context.closedTrades.isEmpty {
                 closedTrades += shard.context.closedTrades
                 shard.context.closedTrades.removeAll(keepingCapacity: true)

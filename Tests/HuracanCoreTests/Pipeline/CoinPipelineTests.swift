@@ -187,6 +187,21 @@ struct PipelineHarness {
         #expect(h.pipeline.trades.first?.funding == quantity * 100_000 * FixedDecimal(units: 1, exponent: 4))
     }
 
+    @Test func throttledEntriesCarryTheirReason() throws {
+        var h = PipelineHarness(prediction: strongLong) { $0.runner.enabled = false }
+        var limits = RiskLimits()
+        limits.perCoinMaxExposurePct = 15
+        limits.perSectorMaxExposurePct = 15
+        h.context = PipelineContext(parameters: h.context.parameters, minEdgeAfterCostBps: 5,
+                                    risk: RiskLedger(limits: limits, equity: 100_000, coinCount: 1), shardID: 0, equity: 100_000)
+        h.warm()
+        let record = try #require(h.context.riskDecisions.first)
+        #expect(record.check.decision == .throttle && record.check.reason == .coinExposure)
+        #expect(record.requestedNotional == 20_000 && record.check.approvedNotional == 10_000)
+        #expect(record.check.explanation == "THROTTLE coin_exposure: exposure 0.0% of limit 15.0%")
+        #expect(h.context.outbox.first?.quantity == FixedDecimal(units: 99, exponent: 3))
+    }
+
     @Test func staleCostsStopEntries() {
         var h = PipelineHarness(prediction: strongLong) { $0.runner.enabled = false }
         h.costsAnswer = false
