@@ -3,6 +3,8 @@
 public protocol AdminBackend: Sendable {
     /// The latest engine status as JSON.
     func statusJSON() -> String
+    /// Prometheus text exposition of the engine's metrics.
+    func metricsText() -> String
     /// The latest risk report (exposures against limits, breakers, active set) as JSON.
     func riskJSON() -> String
     /// Asks for a new active coin count and/or soft trade limit; returns what will change, or

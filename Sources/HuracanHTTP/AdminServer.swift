@@ -3,7 +3,7 @@ import Hummingbird
 import HuracanCore
 
 /// The engine's HTTP interface on 127.0.0.1 (by default): `GET /health`, `GET /status`,
-/// `GET /risk`, and
+/// `GET /risk`, `GET /metrics` (Prometheus), and
 /// admin calls that need `Authorization: Bearer <token>`:
 /// `POST /admin/scale` `{"active_coins": 100, "max_active_trades": 200}` and
 /// `POST /admin/kill-switch` `{"on": true}`.
@@ -31,6 +31,10 @@ public struct AdminServer: Sendable {
         router.get("health") { _, _ in "ok\n" }
         router.get("status") { _, _ in json(backend.statusJSON()) }
         router.get("risk") { _, _ in json(backend.riskJSON()) }
+        router.get("metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: backend.metricsText())))
+        }
         let admin = router.group("admin").add(middleware: BearerTokenMiddleware(token: token))
         admin.post("scale") { request, context -> Response in
             let body = try await request.decode(as: ScaleRequest.self, context: context)

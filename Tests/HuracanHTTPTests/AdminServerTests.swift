@@ -9,6 +9,7 @@ import Testing
 final class RecordingBackend: AdminBackend {
     let calls = Mutex<[String]>([])
     func statusJSON() -> String { "{\"activeCoins\": 20}\n" }
+    func metricsText() -> String { "# TYPE huracan_active_coins gauge\nhuracan_active_coins 20\n" }
     func riskJSON() -> String { "{\"tradingState\": \"ACTIVE\"}\n" }
     func scale(activeCoins: Int?, maxActiveTrades: Int?) throws(AdminError) -> String {
         if let activeCoins, activeCoins > 400 { throw AdminError("active_coins must be between 1 and max_coins (400), got \(activeCoins)") }
@@ -30,6 +31,11 @@ final class RecordingBackend: AdminBackend {
         let backend = RecordingBackend()
         try await app(token: "secret", backend: backend).test(.live) { client in
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                #expect(String(buffer: response.body).contains("huracan_active_coins 20"))
+            }
             try await client.execute(uri: "/status", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("\"activeCoins\": 20"))

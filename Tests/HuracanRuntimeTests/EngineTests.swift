@@ -309,3 +309,31 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         #expect(Set(engine.assignment.joined()).isSuperset(of: engine.activeSet.map { engine.universe[$0].coin }))
     }
 }
+
+@Suite struct EngineMetricsTests {
+    @Test func exposesTheSpecMetricsInPrometheusTextFormat() throws {
+        let engine = try EngineRunner.makeEngine(config: testConfig(activeCoins: 8, perLoop: 4), start: day, threads: 1, logger: quiet)
+        engine.run(until: day + .seconds(3_600), pacing: .asFastAsPossible)
+        _ = engine.status()
+        let text = engine.metricsText
+        for name in ["huracan_trades_total", "huracan_trades_per_second", "huracan_latency_seconds_bucket", "huracan_hit_rate",
+                     "huracan_cost_bps", "huracan_errors_total", "huracan_active_positions", "huracan_exposure_pct",
+                     "huracan_risk_decisions", "huracan_trading_state", "huracan_shard_healthy", "huracan_events_total"] {
+            #expect(text.contains("\n\(name)") || text.hasPrefix(name), "\(name) is exported")
+        }
+        // Every sample line is `name{labels} value` with a numeric value.
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: " ")
+            #expect(parts.count == 2 && Double(parts[1]) != nil, "bad sample line: \(line)")
+            #expect(parts[0].allSatisfy { $0.isASCII }, "bad sample line: \(line)")
+        }
+        // The latency histogram is cumulative and ends at the total count.
+        let buckets = text.split(separator: "\n").filter { $0.hasPrefix("huracan_latency_seconds_bucket") }.map { UInt64($0.split(separator: " ")[1])! }
+        #expect(buckets == buckets.sorted() && buckets.last! > 0)
+        let count = text.split(separator: "\n").first { $0.hasPrefix("huracan_latency_seconds_count") }.map { UInt64($0.split(separator: " ")[1])! }
+        #expect(count == buckets.last)
+        let closed = engine.closedTrades.count
+        #expect(text.contains("huracan_trades_total{style=\"scalp\"} \(engine.closedTrades.filter { $0.style == .scalp }.count)"))
+        #expect(closed > 0)
+    }
+}

@@ -386,6 +386,11 @@ public final class Engine: @unchecked Sendable {
     private var retiredStats = PipelineStats()
     private let published = Mutex<EngineStatus?>(nil)
     private let publishedRisk = Mutex<RiskReport?>(nil)
+    let metrics = EngineMetrics()
+    private var metricsTradesSeen = 0
+
+    /// Prometheus text exposition as of the last status; safe to read from any thread.
+    public var metricsText: String { metrics.exposition }
     /// Cost rank of each coin (1 = best) from the last ranking, when the active set is ranked.
     var costRanks: [CoinIndex: Int] = [:]
 
@@ -495,9 +500,12 @@ public final class Engine: @unchecked Sendable {
             latencyP50: intervalLatency.valueAtPercentile(50), latencyP99: intervalLatency.valueAtPercentile(99),
             latencyP999: intervalLatency.valueAtPercentile(99.9),
             tradingState: breakers.globalState.rawValue, breakers: activeBreakerLines(), breakerTrips: trips)
+        let report = riskReport(snapshot: snapshot, status: status)
+        metrics.update(status: status, risk: report, closed: closedTrades[metricsTradesSeen...], allClosed: closedTrades,
+                       latency: intervalLatency, intervalSeconds: seconds)
+        metricsTradesSeen = closedTrades.count
         totalLatency.add(intervalLatency)
         intervalLatency.reset()
-        let report = riskReport(snapshot: snapshot, status: status)
         published.withLock { $0 = status }
         publishedRisk.withLock { $0 = report }
         return status

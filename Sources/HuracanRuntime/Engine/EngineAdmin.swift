@@ -12,6 +12,8 @@ struct EngineAdmin: AdminBackend {
 
     func riskJSON() -> String { encode(engine.latestRiskReport) }
 
+    func metricsText() -> String { engine.metricsText }
+
     private func encode<Value: Encodable>(_ value: Value?) -> String {
         guard let value else { return "{\"message\": \"starting\"}\n" }
         let encoder = JSONEncoder()

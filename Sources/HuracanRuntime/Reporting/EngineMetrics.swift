@@ -1,0 +1,122 @@
+
+import HuracanCore
+import Prometheus
+import Synchronization
+
+/// The engine's Prometheus metrics: the spec's names (huracan_trades_total,
+/// huracan_trades_per_second, huracan_latency_seconds, huracan_hit_rate, huracan_cost_bps,
+/// huracan_errors_total, huracan_active_positions, huracan_exposure_pct) and what an operator
+/// needs beside them. Updated by the coordinator between rounds, never on the hot path; read by
+/// `/metrics` from any thread. Label values are bounded (styles, venues, sectors, traded coins,
+/// decision reasons, breaker kinds, shard ids).
+final class EngineMetrics: @unchecked Sendable {
+    // The registry is thread-safe; `latency` and `last` are only touched by the coordinator.
+    private let registry = PrometheusCollectorRegistry()
+    private var last = PipelineStats()
+    private var lastTrips: [String: Int] = [:]
+    private var tradesSeen = 0
+    private var exposureCoins: Set<String> = []
+    /// Cumulative tick-to-decision histogram (upper bounds in seconds).
+    static let latencyBounds: [Double] = [1e-7, 2.5e-7, 5e-7, 1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 1e-3, 1e-2, 1e-1]
+    private var latencyBuckets = [UInt64](repeating: 0, count: EngineMetrics.latencyBounds.count)
+    private var latencyCount: UInt64 = 0
+    private var latencySum = 0.0
+    private let text = Mutex("")
+
+    /// Prometheus text exposition, as of the last update.
+    var exposition: String { text.withLock { $0 } }
+
+    private func gauge(_ name: String, _ labels: [(String, String)] = [], help: String) -> Gauge {
+        labels.isEmpty ? registry.makeGauge(name: name, help: help) : registry.makeGauge(name: name, labels: labels, help: help)
+    }
+
+    private func counter(_ name: String, _ labels: [(String, String)] = [], help: String) -> Counter {
+        labels.isEmpty ? registry.makeCounter(name: name, help: help) : registry.makeCounter(name: name, labels: labels, help: help)
+    }
+
+    func update(status: EngineStatus, risk: RiskReport, closed: ArraySlice<Trade>, allClosed: [Trade], latency: LatencyHistogram,
+                intervalSeconds: Double) {
+        let totals = status.totals
+        func add(_ name: String, _ labels: [(String, String)], _ value: Int, _ previous: Int, help: String) {
+            if value > previous { counter(name, labels, help: help).increment(by: Int64(value - previous)) } else { _ = counter(name, labels, help: help) }
+        }
+        add("huracan_events_total", [], totals.events, last.events, help: "Market events processed")
+        add("huracan_signals_total", [], totals.signals, last.signals, help: "Model outputs confident enough for a style")
+        add("huracan_orders_total", [], totals.ordersSent, last.ordersSent, help: "Orders sent")
+        add("huracan_errors_total", [("kind", "order_reject")], totals.rejects, last.rejects, help: "Errors by kind")
+        add("huracan_errors_total", [("kind", "order_state")], totals.orderErrors, last.orderErrors, help: "Errors by kind")
+        add("huracan_skipped_entries_total", [("reason", "cost")], totals.skippedByCost, last.skippedByCost, help: "Entry candidates skipped, by reason")
+        add("huracan_skipped_entries_total", [("reason", "stale_cost")], totals.skippedStaleCost, last.skippedStaleCost, help: "Entry candidates skipped, by reason")
+        add("huracan_skipped_entries_total", [("reason", "breaker")], totals.breakerBlocked, last.breakerBlocked, help: "Entry candidates skipped, by reason")
+        add("huracan_skipped_entries_total", [("reason", "size")], totals.skippedBySize, last.skippedBySize, help: "Entry candidates skipped, by reason")
+        last = totals
+
+        for (decision, reasons) in risk.decisions {
+            for (reason, count) in reasons {
+                let g = gauge("huracan_risk_decisions", [("decision", decision), ("reason", reason)], help: "Risk decisions since start by result and reason")
+                g.set(to: Double(count))
+            }
+        }
+        for (kind, count) in status.breakerTrips {
+            add("huracan_breaker_trips_total", [("kind", kind)], count, lastTrips[kind] ?? 0, help: "Circuit breaker trips by kind")
+        }
+        lastTrips = status.breakerTrips
+        let stateValue: Double = status.tradingState == "HALTED" ? 2 : (status.tradingState == "REDUCING" ? 1 : 0)
+        gauge("huracan_trading_state", help: "0 ACTIVE, 1 REDUCING (exits only), 2 HALTED").set(to: stateValue)
+
+        // Trades.
+        for style in TradeStyle.allCases {
+            let new = closed.filter { $0.style == style }
+            if !new.isEmpty { counter("huracan_trades_total", [("style", style.rawValue)], help: "Closed trades").increment(by: Int64(new.count)) }
+            else { _ = counter("huracan_trades_total", [("style", style.rawValue)], help: "Closed trades") }
+            let all = allClosed.filter { $0.style == style }
+            let wins = all.filter { $0.netPnL.isPositive }.count
+            gauge("huracan_hit_rate", [("style", style.rawValue)], help: "Share of closed trades with positive net P&L")
+                .set(to: all.isEmpty ? 0 : Double(wins) / Double(all.count))
+            let notional = all.reduce(0.0) { $0 + $1.entryNotional.doubleValue }
+            let cost = all.reduce(0.0) { $0 + ($1.fees + $1.funding).doubleValue }
+            gauge("huracan_cost_bps", [("style", style.rawValue)], help: "Fees and funding per trade, in bps of entry notional")
+                .set(to: notional > 0 ? cost / notional * 10_000 : 0)
+            gauge("huracan_pnl", [("style", style.rawValue)], help: "Net P&L of closed trades (quote currency)")
+                .set(to: all.reduce(0.0) { $0 + $1.netPnL.doubleValue })
+            gauge("huracan_active_positions", [("style", style.rawValue)], help: "Open trades").set(to: Double(status.openTrades[style.rawValue] ?? 0))
+        }
+        gauge("huracan_trades_per_second", help: "Closed trades per second over the last interval")
+            .set(to: intervalSeconds > 0 ? Double(closed.count) / intervalSeconds : 0)
+        gauge("huracan_events_per_second", help: "Market events per second").set(to: status.eventsPerSecond)
+        gauge("huracan_signals_per_second", help: "Signals per second").set(to: status.signalsPerSecond)
+        gauge("huracan_equity", help: "Account equity (quote currency)").set(to: status.equity)
+        gauge("huracan_active_coins", help: "Coins in the active set").set(to: Double(status.activeCoins))
+        for shard in status.shards {
+            gauge("huracan_shard_healthy", [("shard", String(shard.id))], help: "1 when the shard's event loop is healthy").set(to: shard.healthy ? 1 : 0)
+            gauge("huracan_shard_coins", [("shard", String(shard.id))], help: "Coins owned by the shard").set(to: Double(shard.coins.count))
+        }
+
+        // Exposure by scope.
+        func exposure(_ scope: String, _ name: String, _ pct: Double) {
+            gauge("huracan_exposure_pct", [("scope", scope), ("name", name)], help: "Gross notional / equity in percent, by scope").set(to: pct)
+        }
+        exposure("global", "global", risk.global.exposurePct)
+        for e in risk.exchanges { exposure("exchange", e.name, e.exposurePct) }
+        for e in risk.sectors { exposure("sector", e.name, e.exposurePct) }
+        let coins = Dictionary(uniqueKeysWithValues: risk.coins.map { ($0.name, $0.exposurePct) })
+        for coin in exposureCoins.union(coins.keys) { exposure("coin", coin, coins[coin] ?? 0) }
+        exposureCoins.formUnion(coins.keys)
+
+        // Tick-to-decision latency, from the interval's HDR histogram into cumulative buckets.
+        let interval = latency.cumulativeCounts(bounds: Self.latencyBounds)
+        for i in latencyBuckets.indices { latencyBuckets[i] += interval.buckets[i] }
+        latencyCount += interval.count
+        latencySum += interval.sumSeconds
+        var output = registry.emitToString()
+        output += "# HELP huracan_latency_seconds Latency by stage (tick_to_decision: market event to decision)\n"
+        output += "# TYPE huracan_latency_seconds histogram\n"
+        for (i, bound) in Self.latencyBounds.enumerated() {
+            output += "huracan_latency_seconds_bucket{stage=\"tick_to_decision\",le=\"\(bound)\"} \(latencyBuckets[i])\n"
+        }
+        output += "huracan_latency_seconds_bucket{stage=\"tick_to_decision\",le=\"+Inf\"} \(latencyCount)\n"
+        output += "huracan_latency_seconds_sum{stage=\"tick_to_decision\"} \(latencySum)\n"
+        output += "huracan_latency_seconds_count{stage=\"tick_to_decision\"} \(latencyCount)\n"
+        text.withLock { $0 = output }
+    }
+}
