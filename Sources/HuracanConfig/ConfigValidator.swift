@@ -1,3 +1,5 @@
+import HuracanCore
+
 /// Rules that involve more than one key.
 enum ConfigValidator {
     static func crossChecks(_ c: EngineConfig) -> [ConfigIssue] {

@@ -1,3 +1,5 @@
+import HuracanCore
+
 /// How the engine runs the shared decision code.
 public enum RunMode: String, Sendable, CaseIterable {
     /// Replay data as fast as possible on a simulated clock.
@@ -66,20 +68,20 @@ public struct EngineConfig: Sendable, Equatable {
     }
 
     public struct Risk: Sendable, Equatable {
-        public var globalMaxExposurePct = 200.0
-        public var perCoinMaxExposurePct = 40.0
-        public var perSectorMaxExposurePct = 60.0
-        public var perExchangeMaxExposurePct = 150.0
-        public var softThrottleThresholdPct = 80.0
-        public var riskPerTradePct = 0.02
-        public var maxDrawdownPct = 10.0
-        public var dailyLossLimitPct = 5.0
-        public var maxConsecutiveLosses = 4
-        public var lossCooldownSeconds = 1800.0
-        public var staleDataSeconds = 10.0
-        public var venueErrorRatePct = 20.0
-        public var venueErrorWindowSeconds = 60.0
-        public var venueErrorMinRequests = 20
+        public var globalMaxExposurePct = RiskLimits().globalMaxExposurePct
+        public var perCoinMaxExposurePct = RiskLimits().perCoinMaxExposurePct
+        public var perSectorMaxExposurePct = RiskLimits().perSectorMaxExposurePct
+        public var perExchangeMaxExposurePct = RiskLimits().perExchangeMaxExposurePct
+        public var softThrottleThresholdPct = RiskLimits().softThrottleThresholdPct
+        public var riskPerTradePct = StrategyParameters().riskPerTrade * 100
+        public var maxDrawdownPct = BreakerSettings().maxDrawdownPct
+        public var dailyLossLimitPct = BreakerSettings().dailyLossLimitPct
+        public var maxConsecutiveLosses = BreakerSettings().maxConsecutiveLosses
+        public var lossCooldownSeconds = BreakerSettings().lossCooldownSeconds
+        public var staleDataSeconds = BreakerSettings().staleDataSeconds
+        public var venueErrorRatePct = BreakerSettings().venueErrorRatePct
+        public var venueErrorWindowSeconds = BreakerSettings().venueErrorWindowSeconds
+        public var venueErrorMinRequests = BreakerSettings().venueMinimumRequests
     }
 
     public struct CostModel: Sendable, Equatable {
@@ -106,32 +108,14 @@ public struct EngineConfig: Sendable, Equatable {
         public var adminTokenEnv = "HURACAN_ADMIN_TOKEN"
     }
 
+    /// Strategy keys; the style parameters and their defaults are Core's `StrategyParameters`.
     public struct Strategy: Sendable, Equatable {
         /// Baseline model coefficients (JSON); empty means the built-in file.
         public var modelFile = ""
-        public var maxTradesPerCoin = 1
-        public var entryCooldownSeconds = 600.0
-        public var scalp = Scalp()
-        public var runner = Runner()
-
-        public struct Scalp: Sendable, Equatable {
-            public var enabled = true
-            public var minConfidence = 0.65
-            public var takeProfitBps = 30.0
-            public var stopLossBps = 20.0
-            public var timeoutSeconds = 300.0
-            public var expectedHoldingSeconds = 180.0
-        }
-
-        public struct Runner: Sendable, Equatable {
-            public var enabled = true
-            public var minConfidence = 0.75
-            public var minEdgeBps = 25.0
-            public var initialStopBps = 40.0
-            public var trailingStopBps = 30.0
-            public var maxHoldSeconds = 14_400.0
-            public var expectedHoldingSeconds = 3_600.0
-        }
+        public var maxTradesPerCoin = StrategyParameters().maxTradesPerCoin
+        public var entryCooldownSeconds = StrategyParameters().entryCooldownSeconds
+        public var scalp = StrategyParameters.Scalp()
+        public var runner = StrategyParameters.Runner()
     }
 
     public struct Simulator: Sendable, Equatable {

@@ -23,23 +23,11 @@ public struct EngineSettings: Sendable {
 
     public init(_ config: EngineConfig) {
         var strategy = StrategyParameters()
-        let s = config.strategy
-        strategy.maxTradesPerCoin = s.maxTradesPerCoin
-        strategy.entryCooldownSeconds = s.entryCooldownSeconds
+        strategy.maxTradesPerCoin = config.strategy.maxTradesPerCoin
+        strategy.entryCooldownSeconds = config.strategy.entryCooldownSeconds
         strategy.riskPerTrade = config.risk.riskPerTradePct / 100
-        strategy.scalp.enabled = s.scalp.enabled
-        strategy.scalp.minConfidence = s.scalp.minConfidence
-        strategy.scalp.takeProfitBps = s.scalp.takeProfitBps
-        strategy.scalp.stopLossBps = s.scalp.stopLossBps
-        strategy.scalp.timeoutSeconds = s.scalp.timeoutSeconds
-        strategy.scalp.expectedHoldingSeconds = s.scalp.expectedHoldingSeconds
-        strategy.runner.enabled = s.runner.enabled
-        strategy.runner.minConfidence = s.runner.minConfidence
-        strategy.runner.minEdgeBps = s.runner.minEdgeBps
-        strategy.runner.initialStopBps = s.runner.initialStopBps
-        strategy.runner.trailingStopBps = s.runner.trailingStopBps
-        strategy.runner.maxHoldSeconds = s.runner.maxHoldSeconds
-        strategy.runner.expectedHoldingSeconds = s.runner.expectedHoldingSeconds
+        strategy.scalp = config.strategy.scalp
+        strategy.runner = config.strategy.runner
         self.strategy = strategy
 
         var limits = RiskLimits()
