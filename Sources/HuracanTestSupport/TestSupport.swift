@@ -22,3 +22,33 @@ public enum TestPaths {
         return url
     }
 }
+
+/// Finds server and tool binaries for tests. A missing binary skips the test with a printed
+/// reason, except under `HURACAN_REQUIRE_SERVERS=1` (CI), where it is a failure.
+public enum ExternalTool {
+    public static var required: Bool { ProcessInfo.processInfo.environment["HURACAN_REQUIRE_SERVERS"] == "1" }
+
+    /// The absolute path of `name` on PATH (or in the usual system folders), if present.
+    public static func find(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let folders = path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/lib/postgresql/15/bin"]
+        return folders.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Runs `tool` with `arguments`, feeding `input` on standard input; returns status and output.
+    public static func run(_ tool: String, _ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stdout
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

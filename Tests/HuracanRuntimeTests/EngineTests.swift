@@ -337,3 +337,18 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         #expect(closed > 0)
     }
 }
+
+@Suite struct PromtoolTests {
+    @Test func promtoolAcceptsTheMetrics() throws {
+        guard let promtool = ExternalTool.find("promtool") else {
+            if ExternalTool.required { Issue.record("promtool is required (HURACAN_REQUIRE_SERVERS=1) but not installed") }
+            print("skipped: promtool not installed (apt-get install prometheus)")
+            return
+        }
+        let engine = try EngineRunner.makeEngine(config: testConfig(activeCoins: 8, perLoop: 4), start: day, threads: 1, logger: quiet)
+        engine.run(until: day + .seconds(1_800), pacing: .asFastAsPossible)
+        _ = engine.status()
+        let result = try ExternalTool.run(promtool, ["check", "metrics"], input: engine.metricsText)
+        #expect(result.status == 0, "promtool check metrics: \(result.output)")
+    }
+}
