@@ -265,7 +265,7 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 1, logger: quiet)
         engine.run(until: day + .seconds(1_200), pacing: .asFastAsPossible)
         #expect(engine.status().totals.skippedStaleCost == 0)
-        let venues = Set(engine.shards.flatMap { $0.slots.map(\.pipeline.venue) })
+        let venues = Set(engine.shards.flatMap { $0.slots.flatMap(\.pipeline.venues) })
         for venue in venues { engine.setCostSource(venue, available: false) }
         let before = engine.status().totals
         engine.run(until: day + .seconds(1_260), pacing: .asFastAsPossible)   // within 2 intervals: still fresh
@@ -350,5 +350,25 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         _ = engine.status()
         let result = try ExternalTool.run(promtool, ["check", "metrics"], input: engine.metricsText)
         #expect(result.status == 0, "promtool check metrics: \(result.output)")
+    }
+}
+
+@Suite struct RoutingTests {
+    @Test func entriesAreRoutedAcrossVenuesAndAccountedPerVenue() throws {
+        let engine = try EngineRunner.makeEngine(config: testConfig(activeCoins: 10, perLoop: 5), start: day, threads: 1, logger: quiet)
+        #expect(engine.shards.flatMap(\.slots).contains { $0.matchers.count == 3 }, "majors are listed on all three venues")
+        engine.run(until: day + .seconds(4 * 3_600), pacing: .asFastAsPossible)
+        let venues = Set(engine.closedTrades.map(\.venue))
+        #expect(venues.count >= 2, "entries went to more than one venue: \(venues)")
+        // Each venue's account holds exactly its trades' fills, fees and funding.
+        for venue in VenueID.allCases {
+            let trades = engine.closedTrades.filter { $0.venue == venue }.reduce(Money.zero) { $0 + $1.netPnL }
+            let open = engine.openTrades().filter { $0.venue == venue }
+            guard open.isEmpty else { continue }
+            let account = engine.shards.reduce(Money.zero) { total, shard in
+                total + shard.portfolio.positions.values.filter { $0.venue == venue }.reduce(Money.zero) { $0 + $1.netRealizedPnL }
+            }
+            #expect(trades == account, "\(venue)")
+        }
     }
 }

@@ -4,10 +4,17 @@
 public struct CoinPipeline: Sendable {
     public let index: CoinIndex
     public let instrument: Instrument
+    /// The venue whose market data drives features and decisions.
     public let venue: VenueID
+    /// Venues the coin can be traded on, `venue` first; entries go to the cheapest (`VenueRouter`).
+    public let venues: [VenueID]
     public var model: any Model
     public private(set) var features = FeatureState()
-    public var costs = CoinCosts()
+    /// Costs per venue, by `VenueID.index`.
+    public private(set) var venueCosts = [CoinCosts](repeating: CoinCosts(), count: VenueID.allCases.count)
+    /// Costs on the market-data venue.
+    public var costs: CoinCosts { venueCosts[venue.index] }
+    private let router = VenueRouter()
     /// False once the coin left the active set: no new entries, open trades run to their exits.
     public var isActive = true
     public private(set) var trades: [Trade] = []
@@ -15,11 +22,13 @@ public struct CoinPipeline: Sendable {
     private var cooldownUntil = Timestamp.epoch
     private var orderCounter = 0
 
-    public init(index: CoinIndex, instrument: Instrument, venue: VenueID, model: any Model, fees: FeeSchedule) {
+    public init(index: CoinIndex, instrument: Instrument, venue: VenueID, venues: [VenueID] = [], model: any Model, fees: FeeSchedule) {
         self.index = index
         self.instrument = instrument
         self.venue = venue
+        self.venues = [venue] + venues.filter { $0 != venue }
         self.model = model
+        for other in self.venues { refreshCosts(venue: other, fees: VenueFeeProfiles.standard(other), fundingRate: nil, at: .epoch) }
         refreshCosts(fees: fees, fundingRate: nil, at: .epoch)
         trades.reserveCapacity(4)
         orders.reserveCapacity(4)
@@ -27,11 +36,12 @@ public struct CoinPipeline: Sendable {
 
     /// Takes fees (and the funding rate, when given) from the venue's fee and funding
     /// interfaces; the time marks the costs fresh.
-    public mutating func refreshCosts(fees: FeeSchedule, fundingRate: Double?, at time: Timestamp) {
-        costs.makerFeeBps = fees.makerBps
-        costs.takerFeeBps = fees.takerBps
-        if let fundingRate { costs.fundingRateBps = fundingRate * 10_000 }
-        costs.updatedAt = time
+    public mutating func refreshCosts(venue target: VenueID? = nil, fees: FeeSchedule, fundingRate: Double?, at time: Timestamp) {
+        let i = (target ?? venue).index
+        venueCosts[i].makerFeeBps = fees.makerBps
+        venueCosts[i].takerFeeBps = fees.takerBps
+        if let fundingRate { venueCosts[i].fundingRateBps = fundingRate * 10_000 }
+        venueCosts[i].updatedAt = time
     }
 
     /// Open or closing trades of this coin.
@@ -41,14 +51,23 @@ public struct CoinPipeline: Sendable {
     // MARK: market data
 
     public mutating func onMarket(_ event: MarketEvent, context: inout PipelineContext) {
+        guard event.venue == venue else {
+            // Another venue's book or funding: only its costs, for routing.
+            switch event.kind {
+            case .book: venueCosts[event.venue.index].spreadBps = event.top.spreadBps
+            case .funding, .fundingSettlement: venueCosts[event.venue.index].fundingRateBps = event.size * 10_000
+            case .trade: break
+            }
+            return
+        }
         features.update(event)
         switch event.kind {
         case .book:
-            costs.spreadBps = event.top.spreadBps
+            venueCosts[venue.index].spreadBps = event.top.spreadBps
             manageExits(top: event.top, context: &context)
             if isActive, context.entriesAllowed { considerEntry(top: event.top, context: &context) }
         case .funding, .fundingSettlement:
-            costs.fundingRateBps = event.size * 10_000
+            venueCosts[venue.index].fundingRateBps = event.size * 10_000
         case .trade:
             break
         }
@@ -95,7 +114,7 @@ public struct CoinPipeline: Sendable {
         guard quantity.isPositive else { return }
         trades[i].phase = .exiting
         if trades[i].exitReason == nil { trades[i].exitReason = reason }
-        send(OrderRequest(clientOrderID: nextClientOrderID(context), coin: instrument.coin, venue: venue,
+        send(OrderRequest(clientOrderID: nextClientOrderID(context), coin: instrument.coin, venue: trades[i].venue,
                           side: trades[i].side.opposite, type: .market, timeInForce: .ioc, quantity: quantity, reduceOnly: true),
              tradeID: trades[i].id, isEntry: false, context: &context)
     }
@@ -119,15 +138,14 @@ public struct CoinPipeline: Sendable {
             return
         }
         context.stats.signals += 1
-        if Int(index) < context.blockedCoins.count && context.blockedCoins[Int(index)] || context.blockedVenues[venue.index] {
+        if Int(index) < context.blockedCoins.count && context.blockedCoins[Int(index)] {
             context.stats.breakerBlocked += 1
             return
         }
-        if costs.isStale(at: context.now, intervalSeconds: context.costUpdateIntervalSeconds) {
-            context.stats.skippedStaleCost += 1
-            return
-        }
         let side = prediction.side
+        let holding = p.expectedHoldingSeconds(style)
+        guard let venue = route(side: side, holdingSeconds: holding, context: &context) else { return }
+        let costs = venueCosts[venue.index]
         let edgeAfterCost = costs.edgeAfterCost(edgeBps: prediction.edgeBps, side: side, holdingSeconds: p.expectedHoldingSeconds(style))
         guard edgeAfterCost >= context.minEdgeAfterCostBps else {
             context.stats.skippedByCost += 1
@@ -167,6 +185,26 @@ public struct CoinPipeline: Sendable {
              tradeID: trade.id, isEntry: true, context: &context)
     }
 
+    /// The venue for a new entry: the cheapest all-in among the coin's venues whose costs are
+    /// fresh and that no breaker blocks; nil (counted) when none qualifies.
+    private func route(side: Side, holdingSeconds: Double, context: inout PipelineContext) -> VenueID? {
+        var candidates: [CostSnapshot] = []
+        var blocked = false, stale = false
+        for v in venues {
+            if context.blockedVenues[v.index] { blocked = true; continue }
+            let c = venueCosts[v.index]
+            if c.isStale(at: context.now, intervalSeconds: context.costUpdateIntervalSeconds) { stale = true; continue }
+            if venues.count == 1 { return v }
+            candidates.append(CostSnapshot(coin: index, venue: v, spreadBps: c.spreadBps, takerFeeBps: c.takerFeeBps, makerFeeBps: c.makerFeeBps,
+                                           fundingRateBps: c.fundingRateBps, volatilityBps: 0, updatedAt: c.updatedAt))
+        }
+        if let chosen = router.choose(candidates: candidates, side: side, holdingSeconds: holdingSeconds, blocked: context.blockedVenues) {
+            return chosen
+        }
+        if stale { context.stats.skippedStaleCost += 1 } else if blocked { context.stats.breakerBlocked += 1 }
+        return nil
+    }
+
     private mutating func nextClientOrderID(_ context: PipelineContext) -> String {
         orderCounter += 1
         return "h\(context.shardID)-\(index)-\(orderCounter)"
@@ -183,21 +221,25 @@ public struct CoinPipeline: Sendable {
     public mutating func revalue(context: inout PipelineContext) {
         let mid = features.mid
         guard mid > 0 else { return }
-        var delta = 0.0
         for i in trades.indices where trades[i].phase == .open || trades[i].phase == .exiting {
             let marked = trades[i].openQuantity.doubleValue * mid
-            delta += marked - trades[i].reservedNotional
+            let change = marked - trades[i].reservedNotional
             trades[i].reservedNotional = marked
+            if change != 0 { context.risk.adjust(coin: index, sector: instrument.sector, venue: trades[i].venue, by: change) }
         }
-        if delta != 0 { context.risk.adjust(coin: index, sector: instrument.sector, venue: venue, by: delta) }
     }
 
     // MARK: venue reports
 
+    /// The venue an open order of this coin was sent to.
+    public func venue(ofOrder clientOrderID: String) -> VenueID? {
+        orders.first { $0.order.clientOrderID == clientOrderID }?.order.request.venue
+    }
+
     /// Applies an acknowledgement, fill, cancel, reject, expiry or funding settlement.
     public mutating func onReport(_ report: VenueReport, context: inout PipelineContext) {
-        if case .funding(_, _, let rate, let mark, _) = report {
-            for i in trades.indices where trades[i].openQuantity.isPositive {
+        if case .funding(_, let fundingVenue, let rate, let mark, _) = report {
+            for i in trades.indices where trades[i].venue == fundingVenue && trades[i].openQuantity.isPositive {
                 let paid = trades[i].openQuantity * mark * rate
                 trades[i].funding += trades[i].side == .buy ? paid : -paid
             }
@@ -258,7 +300,7 @@ public struct CoinPipeline: Sendable {
         if isEntry {
             // Commit what filled against the reservation, release the rest.
             let filled = trades[t].entryNotional.doubleValue
-            context.risk.adjust(coin: index, sector: sector, venue: venue, by: filled - trades[t].reservedNotional)
+            context.risk.adjust(coin: index, sector: sector, venue: trades[t].venue, by: filled - trades[t].reservedNotional)
             trades[t].reservedNotional = filled
             guard let entry = trades[t].averageEntryPrice?.doubleValue else {
                 trades.remove(at: t)
@@ -291,7 +333,7 @@ public struct CoinPipeline: Sendable {
         var trade = trades.remove(at: t)
         trade.phase = .closed
         trade.closedAt = context.now
-        context.risk.adjust(coin: index, sector: instrument.sector, venue: venue, by: -trade.reservedNotional)
+        context.risk.adjust(coin: index, sector: instrument.sector, venue: trade.venue, by: -trade.reservedNotional)
         context.risk.tradeEnded()
         context.closedTrades.append(trade)
         cooldownUntil = context.now + .nanoseconds(Int64(context.parameters.entryCooldownSeconds * 1e9))

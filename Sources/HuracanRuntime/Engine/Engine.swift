@@ -97,9 +97,12 @@ public final class Engine: @unchecked Sendable {
             var scratch: [MarketEvent] = []
             market.generate(step: step - 1, coin: &simulated, into: &scratch)
         }
-        return CoinSlot(pipeline: CoinPipeline(index: coin, instrument: instrument, venue: venue, model: makeModel(instrument), fees: fees),
+        let venues = market.venues(of: coin)
+        return CoinSlot(pipeline: CoinPipeline(index: coin, instrument: instrument, venue: venue, venues: venues, model: makeModel(instrument), fees: fees),
                         market: simulated,
-                        matcher: SimulatedMatcher(instrument: instrument, venue: venue, fees: fees, latencyNanoseconds: settings.latencyNanoseconds))
+                        matchers: venues.map {
+                            SimulatedMatcher(instrument: instrument, venue: $0, fees: VenueFeeProfiles.standard($0), latencyNanoseconds: settings.latencyNanoseconds)
+                        })
     }
 
     private func logAssignment(_ why: String) {

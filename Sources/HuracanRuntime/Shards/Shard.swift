@@ -94,9 +94,9 @@ final class Shard: @unchecked Sendable {
             for c in slots.indices {
                 events.removeAll(keepingCapacity: true)
                 market.generate(step: step, coin: &slots[c].market, into: &events)
-                for event in events { process(event, slot: c) }
+                for event in events { process(event, slot: c, market: market) }
                 context.now = stepEnd
-                slots[c].matcher.advance(to: stepEnd, reports: &reports)
+                for m in slots[c].matchers.indices { slots[c].matchers[m].advance(to: stepEnd, reports: &reports) }
                 deliverReports(slot: c)
             }
             if stepEnd >= nextCostRefresh { refreshCosts(at: stepEnd) }
@@ -107,10 +107,17 @@ final class Shard: @unchecked Sendable {
     /// Cleared by the operator's kill switch or a halted engine.
     var entriesEnabled = true
 
-    @inline(__always) private func process(_ event: MarketEvent, slot c: Int) {
+    @inline(__always) private func process(_ event: MarketEvent, slot c: Int, market: SimulatedMarket) {
         context.now = event.time
         context.stats.events += 1
-        slots[c].matcher.onMarket(event, reports: &reports)
+        slots[c].matchers[0].onMarket(event, reports: &reports)
+        for m in slots[c].matchers.indices.dropFirst() {
+            // The coin on its other venues: their books and funding feed their matchers and the
+            // pipeline's per-venue costs (for routing).
+            let derived = market.event(event, on: slots[c].matchers[m].venue)
+            slots[c].matchers[m].onMarket(derived, reports: &reports)
+            if event.kind != .trade { slots[c].pipeline.onMarket(derived, context: &context) }
+        }
         if !reports.isEmpty { deliverReports(slot: c) }
         let start = MonotonicClock.nanoseconds()
         slots[c].pipeline.onMarket(event, context: &context)
@@ -121,7 +128,11 @@ final class Shard: @unchecked Sendable {
     private func submitOutbox(slot c: Int, at time: Timestamp) {
         for request in context.outbox {
             venueRequests[request.venue.index] += 1
-            slots[c].matcher.submit(request, at: time)
+            guard let m = slots[c].matchers.firstIndex(where: { $0.venue == request.venue }) else {
+                context.stats.orderErrors += 1
+                continue
+            }
+            slots[c].matchers[m].submit(request, at: time)
         }
         context.outbox.removeAll(keepingCapacity: true)
     }
@@ -133,8 +144,8 @@ final class Shard: @unchecked Sendable {
             case .fill(let fill): portfolio.apply(fill)
             case .funding(let coin, let venue, let rate, let mark, _):
                 portfolio.applyFunding(coin: coin, venue: venue, rate: rate, markPrice: mark)
-            case .rejected:
-                venueFailures[slots[c].pipeline.venue.index] += 1
+            case .rejected(let clientOrderID, _, _):
+                venueFailures[(slots[c].pipeline.venue(ofOrder: clientOrderID) ?? slots[c].pipeline.venue).index] += 1
             default: break
             }
             slots[c].pipeline.onReport(report, context: &context)
@@ -146,9 +157,10 @@ final class Shard: @unchecked Sendable {
     /// Refreshes every coin's fees and funding from its venue's interfaces, every
     /// `cost_model.update_interval_seconds`.
     private func refreshCosts(at time: Timestamp) {
-        for c in slots.indices where !costSourceDown[slots[c].pipeline.venue.index] {
-            let matcher = slots[c].matcher
-            slots[c].pipeline.refreshCosts(fees: matcher.fees, fundingRate: matcher.fundingRate, at: time)
+        for c in slots.indices {
+            for matcher in slots[c].matchers where !costSourceDown[matcher.venue.index] {
+                slots[c].pipeline.refreshCosts(venue: matcher.venue, fees: matcher.fees, fundingRate: matcher.fundingRate, at: time)
+            }
         }
         nextCostRefresh = time + .nanoseconds(Int64(context.costUpdateIntervalSeconds * 1e9))
     }
@@ -157,9 +169,12 @@ final class Shard: @unchecked Sendable {
     func pnl() -> Double {
         var total = portfolio.netRealizedPnL.doubleValue
         for slot in slots {
-            guard let position = portfolio.position(coin: slot.pipeline.instrument.coin, venue: slot.pipeline.venue), !position.isFlat else { continue }
             let mid = slot.pipeline.features.mid
-            if mid > 0 { total += position.quantity.doubleValue * mid - position.costBasis.doubleValue }
+            guard mid > 0 else { continue }
+            for matcher in slot.matchers {
+                guard let position = portfolio.position(coin: slot.pipeline.instrument.coin, venue: matcher.venue), !position.isFlat else { continue }
+                total += position.quantity.doubleValue * mid - position.costBasis.doubleValue
+            }
         }
         return total
     }

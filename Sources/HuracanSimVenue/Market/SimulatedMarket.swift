@@ -17,7 +17,7 @@ import HuracanCore
 public final class SimulatedMarket: Sendable {
     public let universe: Universe
     public let parameters: SimulationParameters
-    private let venues: [VenueID]
+    let simulatedVenues: [VenueID]
     private let venueByCoin: [VenueID]
 
     /// Longest skip (in steps) caught up step by step; longer skips are leapt over in one draw.
@@ -26,7 +26,7 @@ public final class SimulatedMarket: Sendable {
     public init(universe: Universe, parameters: SimulationParameters, venues: [VenueID]) {
         self.universe = universe
         self.parameters = parameters
-        self.venues = venues
+        self.simulatedVenues = venues
         let fallback = venues.first ?? .binance
         venueByCoin = universe.instruments.map { instrument in
             venues.first { instrument.venueSymbols[$0] != nil } ?? fallback

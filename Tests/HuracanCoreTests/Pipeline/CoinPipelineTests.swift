@@ -17,7 +17,7 @@ struct PipelineHarness {
     /// Whether the venue's fee interface answers (costs refreshed with every book).
     var costsAnswer = true
 
-    init(prediction: Prediction, configure: (inout StrategyParameters) -> Void = { _ in }, minEdge: Double = 5) {
+    init(prediction: Prediction, venues: [VenueID] = [], configure: (inout StrategyParameters) -> Void = { _ in }, minEdge: Double = 5) {
         let instrument = Instrument(coin: "BTC", rank: 1, sector: .l1, tier: 1, tickSize: FixedDecimal(units: 1, exponent: 1),
                                     lotSize: FixedDecimal(units: 1, exponent: 3), minNotional: 50, venueSymbols: [.binance: "BTCUSDT"])
         // Fixed parameters, independent of the shipped defaults.
@@ -32,7 +32,7 @@ struct PipelineHarness {
         parameters.runner.trailingStopBps = 30
         parameters.entryCooldownSeconds = 30
         configure(&parameters)
-        pipeline = CoinPipeline(index: 0, instrument: instrument, venue: .binance, model: FixedModel(prediction: prediction),
+        pipeline = CoinPipeline(index: 0, instrument: instrument, venue: .binance, venues: venues, model: FixedModel(prediction: prediction),
                                 fees: FeeSchedule(maker: FixedDecimal(units: 2, exponent: 4), taker: FixedDecimal(units: 5, exponent: 4)))
         context = PipelineContext(parameters: parameters, minEdgeAfterCostBps: minEdge,
                                   risk: RiskLedger(limits: RiskLimits(), equity: 100_000, coinCount: 1), shardID: 0, equity: 100_000)
@@ -47,6 +47,12 @@ struct PipelineHarness {
                                   fundingRate: nil, at: time)
         }
         pipeline.onMarket(.book(0, .binance, time, BookTop(bidPrice: mid - 0.05, bidSize: 5, askPrice: mid + 0.05, askSize: 5)), context: &context)
+    }
+
+    /// Another venue's book and fees for the same coin (routing input).
+    mutating func otherVenueBook(_ venue: VenueID, fees: FeeSchedule, bid: Double, ask: Double) {
+        pipeline.refreshCosts(venue: venue, fees: fees, fundingRate: nil, at: time)
+        pipeline.onMarket(.book(0, venue, time, BookTop(bidPrice: bid, bidSize: 5, askPrice: ask, askSize: 5)), context: &context)
     }
 
     /// Warms features up with 61 seconds of a flat market.
@@ -200,6 +206,36 @@ struct PipelineHarness {
         #expect(record.requestedNotional == 20_000 && record.check.approvedNotional == 10_000)
         #expect(record.check.explanation == "THROTTLE coin_exposure: exposure 0.0% of limit 15.0%")
         #expect(h.context.outbox.first?.quantity == FixedDecimal(units: 99, exponent: 3))
+    }
+
+    /// Entries go to the venue with the lowest all-in cost; blocked or stale venues are skipped.
+    @Test func routesEntriesToTheCheapestVenue() throws {
+        var h = PipelineHarness(prediction: strongLong, venues: [.binance, .bybit]) { $0.runner.enabled = false }
+        let cheap = FeeSchedule(maker: FixedDecimal(units: 1, exponent: 4), taker: FixedDecimal(units: 1, exponent: 4))
+        for _ in 0...61 {
+            h.otherVenueBook(.bybit, fees: cheap, bid: 99_999.9, ask: 100_000.1)
+            h.book(100_000)
+        }
+        let entry = try #require(h.context.outbox.first)
+        #expect(entry.venue == .bybit, "1 bp taker on Bybit beats 5 bps on Binance")
+        h.fillOutbox(at: 100_000.1)
+        #expect(h.pipeline.trades.first?.venue == .bybit)
+        #expect(h.context.risk.snapshot().exchange[VenueID.bybit.index] > 0 && h.context.risk.snapshot().exchange[VenueID.binance.index] == 0)
+        // The exit goes where the position is.
+        h.book(100_400)
+        #expect(h.context.outbox.first?.venue == .bybit && h.context.outbox.first?.reduceOnly == true)
+
+        var blocked = PipelineHarness(prediction: strongLong, venues: [.binance, .bybit]) { $0.runner.enabled = false }
+        blocked.context.blockedVenues[VenueID.bybit.index] = true
+        blocked.pipeline.refreshCosts(venue: .bybit, fees: cheap, fundingRate: nil, at: blocked.time)
+        blocked.warm()
+        #expect(blocked.context.outbox.first?.venue == .binance, "a venue with a tripped breaker takes no entries")
+
+        var stale = PipelineHarness(prediction: strongLong, venues: [.binance, .bybit]) { $0.runner.enabled = false }
+        // Bybit's costs were last refreshed long ago (more than two refresh intervals).
+        stale.pipeline.refreshCosts(venue: .bybit, fees: cheap, fundingRate: nil, at: stale.time - .seconds(200))
+        stale.warm()
+        #expect(stale.context.outbox.first?.venue == .binance)
     }
 
     @Test func staleCostsStopEntries() {
