@@ -102,7 +102,8 @@ public final class Engine: @unchecked Sendable {
                         market: simulated,
                         matchers: venues.map {
                             SimulatedMatcher(instrument: instrument, venue: $0, fees: VenueFeeProfiles.standard($0), latencyNanoseconds: settings.latencyNanoseconds)
-                        })
+                        },
+                        otherVenues: market.otherVenueQuotes(of: coin))
     }
 
     private func logAssignment(_ why: String) {

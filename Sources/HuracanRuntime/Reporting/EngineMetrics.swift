@@ -16,6 +16,7 @@ final class EngineMetrics: @unchecked Sendable {
     private var lastTrips: [String: Int] = [:]
     private var tradesSeen = 0
     private var exposureCoins: Set<String> = []
+    private var coinLimitPct: Double?
     /// Cumulative tick-to-decision histogram (upper bounds in seconds).
     static let latencyBounds: [Double] = [1e-7, 2.5e-7, 5e-7, 1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 1e-3, 1e-2, 1e-1]
     private var latencyBuckets = [UInt64](repeating: 0, count: EngineMetrics.latencyBounds.count)
@@ -79,7 +80,23 @@ final class EngineMetrics: @unchecked Sendable {
                 .set(to: notional > 0 ? cost / notional * 10_000 : 0)
             gauge("huracan_pnl", [("style", style.rawValue)], help: "Net P&L of closed trades (quote currency)")
                 .set(to: all.reduce(0.0) { $0 + $1.netPnL.doubleValue })
+            // The parts of huracan_cost_bps, for the Cost dashboard.
+            let fees = all.reduce(0.0) { $0 + $1.fees.doubleValue }
+            let funding = all.reduce(0.0) { $0 + $1.funding.doubleValue }
+            gauge("huracan_fees", [("style", style.rawValue)], help: "Fees paid on closed trades (quote currency)").set(to: fees)
+            gauge("huracan_funding", [("style", style.rawValue)], help: "Funding paid on closed trades (quote currency; negative: received)")
+                .set(to: funding)
+            gauge("huracan_fee_bps", [("style", style.rawValue)], help: "Fees per trade, in bps of entry notional")
+                .set(to: notional > 0 ? fees / notional * 10_000 : 0)
+            gauge("huracan_funding_bps", [("style", style.rawValue)], help: "Funding per trade, in bps of entry notional")
+                .set(to: notional > 0 ? funding / notional * 10_000 : 0)
             gauge("huracan_active_positions", [("style", style.rawValue)], help: "Open trades").set(to: Double(status.openTrades[style.rawValue] ?? 0))
+        }
+        // Net P&L of closed trades by coin (label values: coins that have traded).
+        var coinPnL: [String: Double] = [:]
+        for trade in allClosed { coinPnL[trade.coin, default: 0] += trade.netPnL.doubleValue }
+        for (coin, pnl) in coinPnL {
+            gauge("huracan_coin_pnl", [("coin", coin)], help: "Net P&L of closed trades by coin (quote currency)").set(to: pnl)
         }
         gauge("huracan_trades_per_second", help: "Closed trades per second over the last interval")
             .set(to: intervalSeconds > 0 ? Double(closed.count) / intervalSeconds : 0)
@@ -102,6 +119,19 @@ final class EngineMetrics: @unchecked Sendable {
         let coins = Dictionary(uniqueKeysWithValues: risk.coins.map { ($0.name, $0.exposurePct) })
         for coin in exposureCoins.union(coins.keys) { exposure("coin", coin, coins[coin] ?? 0) }
         exposureCoins.formUnion(coins.keys)
+        // Limits beside the exposures (the per-coin limit is known once a coin has exposure).
+        func limit(_ scope: String, _ pct: Double) {
+            gauge("huracan_exposure_limit_pct", [("scope", scope)], help: "Exposure limit in percent of equity, by scope").set(to: pct)
+        }
+        limit("global", risk.global.limitPct)
+        if let e = risk.exchanges.first { limit("exchange", e.limitPct) }
+        if let s = risk.sectors.first { limit("sector", s.limitPct) }
+        if let c = risk.coins.first { coinLimitPct = c.limitPct }
+        if let coinLimitPct { limit("coin", coinLimitPct) }
+        gauge("huracan_soft_throttle_pct", help: "Share of a limit, in percent, above which new entries are throttled").set(to: risk.softThrottlePct)
+        gauge("huracan_open_trades", help: "Open trades counted by the risk ledger").set(to: Double(risk.openTrades))
+        gauge("huracan_max_active_trades", help: "Soft limit on open trades").set(to: Double(risk.maxActiveTrades))
+        gauge("huracan_max_concurrent_trades", help: "Hard limit on open trades").set(to: Double(risk.maxConcurrentTrades))
 
         // Tick-to-decision latency, from the interval's HDR histogram into cumulative buckets.
         let interval = latency.cumulativeCounts(bounds: Self.latencyBounds)

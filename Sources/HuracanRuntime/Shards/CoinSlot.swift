@@ -8,6 +8,8 @@ struct CoinSlot: Sendable {
     var pipeline: CoinPipeline
     var market: SimulatedCoin
     var matchers: [SimulatedMatcher]
+    /// How `matchers[1...]` quote the coin, derived from the streamed venue's events.
+    var otherVenues: [VenueQuote]
 
     var index: CoinIndex { pipeline.index }
 }

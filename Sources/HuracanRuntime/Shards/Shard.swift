@@ -94,7 +94,7 @@ final class Shard: @unchecked Sendable {
             for c in slots.indices {
                 events.removeAll(keepingCapacity: true)
                 market.generate(step: step, coin: &slots[c].market, into: &events)
-                for event in events { process(event, slot: c, market: market) }
+                for event in events { process(event, slot: c) }
                 context.now = stepEnd
                 for m in slots[c].matchers.indices { slots[c].matchers[m].advance(to: stepEnd, reports: &reports) }
                 deliverReports(slot: c)
@@ -107,15 +107,15 @@ final class Shard: @unchecked Sendable {
     /// Cleared by the operator's kill switch or a halted engine.
     var entriesEnabled = true
 
-    @inline(__always) private func process(_ event: MarketEvent, slot c: Int, market: SimulatedMarket) {
+    @inline(__always) private func process(_ event: MarketEvent, slot c: Int) {
         context.now = event.time
         context.stats.events += 1
         slots[c].matchers[0].onMarket(event, reports: &reports)
-        for m in slots[c].matchers.indices.dropFirst() {
+        for q in slots[c].otherVenues.indices {
             // The coin on its other venues: their books and funding feed their matchers and the
             // pipeline's per-venue costs (for routing).
-            let derived = market.event(event, on: slots[c].matchers[m].venue)
-            slots[c].matchers[m].onMarket(derived, reports: &reports)
+            let derived = slots[c].otherVenues[q].apply(to: event)
+            slots[c].matchers[q + 1].onMarket(derived, reports: &reports)
             if event.kind != .trade { slots[c].pipeline.onMarket(derived, context: &context) }
         }
         if !reports.isEmpty { deliverReports(slot: c) }

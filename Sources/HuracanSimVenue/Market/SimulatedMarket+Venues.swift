@@ -1,9 +1,35 @@
 import HuracanCore
 
-/// The same coin on several venues. The generator streams each coin from one venue; the other
-/// venues that list it quote the same mid with their own spread (a fixed factor per coin and
-/// venue, 0.8x to 1.5x) and a slightly different funding rate, and print the same trades. That
-/// gives routing real differences to choose from without generating each stream twice.
+/// How one more venue quotes a coin the generator streams from another venue: the same mid
+/// with its own spread (a fixed factor per coin and venue, 0.8x to 1.5x) and a slightly
+/// different funding rate; trades print on every venue. That gives routing real differences to
+/// choose from without generating each stream twice.
+public struct VenueQuote: Sendable, Hashable {
+    public let venue: VenueID
+    public let spreadFactor: Double
+    public let fundingOffset: Double
+    public let tick: Double
+
+    /// `event` as seen on this venue.
+    @inlinable public func apply(to event: MarketEvent) -> MarketEvent {
+        var derived = event
+        derived.venue = venue
+        switch event.kind {
+        case .book:
+            let mid = event.top.mid
+            let half = max(tick, (event.top.askPrice - event.top.bidPrice) * spreadFactor) / 2
+            derived.top.bidPrice = ((mid - half) / tick).rounded(.down) * tick
+            derived.top.askPrice = ((mid + half) / tick).rounded(.up) * tick
+            if derived.top.askPrice <= derived.top.bidPrice { derived.top.askPrice = derived.top.bidPrice + tick }
+        case .funding, .fundingSettlement:
+            derived.size = min(0.0075, max(-0.0075, event.size + fundingOffset))
+        case .trade:
+            break
+        }
+        return derived
+    }
+}
+
 extension SimulatedMarket {
     /// The simulated venues that list `coin`, the streamed venue first.
     public func venues(of coin: CoinIndex) -> [VenueID] {
@@ -12,27 +38,13 @@ extension SimulatedMarket {
         return [primary] + simulatedVenues.filter { $0 != primary && listed[$0] != nil }
     }
 
-    /// `event` as seen on `venue` (the streamed venue's own events are returned unchanged).
-    public func event(_ event: MarketEvent, on venue: VenueID) -> MarketEvent {
-        guard venue != self.venue(of: event.coin) else { return event }
-        var derived = event
-        derived.venue = venue
-        let key = CounterHash.mix(parameters.seed ^ (UInt64(UInt32(bitPattern: event.coin)) << 8) ^ UInt64(venue.index + 1) &* 0x9E37_79B9)
-        switch event.kind {
-        case .book:
-            let factor = 0.8 + 0.7 * Double(key >> 11) / Double(1 << 53)
-            let tick = universe[event.coin].tickSize.doubleValue
-            let mid = event.top.mid
-            let half = max(tick, (event.top.askPrice - event.top.bidPrice) * factor) / 2
-            derived.top.bidPrice = ((mid - half) / tick).rounded(.down) * tick
-            derived.top.askPrice = ((mid + half) / tick).rounded(.up) * tick
-            if derived.top.askPrice <= derived.top.bidPrice { derived.top.askPrice = derived.top.bidPrice + tick }
-        case .funding, .fundingSettlement:
-            let offset = (Double(CounterHash.mix(key) >> 11) / Double(1 << 53) - 0.5) * 0.00004
-            derived.size = min(0.0075, max(-0.0075, event.size + offset))
-        case .trade:
-            break
+    /// How each venue other than the streamed one quotes `coin` (in `venues(of:)` order).
+    public func otherVenueQuotes(of coin: CoinIndex) -> [VenueQuote] {
+        let tick = universe[coin].tickSize.doubleValue
+        return venues(of: coin).dropFirst().map { venue in
+            let key = CounterHash.mix(parameters.seed ^ (UInt64(UInt32(bitPattern: coin)) << 8) ^ UInt64(venue.index + 1) &* 0x9E37_79B9)
+            return VenueQuote(venue: venue, spreadFactor: 0.8 + 0.7 * Double(key >> 11) / Double(1 << 53),
+                              fundingOffset: (Double(CounterHash.mix(key) >> 11) / Double(1 << 53) - 0.5) * 0.00004, tick: tick)
         }
-        return derived
     }
 }
