@@ -3,6 +3,8 @@
 public protocol AdminBackend: Sendable {
     /// The latest engine status as JSON.
     func statusJSON() -> String
+    /// The readiness checks as JSON, and whether the engine is ready (else `/ready` is 503).
+    func readiness() -> (ready: Bool, json: String)
     /// Prometheus text exposition of the engine's metrics.
     func metricsText() -> String
     /// The latest risk report (exposures against limits, breakers, active set) as JSON.

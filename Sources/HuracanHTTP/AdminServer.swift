@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import HuracanCore
 
-/// The engine's HTTP interface on 127.0.0.1 (by default): `GET /health`, `GET /status`,
+/// The engine's HTTP interface on 127.0.0.1 (by default): `GET /health` (alive), `GET /ready`
+/// (readiness checks; 503 when not ready), `GET /status`,
 /// `GET /risk`, `GET /metrics` (Prometheus), and
 /// admin calls that need `Authorization: Bearer <token>`:
 /// `POST /admin/scale` `{"active_coins": 100, "max_active_trades": 200}` and
@@ -28,7 +29,12 @@ public struct AdminServer: Sendable {
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.get("health") { _, _ in "ok\n" }
+        router.get("health") { _, _ in json("{\"status\": \"alive\"}\n") }
+        router.get("ready") { _, _ -> Response in
+            let (ready, body) = backend.readiness()
+            return Response(status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
         router.get("status") { _, _ in json(backend.statusJSON()) }
         router.get("risk") { _, _ in json(backend.riskJSON()) }
         router.get("metrics") { _, _ in

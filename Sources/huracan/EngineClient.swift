@@ -12,6 +12,18 @@ struct EngineClient {
         try await send(URLRequest(url: try url(path)))
     }
 
+    /// GET that returns the body whatever the HTTP status (for `/ready`, which answers 503).
+    func getWithStatus(_ path: String) async throws -> (status: Int, body: Data) {
+        do {
+            let (data, response) = try await URLSession.shared.data(for: URLRequest(url: try url(path)))
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            throw failure("no engine answering at \(base): start one with `huracan run` (\(error.localizedDescription))")
+        }
+    }
+
     func post(_ path: String, json: String, token: String?) async throws -> Data {
         var request = URLRequest(url: try url(path))
         request.httpMethod = "POST"

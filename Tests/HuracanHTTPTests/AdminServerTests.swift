@@ -9,6 +9,11 @@ import Testing
 final class RecordingBackend: AdminBackend {
     let calls = Mutex<[String]>([])
     func statusJSON() -> String { "{\"activeCoins\": 20}\n" }
+    let ready = Mutex(true)
+    func readiness() -> (ready: Bool, json: String) {
+        let isReady = ready.withLock { $0 }
+        return (isReady, "{\"ready\": \(isReady)}\n")
+    }
     func metricsText() -> String { "# TYPE huracan_active_coins gauge\nhuracan_active_coins 20\n" }
     func riskJSON() -> String { "{\"tradingState\": \"ACTIVE\"}\n" }
     func scale(activeCoins: Int?, maxActiveTrades: Int?) throws(AdminError) -> String {
@@ -31,6 +36,12 @@ final class RecordingBackend: AdminBackend {
         let backend = RecordingBackend()
         try await app(token: "secret", backend: backend).test(.live) { client in
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/ready", method: .get) { #expect($0.status == .ok) }
+            backend.ready.withLock { $0 = false }
+            try await client.execute(uri: "/ready", method: .get) {
+                #expect($0.status == .serviceUnavailable)
+                #expect(String(buffer: $0.body).contains("\"ready\": false"))
+            }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)

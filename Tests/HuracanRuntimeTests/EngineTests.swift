@@ -372,3 +372,31 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         }
     }
 }
+
+@Suite struct HealthCheckTests {
+    @Test func readinessFollowsTheChecks() throws {
+        var config = try testConfig(activeCoins: 4, perLoop: 4)
+        let directory = TestPaths.temporaryDirectory()
+        config.modelRegistry.metadataDB = "sqlite:\(directory.path)/db/huracan.sqlite"
+        let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 1, logger: quiet)
+        engine.run(until: day + .seconds(60), pacing: .asFastAsPossible)
+        let health = HealthChecks(config: config, engine: engine)
+        var report = health.runChecks()
+        #expect(report.ready, "\(report.render())")
+        #expect(report.checks.map(\.name) == ["database", "message_bus", "exchange_api", "models", "risk_limits"])
+
+        engine.control.setKillSwitch(true)
+        engine.run(until: day + .seconds(61), pacing: .asFastAsPossible)
+        report = health.runChecks()
+        #expect(!report.ready)
+        #expect(report.checks.first { $0.name == "risk_limits" }?.status == .failing)
+
+        var unreachable = config
+        unreachable.modelRegistry.metadataDB = "postgresql://127.0.0.1:1/huracan_models"
+        unreachable.messageBus.type = "redis_streams"
+        unreachable.messageBus.port = 1
+        report = HealthChecks(config: unreachable, engine: engine).runChecks()
+        #expect(report.checks.first { $0.name == "database" }?.status == .failing)
+        #expect(report.checks.first { $0.name == "message_bus" }?.message == "Redis at localhost:1 does not answer")
+    }
+}

@@ -39,6 +39,8 @@ public final class Engine: @unchecked Sendable {
     /// The most recent breaker trips and resets, newest last (bounded).
     public private(set) var breakerEvents: [BreakerEvent] = []
     private var killSwitchSeen = false
+    /// No new entries while replaying history to warm up (not a breaker: nothing is tripped).
+    public var entriesSuspended = false
     private var flattenedForHalt = false
     let watchdog: Watchdog
 
@@ -294,7 +296,7 @@ public final class Engine: @unchecked Sendable {
         let state = breakers.globalState
         let blockedVenues = VenueID.allCases.map { breakers.state(of: $0) != .active }
         for shard in shards {
-            shard.entriesEnabled = state == .active
+            shard.entriesEnabled = state == .active && !entriesSuspended
             shard.context.blockedVenues = blockedVenues
             for slot in shard.slots {
                 let c = slot.index

@@ -7,12 +7,18 @@ struct EngineAdmin: AdminBackend {
     let engine: Engine
     let maxCoins: Int
     let maxConcurrentTrades: Int
+    var health: HealthChecks?
 
     func statusJSON() -> String { encode(engine.latestStatus) }
 
     func riskJSON() -> String { encode(engine.latestRiskReport) }
 
     func metricsText() -> String { engine.metricsText }
+
+    func readiness() -> (ready: Bool, json: String) {
+        guard let report = health?.report else { return (false, "{\"ready\": false, \"message\": \"starting\"}\n") }
+        return (report.ready, encode(report))
+    }
 
     private func encode<Value: Encodable>(_ value: Value?) -> String {
         guard let value else { return "{\"message\": \"starting\"}\n" }

@@ -47,9 +47,9 @@ public enum EngineRunner {
         // entries off, so features are warm when real-time trading begins.
         let start = Timestamp(nanoseconds: second - Int64(warmUpSeconds * 1e9))
         let engine = try makeEngine(config: config, start: start, control: control, logger: logger)
-        control.setKillSwitch(true)
+        engine.entriesSuspended = true
         engine.run(until: Timestamp(nanoseconds: second), pacing: .asFastAsPossible, statusInterval: 3_600)
-        control.setKillSwitch(false)
+        engine.entriesSuspended = false
         let end = duration.map { Timestamp(nanoseconds: second) + .nanoseconds(Int64($0 * 1e9)) }
         let reload = ReloadOnHangup(path: configPath, control: control, logger: logger)
         reload.install()
@@ -59,7 +59,9 @@ public enum EngineRunner {
         let observability = config.observability
         if observability.prometheusEnabled {
             let token = try? Secret.resolve(environmentVariable: observability.adminTokenEnv, file: "")
-            let admin = EngineAdmin(engine: engine, maxCoins: config.maxCoins, maxConcurrentTrades: config.maxConcurrentTrades)
+            let health = HealthChecks(config: config, engine: engine)
+            health.start()
+            let admin = EngineAdmin(engine: engine, maxCoins: config.maxCoins, maxConcurrentTrades: config.maxConcurrentTrades, health: health)
             let server = AdminServer(backend: admin, token: token?.value)
             let note = token == nil ? " (admin calls disabled: \(observability.adminTokenEnv) is not set)" : ""
             logger.info("status and admin calls on http://\(observability.prometheusBindAddress):\(observability.prometheusPort)\(note)")

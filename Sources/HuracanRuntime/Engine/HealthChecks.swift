@@ -1,0 +1,147 @@
+import Foundation
+import HuracanConfig
+import HuracanCore
+import Synchronization
+
+/// One readiness check: the spec's database, message bus, exchange API, model availability and
+/// risk limit status.
+public struct HealthCheckResult: Sendable, Codable, Hashable {
+    public enum Status: String, Sendable, Codable { case ok, degraded, failing }
+    public var name: String
+    public var status: Status
+    public var latencySeconds: Double
+    public var message: String
+}
+
+/// The readiness report served at `/ready` and printed by `huracan health`.
+public struct ReadinessReport: Sendable, Codable {
+    public var ready: Bool
+    public var checkedAt: String
+    public var checks: [HealthCheckResult]
+
+    public func render() -> String {
+        var lines = ["\(ready ? "READY" : "NOT READY") (checked \(checkedAt))"]
+        for c in checks {
+            lines.append("  \(c.name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(c.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(String(format: "%7.3f", c.latencySeconds * 1000)) ms  \(c.message)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Runs the readiness checks every `health_check_interval_seconds` and keeps the last report.
+final class HealthChecks: Sendable {
+    private let config: EngineConfig
+    private let engine: Engine
+    private let latest = Mutex<ReadinessReport?>(nil)
+    private let stopped = Atomic<Bool>(false)
+
+    init(config: EngineConfig, engine: Engine) {
+        self.config = config
+        self.engine = engine
+    }
+
+    var report: ReadinessReport? { latest.withLock { $0 } }
+
+    func start() {
+        let interval = config.observability.healthCheckIntervalSeconds
+        let thread = Thread { [self] in
+            while !stopped.load(ordering: .relaxed) {
+                let report = runChecks()
+                latest.withLock { $0 = report }
+                var waited = 0.0
+                while waited < interval, !stopped.load(ordering: .relaxed) {
+                    Thread.sleep(forTimeInterval: 0.1)
+                    waited += 0.1
+                }
+            }
+        }
+        thread.name = "huracan-health"
+        thread.start()
+    }
+
+    func stop() { stopped.store(true, ordering: .relaxed) }
+
+    func runChecks() -> ReadinessReport {
+        let checks = [
+            timed("database", database),
+            timed("message_bus", messageBus),
+            timed("exchange_api", exchanges),
+            timed("models", models),
+            timed("risk_limits", riskLimits),
+        ]
+        let ready = checks.allSatisfy { $0.status != .failing }
+        return ReadinessReport(ready: ready, checkedAt: Timestamp(nanoseconds: MonotonicClock.wallNanoseconds()).description, checks: checks)
+    }
+
+    private func timed(_ name: String, _ check: () -> (HealthCheckResult.Status, String)) -> HealthCheckResult {
+        let start = MonotonicClock.nanoseconds()
+        let (status, message) = check()
+        return HealthCheckResult(name: name, status: status, latencySeconds: Double(MonotonicClock.nanoseconds() - start) / 1e9, message: message)
+    }
+
+    /// SQLite: the database's folder exists or can be created and is writable. PostgreSQL: its
+    /// port accepts a TCP connection.
+    private func database() -> (HealthCheckResult.Status, String) {
+        let url = config.modelRegistry.metadataDB
+        if url.hasPrefix("sqlite:") {
+            let path = String(url.dropFirst("sqlite:".count))
+            let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            return FileManager.default.isWritableFile(atPath: folder) ? (.ok, "SQLite folder \(folder) is writable") : (.failing, "SQLite folder \(folder) is not writable")
+        }
+        guard let parsed = ParsedDatabaseAddress(url) else { return (.failing, "cannot parse model_registry.metadata_db") }
+        return TCPProbe.connect(host: parsed.host, port: parsed.port, timeout: 1)
+            ? (.ok, "PostgreSQL at \(parsed.host):\(parsed.port) accepts connections")
+            : (.failing, "PostgreSQL at \(parsed.host):\(parsed.port) does not answer")
+    }
+
+    private func messageBus() -> (HealthCheckResult.Status, String) {
+        switch config.messageBus.type {
+        case "in_process": return (.ok, "in-process bus")
+        default:
+            let host = config.messageBus.host, port = config.messageBus.port
+            return TCPProbe.connect(host: host, port: port, timeout: 1)
+                ? (.ok, "Redis at \(host):\(port) accepts connections")
+                : (.failing, "Redis at \(host):\(port) does not answer")
+        }
+    }
+
+    private func exchanges() -> (HealthCheckResult.Status, String) {
+        let venues = config.simulator.venues.joined(separator: ", ")
+        return (.ok, "simulated venue (\(venues)) in process")
+    }
+
+    private func models() -> (HealthCheckResult.Status, String) {
+        guard let status = engine.latestStatus else { return (.degraded, "engine starting") }
+        return (.ok, "a model is loaded for each of the \(status.activeCoins) active coins")
+    }
+
+    private func riskLimits() -> (HealthCheckResult.Status, String) {
+        guard let status = engine.latestStatus else { return (.degraded, "engine starting") }
+        switch status.tradingState {
+        case "ACTIVE": return (.ok, "ACTIVE, exposure \(String(format: "%.1f", status.exposurePct))% of equity")
+        case "REDUCING": return (.degraded, "REDUCING (exits only): " + status.breakers.joined(separator: "; "))
+        default: return (.failing, "HALTED: " + status.breakers.joined(separator: "; "))
+        }
+    }
+}
+
+/// host and port of a `postgresql://[user@]host[:port]/db` address.
+struct ParsedDatabaseAddress {
+    var host: String
+    var port: Int
+
+    init?(_ url: String) {
+        guard let schemeEnd = url.range(of: "://") else { return nil }
+        var authority = url[schemeEnd.upperBound...].prefix { $0 != "/" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...]) {
+            host = String(authority[..<colon])
+            self.port = port
+        } else {
+            host = String(authority)
+            port = 5432
+        }
+        if host.isEmpty { return nil }
+    }
+}
