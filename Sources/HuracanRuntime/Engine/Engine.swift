@@ -14,34 +14,34 @@ import Synchronization
 public final class Engine: @unchecked Sendable {
     public enum Pacing: Sendable { case asFastAsPossible, realTime }
 
-    public private(set) var settings: EngineSettings
+    public internal(set) var settings: EngineSettings
     public let universe: Universe
     public let market: SimulatedMarket
     public let risk: RiskLedger
     public let control: EngineControl
-    public private(set) var plan: ShardPlan
+    public internal(set) var plan: ShardPlan
     let logger: Logger
     private(set) var shards: [Shard] = []
-    private let pool: WorkerPool
-    private let makeModel: @Sendable (Instrument) -> any Model
-    public private(set) var step: Int64 = 0
-    public private(set) var closedTrades: [Trade] = []
-    private var intervalLatency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
-    private var totalLatency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
-    private var lastStatsAt = (wall: UInt64(0), events: 0, signals: 0)
-    private var flatRemovals: Set<CoinIndex> = []
+    let pool: WorkerPool
+    let makeModel: @Sendable (Instrument) -> any Model
+    public internal(set) var step: Int64 = 0
+    public internal(set) var closedTrades: [Trade] = []
+    var intervalLatency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
+    var totalLatency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
+    var lastStatsAt = (wall: UInt64(0), events: 0, signals: 0)
+    var flatRemovals: Set<CoinIndex> = []
     /// The coins chosen to trade, best first.
-    public private(set) var activeSet: [CoinIndex]
-    private let ranker: CostRanker
-    private var nextRanking: Timestamp
+    public internal(set) var activeSet: [CoinIndex]
+    let ranker: CostRanker
+    var nextRanking: Timestamp
     /// Circuit breakers; only the coordinator touches them, between rounds.
-    public private(set) var breakers: CircuitBreakers
+    public internal(set) var breakers: CircuitBreakers
     /// The most recent breaker trips and resets, newest last (bounded).
-    public private(set) var breakerEvents: [BreakerEvent] = []
-    private var killSwitchSeen = false
+    public internal(set) var breakerEvents: [BreakerEvent] = []
+    var killSwitchSeen = false
     /// No new entries while replaying history to warm up (not a breaker: nothing is tripped).
     public var entriesSuspended = false
-    private var flattenedForHalt = false
+    var flattenedForHalt = false
     let watchdog: Watchdog
 
     /// - Parameters:
@@ -194,136 +194,12 @@ public final class Engine: @unchecked Sendable {
         if settings.rankActiveSet, now >= nextRanking { rerank() }
     }
 
-    // MARK: cost ranking
-
-    /// Cost data for every coin: the venue's day statistics for spread and volatility (stable
-    /// enough to rank on: a minute's volatility would make the set churn), with live fees and
-    /// funding for traded coins.
-    private func costSnapshots(at time: Timestamp) -> (snapshots: [CostSnapshot], stale: Set<CoinIndex>) {
-        var live: [CoinIndex: CostSnapshot] = [:]
-        var stale: Set<CoinIndex> = []
-        for shard in shards {
-            for slot in shard.slots {
-                let p = slot.pipeline
-                if p.costs.isStale(at: time, intervalSeconds: settings.costUpdateIntervalSeconds), p.costs.updatedAt > .epoch {
-                    stale.insert(p.index)
-                }
-                guard p.costs.updatedAt > .epoch else { continue }
-                var snapshot = market.typicalCosts(of: p.index, at: time)
-                snapshot.takerFeeBps = p.costs.takerFeeBps
-                snapshot.makerFeeBps = p.costs.makerFeeBps
-                snapshot.fundingRateBps = p.costs.fundingRateBps
-                snapshot.updatedAt = p.costs.updatedAt
-                live[p.index] = snapshot
-            }
-        }
-        let snapshots = (0..<universe.count).map { i in live[CoinIndex(i)] ?? market.typicalCosts(of: CoinIndex(i), at: time) }
-        return (snapshots, stale)
-    }
-
-    /// The best `count` coins by cost efficiency, keeping current members within the
-    /// hysteresis band; falls back to the most liquid coins when too few can be ranked.
-    private func rankedSelection(count: Int, at time: Timestamp) -> [CoinIndex] {
-        let (snapshots, stale) = costSnapshots(at: time)
-        let chosen = Self.fill(ranker.select(count: count, current: activeSet, snapshots: snapshots, excluded: stale), to: count,
-                               universe: universe, excluding: stale)
-        costRanks = Dictionary(uniqueKeysWithValues: ranker.rank(snapshots).enumerated().map { ($1.coin, $0 + 1) })
-        nextRanking = time + .nanoseconds(Int64(settings.rankingIntervalSeconds * 1e9))
-        return chosen
-    }
-
-    /// Tops a ranked selection up with the most liquid coins when too few could be ranked.
-    static func fill(_ chosen: [CoinIndex], to count: Int, universe: Universe, excluding excluded: Set<CoinIndex> = []) -> [CoinIndex] {
-        guard chosen.count < count else { return chosen }
-        let have = Set(chosen)
-        return chosen + (0..<universe.count).map { CoinIndex($0) }.filter { !have.contains($0) && !excluded.contains($0) }.prefix(count - chosen.count)
-    }
-
-    private func rerank() {
-        let chosen = rankedSelection(count: settings.activeCoins, at: now)
-        guard Set(chosen) != Set(activeSet) else { return }
-        let added = Set(chosen).subtracting(activeSet).map { universe[$0].coin }.sorted()
-        let removed = Set(activeSet).subtracting(chosen).map { universe[$0].coin }.sorted()
-        setActiveSet(chosen, why: "cost re-ranking: +\(added.joined(separator: ",")) -\(removed.joined(separator: ","))")
-    }
-
     /// The simulated time at the end of the last completed round.
     public var now: Timestamp {
         Timestamp(nanoseconds: market.parameters.start.nanoseconds + step * market.parameters.stepNanoseconds)
     }
 
-    private var tradesFedToBreakers = 0
-
-    /// Gives the breakers what the round produced: market data times, trade results, venue
-    /// request outcomes, equity.
-    private func feedBreakers(equity: Double) {
-        let time = now
-        var events: [BreakerEvent] = []
-        for shard in shards {
-            for slot in shard.slots where slot.pipeline.features.lastEventTime > .epoch {
-                breakers.recordMarketData(coin: slot.index, at: slot.pipeline.features.lastEventTime)
-            }
-            for venue in VenueID.allCases {
-                let sent = shard.venueRequests[venue.index], failed = shard.venueFailures[venue.index]
-                for i in 0..<sent { events += breakers.recordVenueRequest(venue, failed: i < failed, at: time) }
-                shard.venueRequests[venue.index] = 0
-                shard.venueFailures[venue.index] = 0
-            }
-        }
-        for trade in closedTrades[tradesFedToBreakers...] {
-            if let coin = universe.index(of: trade.coin) {
-                events += breakers.recordTradeResult(coin: coin, coinName: trade.coin, netPnL: trade.netPnL.doubleValue, at: trade.closedAt ?? time)
-            }
-        }
-        tradesFedToBreakers = closedTrades.count
-        events += breakers.updateEquity(equity, at: time)
-        record(events)
-    }
-
-    /// Applies breaker states to the shards before a round: the kill switch, global state
-    /// (REDUCING/HALTED stop entries; HALTED also closes open trades), and per-coin and
-    /// per-venue blocks.
-    private func applyBreakers() {
-        let time = now
-        var events: [BreakerEvent] = []
-        let killed = control.isKilled
-        if killed != killSwitchSeen {
-            events += breakers.setKillSwitch(killed, at: time)
-            killSwitchSeen = killed
-        }
-        events += breakers.tick(at: time)
-        record(events)
-        let state = breakers.globalState
-        let blockedVenues = VenueID.allCases.map { breakers.state(of: $0) != .active }
-        for shard in shards {
-            shard.entriesEnabled = state == .active && !entriesSuspended
-            shard.context.blockedVenues = blockedVenues
-            for slot in shard.slots {
-                let c = slot.index
-                shard.context.blockedCoins[Int(c)] = breakers.isCoolingDown(coin: c, at: time) || breakers.isStale(coin: c, at: time)
-            }
-        }
-        if state == .halted, !flattenedForHalt {
-            logger.critical("trading HALTED: closing every open trade")
-            for shard in shards { shard.flattenAll() }
-            flattenedForHalt = true
-        } else if state != .halted {
-            flattenedForHalt = false
-        }
-    }
-
-    private func record(_ events: [BreakerEvent]) {
-        guard !events.isEmpty else { return }
-        for event in events {
-            if event.tripped {
-                logger.warning("breaker \(event.kind.rawValue) tripped (\(event.scope)): \(event.message)")
-            } else {
-                logger.notice("breaker \(event.kind.rawValue) reset (\(event.scope)): \(event.message)")
-            }
-        }
-        breakerEvents += events
-        if breakerEvents.count > 200 { breakerEvents.removeFirst(breakerEvents.count - 200) }
-    }
+    var tradesFedToBreakers = 0
 
     /// Makes a venue's fee and funding interfaces stop answering (or answer again), as in a
     /// venue outage: its coins keep their last costs, which go stale and stop new entries.
@@ -354,7 +230,7 @@ public final class Engine: @unchecked Sendable {
 
     /// Adds or removes coins and rebalances shards. Removed coins stop opening trades; those
     /// with open trades stay on their shard until flat, then leave.
-    private func setActiveSet(_ wanted: [CoinIndex], why: String) {
+    func setActiveSet(_ wanted: [CoinIndex], why: String) {
         activeSet = wanted
         let wantedSet = Set(wanted)
         var retained: Set<CoinIndex> = []
@@ -389,11 +265,11 @@ public final class Engine: @unchecked Sendable {
         logAssignment(why)
     }
 
-    private var retiredStats = PipelineStats()
-    private let published = Mutex<EngineStatus?>(nil)
-    private let publishedRisk = Mutex<RiskReport?>(nil)
+    var retiredStats = PipelineStats()
+    let published = Mutex<EngineStatus?>(nil)
+    let publishedRisk = Mutex<RiskReport?>(nil)
     let metrics = EngineMetrics()
-    private var metricsTradesSeen = 0
+    var metricsTradesSeen = 0
 
     /// Prometheus text exposition as of the last status; safe to read from any thread.
     public var metricsText: String { metrics.exposition }
@@ -402,36 +278,6 @@ public final class Engine: @unchecked Sendable {
 
     /// The risk report last computed by the coordinator; safe to read from any thread.
     public var latestRiskReport: RiskReport? { publishedRisk.withLock { $0 } }
-
-    func riskReport(snapshot: RiskSnapshot, status: EngineStatus) -> RiskReport {
-        let limits = risk.limits
-        let equity = max(snapshot.equity, 1e-9)
-        func pct(_ notional: Double) -> Double { notional / equity * 100 }
-        var coins: [RiskReport.Exposure] = []
-        for (i, notional) in snapshot.coin.enumerated() where abs(notional) > 1e-9 {
-            coins.append(.init(name: universe[CoinIndex(i)].coin, exposurePct: pct(notional), limitPct: limits.perCoinMaxExposurePct))
-        }
-        coins.sort { $0.exposurePct > $1.exposurePct }
-        var decisions: [String: [String: Int]] = [:]
-        for (decision, reasons) in snapshot.decisions {
-            decisions[decision.rawValue] = Dictionary(uniqueKeysWithValues: reasons.map { ($0.key.rawValue, $0.value) })
-        }
-        var active: [RiskReport.ActiveCoin] = []
-        for shard in shards {
-            for slot in shard.slots {
-                active.append(.init(coin: slot.pipeline.instrument.coin, shard: shard.id, costRank: costRanks[slot.index], active: slot.pipeline.isActive))
-            }
-        }
-        active.sort { ($0.costRank ?? Int.max, universe.index(of: $0.coin) ?? 0) < ($1.costRank ?? Int.max, universe.index(of: $1.coin) ?? 0) }
-        return RiskReport(
-            time: now, equity: snapshot.equity, tradingState: status.tradingState, breakers: status.breakers, breakerTrips: status.breakerTrips,
-            openTrades: snapshot.openTrades, maxActiveTrades: limits.maxActiveTrades, maxConcurrentTrades: limits.maxConcurrentTrades,
-            softThrottlePct: limits.softThrottleThresholdPct,
-            global: .init(name: "global", exposurePct: pct(snapshot.global), limitPct: limits.globalMaxExposurePct),
-            exchanges: VenueID.allCases.map { .init(name: $0.rawValue, exposurePct: pct(snapshot.exchange[$0.index]), limitPct: limits.perExchangeMaxExposurePct) },
-            sectors: Sector.allCases.map { .init(name: $0.rawValue, exposurePct: pct(snapshot.sector[$0.index]), limitPct: limits.perSectorMaxExposurePct) },
-            coins: coins, activeSet: active, decisions: decisions)
-    }
 
     /// The status last computed by the coordinator; safe to read from any thread.
     public var latestStatus: EngineStatus? { published.withLock { $0 } }
@@ -453,67 +299,8 @@ public final class Engine: @unchecked Sendable {
         }
         if removed {
             plan = plan.rebalanced(to: activeSet, retaining: flatRemovals)
-            // Keep the shards' actual contents authoritative.
-            for (id, shard) in shards.enumerated() where id < plan.shardCount { _ = shard }
         }
     }
 
-    // MARK: status
 
-    /// Tripped breakers, leaving out coins that are not traded (they have no data by design).
-    private func activeBreakerLines() -> [String] {
-        let traded = Set(shards.flatMap { $0.slots.map(\.pipeline.instrument.coin) })
-        return breakers.describe(at: now).filter { line in
-            guard line.hasPrefix("stale_data ") else { return true }
-            let coin = line.dropFirst("stale_data ".count).prefix { $0 != ":" }
-            return traded.contains(String(coin))
-        }
-    }
-
-    /// Tick-to-decision latency over the whole run so far, in nanoseconds.
-    public func latencySummary() -> LatencySummary {
-        var all = totalLatency
-        all.add(intervalLatency)
-        return LatencySummary(count: all.totalCount, p50: all.valueAtPercentile(50), p99: all.valueAtPercentile(99),
-                              p999: all.valueAtPercentile(99.9), max: all.max)
-    }
-
-    func totals() -> PipelineStats { shards.reduce(retiredStats) { $0 + $1.context.stats } }
-
-    /// Open trades by style across all shards.
-    public func openTrades() -> [Trade] { shards.flatMap { $0.slots.flatMap(\.pipeline.trades) } }
-
-    public func status() -> EngineStatus {
-        let now = MonotonicClock.nanoseconds()
-        let totals = totals()
-        let seconds = max(Double(now - lastStatsAt.wall) / 1e9, 1e-9)
-        let eventsPerSecond = Double(totals.events - lastStatsAt.events) / seconds
-        let signalsPerSecond = Double(totals.signals - lastStatsAt.signals) / seconds
-        lastStatsAt = (now, totals.events, totals.signals)
-        var open: [String: Int] = ["scalp": 0, "runner": 0]
-        for trade in openTrades() { open[trade.style.rawValue, default: 0] += 1 }
-        let snapshot = risk.snapshot()
-        var trips: [String: Int] = [:]
-        for (kind, count) in breakers.tripCounts { trips[kind.rawValue] = count }
-        let status = EngineStatus(
-            simulatedTime: Timestamp(nanoseconds: market.parameters.start.nanoseconds + step * market.parameters.stepNanoseconds),
-            wallSeconds: Double(now) / 1e9,
-            activeCoins: settings.activeCoins,
-            shards: shards.map { .init(id: $0.id, coins: $0.coins.map { universe[$0].coin }, healthy: $0.healthy.load(ordering: .relaxed)) },
-            threads: pool.count, totals: totals, eventsPerSecond: eventsPerSecond, signalsPerSecond: signalsPerSecond,
-            openTrades: open, closedTrades: closedTrades.count, exposurePct: snapshot.globalExposurePct,
-            equity: snapshot.equity, pnl: snapshot.equity - settings.startingEquity,
-            latencyP50: intervalLatency.valueAtPercentile(50), latencyP99: intervalLatency.valueAtPercentile(99),
-            latencyP999: intervalLatency.valueAtPercentile(99.9),
-            tradingState: breakers.globalState.rawValue, breakers: activeBreakerLines(), breakerTrips: trips)
-        let report = riskReport(snapshot: snapshot, status: status)
-        metrics.update(status: status, risk: report, closed: closedTrades[metricsTradesSeen...], allClosed: closedTrades,
-                       latency: intervalLatency, intervalSeconds: seconds)
-        metricsTradesSeen = closedTrades.count
-        totalLatency.add(intervalLatency)
-        intervalLatency.reset()
-        published.withLock { $0 = status }
-        publishedRisk.withLock { $0 = report }
-        return status
-    }
 }

@@ -1,0 +1,77 @@
+import HuracanCore
+import HuracanSimVenue
+import Logging
+
+/// Feeding the circuit breakers and applying their verdict to the shards.
+extension Engine {
+    /// Gives the breakers what the round produced: market data times, trade results, venue
+    /// request outcomes, equity.
+    func feedBreakers(equity: Double) {
+        let time = now
+        var events: [BreakerEvent] = []
+        for shard in shards {
+            for slot in shard.slots where slot.pipeline.features.lastEventTime > .epoch {
+                breakers.recordMarketData(coin: slot.index, at: slot.pipeline.features.lastEventTime)
+            }
+            for venue in VenueID.allCases {
+                let sent = shard.venueRequests[venue.index], failed = shard.venueFailures[venue.index]
+                for i in 0..<sent { events += breakers.recordVenueRequest(venue, failed: i < failed, at: time) }
+                shard.venueRequests[venue.index] = 0
+                shard.venueFailures[venue.index] = 0
+            }
+        }
+        for trade in closedTrades[tradesFedToBreakers...] {
+            if let coin = universe.index(of: trade.coin) {
+                events += breakers.recordTradeResult(coin: coin, coinName: trade.coin, netPnL: trade.netPnL.doubleValue, at: trade.closedAt ?? time)
+            }
+        }
+        tradesFedToBreakers = closedTrades.count
+        events += breakers.updateEquity(equity, at: time)
+        record(events)
+    }
+
+    /// Applies breaker states to the shards before a round: the kill switch, global state
+    /// (REDUCING/HALTED stop entries; HALTED also closes open trades), and per-coin and
+    /// per-venue blocks.
+    func applyBreakers() {
+        let time = now
+        var events: [BreakerEvent] = []
+        let killed = control.isKilled
+        if killed != killSwitchSeen {
+            events += breakers.setKillSwitch(killed, at: time)
+            killSwitchSeen = killed
+        }
+        events += breakers.tick(at: time)
+        record(events)
+        let state = breakers.globalState
+        let blockedVenues = VenueID.allCases.map { breakers.state(of: $0) != .active }
+        for shard in shards {
+            shard.entriesEnabled = state == .active && !entriesSuspended
+            shard.context.blockedVenues = blockedVenues
+            for slot in shard.slots {
+                let c = slot.index
+                shard.context.blockedCoins[Int(c)] = breakers.isCoolingDown(coin: c, at: time) || breakers.isStale(coin: c, at: time)
+            }
+        }
+        if state == .halted, !flattenedForHalt {
+            logger.critical("trading HALTED: closing every open trade")
+            for shard in shards { shard.flattenAll() }
+            flattenedForHalt = true
+        } else if state != .halted {
+            flattenedForHalt = false
+        }
+    }
+
+    func record(_ events: [BreakerEvent]) {
+        guard !events.isEmpty else { return }
+        for event in events {
+            if event.tripped {
+                logger.warning("breaker \(event.kind.rawValue) tripped (\(event.scope)): \(event.message)")
+            } else {
+                logger.notice("breaker \(event.kind.rawValue) reset (\(event.scope)): \(event.message)")
+            }
+        }
+        breakerEvents += events
+        if breakerEvents.count > 200 { breakerEvents.removeFirst(breakerEvents.count - 200) }
+    }
+}
