@@ -36,6 +36,8 @@ let package = Package(
         ),
         // Adapter: the simulated venue (market generator and matching engine).
         .target(name: "HuracanSimVenue", dependencies: ["HuracanCore"], swiftSettings: swiftSettings),
+        // Adapter: the message bus (stream names, JSON wire format, in-process bus).
+        .target(name: "HuracanBus", dependencies: ["HuracanCore"], swiftSettings: swiftSettings),
         // Adapter: HTTP status and admin calls (later also metrics and health).
         .target(
             name: "HuracanHTTP",
@@ -68,6 +70,7 @@ let package = Package(
         .testTarget(name: "HuracanCoreTests", dependencies: ["HuracanCore", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanConfigTests", dependencies: ["HuracanConfig", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanSimVenueTests", dependencies: ["HuracanSimVenue", "HuracanTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HuracanBusTests", dependencies: ["HuracanBus", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanRuntimeTests", dependencies: ["HuracanRuntime", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HuracanHTTPTests",
