@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "HuracanRuntime",
             dependencies: [
-                "HuracanCore", "HuracanConfig", "HuracanSimVenue", "HuracanHTTP",
+                "HuracanCore", "HuracanConfig", "HuracanSimVenue", "HuracanHTTP", "HuracanBus",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "HuracanConfigTests", dependencies: ["HuracanConfig", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanSimVenueTests", dependencies: ["HuracanSimVenue", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanBusTests", dependencies: ["HuracanBus", "HuracanTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "HuracanRuntimeTests", dependencies: ["HuracanRuntime", "HuracanTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HuracanRuntimeTests", dependencies: ["HuracanRuntime", "HuracanTestSupport", "HuracanBus", "HuracanConfig", "HuracanHTTP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HuracanHTTPTests",
             dependencies: ["HuracanHTTP", "HuracanTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],

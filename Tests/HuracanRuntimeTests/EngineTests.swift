@@ -1,6 +1,7 @@
 import Foundation
 import HuracanConfig
 import HuracanCore
+import HuracanBus
 import HuracanHTTP
 import HuracanTestSupport
 @testable import HuracanRuntime
@@ -398,5 +399,44 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         report = HealthChecks(config: unreachable, engine: engine).runChecks()
         #expect(report.checks.first { $0.name == "database" }?.status == .failing)
         #expect(report.checks.first { $0.name == "message_bus" }?.message == "Redis at localhost:1 does not answer")
+    }
+}
+
+@Suite struct EngineBusTests {
+    @Test func ordersDecisionsAndExecutionsArePublishedWithTheirReasons() throws {
+        var config = try testConfig(activeCoins: 8, perLoop: 4)
+        config.risk.perSectorMaxExposurePct = 20
+        config.risk.perCoinMaxExposurePct = 10
+        let bus = InProcessBus(capacityPerStream: 1_000_000, maxConsumersPerGroup: 4, clock: { 0 })
+        let names = StreamName(prefix: "huracan")
+        _ = bus.createGroup(stream: names.ordersGlobal, group: "risk-monitor", fromStart: true)
+        _ = bus.createGroup(stream: names.executionsGlobal, group: "pnl", fromStart: true)
+        let engine = Engine(settings: EngineSettings(config), universe: try UniverseLoader.load(for: config), start: day, threads: 1,
+                            logger: quiet, bus: bus) { _ in try! BaselineModelLoader.load(path: "") }
+        engine.run(until: day + .seconds(3_600), pacing: .asFastAsPossible)
+
+        let orders = try bus.read(stream: names.ordersGlobal, group: "risk-monitor", consumer: "a", max: 1_000_000)
+        var entries = 0, exits = 0, decisions = 0
+        for delivery in orders {
+            switch delivery.message {
+            case .order(let order):
+                if order.reason.hasPrefix("exit ") { exits += 1 } else { entries += 1 }
+                #expect(!order.reason.isEmpty)
+            case .riskDecision(let decision):
+                decisions += 1
+                #expect(decision.decision != .approve && decision.reason != .withinLimits && decision.limitPct > 0)
+            default:
+                Issue.record("unexpected message on orders:global")
+            }
+        }
+        let stats = engine.status().totals
+        #expect(entries + exits == stats.ordersSent, "every order sent is on orders:global")
+        #expect(decisions > 0 && decisions == stats.riskThrottled + stats.riskBlocked)
+        let executions = try bus.read(stream: names.executionsGlobal, group: "pnl", consumer: "a", max: 1_000_000)
+        let fills = engine.closedTrades.count * 2 + engine.openTrades().count
+        #expect(executions.count >= fills, "at least one fill per entry and exit")
+        // The engine's own audit group keeps the streams from filling.
+        #expect(bus.stats(stream: names.ordersGlobal).groups[EngineBus.auditGroup]?.lag == 0)
+        #expect(engine.metricsText.contains("huracan_bus_published_total{stream=\"orders\"}"))
     }
 }

@@ -147,6 +147,10 @@ public struct CoinPipeline: Sendable {
         guard let venue = route(side: side, holdingSeconds: holding, context: &context) else { return }
         let costs = venueCosts[venue.index]
         let edgeAfterCost = costs.edgeAfterCost(edgeBps: prediction.edgeBps, side: side, holdingSeconds: p.expectedHoldingSeconds(style))
+        if context.signals.count < PipelineContext.signalCapacity {
+            context.signals.append(SignalRecord(coin: index, style: style, side: side, edgeBps: prediction.edgeBps, confidence: prediction.confidence,
+                                                edgeAfterCostBps: edgeAfterCost, time: context.now))
+        }
         guard edgeAfterCost >= context.minEdgeAfterCostBps else {
             context.stats.skippedByCost += 1
             return
@@ -212,6 +216,10 @@ public struct CoinPipeline: Sendable {
 
     private mutating func send(_ request: OrderRequest, tradeID: UInt64, isEntry: Bool, context: inout PipelineContext) {
         orders.append((Order(request: request, createdAt: context.now), tradeID, isEntry))
+        if let trade = trades.first(where: { $0.id == tradeID }) {
+            let reason = isEntry ? trade.entryReason : "exit " + (trade.exitReason?.rawValue ?? "")
+            context.orderIntents.append(OrderIntent(request: request, tradeID: tradeID, style: trade.style, reason: reason, time: context.now))
+        }
         context.outbox.append(request)
         context.stats.ordersSent += 1
     }

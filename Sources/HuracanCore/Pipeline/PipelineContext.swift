@@ -23,6 +23,11 @@ public struct PipelineContext: Sendable {
     /// decisions are in the risk ledger).
     public var riskDecisions: [RiskDecisionRecord] = []
     public static let riskDecisionCapacity = 256
+    /// Orders sent since the shard last collected them, with the trade and reason behind each.
+    public var orderIntents: [OrderIntent] = []
+    /// Signals that reached the cost gate since the shard last collected them (bounded).
+    public var signals: [SignalRecord] = []
+    public static let signalCapacity = 1_024
     /// Trades closed since the shard last collected them.
     public var closedTrades: [Trade] = []
     public var stats = PipelineStats()
@@ -97,4 +102,25 @@ public struct RiskDecisionRecord: Sendable, Hashable {
         self.requestedNotional = requestedNotional
         self.check = check
     }
+}
+
+/// An order as the pipeline sent it: the request, its trade, and why.
+public struct OrderIntent: Sendable, Hashable {
+    public var request: OrderRequest
+    public var tradeID: UInt64
+    public var style: TradeStyle
+    /// Entry: style, edge, confidence and risk decision. Exit: the exit reason.
+    public var reason: String
+    public var time: Timestamp
+}
+
+/// A model output confident enough for a style, with its edge after cost.
+public struct SignalRecord: Sendable, Hashable {
+    public var coin: CoinIndex
+    public var style: TradeStyle
+    public var side: Side
+    public var edgeBps: Double
+    public var confidence: Double
+    public var edgeAfterCostBps: Double
+    public var time: Timestamp
 }

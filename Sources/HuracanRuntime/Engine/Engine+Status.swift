@@ -1,3 +1,4 @@
+import HuracanBus
 import HuracanCore
 import Histogram
 import HuracanSimVenue
@@ -53,7 +54,9 @@ extension Engine {
             tradingState: breakers.globalState.rawValue, breakers: activeBreakerLines(), breakerTrips: trips)
         let report = riskReport(snapshot: snapshot, status: status)
         metrics.update(status: status, risk: report, closed: closedTrades[metricsTradesSeen...], allClosed: closedTrades,
-                       latency: intervalLatency, intervalSeconds: seconds)
+                       latency: intervalLatency, intervalSeconds: seconds,
+                       bus: engineBus.statistics(signalCoins: shards.flatMap { $0.slots.map(\.pipeline.instrument.coin) }),
+                       busWaiting: engineBus.waiting)
         metricsTradesSeen = closedTrades.count
         totalLatency.add(intervalLatency)
         intervalLatency.reset()

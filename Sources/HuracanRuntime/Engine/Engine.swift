@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import HuracanBus
 import HuracanCore
 import HuracanSimVenue
 import Logging
@@ -43,11 +44,13 @@ public final class Engine: @unchecked Sendable {
     public var entriesSuspended = false
     var flattenedForHalt = false
     let watchdog: Watchdog
+    /// Where the engine publishes orders, risk decisions, executions and signals.
+    let engineBus: EngineBus
 
     /// - Parameters:
     ///   - threads: OS threads for shards; 0 means one per core.
     public init(settings: EngineSettings, universe: Universe, start: Timestamp, threads: Int? = nil,
-                control: EngineControl = EngineControl(), logger: Logger = Logger(label: "huracan.engine"),
+                control: EngineControl = EngineControl(), logger: Logger = Logger(label: "huracan.engine"), bus: InProcessBus? = nil,
                 makeModel: @escaping @Sendable (Instrument) -> any Model) {
         self.settings = settings
         self.universe = universe
@@ -55,6 +58,8 @@ public final class Engine: @unchecked Sendable {
         self.logger = logger
         self.makeModel = makeModel
         watchdog = Watchdog(timeoutSeconds: settings.watchdogSeconds, logger: logger)
+        engineBus = EngineBus(bus: bus ?? InProcessBus(capacityPerStream: settings.busCapacity, maxConsumersPerGroup: settings.maxConsumersPerGroup, clock: { MonotonicClock.wallNanoseconds() }),
+                              prefix: settings.streamPrefix, logger: logger)
         let parameters = SimulationParameters(seed: settings.seed, start: start, updateIntervalMs: settings.updateIntervalMs)
         market = SimulatedMarket(universe: universe, parameters: parameters, venues: settings.venues)
         risk = RiskLedger(limits: settings.limits, equity: settings.startingEquity, coinCount: universe.count)
@@ -171,7 +176,15 @@ public final class Engine: @unchecked Sendable {
 
     private func afterRound() {
         var pnl = 0.0
+        var intents: [OrderIntent] = [], decisions: [RiskDecisionRecord] = [], fills: [Fill] = [], signals: [SignalRecord] = []
         for shard in shards {
+            intents += shard.context.orderIntents
+            decisions += shard.context.riskDecisions
+            fills += shard.roundFills
+            signals += shard.context.signals
+            shard.context.orderIntents.removeAll(keepingCapacity: true)
+            shard.context.signals.removeAll(keepingCapacity: true)
+            shard.roundFills.removeAll(keepingCapacity: true)
             pnl += shard.pnl()
             intervalLatency.add(shard.latency)
             shard.latency.reset()
@@ -186,6 +199,7 @@ public final class Engine: @unchecked Sendable {
                 shard.context.closedTrades.removeAll(keepingCapacity: true)
             }
         }
+        engineBus.publish(intents: intents, decisions: decisions, fills: fills, signals: signals, universe: universe)
         let equity = settings.startingEquity + pnl
         risk.updateEquity(equity)
         for shard in shards { shard.context.equity = equity }

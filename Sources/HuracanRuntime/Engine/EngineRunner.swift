@@ -12,6 +12,9 @@ public enum EngineRunner {
     /// Creates the engine with the configured universe and per-coin baseline models.
     public static func makeEngine(config: EngineConfig, start: Timestamp, threads: Int? = nil,
                                   control: EngineControl = EngineControl(), logger: Logger) throws -> Engine {
+        if config.messageBus.type == "redis_streams" {
+            logger.warning("message_bus.type redis_streams: the Redis Streams bus is not built yet; this engine publishes to its in-process bus")
+        }
         let universe = try UniverseLoader.load(for: config)
         let model = try BaselineModelLoader.load(path: config.strategy.modelFile)
         return Engine(settings: EngineSettings(config), universe: universe, start: start, threads: threads,

@@ -8,6 +8,9 @@ public struct EngineSettings: Sendable {
     public var breakers: BreakerSettings
     public var minEdgeAfterCostBps: Double
     public var costUpdateIntervalSeconds: Double
+    public var streamPrefix: String
+    public var busCapacity: Int
+    public var maxConsumersPerGroup: Int
     public var rankActiveSet: Bool
     public var rankingIntervalSeconds: Double
     public var rankingHysteresis: Double
@@ -53,6 +56,9 @@ public struct EngineSettings: Sendable {
 
         minEdgeAfterCostBps = config.costModel.minEdgeAfterCostBps
         costUpdateIntervalSeconds = config.costModel.updateIntervalSeconds
+        streamPrefix = config.messageBus.streamPrefix
+        busCapacity = config.messageBus.queueCapacity
+        maxConsumersPerGroup = config.messageBus.maxConsumersPerGroup
         rankActiveSet = config.costModel.rankActiveSet
         rankingIntervalSeconds = config.costModel.rankingIntervalSeconds
         rankingHysteresis = config.costModel.rankingHysteresisPct / 100

@@ -1,4 +1,5 @@
 
+import HuracanBus
 import HuracanCore
 import Prometheus
 import Synchronization
@@ -15,6 +16,7 @@ final class EngineMetrics: @unchecked Sendable {
     private var last = PipelineStats()
     private var lastTrips: [String: Int] = [:]
     private var tradesSeen = 0
+    private var lastBusPublished: [String: Int] = [:]
     private var exposureCoins: Set<String> = []
     private var coinLimitPct: Double?
     /// Cumulative tick-to-decision histogram (upper bounds in seconds).
@@ -36,7 +38,21 @@ final class EngineMetrics: @unchecked Sendable {
     }
 
     func update(status: EngineStatus, risk: RiskReport, closed: ArraySlice<Trade>, allClosed: [Trade], latency: LatencyHistogram,
-                intervalSeconds: Double) {
+                intervalSeconds: Double, bus: [(stream: String, stats: StreamStats)] = [], busWaiting: Int = 0) {
+        for (stream, stats) in bus {
+            let published = counter("huracan_bus_published_total", [("stream", stream)], help: "Messages published on the message bus, by stream")
+            let seen = lastBusPublished[stream] ?? 0
+            if stats.published > seen { published.increment(by: Int64(stats.published - seen)) }
+            lastBusPublished[stream] = stats.published
+            gauge("huracan_bus_queue_depth", [("stream", stream)], help: "Entries retained on the stream").set(to: Double(stats.length))
+            for (group, g) in stats.groups {
+                gauge("huracan_bus_consumer_lag", [("stream", stream), ("group", group)], help: "Entries not yet delivered to the consumer group")
+                    .set(to: Double(g.lag))
+                gauge("huracan_bus_pending", [("stream", stream), ("group", group)], help: "Entries delivered to the group and not yet acknowledged")
+                    .set(to: Double(g.pending))
+            }
+        }
+        gauge("huracan_bus_waiting", help: "Orders and executions waiting for room on a full stream (kept, retried)").set(to: Double(busWaiting))
         let totals = status.totals
         func add(_ name: String, _ labels: [(String, String)], _ value: Int, _ previous: Int, help: String) {
             if value > previous { counter(name, labels, help: help).increment(by: Int64(value - previous)) } else { _ = counter(name, labels, help: help) }

@@ -36,6 +36,9 @@ final class Shard: @unchecked Sendable {
     var costSourceDown = [Bool](repeating: false, count: VenueID.allCases.count)
     private var nextCostRefresh = Timestamp.epoch
 
+    /// Fills since the coordinator last collected them (for `executions:global`).
+    var roundFills: [Fill] = []
+
     private var events: [MarketEvent] = []
     private var reports: [VenueReport] = []
 
@@ -141,7 +144,9 @@ final class Shard: @unchecked Sendable {
         guard !reports.isEmpty else { return }
         for report in reports {
             switch report {
-            case .fill(let fill): portfolio.apply(fill)
+            case .fill(let fill):
+                portfolio.apply(fill)
+                roundFills.append(fill)
             case .funding(let coin, let venue, let rate, let mark, _):
                 portfolio.applyFunding(coin: coin, venue: venue, rate: rate, markPrice: mark)
             case .rejected(let clientOrderID, _, _):
