@@ -416,15 +416,20 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         engine.run(until: day + .seconds(3_600), pacing: .asFastAsPossible)
 
         let orders = try bus.read(stream: names.ordersGlobal, group: "risk-monitor", consumer: "a", max: 1_000_000)
-        var entries = 0, exits = 0, decisions = 0
+        var entries = 0, exits = 0, decisions = 0, breakerBlocks = 0
         for delivery in orders {
             switch delivery.message {
             case .order(let order):
                 if order.reason.hasPrefix("exit ") { exits += 1 } else { entries += 1 }
                 #expect(!order.reason.isEmpty)
             case .riskDecision(let decision):
-                decisions += 1
-                #expect(decision.decision != .approve && decision.reason != .withinLimits && decision.limitPct > 0)
+                #expect(decision.decision != .approve && decision.reason != .withinLimits)
+                if [.staleData, .lossCooldown, .venueErrors].contains(decision.reason) {
+                    breakerBlocks += 1
+                } else {
+                    decisions += 1
+                    #expect(decision.limitPct > 0)
+                }
             default:
                 Issue.record("unexpected message on orders:global")
             }
@@ -432,6 +437,7 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         let stats = engine.status().totals
         #expect(entries + exits == stats.ordersSent, "every order sent is on orders:global")
         #expect(decisions > 0 && decisions == stats.riskThrottled + stats.riskBlocked)
+        #expect(breakerBlocks <= stats.breakerBlocked, "breaker blocks are reported once per coin and breaker, not per event")
         let executions = try bus.read(stream: names.executionsGlobal, group: "pnl", consumer: "a", max: 1_000_000)
         let fills = engine.closedTrades.count * 2 + engine.openTrades().count
         #expect(executions.count >= fills, "at least one fill per entry and exit")

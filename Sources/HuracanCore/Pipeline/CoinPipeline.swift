@@ -20,6 +20,8 @@ public struct CoinPipeline: Sendable {
     public private(set) var trades: [Trade] = []
     private var orders: [(order: Order, tradeID: UInt64, isEntry: Bool)] = []
     private var cooldownUntil = Timestamp.epoch
+    /// The breaker last reported as blocking this coin; reported again only when it changes.
+    private var reportedBreaker: RiskReason?
     private var orderCounter = 0
 
     public init(index: CoinIndex, instrument: Instrument, venue: VenueID, venues: [VenueID] = [], model: any Model, fees: FeeSchedule) {
@@ -138,10 +140,12 @@ public struct CoinPipeline: Sendable {
             return
         }
         context.stats.signals += 1
-        if Int(index) < context.blockedCoins.count && context.blockedCoins[Int(index)] {
+        if Int(index) < context.blockedCoins.count, let breaker = context.blockedCoins[Int(index)] {
             context.stats.breakerBlocked += 1
+            recordBreakerBlock(breaker, venue: venue, context: &context)
             return
         }
+        reportedBreaker = nil
         let side = prediction.side
         let holding = p.expectedHoldingSeconds(style)
         guard let venue = route(side: side, holdingSeconds: holding, context: &context) else { return }
@@ -191,7 +195,7 @@ public struct CoinPipeline: Sendable {
 
     /// The venue for a new entry: the cheapest all-in among the coin's venues whose costs are
     /// fresh and that no breaker blocks; nil (counted) when none qualifies.
-    private func route(side: Side, holdingSeconds: Double, context: inout PipelineContext) -> VenueID? {
+    private mutating func route(side: Side, holdingSeconds: Double, context: inout PipelineContext) -> VenueID? {
         var candidates: [CostSnapshot] = []
         var blocked = false, stale = false
         for v in venues {
@@ -205,8 +209,22 @@ public struct CoinPipeline: Sendable {
         if let chosen = router.choose(candidates: candidates, side: side, holdingSeconds: holdingSeconds, blocked: context.blockedVenues) {
             return chosen
         }
-        if stale { context.stats.skippedStaleCost += 1 } else if blocked { context.stats.breakerBlocked += 1 }
+        if stale {
+            context.stats.skippedStaleCost += 1
+        } else if blocked {
+            context.stats.breakerBlocked += 1
+            recordBreakerBlock(.venueErrors, venue: venue, context: &context)
+        }
         return nil
+    }
+
+    /// A BLOCK by a circuit breaker, for `orders:global` and the logs (its numbers are in the
+    /// breaker's own trip event).
+    private mutating func recordBreakerBlock(_ reason: RiskReason, venue: VenueID, context: inout PipelineContext) {
+        guard reportedBreaker != reason, context.riskDecisions.count < PipelineContext.riskDecisionCapacity else { return }
+        reportedBreaker = reason
+        let check = RiskCheck(decision: .block, reason: reason, approvedNotional: 0, exposurePct: 0, limitPct: 0)
+        context.riskDecisions.append(RiskDecisionRecord(coin: index, venue: venue, time: context.now, requestedNotional: 0, check: check))
     }
 
     private mutating func nextClientOrderID(_ context: PipelineContext) -> String {

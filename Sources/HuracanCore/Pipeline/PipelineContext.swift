@@ -11,8 +11,9 @@ public struct PipelineContext: Sendable {
     public var now = Timestamp.epoch
     /// False while the shard is unhealthy or trading is halted: exits only.
     public var entriesAllowed = true
-    /// Coins that may not open trades now (circuit breakers: cool-down, stale data), by CoinIndex.
-    public var blockedCoins: [Bool] = []
+    /// Coins that may not open trades now and the breaker that says so (cool-down, stale
+    /// data), by CoinIndex; nil when the coin may trade.
+    public var blockedCoins: [RiskReason?] = []
     /// Venues no entries may be routed to now (venue error breaker), by `VenueID.index`.
     public var blockedVenues = [Bool](repeating: false, count: VenueID.allCases.count)
     /// Equity as last aggregated across shards, for sizing.

@@ -35,6 +35,10 @@ public enum RiskReason: String, Sendable, Hashable, CaseIterable {
     case concurrentTrades = "max_concurrent_trades"
     case belowMinimum = "below_minimum_size"
     case noEquity = "no_equity"
+    /// Circuit breakers that stop entries on one coin or venue.
+    case staleData = "stale_data"
+    case lossCooldown = "consecutive_losses"
+    case venueErrors = "venue_errors"
 }
 
 /// A request to open a trade: which coin, where, and how much notional (in quote currency).
@@ -69,7 +73,14 @@ public struct RiskCheck: Sendable, Hashable {
         switch decision {
         case .approve: "APPROVE within limits"
         case .throttle, .block:
-            "\(decision.rawValue) \(reason.rawValue): exposure \(format(exposurePct))% of limit \(format(limitPct))%"
+            switch reason {
+            case .staleData, .lossCooldown, .venueErrors:
+                "\(decision.rawValue) \(reason.rawValue): circuit breaker"
+            case .activeTrades, .concurrentTrades:
+                "\(decision.rawValue) \(reason.rawValue): \(Int(exposurePct)) open trades of limit \(Int(limitPct))"
+            default:
+                "\(decision.rawValue) \(reason.rawValue): exposure \(format(exposurePct))% of limit \(format(limitPct))%"
+            }
         }
     }
 }

@@ -50,7 +50,8 @@ extension Engine {
             shard.context.blockedVenues = blockedVenues
             for slot in shard.slots {
                 let c = slot.index
-                shard.context.blockedCoins[Int(c)] = breakers.isCoolingDown(coin: c, at: time) || breakers.isStale(coin: c, at: time)
+                shard.context.blockedCoins[Int(c)] = breakers.isStale(coin: c, at: time) ? .staleData
+                    : (breakers.isCoolingDown(coin: c, at: time) ? .lossCooldown : nil)
             }
         }
         if state == .halted, !flattenedForHalt {

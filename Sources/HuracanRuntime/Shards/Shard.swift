@@ -48,7 +48,7 @@ final class Shard: @unchecked Sendable {
         context = PipelineContext(parameters: settings.strategy, minEdgeAfterCostBps: settings.minEdgeAfterCostBps,
                                   risk: risk, shardID: id, equity: settings.startingEquity)
         portfolio = Portfolio(startingEquity: .zero)
-        context.blockedCoins = [Bool](repeating: false, count: risk.snapshot().coin.count)
+        context.blockedCoins = [RiskReason?](repeating: nil, count: risk.snapshot().coin.count)
         context.costUpdateIntervalSeconds = settings.costUpdateIntervalSeconds
         events.reserveCapacity(256)
         reports.reserveCapacity(64)
