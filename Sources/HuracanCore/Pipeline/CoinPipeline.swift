@@ -198,8 +198,10 @@ public struct CoinPipeline: Sendable {
     private mutating func route(side: Side, holdingSeconds: Double, context: inout PipelineContext) -> VenueID? {
         var candidates: [CostSnapshot] = []
         var blocked = false, stale = false
+        let minimum = instrument.minNotional.doubleValue
         for v in venues {
             if context.blockedVenues[v.index] { blocked = true; continue }
+            if venues.count > 1, context.risk.isExchangeFull(v, for: minimum) { continue }
             let c = venueCosts[v.index]
             if c.isStale(at: context.now, intervalSeconds: context.costUpdateIntervalSeconds) { stale = true; continue }
             if venues.count == 1 { return v }

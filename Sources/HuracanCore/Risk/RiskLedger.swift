@@ -103,6 +103,14 @@ public final class RiskLedger: Sendable {
                          exposurePct: throttleScope.0, limitPct: throttleScope.1)
     }
 
+    /// Whether `venue`'s exchange limit leaves less than `notional` of room (for routing: a
+    /// full venue is skipped in favour of the next cheapest).
+    public func isExchangeFull(_ venue: VenueID, for notional: Double) -> Bool {
+        state.withLock { s in
+            s.limits.perExchangeMaxExposurePct / 100 * s.equity - s.exchange[venue.index] < notional
+        }
+    }
+
     /// Changes the exposure of a coin (commit a fill against its reservation, release a
     /// reservation, or remove closed notional). `delta` may be negative.
     public func adjust(coin: CoinIndex, sector: Sector, venue: VenueID, by delta: Double) {

@@ -238,6 +238,59 @@ struct PipelineHarness {
         #expect(stale.context.outbox.first?.venue == .binance)
     }
 
+    @Test func aFullExchangeRoutesToTheNextCheapestVenue() throws {
+        var h = PipelineHarness(prediction: strongLong, venues: [.binance, .bybit]) { $0.runner.enabled = false }
+        var limits = RiskLimits()
+        limits.perExchangeMaxExposurePct = 30
+        let risk = RiskLedger(limits: limits, equity: 100_000, coinCount: 2)
+        // Fill Bybit's exchange limit with another coin's trade.
+        risk.adjust(coin: 1, sector: .defi, venue: .bybit, by: 29_999)
+        h.context = PipelineContext(parameters: h.context.parameters, minEdgeAfterCostBps: 5, risk: risk, shardID: 0, equity: 100_000)
+        let cheap = FeeSchedule(maker: FixedDecimal(units: 1, exponent: 4), taker: FixedDecimal(units: 1, exponent: 4))
+        for _ in 0...61 {
+            h.otherVenueBook(.bybit, fees: cheap, bid: 99_999.9, ask: 100_000.1)
+            h.book(100_000)
+        }
+        #expect(h.context.outbox.first?.venue == .binance, "Bybit is cheaper but its exchange limit is full")
+    }
+
+    /// Whatever ends an entry order unfilled (reject, cancel, expiry), its reservation is released.
+    @Test(arguments: ["rejected", "cancelled", "expired"])
+    func unfilledEntryReleasesItsReservation(ending: String) throws {
+        var h = PipelineHarness(prediction: strongLong) { $0.runner.enabled = false }
+        h.warm()
+        let entry = try #require(h.context.outbox.first)
+        h.context.outbox.removeAll()
+        #expect(h.context.risk.snapshot().openTrades == 1)
+        if ending != "rejected" {  // a venue rejects before it accepts; cancels and expiries come after
+            h.pipeline.onReport(.accepted(clientOrderID: entry.clientOrderID, venueOrderID: "V1", time: h.time), context: &h.context)
+        }
+        let report: VenueReport = switch ending {
+        case "rejected": .rejected(clientOrderID: entry.clientOrderID, reason: "no", time: h.time)
+        case "cancelled": .cancelled(clientOrderID: entry.clientOrderID, time: h.time)
+        default: .expired(clientOrderID: entry.clientOrderID, time: h.time)
+        }
+        h.pipeline.onReport(report, context: &h.context)
+        #expect(h.pipeline.trades.isEmpty)
+        let snapshot = h.context.risk.snapshot()
+        #expect(snapshot.openTrades == 0 && abs(snapshot.global) < 1e-9 && abs(snapshot.coin[0]) < 1e-9)
+    }
+
+    /// A partly filled entry that is then cancelled commits what filled and releases the rest.
+    @Test func partlyFilledEntryCommitsOnlyTheFill() throws {
+        var h = PipelineHarness(prediction: strongLong) { $0.runner.enabled = false }
+        h.warm()
+        let entry = try #require(h.context.outbox.first)
+        h.context.outbox.removeAll()
+        let half = entry.quantity.rounded(toMultipleOf: FixedDecimal(units: 1, exponent: 3), .towardZero) / 2
+        let part = half.rounded(toMultipleOf: FixedDecimal(units: 1, exponent: 3), .towardZero)
+        h.pipeline.onReport(.fill(Fill(clientOrderID: entry.clientOrderID, tradeID: "T1", coin: "BTC", venue: .binance, side: .buy,
+                                       price: 100_000, quantity: part, fee: 0, liquidity: .taker, time: h.time)), context: &h.context)
+        h.pipeline.onReport(.cancelled(clientOrderID: entry.clientOrderID, time: h.time), context: &h.context)
+        #expect(h.pipeline.trades.first?.phase == .open && h.pipeline.trades.first?.quantity == part)
+        #expect(abs(h.context.risk.snapshot().coin[0] - (part * 100_000).doubleValue) < 1e-6)
+    }
+
     @Test func staleCostsStopEntries() {
         var h = PipelineHarness(prediction: strongLong) { $0.runner.enabled = false }
         h.costsAnswer = false
