@@ -5,7 +5,8 @@ import Logging
 
 /// The engine's side of the message bus: after every round the coordinator publishes the
 /// round's orders (with the trade and reason behind each), risk throttles and blocks
-/// (`orders:global`), fills (`executions:global`) and signals (`signals:{coin}`).
+/// (`orders:global`), fills (`executions:global`) and signals (`signals:{coin}`, only while a
+/// consumer group listens on that coin's stream).
 ///
 /// Orders and executions are never dropped: a publish refused with backpressure stays queued
 /// here and is retried first next round. The engine's own audit consumer group reads and
@@ -45,6 +46,9 @@ final class EngineBus {
         for fill in fills { queue.append((names.executionsGlobal, .execution(ExecutionMessage(fill)))) }
         for signal in signals {
             let coin = universe[signal.coin].coin
+            // Signal streams are lossy and per coin: published only while someone listens, so
+            // 400 unread streams never hold memory.
+            guard !bus.stats(stream: names.signals(coin)).groups.isEmpty else { continue }
             queue.append((names.signals(coin), .signal(SignalMessage(coin: coin, style: signal.style, side: signal.side, edgeBps: signal.edgeBps,
                                                                        confidence: signal.confidence, edgeAfterCostBps: signal.edgeAfterCostBps, time: signal.time))))
         }
