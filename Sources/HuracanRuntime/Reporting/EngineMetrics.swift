@@ -17,6 +17,7 @@ final class EngineMetrics: @unchecked Sendable {
     private var lastTrips: [String: Int] = [:]
     private var tradesSeen = 0
     private var lastBusPublished: [String: Int] = [:]
+    private var lastBusAcknowledged: [String: Int] = [:]
     private var exposureCoins: Set<String> = []
     private var coinLimitPct: Double?
     /// Cumulative tick-to-decision histogram (upper bounds in seconds).
@@ -50,6 +51,10 @@ final class EngineMetrics: @unchecked Sendable {
                     .set(to: Double(g.lag))
                 gauge("huracan_bus_pending", [("stream", stream), ("group", group)], help: "Entries delivered to the group and not yet acknowledged")
                     .set(to: Double(g.pending))
+                let key = stream + "/" + group
+                let consumed = counter("huracan_bus_consumed_total", [("stream", stream), ("group", group)], help: "Entries acknowledged by the consumer group")
+                if g.acknowledged > (lastBusAcknowledged[key] ?? 0) { consumed.increment(by: Int64(g.acknowledged - (lastBusAcknowledged[key] ?? 0))) }
+                lastBusAcknowledged[key] = g.acknowledged
             }
         }
         gauge("huracan_bus_waiting", help: "Orders and executions waiting for room on a full stream (kept, retried)").set(to: Double(busWaiting))
