@@ -1,5 +1,6 @@
 import Foundation
 import HuracanCore
+import HuracanTestSupport
 import Testing
 
 /// Each streaming feature against a direct computation over the whole event history.
@@ -105,16 +106,3 @@ import Testing
     }
 }
 
-/// A tiny deterministic generator for tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}

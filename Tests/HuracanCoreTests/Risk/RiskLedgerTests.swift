@@ -1,5 +1,6 @@
 import Foundation
 import HuracanCore
+import HuracanTestSupport
 import Testing
 
 @Suite struct RiskLedgerTests {
