@@ -25,7 +25,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
     /// The UTC calendar day (days since the epoch), for day partitions and daily limits.
     @inlinable public var dayNumber: Int64 {
         let perDay: Int64 = 86_400_000_000_000
-        return nanoseconds >= 0 ? nanoseconds / perDay : (nanoseconds - perDay + 1) / perDay
+        // Floor division that cannot overflow, also at Int64.min.
+        return nanoseconds >= 0 ? nanoseconds / perDay : -((-(nanoseconds + 1)) / perDay) - 1
     }
 }
 

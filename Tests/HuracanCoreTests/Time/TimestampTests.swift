@@ -227,4 +227,12 @@ struct TimestampTests {
         #expect(regressions == 0)
         #expect(clock.now() == Timestamp(nanoseconds: finalTime))
     }
+
+    @Test func extremeTimestampsDoNotOverflow() {
+        #expect(Timestamp(nanoseconds: .min).dayNumber == Int64.min / 86_400_000_000_000 - 1)
+        #expect(Timestamp(nanoseconds: -1).dayNumber == -1)
+        #expect(Timestamp(nanoseconds: -86_400_000_000_000).dayNumber == -1)
+        #expect(Timestamp(nanoseconds: -86_400_000_000_001).dayNumber == -2)
+        #expect(Timestamp(nanoseconds: .max).dayNumber == Int64.max / 86_400_000_000_000)
+    }
 }
