@@ -1,3 +1,5 @@
+import HuracanCore
+
 /// Every configuration key the engine knows, in the order `config show` prints them.
 public enum ConfigSchema {
     public static var fields: [ConfigField] {

@@ -246,7 +246,7 @@ final class PrometheusProcess {
         self.port = port
         self.folder = folder
         let logFile = folder.appendingPathComponent("prometheus.log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let output = try FileHandle(forWritingTo: logFile)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--config.file=\(configFile.path)", "--storage.tsdb.path=\(folder.appendingPathComponent("data").path)",

@@ -31,11 +31,13 @@ final class EngineMetrics: @unchecked Sendable {
     var exposition: String { text.withLock { $0 } }
 
     private func gauge(_ name: String, _ labels: [(String, String)] = [], help: String) -> Gauge {
-        labels.isEmpty ? registry.makeGauge(name: name, help: help) : registry.makeGauge(name: name, labels: labels, help: help)
+        let descriptor = MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+        return labels.isEmpty ? registry.makeGauge(descriptor: descriptor) : registry.makeGauge(descriptor: descriptor, labels: labels)
     }
 
     private func counter(_ name: String, _ labels: [(String, String)] = [], help: String) -> Counter {
-        labels.isEmpty ? registry.makeCounter(name: name, help: help) : registry.makeCounter(name: name, labels: labels, help: help)
+        let descriptor = MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+        return labels.isEmpty ? registry.makeCounter(descriptor: descriptor) : registry.makeCounter(descriptor: descriptor, labels: labels)
     }
 
     func update(status: EngineStatus, risk: RiskReport, closed: ArraySlice<Trade>, allClosed: [Trade], latency: LatencyHistogram,
