@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "huracan", targets: ["huracan"]),
         .library(name: "HuracanCore", targets: ["HuracanCore"]),
+        .library(name: "HuracanBus", targets: ["HuracanBus"]),
         .library(name: "HuracanRuntime", targets: ["HuracanRuntime"]),
         .library(name: "HuracanTestSupport", targets: ["HuracanTestSupport"]),
     ],

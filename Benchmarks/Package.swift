@@ -30,23 +30,12 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "HuracanCore", package: "huracan"),
-                "BenchHuracanBus",
+                .product(name: "HuracanBus", package: "huracan"),
             ],
             path: "Benchmarks/BusBenchmarks",
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
-        ),
-        // The main package does not export HuracanBus as a product, so the benchmarks compile its
-        // sources themselves, through a symlink (Benchmarks/Benchmarks/BenchHuracanBus ->
-        // ../../Sources/HuracanBus), as a module of another name (target names must be unique across
-        // the package graph). Once the main package declares
-        // `.library(name: "HuracanBus", targets: ["HuracanBus"])`, drop this target and the symlink,
-        // depend on `.product(name: "HuracanBus", package: "huracan")` and `import HuracanBus`.
-        .target(
-            name: "BenchHuracanBus",
-            dependencies: [.product(name: "HuracanCore", package: "huracan")],
-            path: "Benchmarks/BenchHuracanBus"
         ),
     ]
 )

@@ -10,7 +10,7 @@
 // reads as (thousands of) messages per second. Mallocs are per message, reported only.
 
 import Benchmark
-import BenchHuracanBus // HuracanBus's sources (see Package.swift)
+import HuracanBus
 import HuracanCore
 import Synchronization
 #if canImport(Darwin)
