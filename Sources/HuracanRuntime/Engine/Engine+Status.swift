@@ -56,7 +56,7 @@ extension Engine {
         metrics.update(status: status, risk: report, closed: closedTrades[metricsTradesSeen...], allClosed: closedTrades,
                        latency: intervalLatency, intervalSeconds: seconds,
                        bus: engineBus.statistics(signalCoins: shards.flatMap { $0.slots.map(\.pipeline.instrument.coin) }),
-                       busWaiting: engineBus.waiting)
+                       busWaiting: engineBus.waiting, spreads: averageSpreads())
         metricsTradesSeen = closedTrades.count
         totalLatency.add(intervalLatency)
         intervalLatency.reset()
@@ -92,5 +92,21 @@ extension Engine {
             exchanges: VenueID.allCases.map { .init(name: $0.rawValue, exposurePct: pct(snapshot.exchange[$0.index]), limitPct: limits.perExchangeMaxExposurePct) },
             sectors: Sector.allCases.map { .init(name: $0.rawValue, exposurePct: pct(snapshot.sector[$0.index]), limitPct: limits.perSectorMaxExposurePct) },
             coins: coins, activeSet: active, decisions: decisions)
+    }
+
+    /// Average live spread per venue over the traded coins (for the Cost dashboard).
+    func averageSpreads() -> [VenueID: Double] {
+        var sum = [Double](repeating: 0, count: VenueID.allCases.count), count = [Int](repeating: 0, count: VenueID.allCases.count)
+        for shard in shards {
+            for slot in shard.slots {
+                for venue in slot.pipeline.venues where slot.pipeline.venueCosts[venue.index].spreadBps > 0 {
+                    sum[venue.index] += slot.pipeline.venueCosts[venue.index].spreadBps
+                    count[venue.index] += 1
+                }
+            }
+        }
+        var result: [VenueID: Double] = [:]
+        for venue in VenueID.allCases where count[venue.index] > 0 { result[venue] = sum[venue.index] / Double(count[venue.index]) }
+        return result
     }
 }

@@ -41,7 +41,11 @@ final class EngineMetrics: @unchecked Sendable {
     }
 
     func update(status: EngineStatus, risk: RiskReport, closed: ArraySlice<Trade>, allClosed: [Trade], latency: LatencyHistogram,
-                intervalSeconds: Double, bus: [(stream: String, stats: StreamStats)] = [], busWaiting: Int = 0) {
+                intervalSeconds: Double, bus: [(stream: String, stats: StreamStats)] = [], busWaiting: Int = 0,
+                spreads: [VenueID: Double] = [:]) {
+        for (venue, spread) in spreads {
+            gauge("huracan_spread_bps", [("venue", venue.rawValue)], help: "Average quoted spread of the traded coins on the venue, in bps").set(to: spread)
+        }
         for (stream, stats) in bus {
             let published = counter("huracan_bus_published_total", [("stream", stream)], help: "Messages published on the message bus, by stream")
             let seen = lastBusPublished[stream] ?? 0
