@@ -229,4 +229,24 @@ struct InProcessBusTests {
         #expect(bus.stats(stream: s).lastID == 10)
         #expect(bus.stats(stream: "never-used") == StreamStats())
     }
+
+    @Test func batchPublishKeepsOrderAndStopsAtBackpressure() throws {
+        let bus = makeBus(capacity: 5)
+        let stream = names.ordersGlobal
+        #expect(bus.createGroup(stream: stream, group: "g"))
+        let sent = (1...8).map { order($0) }
+        let first = bus.publish(batch: sent, to: stream)
+        #expect(first == BatchPublishResult(published: 5, conflated: 0, backpressure: true))
+        let got = try bus.read(stream: stream, group: "g", consumer: "c", max: 10)
+        #expect(got.map(\.message) == Array(sent.prefix(5)))
+        _ = try bus.ack(stream: stream, group: "g", ids: got.map(\.id))
+        // The caller retries the refused tail, in order: nothing lost, nothing twice.
+        let second = bus.publish(batch: sent[5...], to: stream)
+        #expect(second == BatchPublishResult(published: 3, conflated: 0, backpressure: false))
+        #expect(try bus.read(stream: stream, group: "g", consumer: "c", max: 10).map(\.message) == Array(sent[5...]))
+
+        let lossy = makeBus(capacity: 3)
+        let result = lossy.publish(batch: (1...5).map { market($0) }, to: names.marketData("BTC"))
+        #expect(result == BatchPublishResult(published: 5, conflated: 2, backpressure: false))
+    }
 }

@@ -136,6 +136,27 @@ let benchmarks: @Sendable () -> Void = {
         precondition(deliveries.count == count && acked == count)
     }
 
+    // The same with one batch publish per sample (one lock of the stream for the 1000 messages),
+    // as the engine publishes each round.
+    nonisolated(unsafe) var batchCursor2 = 0
+    var batchMessages: [BusMessage] = []
+    batchMessages.reserveCapacity(1_000)
+    Benchmark("InProcessBus batch publish+read+ack (executions, batches of 1000)", configuration: reportOnly) { benchmark in
+        let count = benchmark.scaledIterations.count
+        let start = batchCursor2
+        batchCursor2 &+= count
+        batchMessages.removeAll(keepingCapacity: true)
+        for i in 0..<count { batchMessages.append(executions[(start &+ i) & 4_095]) }
+        benchmark.startMeasurement()
+        let result = batchBus.publish(batch: batchMessages, to: batchStream)
+        let deliveries = try! batchBus.read(stream: batchStream, group: group, consumer: "c1", max: count)
+        batchIDs.removeAll(keepingCapacity: true)
+        for delivery in deliveries { batchIDs.append(delivery.id) }
+        let acked = try! batchBus.ack(stream: batchStream, group: group, ids: batchIDs)
+        benchmark.stopMeasurement()
+        precondition(result.published == count && deliveries.count == count && acked == count)
+    }
+
     // One operation = one message, with one publisher thread and one consumer thread at once:
     // a publisher thread (started in setup, stopped in teardown) publishes `.execution` messages
     // to `executions:global` without pause, retrying on backpressure; each sample is the consumer

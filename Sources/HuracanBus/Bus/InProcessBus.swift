@@ -54,6 +54,27 @@ public final class InProcessBus: MessageBus, Sendable {
         self.stream(stream).state.withLock { $0.publish(message) }
     }
 
+    /// Publishes `messages` in order under one lock of the stream. Stops at the first message a
+    /// lossless stream refuses: that one and the rest are not published (`published` tells how
+    /// many were), so the caller keeps them in order and retries.
+    public func publish(batch messages: some Collection<BusMessage>, to stream: String) -> BatchPublishResult {
+        self.stream(stream).state.withLock { state in
+            var result = BatchPublishResult()
+            for message in messages {
+                switch state.publish(message) {
+                case .published: result.published += 1
+                case .conflated:
+                    result.published += 1
+                    result.conflated += 1
+                case .backpressure:
+                    result.backpressure = true
+                    return result
+                }
+            }
+            return result
+        }
+    }
+
     @discardableResult
     public func createGroup(stream: String, group: String, fromStart: Bool) -> Bool {
         self.stream(stream).state.withLock { $0.createGroup(group, fromStart: fromStart) }

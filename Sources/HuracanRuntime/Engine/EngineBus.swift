@@ -52,15 +52,19 @@ final class EngineBus {
             queue.append((names.signals(coin), .signal(SignalMessage(coin: coin, style: signal.style, side: signal.side, edgeBps: signal.edgeBps,
                                                                        confidence: signal.confidence, edgeAfterCostBps: signal.edgeAfterCostBps, time: signal.time))))
         }
+        // One batch per stream, in order; what a full stream refuses waits, in order, for the next round.
+        var order: [String] = []
+        var batches: [String: [BusMessage]] = [:]
         for (stream, message) in queue {
-            // Keep order per stream: once a stream refuses, everything after it for that stream waits too.
-            if retry.contains(where: { $0.stream == stream }) {
-                retry.append((stream, message))
-                continue
-            }
-            if case .backpressure = bus.publish(message, to: stream) {
+            if batches[stream] == nil { order.append(stream) }
+            batches[stream, default: []].append(message)
+        }
+        for stream in order {
+            let messages = batches[stream]!
+            let result = bus.publish(batch: messages, to: stream)
+            if result.backpressure {
                 backpressured += 1
-                retry.append((stream, message))
+                retry += messages[result.published...].map { (stream, $0) }
             }
         }
         if !retry.isEmpty { logger.warning("message bus full: \(retry.count) messages wait for consumers (kept, retried next round)") }
