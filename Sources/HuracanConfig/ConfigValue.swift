@@ -23,10 +23,10 @@ public enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses an environment variable: numbers, booleans, `[a, b]` or `a,b` lists, else a string.
     static func parse(environment text: String) -> ConfigValue {
-        let trimmed = text.trimmingCharacters(in: " \t")
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.hasPrefix("[") && trimmed.hasSuffix("]") {
             let inner = trimmed.dropFirst().dropLast()
-            if inner.trimmingCharacters(in: " ").isEmpty { return .list([]) }
+            if inner.trimmingCharacters(in: .whitespaces).isEmpty { return .list([]) }
             return .list(inner.split(separator: ",").map { parse(environment: String($0)) })
         }
         if trimmed.contains(","), !trimmed.hasPrefix("\"") {
@@ -48,13 +48,4 @@ public enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
 
 func formatNumber(_ value: Double) -> String {
     value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) + ".0" : String(value)
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in set: String) -> String {
-        var slice = Substring(self)
-        while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
-        while let last = slice.last, set.contains(last) { slice = slice.dropLast() }
-        return String(slice)
-    }
 }

@@ -53,7 +53,7 @@ extension Engine {
             latencyP999: intervalLatency.valueAtPercentile(99.9),
             tradingState: breakers.globalState.rawValue, breakers: activeBreakerLines(), breakerTrips: trips)
         let report = riskReport(snapshot: snapshot, status: status)
-        metrics.update(status: status, risk: report, closed: closedTrades[metricsTradesSeen...], allClosed: closedTrades,
+        metrics.update(status: status, risk: report, closed: closedTrades[metricsTradesSeen...],
                        latency: intervalLatency, intervalSeconds: seconds,
                        bus: engineBus.statistics(signalCoins: shards.flatMap { $0.slots.map(\.pipeline.instrument.coin) }),
                        busWaiting: engineBus.waiting, spreads: averageSpreads())

@@ -15,7 +15,8 @@ final class EngineMetrics: @unchecked Sendable {
     private let registry = PrometheusCollectorRegistry()
     private var last = PipelineStats()
     private var lastTrips: [String: Int] = [:]
-    private var tradesSeen = 0
+    private var styleFigures: [TradeStyle: RunSummary.StyleFigures] = [:]
+    private var coinPnL: [String: Double] = [:]
     private var lastBusPublished: [String: Int] = [:]
     private var lastBusAcknowledged: [String: Int] = [:]
     private var exposureCoins: Set<String> = []
@@ -40,7 +41,7 @@ final class EngineMetrics: @unchecked Sendable {
         return labels.isEmpty ? registry.makeCounter(descriptor: descriptor) : registry.makeCounter(descriptor: descriptor, labels: labels)
     }
 
-    func update(status: EngineStatus, risk: RiskReport, closed: ArraySlice<Trade>, allClosed: [Trade], latency: LatencyHistogram,
+    func update(status: EngineStatus, risk: RiskReport, closed: ArraySlice<Trade>, latency: LatencyHistogram,
                 intervalSeconds: Double, bus: [(stream: String, stats: StreamStats)] = [], busWaiting: Int = 0,
                 spreads: [VenueID: Double] = [:]) {
         for (venue, spread) in spreads {
@@ -92,36 +93,28 @@ final class EngineMetrics: @unchecked Sendable {
         let stateValue: Double = status.tradingState == "HALTED" ? 2 : (status.tradingState == "REDUCING" ? 1 : 0)
         gauge("huracan_trading_state", help: "0 ACTIVE, 1 REDUCING (exits only), 2 HALTED").set(to: stateValue)
 
-        // Trades.
+        // Trades: running figures, updated with the trades closed since the last update.
+        for trade in closed {
+            styleFigures[trade.style, default: RunSummary.StyleFigures()].add(trade)
+            coinPnL[trade.coin, default: 0] += trade.netPnL.doubleValue
+        }
         for style in TradeStyle.allCases {
-            let new = closed.filter { $0.style == style }
-            if !new.isEmpty { counter("huracan_trades_total", [("style", style.rawValue)], help: "Closed trades").increment(by: Int64(new.count)) }
-            else { _ = counter("huracan_trades_total", [("style", style.rawValue)], help: "Closed trades") }
-            let all = allClosed.filter { $0.style == style }
-            let wins = all.filter { $0.netPnL.isPositive }.count
-            gauge("huracan_hit_rate", [("style", style.rawValue)], help: "Share of closed trades with positive net P&L")
-                .set(to: all.isEmpty ? 0 : Double(wins) / Double(all.count))
-            let notional = all.reduce(0.0) { $0 + $1.entryNotional.doubleValue }
-            let cost = all.reduce(0.0) { $0 + ($1.fees + $1.funding).doubleValue }
-            gauge("huracan_cost_bps", [("style", style.rawValue)], help: "Fees and funding per trade, in bps of entry notional")
-                .set(to: notional > 0 ? cost / notional * 10_000 : 0)
-            gauge("huracan_pnl", [("style", style.rawValue)], help: "Net P&L of closed trades (quote currency)")
-                .set(to: all.reduce(0.0) { $0 + $1.netPnL.doubleValue })
+            let label = [("style", style.rawValue)]
+            let f = styleFigures[style] ?? RunSummary.StyleFigures()
+            let new = closed.reduce(0) { $0 + ($1.style == style ? 1 : 0) }
+            let trades = counter("huracan_trades_total", label, help: "Closed trades")
+            if new > 0 { trades.increment(by: Int64(new)) }
+            gauge("huracan_hit_rate", label, help: "Share of closed trades with positive net P&L").set(to: f.winRate)
+            gauge("huracan_cost_bps", label, help: "Fees and funding per trade, in bps of entry notional").set(to: f.costBps)
+            gauge("huracan_pnl", label, help: "Net P&L of closed trades (quote currency)").set(to: f.netPnL.doubleValue)
             // The parts of huracan_cost_bps, for the Cost dashboard.
-            let fees = all.reduce(0.0) { $0 + $1.fees.doubleValue }
-            let funding = all.reduce(0.0) { $0 + $1.funding.doubleValue }
-            gauge("huracan_fees", [("style", style.rawValue)], help: "Fees paid on closed trades (quote currency)").set(to: fees)
-            gauge("huracan_funding", [("style", style.rawValue)], help: "Funding paid on closed trades (quote currency; negative: received)")
-                .set(to: funding)
-            gauge("huracan_fee_bps", [("style", style.rawValue)], help: "Fees per trade, in bps of entry notional")
-                .set(to: notional > 0 ? fees / notional * 10_000 : 0)
-            gauge("huracan_funding_bps", [("style", style.rawValue)], help: "Funding per trade, in bps of entry notional")
-                .set(to: notional > 0 ? funding / notional * 10_000 : 0)
-            gauge("huracan_active_positions", [("style", style.rawValue)], help: "Open trades").set(to: Double(status.openTrades[style.rawValue] ?? 0))
+            gauge("huracan_fees", label, help: "Fees paid on closed trades (quote currency)").set(to: f.fees.doubleValue)
+            gauge("huracan_funding", label, help: "Funding paid on closed trades (quote currency; negative: received)").set(to: f.funding.doubleValue)
+            gauge("huracan_fee_bps", label, help: "Fees per trade, in bps of entry notional").set(to: f.feeBps)
+            gauge("huracan_funding_bps", label, help: "Funding per trade, in bps of entry notional").set(to: f.fundingBps)
+            gauge("huracan_active_positions", label, help: "Open trades").set(to: Double(status.openTrades[style.rawValue] ?? 0))
         }
         // Net P&L of closed trades by coin (label values: coins that have traded).
-        var coinPnL: [String: Double] = [:]
-        for trade in allClosed { coinPnL[trade.coin, default: 0] += trade.netPnL.doubleValue }
         for (coin, pnl) in coinPnL {
             gauge("huracan_coin_pnl", [("coin", coin)], help: "Net P&L of closed trades by coin (quote currency)").set(to: pnl)
         }

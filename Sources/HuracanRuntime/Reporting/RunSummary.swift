@@ -8,10 +8,30 @@ public struct RunSummary: Sendable {
         public var netPnL = Money.zero
         public var fees = Money.zero
         public var funding = Money.zero
+        public var entryNotional = Money.zero
         public var exitReasons: [ExitReason: Int] = [:]
 
         public var winRate: Double { trades > 0 ? Double(wins) / Double(trades) : 0 }
         public var averageNetPnL: Double { trades > 0 ? netPnL.doubleValue / Double(trades) : 0 }
+
+        /// Fees, funding and their sum in bps of entry notional.
+        public var feeBps: Double { bps(fees) }
+        public var fundingBps: Double { bps(funding) }
+        public var costBps: Double { bps(fees + funding) }
+        private func bps(_ amount: Money) -> Double {
+            entryNotional.isPositive ? amount.doubleValue / entryNotional.doubleValue * 10_000 : 0
+        }
+
+        /// Adds one closed trade.
+        public mutating func add(_ trade: Trade) {
+            trades += 1
+            if trade.netPnL.isPositive { wins += 1 }
+            netPnL += trade.netPnL
+            fees += trade.fees
+            funding += trade.funding
+            entryNotional += trade.entryNotional
+            if let reason = trade.exitReason { exitReasons[reason, default: 0] += 1 }
+        }
     }
 
     public var styles: [TradeStyle: StyleFigures] = [:]
@@ -22,16 +42,7 @@ public struct RunSummary: Sendable {
     public var stats: PipelineStats
 
     public init(closed: [Trade], open: Int, startingEquity: Double, endingEquity: Double, stats: PipelineStats) {
-        for trade in closed {
-            var figures = styles[trade.style] ?? StyleFigures()
-            figures.trades += 1
-            if trade.netPnL.isPositive { figures.wins += 1 }
-            figures.netPnL += trade.netPnL
-            figures.fees += trade.fees
-            figures.funding += trade.funding
-            if let reason = trade.exitReason { figures.exitReasons[reason, default: 0] += 1 }
-            styles[trade.style] = figures
-        }
+        for trade in closed { styles[trade.style, default: StyleFigures()].add(trade) }
         openTrades = open
         self.startingEquity = startingEquity
         self.endingEquity = endingEquity
