@@ -33,7 +33,7 @@ public enum EngineRunner {
     public static func summary(_ engine: Engine) -> RunSummary {
         let snapshot = engine.risk.snapshot()
         return RunSummary(closed: engine.closedTrades, open: engine.openTrades().count, startingEquity: engine.settings.startingEquity,
-                          endingEquity: snapshot.equity, stats: engine.status().totals)
+                          endingEquity: snapshot.equity, stats: engine.totals())
     }
 
     /// Simulated history replayed before real time starts in paper mode.
