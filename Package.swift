@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "huracan", targets: ["huracan"]),
         .library(name: "HuracanCore", targets: ["HuracanCore"]),
         .library(name: "HuracanBus", targets: ["HuracanBus"]),
+        .library(name: "HuracanRedis", targets: ["HuracanRedis"]),
         .library(name: "HuracanRuntime", targets: ["HuracanRuntime"]),
         .library(name: "HuracanTestSupport", targets: ["HuracanTestSupport"]),
     ],
@@ -24,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Pure domain and decision logic: no I/O, no wall clock.
@@ -37,8 +40,22 @@ let package = Package(
         ),
         // Adapter: the simulated venue (market generator and matching engine).
         .target(name: "HuracanSimVenue", dependencies: ["HuracanCore"], swiftSettings: swiftSettings),
-        // Adapter: the message bus (stream names, JSON wire format, in-process bus).
-        .target(name: "HuracanBus", dependencies: ["HuracanCore"], swiftSettings: swiftSettings),
+        // Redis client: the RESP protocol on SwiftNIO (pipelining, pool, reconnect, AUTH, TLS).
+        .target(
+            name: "HuracanRedis",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Adapter: the message bus (stream names, wire format, in-process and Redis Streams buses).
+        .target(
+            name: "HuracanBus",
+            dependencies: ["HuracanCore", "HuracanRedis", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         // Adapter: HTTP status and admin calls (later also metrics and health).
         .target(
             name: "HuracanHTTP",
@@ -71,7 +88,12 @@ let package = Package(
         .testTarget(name: "HuracanCoreTests", dependencies: ["HuracanCore", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanConfigTests", dependencies: ["HuracanConfig", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanSimVenueTests", dependencies: ["HuracanSimVenue", "HuracanTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "HuracanBusTests", dependencies: ["HuracanBus", "HuracanTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HuracanBusTests", dependencies: ["HuracanBus", "HuracanRedis", "HuracanTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HuracanRedisTests",
+            dependencies: ["HuracanRedis", "HuracanBus", "HuracanCore", "HuracanTestSupport", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "HuracanRuntimeTests", dependencies: ["HuracanRuntime", "HuracanTestSupport", "HuracanBus", "HuracanConfig", "HuracanHTTP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HuracanHTTPTests",

@@ -1,0 +1,235 @@
+import HuracanRedis
+import NIOCore
+
+/// The message bus on Redis Streams: XADD with approximate MAXLEN trimming, consumer groups
+/// (XGROUP), XREADGROUP, XACK and XAUTOCLAIM, so that entries left pending by a dead consumer
+/// are taken over by another after an idle time and nothing is lost.
+///
+/// Each entry holds one field, `m`, with the message in the bus wire format (`BusCodec`).
+/// Lossy streams (market data, features, signals) are trimmed to `lossyMaxLength`; lossless
+/// streams (orders, executions) to the much larger `losslessMaxLength`, a safety cap that
+/// consumers keep far away from (their lag is reported by `groupInfo`).
+public final class RedisStreamsBus: Sendable {
+    public let client: RedisClient
+    public let lossyMaxLength: Int
+    public let losslessMaxLength: Int
+    public let maxConsumersPerGroup: Int
+
+    public init(client: RedisClient, lossyMaxLength: Int = 10_000, losslessMaxLength: Int = 1_000_000, maxConsumersPerGroup: Int = 10) {
+        self.client = client
+        self.lossyMaxLength = lossyMaxLength
+        self.losslessMaxLength = losslessMaxLength
+        self.maxConsumersPerGroup = maxConsumersPerGroup
+    }
+
+    // MARK: Publishing
+
+    /// The XADD command for one message.
+    public func addCommand(_ message: BusMessage, to stream: String) -> [RESPArgument] {
+        let cap = StreamName.isLossless(stream) ? losslessMaxLength : lossyMaxLength
+        return ["XADD", .text(stream), "MAXLEN", "~", .int(cap), "*", "m", .bytes(BusCodec.encode(message))]
+    }
+
+    /// Appends one message; returns its entry id.
+    @discardableResult
+    public func publish(_ message: BusMessage, to stream: String) async throws(RedisError) -> StreamEntryID {
+        try Self.entryID(try await client.send(addCommand(message, to: stream)))
+    }
+
+    /// Appends messages to their streams in one pipelined write, in order; returns their ids.
+    /// On a connection failure some may have been appended: the caller keeps them all and
+    /// publishes again (consumers see at-least-once delivery, as with any Redis consumer group).
+    public func publish(_ messages: [(stream: String, message: BusMessage)]) async throws(RedisError) -> [StreamEntryID] {
+        let replies = try await client.pipeline(messages.map { addCommand($0.message, to: $0.stream) })
+        var ids: [StreamEntryID] = []
+        ids.reserveCapacity(replies.count)
+        for reply in replies { ids.append(try Self.entryID(reply)) }
+        return ids
+    }
+
+    /// Appends pre-encoded commands (see `addCommand`) in one pipelined write.
+    public func publish(commands: [[RESPArgument]]) async throws(RedisError) -> Int {
+        let replies = try await client.pipeline(commands)
+        for reply in replies { if case .error(let message) = reply { throw .server(message) } }
+        return replies.count
+    }
+
+    // MARK: Groups and consumers
+
+    /// Creates `group` on `stream` (and the stream). Returns false when the group exists.
+    @discardableResult
+    public func createGroup(stream: String, group: String, fromStart: Bool = false) async throws(RedisError) -> Bool {
+        do {
+            try await client.send(["XGROUP", "CREATE", .text(stream), .text(group), fromStart ? "0" : "$", "MKSTREAM"])
+            return true
+        } catch let error where error.serverCode == "BUSYGROUP" {
+            return false
+        }
+    }
+
+    /// Registers `consumer` in `group`, refusing it when the group would exceed
+    /// `maxConsumersPerGroup` (engine.message_bus.max_consumers_per_group).
+    public func register(consumer: String, stream: String, group: String) async throws(RedisError) {
+        let created = try await client.send(["XGROUP", "CREATECONSUMER", .text(stream), .text(group), .text(consumer)])
+        guard created.int == 1 else { return }
+        let consumers = try await client.send(["XINFO", "CONSUMERS", .text(stream), .text(group)])
+        let count = consumers.array?.count ?? 0
+        if count > maxConsumersPerGroup {
+            try await client.send(["XGROUP", "DELCONSUMER", .text(stream), .text(group), .text(consumer)])
+            throw .server("LIMIT consumer \"\(consumer)\" refused on \(stream) group \"\(group)\": the group already has \(maxConsumersPerGroup) consumers (engine.message_bus.max_consumers_per_group)")
+        }
+    }
+
+    /// Removes a consumer. Redis drops its pending entries with it, so claim them first
+    /// (`claim`) when it died with work in hand; returns how many it still had.
+    @discardableResult
+    public func removeConsumer(_ consumer: String, stream: String, group: String) async throws(RedisError) -> Int {
+        Int(try await client.send(["XGROUP", "DELCONSUMER", .text(stream), .text(group), .text(consumer)]).int ?? 0)
+    }
+
+    // MARK: Reading
+
+    /// Up to `count` entries never delivered to the group, now pending for `consumer`. Without
+    /// `blockMilliseconds` it answers at once (possibly empty); with it, it waits on its own
+    /// connection (`connection`) for that long.
+    public func read(
+        streams: [String], group: String, consumer: String, count: Int, blockMilliseconds: Int? = nil, on connection: RedisConnection? = nil
+    ) async throws(RedisError) -> [StreamEntry] {
+        var command: [RESPArgument] = ["XREADGROUP", "GROUP", .text(group), .text(consumer), "COUNT", .int(count)]
+        if let blockMilliseconds { command += ["BLOCK", .int(blockMilliseconds)] }
+        command.append("STREAMS")
+        command += streams.map { .text($0) }
+        command += streams.map { _ in ">" }
+        let reply: RESPValue
+        if let connection {
+            let replies = blockMilliseconds == nil ? try await connection.pipeline([command]) : try await connection.pipelineWithoutTimeout([command])
+            if case .error(let message) = replies[0] { throw .server(message) }
+            reply = replies[0]
+        } else {
+            reply = try await client.send(command)
+        }
+        if reply.isNull { return [] }
+        guard let perStream = reply.array else { throw .unexpectedReply(command: "XREADGROUP", reply: reply.description) }
+        var entries: [StreamEntry] = []
+        for item in perStream {
+            guard let pair = item.array, pair.count == 2, let name = pair[0].string, let list = pair[1].array else {
+                throw .unexpectedReply(command: "XREADGROUP", reply: item.description)
+            }
+            for entry in list { entries.append(try Self.entry(entry, stream: name, claimed: false, command: "XREADGROUP")) }
+        }
+        return entries
+    }
+
+    /// Acknowledges processed entries; returns how many were pending.
+    @discardableResult
+    public func ack(stream: String, group: String, ids: [StreamEntryID]) async throws(RedisError) -> Int {
+        guard !ids.isEmpty else { return 0 }
+        let reply = try await client.send(["XACK", .text(stream), .text(group)] + ids.map { .text($0.description) })
+        return Int(reply.int ?? 0)
+    }
+
+    /// XAUTOCLAIM: takes over up to `count` of the group's entries pending for at least
+    /// `minIdleMilliseconds` (their consumer died or stalled) and hands them to `consumer`.
+    /// Entries trimmed away while pending are acknowledged (they cannot be processed) and
+    /// counted in `deleted`.
+    public func claim(
+        stream: String, group: String, consumer: String, minIdleMilliseconds: Int, count: Int = 100
+    ) async throws(RedisError) -> (entries: [StreamEntry], deleted: Int) {
+        var start = StreamEntryID.zero
+        var entries: [StreamEntry] = []
+        var deleted = 0
+        repeat {
+            let reply = try await client.send(["XAUTOCLAIM", .text(stream), .text(group), .text(consumer), .int(minIdleMilliseconds),
+                                               .text(start.description), "COUNT", .int(count - entries.count)])
+            guard let parts = reply.array, parts.count >= 2, let next = parts[0].string.flatMap(StreamEntryID.init), let list = parts[1].array else {
+                throw .unexpectedReply(command: "XAUTOCLAIM", reply: reply.description)
+            }
+            for entry in list where !entry.isNull {
+                entries.append(try Self.entry(entry, stream: stream, claimed: true, command: "XAUTOCLAIM"))
+            }
+            if parts.count >= 3, let gone = parts[2].array, !gone.isEmpty {
+                deleted += gone.count
+                _ = try await ack(stream: stream, group: group, ids: gone.compactMap { $0.string.flatMap(StreamEntryID.init) })
+            }
+            start = next
+        } while start != .zero && entries.count < count
+        return (entries, deleted)
+    }
+
+    // MARK: Inspection
+
+    /// Length and per-group pending, lag and consumers of a stream (XINFO STREAM / GROUPS).
+    public func info(stream: String) async throws(RedisError) -> RedisStreamInfo {
+        let replies = try await client.pipeline([["XINFO", "STREAM", .text(stream)], ["XINFO", "GROUPS", .text(stream)]])
+        if case .error(let message) = replies[0] {
+            if message.contains("no such key") { return RedisStreamInfo(length: 0, lastID: .zero, groups: [:]) }
+            throw .server(message)
+        }
+        let streamFields = Self.fields(replies[0])
+        var info = RedisStreamInfo(
+            length: Int(streamFields["length"]?.int ?? 0),
+            lastID: streamFields["last-generated-id"]?.string.flatMap(StreamEntryID.init) ?? .zero,
+            groups: [:]
+        )
+        for group in replies[1].array ?? [] {
+            let f = Self.fields(group)
+            guard let name = f["name"]?.string else { continue }
+            info.groups[name] = RedisStreamInfo.Group(
+                consumers: Int(f["consumers"]?.int ?? 0), pending: Int(f["pending"]?.int ?? 0),
+                lag: f["lag"]?.int.map { Int($0) }, lastDelivered: f["last-delivered-id"]?.string.flatMap(StreamEntryID.init) ?? .zero
+            )
+        }
+        return info
+    }
+
+    // MARK: Reply parsing
+
+    static func entryID(_ reply: RESPValue) throws(RedisError) -> StreamEntryID {
+        if case .error(let message) = reply { throw .server(message) }
+        guard let text = reply.string, let id = StreamEntryID(text) else { throw .unexpectedReply(command: "XADD", reply: reply.description) }
+        return id
+    }
+
+    static func entry(_ value: RESPValue, stream: String, claimed: Bool, command: String) throws(RedisError) -> StreamEntry {
+        guard let pair = value.array, pair.count == 2, let id = pair[0].string.flatMap(StreamEntryID.init) else {
+            throw .unexpectedReply(command: command, reply: value.description)
+        }
+        let fields = pair[1].array ?? []
+        var payload: Result<BusMessage, BusDecodeError> = .failure(.missingField(type: "stream entry", field: "m"))
+        var index = 0
+        while index + 1 < fields.count {
+            if fields[index].string == "m", let bytes = fields[index + 1].bytes {
+                payload = Result { () throws(BusDecodeError) in try BusCodec.decode(bytes.readableBytesView) }
+                break
+            }
+            index += 2
+        }
+        return StreamEntry(id: id, stream: stream, payload: payload, claimed: claimed)
+    }
+
+    /// A flat `[name, value, name, value...]` reply as a dictionary.
+    static func fields(_ value: RESPValue) -> [String: RESPValue] {
+        var result: [String: RESPValue] = [:]
+        let items = value.array ?? []
+        var index = 0
+        while index + 1 < items.count {
+            if let key = items[index].string { result[key] = items[index + 1] }
+            index += 2
+        }
+        return result
+    }
+}
+
+/// What XINFO tells about a stream.
+public struct RedisStreamInfo: Sendable, Hashable {
+    public struct Group: Sendable, Hashable {
+        public var consumers: Int
+        public var pending: Int
+        /// Entries not yet delivered to the group (Redis 7); nil when Redis cannot tell.
+        public var lag: Int?
+        public var lastDelivered: StreamEntryID
+    }
+    public var length: Int
+    public var lastID: StreamEntryID
+    public var groups: [String: Group]
+}

@@ -1,0 +1,149 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A pool of pipelined connections to one Redis server, with reconnect and backoff.
+///
+/// A broken connection is replaced on the next call; while a server stays unreachable, calls
+/// fail fast with `RedisError.connectionLost` until the backoff delay (doubled per failure, with
+/// jitter) has passed, so a dead server is not hammered. Commands are never resent by the
+/// client: whether a retry is safe is the caller's decision.
+public final class RedisClient: Sendable {
+    public let configuration: RedisConfiguration
+    private let group: any EventLoopGroup
+    private let slots: [SlotBox]
+    private let next = Atomic<Int>(0)
+    private let shutDown = Atomic<Bool>(false)
+
+    enum Slot {
+        case idle(failures: Int, retryAt: ContinuousClock.Instant?)
+        case connecting(Task<RedisConnection, any Error>)
+        case connected(RedisConnection)
+    }
+
+    public init(_ configuration: RedisConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.configuration = configuration
+        self.group = group
+        self.slots = (0..<configuration.poolSize).map { _ in SlotBox() }
+    }
+
+    /// Sends one command on the next pooled connection; error replies throw `.server`.
+    @discardableResult
+    public func send(_ command: [RESPArgument]) async throws(RedisError) -> RESPValue {
+        let connection = try await connection()
+        do {
+            return try await connection.send(command)
+        } catch {
+            noteFailure(error, of: connection)
+            throw error
+        }
+    }
+
+    /// Sends commands pipelined in one write on one connection; replies in order, error replies
+    /// as `.error` values.
+    public func pipeline(_ commands: [[RESPArgument]]) async throws(RedisError) -> [RESPValue] {
+        let connection = try await connection()
+        do {
+            return try await connection.pipeline(commands)
+        } catch {
+            noteFailure(error, of: connection)
+            throw error
+        }
+    }
+
+    /// A connection of its own (not pooled), for blocking commands; the caller closes it.
+    public func dedicatedConnection() async throws(RedisError) -> RedisConnection {
+        guard !shutDown.load(ordering: .relaxed) else { throw .closed }
+        return try await RedisConnection.connect(configuration, on: group.next())
+    }
+
+    /// Whether at least one pooled connection is up.
+    public var isConnected: Bool {
+        slots.contains { slot in slot.state.withLock { if case .connected(let c) = $0 { c.isActive } else { false } } }
+    }
+
+    /// Closes every connection; later calls throw `.closed`.
+    public func shutdown() {
+        shutDown.store(true, ordering: .relaxed)
+        for slot in slots {
+            slot.state.withLock { state in
+                switch state {
+                case .connected(let connection): connection.close()
+                case .connecting(let task): task.cancel()
+                case .idle: break
+                }
+                state = .idle(failures: 0, retryAt: nil)
+            }
+        }
+    }
+
+    private func connection() async throws(RedisError) -> RedisConnection {
+        guard !shutDown.load(ordering: .relaxed) else { throw .closed }
+        let slot = slots[next.wrappingAdd(1, ordering: .relaxed).oldValue % slots.count]
+        let action: Result<Task<RedisConnection, any Error>, RedisError> = slot.state.withLock { state in
+            switch state {
+            case .connected(let connection) where connection.isActive:
+                return .success(Task { connection })
+            case .connecting(let task):
+                return .success(task)
+            case .connected:
+                return .success(startConnecting(slot, &state, failures: 0))
+            case .idle(let failures, let retryAt):
+                if let retryAt, ContinuousClock.now < retryAt {
+                    let wait = ContinuousClock.now.duration(to: retryAt)
+                    let milliseconds = wait.components.seconds * 1_000 + wait.components.attoseconds / 1_000_000_000_000_000
+                    return .failure(.connectionLost("\(configuration.address) unreachable; next attempt in \(milliseconds) ms"))
+                }
+                return .success(startConnecting(slot, &state, failures: failures))
+            }
+        }
+        let task: Task<RedisConnection, any Error>
+        switch action {
+        case .failure(let error): throw error
+        case .success(let t): task = t
+        }
+        do {
+            return try await task.value
+        } catch let error as RedisError {
+            throw error
+        } catch {
+            throw .connectionLost("\(error)")
+        }
+    }
+
+    /// Starts a connection attempt for `slot`; it leaves the slot connected, or idle with a
+    /// backoff delay (base x 2^failures, capped, +-20 % jitter).
+    private func startConnecting(_ slot: SlotBox, _ state: inout Slot, failures: Int) -> Task<RedisConnection, any Error> {
+        let configuration = configuration
+        let eventLoop = group.next()
+        let task = Task<RedisConnection, any Error> {
+            do {
+                let connection = try await RedisConnection.connect(configuration, on: eventLoop)
+                slot.state.withLock { $0 = .connected(connection) }
+                return connection
+            } catch {
+                let delay = min(configuration.reconnectMaxSeconds, configuration.reconnectBaseSeconds * pow(2, Double(min(failures, 20))))
+                let jittered = delay * Double.random(in: 0.8...1.2)
+                slot.state.withLock { $0 = .idle(failures: failures + 1, retryAt: .now + .milliseconds(Int(jittered * 1_000))) }
+                throw error
+            }
+        }
+        state = .connecting(task)
+        return task
+    }
+
+    /// A command failed: a connection that may be out of step with its replies is closed, so
+    /// the next call reconnects.
+    private func noteFailure(_ error: RedisError, of connection: RedisConnection) {
+        switch error {
+        case .connectionLost, .timeout, .protocolViolation: connection.close()
+        default: break
+        }
+    }
+}
+
+/// One pool slot (a class so that the array of slots can hold a non-copyable `Mutex`).
+final class SlotBox: Sendable {
+    let state = Mutex(RedisClient.Slot.idle(failures: 0, retryAt: nil))
+}

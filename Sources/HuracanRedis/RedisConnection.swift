@@ -1,0 +1,127 @@
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// One TCP (optionally TLS) connection to Redis. Commands are pipelined: many may be in flight,
+/// replies are matched in order. A command without a reply within the timeout closes the
+/// connection (pipelined replies cannot be re-matched after one is lost).
+public final class RedisConnection: Sendable {
+    let channel: any Channel
+    let commandTimeout: TimeAmount
+
+    init(channel: any Channel, commandTimeout: TimeAmount) {
+        self.channel = channel
+        self.commandTimeout = commandTimeout
+    }
+
+    /// Connects, authenticates when a password is configured, and checks the server with PING.
+    public static func connect(
+        _ configuration: RedisConfiguration, on eventLoop: any EventLoop
+    ) async throws(RedisError) -> RedisConnection {
+        let sslContext: NIOSSLContext?
+        if configuration.tls {
+            do {
+                sslContext = try NIOSSLContext(configuration: .makeClientConfiguration())
+            } catch {
+                throw .connectionLost("TLS set-up failed: \(error)")
+            }
+        } else {
+            sslContext = nil
+        }
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(.milliseconds(Int64(configuration.connectTimeoutSeconds * 1_000)))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        let tls = try NIOSSLClientHandler(context: sslContext, serverHostname: configuration.host)
+                        try channel.pipeline.syncOperations.addHandler(tls)
+                    }
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(RedisCommandHandler())
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
+        } catch {
+            throw .connectionLost("cannot connect to \(configuration.address): \(error)")
+        }
+        let connection = RedisConnection(channel: channel, commandTimeout: .milliseconds(Int64(configuration.commandTimeoutSeconds * 1_000)))
+        do throws(RedisError) {
+            if let password = configuration.password {
+                var auth: [RESPArgument] = ["AUTH"]
+                if let user = configuration.username { auth.append(.text(user)) }
+                auth.append(.text(password))
+                do {
+                    _ = try await connection.send(auth)
+                } catch .server(let message) {
+                    throw RedisError.authenticationFailed(message)
+                }
+            }
+            let pong = try await connection.send(["PING"])
+            guard pong.string == "PONG" else { throw RedisError.unexpectedReply(command: "PING", reply: pong.description) }
+        } catch {
+            connection.close()
+            throw error
+        }
+        return connection
+    }
+
+    public var isActive: Bool { channel.isActive }
+
+    /// Sends one command; a Redis error reply throws `RedisError.server`.
+    @discardableResult
+    public func send(_ command: [RESPArgument]) async throws(RedisError) -> RESPValue {
+        let reply = try await pipeline([command])[0]
+        if case .error(let message) = reply { throw .server(message) }
+        return reply
+    }
+
+    /// Sends commands in one write and returns their replies in order. Error replies are
+    /// returned as `.error` values, not thrown, so one failed command does not hide the others.
+    public func pipeline(_ commands: [[RESPArgument]]) async throws(RedisError) -> [RESPValue] {
+        guard !commands.isEmpty else { return [] }
+        let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
+        let timeout = channel.eventLoop.scheduleTask(in: commandTimeout) { [channel, commandTimeout] in
+            promise.fail(RedisError.timeout(command: Self.name(of: commands), seconds: Double(commandTimeout.nanoseconds) / 1e9))
+            channel.close(promise: nil)
+        }
+        promise.futureResult.whenComplete { _ in timeout.cancel() }
+        channel.writeAndFlush(RedisCommandBatch(commands: commands, promise: promise), promise: nil)
+        do {
+            return try await promise.futureResult.get()
+        } catch let error as RedisError {
+            throw error
+        } catch {
+            throw .connectionLost("\(error)")
+        }
+    }
+
+    /// Sends without a timeout: for blocking reads (XREADGROUP BLOCK) whose wait is the point.
+    public func pipelineWithoutTimeout(_ commands: [[RESPArgument]]) async throws(RedisError) -> [RESPValue] {
+        let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
+        channel.writeAndFlush(RedisCommandBatch(commands: commands, promise: promise), promise: nil)
+        do {
+            return try await promise.futureResult.get()
+        } catch let error as RedisError {
+            throw error
+        } catch {
+            throw .connectionLost("\(error)")
+        }
+    }
+
+    public func close() {
+        channel.close(promise: nil)
+    }
+
+    static func name(of commands: [[RESPArgument]]) -> String {
+        guard let first = commands.first?.first else { return "(empty)" }
+        let name: String
+        switch first {
+        case .text(let text): name = text
+        default: name = "(binary)"
+        }
+        return commands.count == 1 ? name : "\(name) (+\(commands.count - 1) pipelined)"
+    }
+}

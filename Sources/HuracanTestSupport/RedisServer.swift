@@ -1,0 +1,114 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A throwaway redis-server on a free 127.0.0.1 port, with its data in a temporary folder
+/// (append-only file, fsync always, so a restart keeps every acknowledged write).
+public final class RedisServer: @unchecked Sendable {
+    // @unchecked: `process` is only replaced by `start`/`stop`, which tests call from one task.
+    public let port: Int
+    public let directory: URL
+    public let password: String?
+    private var process: Process?
+
+    /// Starts a server, or returns nil (printing why) when redis-server is not installed and
+    /// `HURACAN_REQUIRE_SERVERS` is not set; with it set, a missing binary is an error.
+    public static func start(password: String? = nil, label: String = "redis") throws -> RedisServer? {
+        guard ExternalTool.find("redis-server") != nil else {
+            if ExternalTool.required { throw TestSupportError.missingTool("redis-server (HURACAN_REQUIRE_SERVERS=1)") }
+            print("skipped: redis-server is not installed (apt-get install redis-server)")
+            return nil
+        }
+        let server = RedisServer(port: try freePort(), directory: TestPaths.temporaryDirectory(label), password: password)
+        try server.start()
+        return server
+    }
+
+    init(port: Int, directory: URL, password: String?) {
+        self.port = port
+        self.directory = directory
+        self.password = password
+    }
+
+    /// Starts (or restarts, on the same port and data) the server and waits until it answers.
+    public func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ExternalTool.find("redis-server")!)
+        var arguments = [
+            "--port", String(port), "--bind", "127.0.0.1", "--dir", directory.path, "--save", "",
+            "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no", "--logfile", directory.appendingPathComponent("redis.log").path,
+        ]
+        if let password { arguments += ["--requirepass", password] }
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if Self.answers(port: port) { return }
+            usleep(20_000)
+        }
+        throw TestSupportError.serverDidNotStart("redis-server on port \(port); log: \(directory.path)/redis.log")
+    }
+
+    /// Kills the server (SIGKILL: no chance to save beyond what the append-only file has).
+    public func kill() {
+        guard let process else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// Stops the server and removes its data.
+    public func stop() {
+        kill()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    deinit { if let process { Glibc.kill(process.processIdentifier, SIGKILL) } }
+
+    /// A free TCP port on 127.0.0.1 (bound to port 0, read back, released).
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestSupportError.serverDidNotStart("socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw TestSupportError.serverDidNotStart("bind() failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
+    static func answers(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
+
+/// Why a test helper could not provide its server.
+public enum TestSupportError: Error, CustomStringConvertible {
+    case missingTool(String)
+    case serverDidNotStart(String)
+    public var description: String {
+        switch self {
+        case .missingTool(let tool): "required tool is missing: \(tool)"
+        case .serverDidNotStart(let what): "server did not start: \(what)"
+        }
+    }
+}

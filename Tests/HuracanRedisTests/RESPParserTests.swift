@@ -1,0 +1,94 @@
+import HuracanRedis
+import HuracanTestSupport
+import NIOCore
+import Testing
+
+@Suite struct RESPParserTests {
+    let parser = RESPParser()
+
+    func parseAll(_ text: String) throws -> [RESPValue] {
+        var buffer = ByteBuffer(string: text)
+        var values: [RESPValue] = []
+        while let value = try parser.parse(&buffer) { values.append(value) }
+        #expect(buffer.readableBytes == 0)
+        return values
+    }
+
+    @Test func parsesEveryType() throws {
+        let values = try parseAll("+OK\r\n-ERR wrong\r\n:-42\r\n$5\r\nhello\r\n$0\r\n\r\n$-1\r\n*2\r\n:1\r\n*1\r\n$1\r\nx\r\n*-1\r\n*0\r\n")
+        #expect(values == [
+            .simpleString("OK"), .error("ERR wrong"), .integer(-42), .bulk("hello"), .bulk(""), .bulkString(nil),
+            .array([.integer(1), .array([.bulk("x")])]), .array(nil), .array([]),
+        ])
+    }
+
+    @Test func bulkStringsMayHoldCRLFAndBinary() throws {
+        var buffer = ByteBuffer(string: "$4\r\n\r\n\u{0}\u{1}\r\n")
+        let value = try parser.parse(&buffer)
+        #expect(value?.bytes?.readableBytesView.elementsEqual([13, 10, 0, 1]) == true)
+    }
+
+    @Test func incompleteInputWaitsAtEverySplit() throws {
+        let text = "*3\r\n$3\r\nfoo\r\n:12\r\n*1\r\n+ok\r\n"
+        let bytes = Array(text.utf8)
+        for split in 0..<bytes.count {
+            var buffer = ByteBuffer(bytes: bytes[..<split])
+            #expect(try parser.parse(&buffer) == nil, "split at \(split)")
+            #expect(buffer.readerIndex == 0)
+            buffer.writeBytes(bytes[split...])
+            #expect(try parser.parse(&buffer) == .array([.bulk("foo"), .integer(12), .array([.simpleString("ok")])]))
+        }
+    }
+
+    @Test(arguments: [
+        ("?what\r\n", "unknown type byte"),
+        (":12a\r\n", "is not a number"),
+        ("$abc\r\n", "is not a length"),
+        ("$-5\r\n", "is not a length"),
+        ("*-2\r\n", "is not a length"),
+        ("$3\r\nabcXY", "not followed by CRLF"),
+        ("+OK\rX", "CR not followed by LF"),
+        ("+OK\n", "LF without CR"),
+        ("$999999999999\r\n", "exceeds"),
+    ])
+    func malformedInputIsAnError(input: String, expected: String) {
+        var buffer = ByteBuffer(string: input)
+        do {
+            _ = try parser.parse(&buffer)
+            Issue.record("no error for \(input.debugDescription)")
+        } catch {
+            #expect(error.description.contains(expected), "\(error)")
+        }
+    }
+
+    @Test func deepNestingIsRefused() {
+        var buffer = ByteBuffer(string: String(repeating: "*1\r\n", count: 100) + ":1\r\n")
+        #expect(throws: RESPError.self) { _ = try parser.parse(&buffer) }
+    }
+
+    @Test func randomBytesNeverCrash() {
+        var random = SplitMix(seed: 7)
+        let alphabet = Array("+-:$*\r\n0123456789-abc".utf8)
+        var errors = 0, values = 0
+        for _ in 0..<20_000 {
+            let length = Int(random.next() % 24)
+            var buffer = ByteBuffer(bytes: (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+            do {
+                while let _ = try parser.parse(&buffer) { values += 1 }
+            } catch {
+                errors += 1
+            }
+        }
+        #expect(errors > 1_000)
+        #expect(values > 10)
+    }
+
+    @Test func encoderWritesArraysOfBulkStrings() {
+        var buffer = ByteBuffer()
+        RESPEncoder.encode(command: ["SET", "k", .bytes([0, 255]), .int(42)], into: &buffer)
+        let expected = Array("*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\n".utf8) + [0, 255] + Array("\r\n$2\r\n42\r\n".utf8)
+        #expect(Array(buffer.readableBytesView) == expected)
+        var decoded = buffer
+        #expect(try! parser.parse(&decoded) == .array([.bulk("SET"), .bulk("k"), .bulkString(ByteBuffer(bytes: [0, 255])), .bulk("42")]))
+    }
+}

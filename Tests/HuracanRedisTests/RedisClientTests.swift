@@ -1,0 +1,140 @@
+import HuracanRedis
+import HuracanTestSupport
+import NIOCore
+import NIOPosix
+import Testing
+
+@Suite(.serialized) struct RedisClientTests {
+    @Test func commandsAndPipelining() async throws {
+        guard let server = try RedisServer.start() else { return }
+        defer { server.stop() }
+        let client = RedisClient(RedisConfiguration(port: server.port))
+        defer { client.shutdown() }
+        try await client.send(["SET", "greeting", "hello"])
+        #expect(try await client.send(["GET", "greeting"]).string == "hello")
+        #expect(try await client.send(["GET", "missing"]).isNull)
+        let replies = try await client.pipeline(Array(repeating: ["INCR", "counter"], count: 1_000))
+        #expect(replies.last?.int == 1_000)
+        await #expect(throws: RedisError.self) { try await client.send(["NOSUCHCOMMAND"]) }
+        // An error reply inside a pipeline does not hide the other replies.
+        let mixed = try await client.pipeline([["GET", "greeting"], ["INCR", "greeting"], ["GET", "greeting"]])
+        #expect(mixed[0].string == "hello")
+        if case .error = mixed[1] {} else { Issue.record("expected an error reply, got \(mixed[1])") }
+        #expect(mixed[2].string == "hello")
+    }
+
+    @Test func authenticatesAndNeverShowsThePassword() async throws {
+        guard let server = try RedisServer.start(password: "s3cret-pass") else { return }
+        defer { server.stop() }
+        let good = RedisClient(RedisConfiguration(port: server.port, password: "s3cret-pass"))
+        defer { good.shutdown() }
+        #expect(try await good.send(["PING"]).string == "PONG")
+
+        let wrong = RedisClient(RedisConfiguration(port: server.port, password: "not-it"))
+        defer { wrong.shutdown() }
+        do {
+            try await wrong.send(["PING"])
+            Issue.record("wrong password accepted")
+        } catch {
+            guard case .authenticationFailed = error else { Issue.record("unexpected \(error)"); return }
+            #expect(!error.description.contains("not-it"))
+        }
+        #expect(!"\(RedisConfiguration(port: server.port, password: "s3cret-pass"))".contains("s3cret"))
+
+        let none = RedisClient(RedisConfiguration(port: server.port))
+        defer { none.shutdown() }
+        await #expect(throws: RedisError.self) { try await none.send(["GET", "x"]) }
+    }
+
+    @Test func reconnectsAfterTheServerRestarts() async throws {
+        guard let server = try RedisServer.start() else { return }
+        defer { server.stop() }
+        let client = RedisClient(RedisConfiguration(port: server.port, poolSize: 1, reconnectBaseSeconds: 0.01, reconnectMaxSeconds: 0.1))
+        defer { client.shutdown() }
+        try await client.send(["SET", "k", "1"])
+        server.kill()
+        await #expect(throws: RedisError.self) { try await client.send(["GET", "k"]) }
+        #expect(!client.isConnected)
+        try server.start()
+        var value: String?
+        for _ in 0..<100 {
+            if let v = try? await client.send(["GET", "k"]).string { value = v; break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(value == "1", "append-only file kept the write and the client reconnected")
+        #expect(client.isConnected)
+    }
+
+    @Test func unreachableServerFailsFastWithBackoff() async throws {
+        let port = try RedisServer.freePort()
+        let client = RedisClient(RedisConfiguration(port: port, poolSize: 1, reconnectBaseSeconds: 1))
+        defer { client.shutdown() }
+        await #expect(throws: RedisError.self) { try await client.send(["PING"]) }
+        do {
+            try await client.send(["PING"])
+        } catch {
+            #expect(error.description.contains("next attempt in"), "\(error)")
+        }
+    }
+
+    /// A server that answers every command with `reply` bytes.
+    func withGarbageServer(_ reply: String, _ body: (Int) async throws -> Void) async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let channel = try await ServerBootstrap(group: group)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Replier(reply: reply)) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { channel.close(promise: nil) }
+        try await body(channel.localAddress!.port!)
+    }
+
+    @Test(arguments: ["?garbage\r\n", "$5\r\nab\r\n\r\n", ":12x\r\n"])
+    func malformedRepliesAreErrorsNotCrashes(reply: String) async throws {
+        try await withGarbageServer(reply) { port in
+            let client = RedisClient(RedisConfiguration(port: port, poolSize: 1, commandTimeoutSeconds: 1))
+            defer { client.shutdown() }
+            do {
+                try await client.send(["GET", "x"])
+                Issue.record("malformed reply accepted")
+            } catch let error as RedisError {
+                #expect(isConnectionProblem(error), "\(error)")
+            }
+        }
+    }
+
+    @Test func truncatedReplyTimesOut() async throws {
+        try await withGarbageServer("$10\r\nabc") { port in
+            let client = RedisClient(RedisConfiguration(port: port, poolSize: 1, commandTimeoutSeconds: 0.3))
+            defer { client.shutdown() }
+            do {
+                try await client.send(["GET", "x"])
+                Issue.record("truncated reply accepted")
+            } catch let error as RedisError {
+                guard case .timeout = error else { Issue.record("expected a timeout, got \(error)"); return }
+            }
+        }
+    }
+}
+
+/// Whether `error` is one a broken peer should produce (never a crash, never a value).
+func isConnectionProblem(_ error: RedisError) -> Bool {
+    switch error {
+    case .protocolViolation, .connectionLost, .timeout: true
+    default: false
+    }
+}
+
+/// Answers the connection's PING, then replies to the next command with fixed (broken) bytes.
+final class Replier: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    let reply: String
+    var answered = 0
+    init(reply: String) { self.reply = reply }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        answered += 1
+        let bytes = answered == 1 ? "+PONG\r\n" : answered == 2 ? reply : ""
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: bytes)), promise: nil)
+    }
+}
