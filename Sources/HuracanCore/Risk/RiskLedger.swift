@@ -19,9 +19,12 @@ public final class RiskLedger: Sendable {
     }
 
     private let state: Mutex<State>
+    /// The ledger shared with other engine processes, when several run (nil: this process alone).
+    public let shared: (any SharedRiskGate)?
 
-    public init(limits: RiskLimits, equity: Double, coinCount: Int) {
+    public init(limits: RiskLimits, equity: Double, coinCount: Int, shared: (any SharedRiskGate)? = nil) {
         self.state = Mutex(State(limits: limits, equity: equity, coin: [Double](repeating: 0, count: coinCount)))
+        self.shared = shared
     }
 
     public var limits: RiskLimits { state.withLock { $0.limits } }
@@ -29,28 +32,55 @@ public final class RiskLedger: Sendable {
     /// Applies new limits (configuration reload); open trades are kept.
     public func updateLimits(_ limits: RiskLimits) { state.withLock { $0.limits = limits } }
 
-    /// The spec's `check_trade`: decides, and reserves the approved notional atomically.
+    /// The spec's `check_trade`: decides, and reserves the approved notional atomically. With
+    /// a shared ledger, what this process approves is then reserved there too, and the smaller
+    /// of the two answers stands.
     public func checkTrade(_ request: TradeRequest) -> RiskCheck {
-        state.withLock { s in
-            let check = Self.decide(request, limits: s.limits, state: s)
-            if check.decision != .block {
-                let n = check.approvedNotional
-                s.coin[Int(request.coin)] += n
-                s.sector[request.sector.index] += n
-                s.exchange[request.venue.index] += n
-                s.global += n
-                s.openTrades += 1
-                let e = s.equity
-                s.highestApprovedPct.coin = max(s.highestApprovedPct.coin, s.coin[Int(request.coin)] / e * 100)
-                s.highestApprovedPct.sector = max(s.highestApprovedPct.sector, s.sector[request.sector.index] / e * 100)
-                s.highestApprovedPct.exchange = max(s.highestApprovedPct.exchange, s.exchange[request.venue.index] / e * 100)
-                s.highestApprovedPct.global = max(s.highestApprovedPct.global, s.global / e * 100)
+        guard let shared else {
+            return state.withLock { s in
+                let check = Self.decide(request, limits: s.limits, state: s)
+                if check.decision != .block { Self.reserve(check.approvedNotional, for: request, in: &s) }
+                Self.count(check, in: &s)
+                return check
             }
-            let decisionIndex = RiskDecision.allCases.firstIndex(of: check.decision)!
-            let reasonIndex = RiskReason.allCases.firstIndex(of: check.reason)!
-            s.decisions[decisionIndex * RiskReason.allCases.count + reasonIndex] += 1
-            return check
         }
+        let (local, limits, equity) = state.withLock { s in
+            let check = Self.decide(request, limits: s.limits, state: s)
+            if check.decision != .block { Self.reserve(check.approvedNotional, for: request, in: &s) }
+            if check.decision == .block { Self.count(check, in: &s) }
+            return (check, s.limits, s.equity)
+        }
+        guard local.decision != .block else { return local }
+        let final = shared.reserve(request, local: local, limits: limits, equity: equity)
+        state.withLock { s in
+            let returned = local.approvedNotional - (final.decision == .block ? 0 : final.approvedNotional)
+            if returned > 0 { Self.reserve(-returned, for: request, in: &s, trade: false) }
+            if final.decision == .block { s.openTrades -= 1 }
+            Self.count(final, in: &s)
+        }
+        return final
+    }
+
+    /// Adds `notional` to the request's scopes (and a trade to the count), tracking the highest
+    /// approved exposure.
+    private static func reserve(_ n: Double, for request: TradeRequest, in s: inout State, trade: Bool = true) {
+        s.coin[Int(request.coin)] += n
+        s.sector[request.sector.index] += n
+        s.exchange[request.venue.index] += n
+        s.global += n
+        guard trade else { return }
+        s.openTrades += 1
+        let e = s.equity
+        s.highestApprovedPct.coin = max(s.highestApprovedPct.coin, s.coin[Int(request.coin)] / e * 100)
+        s.highestApprovedPct.sector = max(s.highestApprovedPct.sector, s.sector[request.sector.index] / e * 100)
+        s.highestApprovedPct.exchange = max(s.highestApprovedPct.exchange, s.exchange[request.venue.index] / e * 100)
+        s.highestApprovedPct.global = max(s.highestApprovedPct.global, s.global / e * 100)
+    }
+
+    private static func count(_ check: RiskCheck, in s: inout State) {
+        let decisionIndex = RiskDecision.allCases.firstIndex(of: check.decision)!
+        let reasonIndex = RiskReason.allCases.firstIndex(of: check.reason)!
+        s.decisions[decisionIndex * RiskReason.allCases.count + reasonIndex] += 1
     }
 
     static func decide(_ request: TradeRequest, limits: RiskLimits, state s: State) -> RiskCheck {
@@ -120,10 +150,14 @@ public final class RiskLedger: Sendable {
             s.exchange[venue.index] += delta
             s.global += delta
         }
+        shared?.adjust(coin: coin, sector: sector, venue: venue, by: delta)
     }
 
     /// A trade ended (closed, or its entry never filled): frees its slot in the trade count.
-    public func tradeEnded() { state.withLock { $0.openTrades -= 1 } }
+    public func tradeEnded() {
+        state.withLock { $0.openTrades -= 1 }
+        shared?.tradeEnded()
+    }
 
     public func updateEquity(_ equity: Double) { state.withLock { $0.equity = equity } }
 

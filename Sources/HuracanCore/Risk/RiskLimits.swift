@@ -39,6 +39,9 @@ public enum RiskReason: String, Sendable, Hashable, CaseIterable {
     case staleData = "stale_data"
     case lossCooldown = "consecutive_losses"
     case venueErrors = "venue_errors"
+    /// Several engine processes share one ledger (Redis) and it cannot be reached: no entry
+    /// may open without it, since the other processes' exposure is unknown.
+    case sharedLedgerUnavailable = "shared_ledger_unavailable"
 }
 
 /// A request to open a trade: which coin, where, and how much notional (in quote currency).
@@ -69,6 +72,14 @@ public struct RiskCheck: Sendable, Hashable {
     public var exposurePct: Double
     public var limitPct: Double
 
+    public init(decision: RiskDecision, reason: RiskReason, approvedNotional: Double, exposurePct: Double, limitPct: Double) {
+        self.decision = decision
+        self.reason = reason
+        self.approvedNotional = approvedNotional
+        self.exposurePct = exposurePct
+        self.limitPct = limitPct
+    }
+
     public var explanation: String {
         switch decision {
         case .approve: "APPROVE within limits"
@@ -76,6 +87,8 @@ public struct RiskCheck: Sendable, Hashable {
             switch reason {
             case .staleData, .lossCooldown, .venueErrors:
                 "\(decision.rawValue) \(reason.rawValue): circuit breaker"
+            case .sharedLedgerUnavailable:
+                "\(decision.rawValue) \(reason.rawValue): the risk ledger shared by the engine processes cannot be reached"
             case .activeTrades, .concurrentTrades:
                 "\(decision.rawValue) \(reason.rawValue): \(Int(exposurePct)) open trades of limit \(Int(limitPct))"
             default:
