@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Pure domain and decision logic: no I/O, no wall clock.
@@ -37,6 +38,13 @@ let package = Package(
         ),
         // Adapter: the simulated venue (market generator and matching engine).
         .target(name: "HuracanSimVenue", dependencies: ["HuracanCore"], swiftSettings: swiftSettings),
+        // Adapter: the real venues (Binance USD-M, OKX v5, Bybit v5): signing, payload parsers,
+        // order-book sync, rate limits, status and error-code mapping.
+        .target(
+            name: "HuracanExchanges",
+            dependencies: ["HuracanCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // Adapter: the message bus (stream names, JSON wire format, in-process bus).
         .target(name: "HuracanBus", dependencies: ["HuracanCore"], swiftSettings: swiftSettings),
         // Adapter: HTTP status and admin calls (later also metrics and health).
@@ -71,6 +79,7 @@ let package = Package(
         .testTarget(name: "HuracanCoreTests", dependencies: ["HuracanCore", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanConfigTests", dependencies: ["HuracanConfig", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanSimVenueTests", dependencies: ["HuracanSimVenue", "HuracanTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HuracanExchangesTests", dependencies: ["HuracanExchanges", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanBusTests", dependencies: ["HuracanBus", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanRuntimeTests", dependencies: ["HuracanRuntime", "HuracanTestSupport", "HuracanBus", "HuracanConfig", "HuracanHTTP"], swiftSettings: swiftSettings),
         .testTarget(
