@@ -8,7 +8,7 @@ public enum BybitDepthParser {
         var scanner = ByteScanner(bytes)
         var sawType = false, sawU = false, sawData = false
         var field = ""
-        do {
+        do throws(ByteScanner.ScanError) {
             update.bids.removeAll(keepingCapacity: true)
             update.asks.removeAll(keepingCapacity: true)
             update.checksum = 0
@@ -42,6 +42,8 @@ public enum BybitDepthParser {
                     try s.skipValue()
                 }
             }
+            field = ""
+            guard scanner.isAtEnd else { throw ByteScanner.ScanError(offset: scanner.index, reason: "unexpected text after the message") }
         } catch {
             throw VenueParseError(venue: .bybit, message: "orderbook", field: field, reason: error.description)
         }
