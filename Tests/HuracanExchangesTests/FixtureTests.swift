@@ -268,3 +268,23 @@ import Testing
         #expect(BinanceProtocol.status("SLEEPING", plain) == nil)
     }
 }
+
+@Suite struct InstrumentMappingTests {
+    @Test func universeSymbolsAreCheckedAgainstVenueInstruments() throws {
+        let result = try BybitProtocol.result(try FixtureTests.bytes("bybit/http_get_instruments_linear.json"), operation: "instruments")
+        let instruments = try BybitParsers.instruments(result).instruments
+        func coin(_ name: String, _ symbol: String, tick: String, lot: String) throws -> Instrument {
+            Instrument(coin: name, rank: 1, sector: .l1, tier: 1, tickSize: try FixedDecimal(parsing: tick), lotSize: try FixedDecimal(parsing: lot),
+                       minNotional: 5, venueSymbols: [.bybit: symbol])
+        }
+        let universe = Universe(instruments: [
+            try coin("BTC", "BTCUSDT", tick: "0.5", lot: "0.001"),
+            try coin("ETH", "ETHUSDT", tick: "0.01", lot: "0.01"),  // finer than the venue's 0.05 tick
+            try coin("NOPE", "NOPEUSDT", tick: "1", lot: "1"),
+        ])
+        let problems = InstrumentMapping.check(universe: universe, venue: .bybit, instruments: instruments)
+        #expect(problems.map(\.coin).sorted() == ["ETH", "NOPE"])
+        #expect(problems.first { $0.coin == "NOPE" }?.reason == "not listed by the venue")
+        #expect(problems.first { $0.coin == "ETH" }?.reason.contains("tick") == true)
+    }
+}
