@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Pure domain and decision logic: no I/O, no wall clock.
@@ -40,6 +41,13 @@ let package = Package(
         ),
         // Adapter: the simulated venue (market generator and matching engine).
         .target(name: "HuracanSimVenue", dependencies: ["HuracanCore"], swiftSettings: swiftSettings),
+        // Adapter: the real venues (Binance USD-M, OKX v5, Bybit v5): signing, payload parsers,
+        // order-book sync, rate limits, status and error-code mapping.
+        .target(
+            name: "HuracanExchanges",
+            dependencies: ["HuracanCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // Redis client: the RESP protocol on SwiftNIO (pipelining, pool, reconnect, AUTH, TLS).
         .target(
             name: "HuracanRedis",
@@ -78,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "huracan",
             dependencies: [
-                "HuracanRuntime", "HuracanConfig", "HuracanCore",
+                "HuracanRuntime", "HuracanConfig", "HuracanCore", "HuracanExchanges",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -88,6 +96,7 @@ let package = Package(
         .testTarget(name: "HuracanCoreTests", dependencies: ["HuracanCore", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanConfigTests", dependencies: ["HuracanConfig", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanSimVenueTests", dependencies: ["HuracanSimVenue", "HuracanTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HuracanExchangesTests", dependencies: ["HuracanExchanges", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanBusTests", dependencies: ["HuracanBus", "HuracanRedis", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HuracanRedisTests",

@@ -1,0 +1,45 @@
+import HuracanCore
+import Synchronization
+
+/// Which coins' books are in sync, per venue. A coin whose book is out of sync opens no trade
+/// (exits stay allowed) until its book is resynchronised. Shared between the feed tasks that
+/// maintain books and the engine that asks before entering; guarded by a mutex (rare writes,
+/// short reads).
+public final class BookHealth: Sendable {
+    private struct State: Sendable {
+        var outOfSync: [VenueID: [String: String]] = [:]
+        var resyncs = 0
+    }
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Marks `coin` on `venue` out of sync with the reason (gap, checksum, disconnect, awaiting snapshot).
+    public func markOutOfSync(_ coin: String, venue: VenueID, reason: String) {
+        state.withLock {
+            if $0.outOfSync[venue, default: [:]][coin] == nil { $0.resyncs += 1 }
+            $0.outOfSync[venue, default: [:]][coin] = reason
+        }
+    }
+
+    public func markInSync(_ coin: String, venue: VenueID) {
+        state.withLock { _ = $0.outOfSync[venue]?.removeValue(forKey: coin) }
+    }
+
+    /// Applies a synchroniser's result for `coin`.
+    public func record(_ result: BookSyncResult, coin: String, venue: VenueID) {
+        switch result {
+        case .applied: markInSync(coin, venue: venue)
+        case .resync(let reason): markOutOfSync(coin, venue: venue, reason: reason)
+        case .buffered, .ignored: break
+        }
+    }
+
+    /// Whether `coin` may open a new trade on `venue`.
+    public func canOpen(_ coin: String, venue: VenueID) -> Bool {
+        state.withLock { $0.outOfSync[venue]?[coin] == nil }
+    }
+
+    public func reason(_ coin: String, venue: VenueID) -> String? { state.withLock { $0.outOfSync[venue]?[coin] } }
+    public var resyncCount: Int { state.withLock { $0.resyncs } }
+}

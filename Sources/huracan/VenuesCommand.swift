@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import HuracanCore
+import HuracanExchanges
+
+/// `huracan venues`: the real exchange adapters (Binance USD-M, OKX v5, Bybit v5).
+struct VenuesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "venues",
+        abstract: "Real exchange adapters: benchmarks (connectivity checks come with the REST clients).",
+        subcommands: [Bench.self]
+    )
+
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Depth updates applied per second (Bybit parser on a real sample) and in-process order round trip.",
+            discussion: "Build with -c release for meaningful figures.")
+
+        @Option(help: "A Bybit orderbook JSONL sample (snapshot first, then deltas).")
+        var bybitSample = "../shared/market-data/bybit-linear-XRPUSDT-orderbook500-2024-12-01.jsonl"
+
+        @Option(help: "Seconds to run the depth benchmark.")
+        var seconds = 3.0
+
+        @Option(help: "Order round trips per venue.")
+        var iterations = 20_000
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: bybitSample) else {
+                throw ValidationError("cannot read --bybit-sample \(bybitSample)")
+            }
+            let lines = data.split(separator: 0x0A).map { Array($0.last == 0x0D ? $0.dropLast() : $0[...]) }.filter { !$0.isEmpty }
+            let depth = try ExchangeBenchmarks.bybitDepth(lines: lines, duration: .milliseconds(Int64(seconds * 1000)))
+            print(String(format: "bybit orderbook.500 deltas (parse + apply): %.0f messages/s, %.0f level updates/s (%d messages)",
+                         depth.messagesPerSecond, depth.levelsPerSecond, depth.messages))
+            for venue in VenueID.allCases {
+                let result = try ExchangeBenchmarks.orderRoundTrip(venue: venue, iterations: iterations)
+                print(String(format: "%@ order round trip in process (validate, encode, sign, parse ack, parse fill, apply): p50 %.1f µs, p99 %.1f µs, max %.1f µs",
+                             venue.rawValue, Double(result.percentile(50)) / 1000, Double(result.percentile(99)) / 1000, Double(result.samples.last ?? 0) / 1000))
+            }
+        }
+    }
+}
