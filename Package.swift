@@ -24,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // Pure domain and decision logic: no I/O, no wall clock.
@@ -39,6 +43,18 @@ let package = Package(
         .target(name: "HuracanSimVenue", dependencies: ["HuracanCore"], swiftSettings: swiftSettings),
         // Adapter: the message bus (stream names, JSON wire format, in-process bus).
         .target(name: "HuracanBus", dependencies: ["HuracanCore"], swiftSettings: swiftSettings),
+        // Adapter: the Parquet data lake (our Parquet codec, partitions, importers, recorder).
+        .target(
+            name: "HuracanStorage",
+            dependencies: [
+                "HuracanCore", "HuracanBus",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Adapter: HTTP status and admin calls (later also metrics and health).
         .target(
             name: "HuracanHTTP",
@@ -71,6 +87,7 @@ let package = Package(
         .testTarget(name: "HuracanCoreTests", dependencies: ["HuracanCore", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanConfigTests", dependencies: ["HuracanConfig", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanSimVenueTests", dependencies: ["HuracanSimVenue", "HuracanTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HuracanStorageTests", dependencies: ["HuracanStorage", "HuracanTestSupport", "HuracanCore", "HuracanBus"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanBusTests", dependencies: ["HuracanBus", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanRuntimeTests", dependencies: ["HuracanRuntime", "HuracanTestSupport", "HuracanBus", "HuracanConfig", "HuracanHTTP"], swiftSettings: swiftSettings),
         .testTarget(
