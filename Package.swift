@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "huracan",
             dependencies: [
-                "HuracanRuntime", "HuracanConfig", "HuracanCore",
+                "HuracanRuntime", "HuracanConfig", "HuracanCore", "HuracanStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
