@@ -87,7 +87,11 @@ let package = Package(
         .testTarget(name: "HuracanCoreTests", dependencies: ["HuracanCore", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanConfigTests", dependencies: ["HuracanConfig", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanSimVenueTests", dependencies: ["HuracanSimVenue", "HuracanTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "HuracanStorageTests", dependencies: ["HuracanStorage", "HuracanTestSupport", "HuracanCore", "HuracanBus"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HuracanStorageTests",
+            dependencies: ["HuracanStorage", "HuracanTestSupport", "HuracanCore", "HuracanBus", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "HuracanBusTests", dependencies: ["HuracanBus", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanRuntimeTests", dependencies: ["HuracanRuntime", "HuracanTestSupport", "HuracanBus", "HuracanConfig", "HuracanHTTP"], swiftSettings: swiftSettings),
         .testTarget(

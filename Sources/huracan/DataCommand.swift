@@ -9,7 +9,7 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Inspect, import into and prune the Parquet data lake ({data_dir}/{kind}/{coin}/{YYYYMMDD}.parquet).",
-        subcommands: [List.self, Prune.self, BenchWrite.self]
+        subcommands: [List.self, Import.self, Prune.self, BenchWrite.self]
     )
 
     /// The lake folder: --data, else engine.data_dir from the configuration.
@@ -71,6 +71,71 @@ struct DataCommand: ParsableCommand {
             }
             print(table.render(), terminator: "")
             print("\(partitions.count) files, \(totalRows) rows, \(byteCount(totalBytes)) under \(lake.root.path)")
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import Binance USD-M dumps (bookTicker, aggTrades, trades, klines, fundingRate; .csv or .zip) and Tardis.dev CSV (book_snapshot_5/25, trades, quotes).",
+            discussion: "Bad rows are reported with file and line number; the rest is imported. The format is detected from the file name and header unless --format is given."
+        )
+
+        @OptionGroup var location: Location
+
+        @Argument(help: "Files to import (.csv, .csv.gz, .zip, .parquet).")
+        var files: [String]
+
+        @Option(help: "Layout: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var format: String?
+
+        @Option(help: "Coin name to store under (default: from the symbol, BTCUSDT -> BTC).")
+        var coin: String?
+
+        @Option(help: "Venue for files that do not name one (default binance).")
+        var venue: String?
+
+        @Option(help: "Bad rows to print (all are counted).")
+        var showIssues = 20
+
+        func run() throws {
+            let lake = try location.lake()
+            var chosen: ImportFormat?
+            if let format {
+                guard let f = ImportFormat(rawValue: format) else {
+                    throw ValidationError("unknown format \(format); allowed: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                chosen = f
+            }
+            let importer = DataImporter(lake: lake)
+            importer.coin = coin
+            if let venue {
+                guard let v = VenueID(rawValue: venue.lowercased()) else { throw ValidationError("unknown venue \(venue)") }
+                importer.venue = v
+            }
+            let isTerminal = isatty(STDERR_FILENO) == 1
+            importer.progress = { p in
+                let fraction = p.bytesTotal > 0 ? min(1, Double(p.bytesDone) / Double(p.bytesTotal)) : 0
+                let width = 30
+                let filled = Int(fraction * Double(width))
+                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                let line = "[\(bar)] \(Int(fraction * 100))% \((p.file as NSString).lastPathComponent): \(p.rows) rows, \(p.issues) bad"
+                FileHandle.standardError.write(Data((isTerminal ? "\r" + line : line + "\n").utf8))
+            }
+            let clock = ContinuousClock()
+            let start = clock.now
+            for file in files {
+                do { try importer.importFile(file, format: chosen) } catch {
+                    if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+                    printError("\(error)")
+                    throw ExitCode(1)
+                }
+            }
+            if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+            let report = importer.report
+            for issue in report.issues.prefix(showIssues) { printError("bad row \(issue)") }
+            if report.issueCount > showIssues { printError("... and \(report.issueCount - showIssues) more bad rows") }
+            let kinds = report.rows.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
+            print("imported \(report.totalRows) rows (\(kinds.isEmpty ? "none" : kinds)) from \(files.count) files into \(report.partitions.count) partitions in \(String(format: "%.2f", (clock.now - start).seconds))s; \(report.issueCount) bad rows skipped")
         }
     }
 

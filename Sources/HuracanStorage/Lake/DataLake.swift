@@ -200,6 +200,7 @@ extension DataKind {
         case .book: BookRecord.schemaVersion
         case .trades: TradeRecord.schemaVersion
         case .funding: FundingRecord.schemaVersion
+        case .klines: KlineRecord.schemaVersion
         case .features: FeaturesRecord.schemaVersion
         case .signals: ModelSignalRecord.schemaVersion
         case .orders: OrderRecord.schemaVersion

@@ -168,3 +168,70 @@ extension MarketMessage {
         }
     }
 }
+
+/// One candle (`klines` dataset), as exchanges publish them; `time` is the open time.
+public struct KlineRecord: StoredRecord {
+    public var time: Timestamp
+    public var coin: String
+    public var venue: VenueID
+    public var intervalSeconds: Int32
+    public var open: Double
+    public var high: Double
+    public var low: Double
+    public var close: Double
+    /// Base volume (quote volume when the source gives only that).
+    public var volume: Double
+    public var quoteVolume: Double
+    public var trades: Int64
+
+    public init(time: Timestamp, coin: String, venue: VenueID, intervalSeconds: Int32, open: Double, high: Double, low: Double, close: Double,
+                volume: Double, quoteVolume: Double, trades: Int64) {
+        self.time = time
+        self.coin = coin
+        self.venue = venue
+        self.intervalSeconds = intervalSeconds
+        self.open = open
+        self.high = high
+        self.low = low
+        self.close = close
+        self.volume = volume
+        self.quoteVolume = quoteVolume
+        self.trades = trades
+    }
+
+    public static let kind = DataKind.klines
+    public static let schema = ParquetSchema([
+        ParquetField("time", .timestamp), ParquetField("coin", .string), ParquetField("venue", .string), ParquetField("interval_seconds", .int32),
+        ParquetField("open", .double), ParquetField("high", .double), ParquetField("low", .double), ParquetField("close", .double),
+        ParquetField("volume", .double), ParquetField("quote_volume", .double), ParquetField("trades", .int64),
+    ])
+
+    public static func makeTable(_ records: [KlineRecord]) -> ParquetTable {
+        var b = TableBuilder()
+        b.add(schema.fields[0], .int64(records.map(\.time.nanoseconds)))
+        b.add(schema.fields[1], .string(records.map(\.coin)))
+        b.add(schema.fields[2], .string(records.map(\.venue.rawValue)))
+        b.add(schema.fields[3], .int32(records.map(\.intervalSeconds)))
+        b.add(schema.fields[4], .double(records.map(\.open)))
+        b.add(schema.fields[5], .double(records.map(\.high)))
+        b.add(schema.fields[6], .double(records.map(\.low)))
+        b.add(schema.fields[7], .double(records.map(\.close)))
+        b.add(schema.fields[8], .double(records.map(\.volume)))
+        b.add(schema.fields[9], .double(records.map(\.quoteVolume)))
+        b.add(schema.fields[10], .int64(records.map(\.trades)))
+        return b.table(schema)
+    }
+
+    public static func records(from table: ParquetTable, file: String) throws(ParquetError) -> [KlineRecord] {
+        let a = ColumnAccess(table: table, file: file)
+        let time = try a.int64("time"), coin = try a.string("coin"), venue = try a.string("venue"), interval = try a.int32("interval_seconds")
+        let o = try a.double("open"), h = try a.double("high"), l = try a.double("low"), c = try a.double("close")
+        let v = try a.double("volume"), q = try a.double("quote_volume"), n = try a.int64("trades")
+        var out: [KlineRecord] = []
+        for i in time.indices {
+            out.append(KlineRecord(time: Timestamp(nanoseconds: time[i]), coin: coin[i], venue: try a.enumValue(venue[i], "venue", row: i),
+                                   intervalSeconds: interval[i], open: o[i], high: h[i], low: l[i], close: c[i], volume: v[i], quoteVolume: q[i], trades: n[i]))
+        }
+        return out
+    }
+}

@@ -2,7 +2,7 @@ import HuracanCore
 
 /// The kinds of records the data lake stores, one dataset (folder) each.
 public enum DataKind: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    case book, trades, funding, features, signals, orders, fills
+    case book, trades, funding, klines, features, signals, orders, fills
 
     public var description: String { rawValue }
 
@@ -11,6 +11,7 @@ public enum DataKind: String, Sendable, Hashable, CaseIterable, CustomStringConv
         case .book: BookRecord.schema
         case .trades: TradeRecord.schema
         case .funding: FundingRecord.schema
+        case .klines: KlineRecord.schema
         case .features: FeaturesRecord.schema
         case .signals: ModelSignalRecord.schema
         case .orders: OrderRecord.schema
