@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "HuracanRuntime",
             dependencies: [
-                "HuracanCore", "HuracanConfig", "HuracanSimVenue", "HuracanHTTP", "HuracanBus",
+                "HuracanCore", "HuracanConfig", "HuracanSimVenue", "HuracanHTTP", "HuracanBus", "HuracanStorage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -89,7 +89,10 @@ let package = Package(
         .testTarget(name: "HuracanSimVenueTests", dependencies: ["HuracanSimVenue", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HuracanStorageTests",
-            dependencies: ["HuracanStorage", "HuracanTestSupport", "HuracanCore", "HuracanBus", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "HuracanStorage", "HuracanTestSupport", "HuracanCore", "HuracanBus", "HuracanRuntime", "HuracanConfig",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HuracanBusTests", dependencies: ["HuracanBus", "HuracanTestSupport"], swiftSettings: swiftSettings),
