@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // Pure domain and decision logic: no I/O, no wall clock.
@@ -64,6 +67,18 @@ let package = Package(
             dependencies: ["HuracanCore", "HuracanRedis", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        // Adapter: the Parquet data lake (our Parquet codec, partitions, importers, recorder).
+        .target(
+            name: "HuracanStorage",
+            dependencies: [
+                "HuracanCore", "HuracanBus",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Adapter: HTTP status and admin calls (later also metrics and health).
         .target(
             name: "HuracanHTTP",
@@ -74,7 +89,8 @@ let package = Package(
         .target(
             name: "HuracanRuntime",
             dependencies: [
-                "HuracanCore", "HuracanConfig", "HuracanSimVenue", "HuracanHTTP", "HuracanBus", "HuracanRedis",
+                "HuracanCore", "HuracanConfig", "HuracanSimVenue", "HuracanHTTP", "HuracanBus", "HuracanRedis", "HuracanStorage",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -86,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "huracan",
             dependencies: [
-                "HuracanRuntime", "HuracanConfig", "HuracanCore", "HuracanExchanges",
+                "HuracanRuntime", "HuracanConfig", "HuracanCore", "HuracanExchanges", "HuracanStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -104,6 +120,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HuracanRuntimeTests", dependencies: ["HuracanRuntime", "HuracanTestSupport", "HuracanBus", "HuracanConfig", "HuracanHTTP", "HuracanRedis"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HuracanStorageTests",
+            dependencies: [
+                "HuracanStorage", "HuracanTestSupport", "HuracanCore", "HuracanBus", "HuracanRuntime", "HuracanConfig",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HuracanHTTPTests",
             dependencies: ["HuracanHTTP", "HuracanTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],

@@ -52,6 +52,21 @@ public final class RedisClient: Sendable {
         }
     }
 
+    /// A pooled connection that is up now, without waiting (nil when none is): for callers on
+    /// threads of their own, with `RedisConnection.pipelineFuture`.
+    public func connectedConnection() -> RedisConnection? {
+        guard !shutDown.load(ordering: .relaxed) else { return nil }
+        let start = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        for offset in 0..<slots.count {
+            let found: RedisConnection? = slots[(start + offset) % slots.count].state.withLock { state in
+                if case .connected(let connection) = state, connection.isActive { return connection }
+                return nil
+            }
+            if let found { return found }
+        }
+        return nil
+    }
+
     /// A connection of its own (not pooled), for blocking commands; the caller closes it.
     public func dedicatedConnection() async throws(RedisError) -> RedisConnection {
         guard !shutDown.load(ordering: .relaxed) else { throw .closed }

@@ -82,6 +82,18 @@ public final class RedisConnection: Sendable {
     /// returned as `.error` values, not thrown, so one failed command does not hide the others.
     public func pipeline(_ commands: [[RESPArgument]]) async throws(RedisError) -> [RESPValue] {
         guard !commands.isEmpty else { return [] }
+        do {
+            return try await pipelineFuture(commands).get()
+        } catch let error as RedisError {
+            throw error
+        } catch {
+            throw .connectionLost("\(error)")
+        }
+    }
+
+    /// `pipeline` as a future completed on the connection's event loop: for callers on threads
+    /// of their own that must not wait on Swift's cooperative pool.
+    public func pipelineFuture(_ commands: [[RESPArgument]]) -> EventLoopFuture<[RESPValue]> {
         let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
         let timeout = channel.eventLoop.scheduleTask(in: commandTimeout) { [channel, commandTimeout] in
             promise.fail(RedisError.timeout(command: Self.name(of: commands), seconds: Double(commandTimeout.nanoseconds) / 1e9))
@@ -89,13 +101,7 @@ public final class RedisConnection: Sendable {
         }
         promise.futureResult.whenComplete { _ in timeout.cancel() }
         channel.writeAndFlush(RedisCommandBatch(commands: commands, promise: promise), promise: nil)
-        do {
-            return try await promise.futureResult.get()
-        } catch let error as RedisError {
-            throw error
-        } catch {
-            throw .connectionLost("\(error)")
-        }
+        return promise.futureResult
     }
 
     /// Sends without a timeout: for blocking reads (XREADGROUP BLOCK) whose wait is the point.

@@ -27,6 +27,11 @@ public struct RedisScript: Sendable {
         return head + [.int(keys.count)] + keys.map { .text($0) } + arguments
     }
 
+    /// The EVAL command (script text sent in full; Redis caches it).
+    public func evalCommand(keys: [String], arguments: [RESPArgument]) -> [RESPArgument] {
+        ["EVAL", .text(source), .int(keys.count)] + keys.map { .text($0) } + arguments
+    }
+
     /// Runs the script; error replies throw.
     public func run(on client: RedisClient, keys: [String], arguments: [RESPArgument]) async throws(RedisError) -> RESPValue {
         do {

@@ -22,7 +22,7 @@ import Testing
         return limits
     }
 
-    func gate(_ server: RedisServer, process: Int = 0, timeout: Duration = .seconds(2)) -> RedisRiskGate {
+    func gate(_ server: RedisServer, process: Int = 0, timeout: Duration = .seconds(30)) -> RedisRiskGate {
         RedisRiskGate(client: RedisClient(RedisConfiguration(port: server.port, poolSize: 1, reconnectBaseSeconds: 0.01, reconnectMaxSeconds: 0.1)),
                       prefix: "test", processIndex: process, universe: universe, timeout: timeout)
     }

@@ -46,6 +46,10 @@ public final class Engine: @unchecked Sendable {
     let watchdog: Watchdog
     /// Where the engine publishes orders, risk decisions, executions and signals.
     let engineBus: EngineBus
+    /// Stored market data replacing the simulated market's events (backtests on stored data).
+    public var replay: ReplayFeed?
+    /// The first error reading stored data; the run stops at it.
+    public private(set) var replayError: (any Error)?
 
     /// - Parameters:
     ///   - threads: OS threads for shards; 0 means one per core.
@@ -146,6 +150,13 @@ public final class Engine: @unchecked Sendable {
             if let changes = control.takeChanges() { apply(changes) }
             let upper = endStep.map { min(step + stepsPerRound, $0) } ?? step + stepsPerRound
             applyBreakers()
+            if let replay {
+                do { try replay.fill(until: Timestamp(nanoseconds: start + upper * stepNanos)) } catch {
+                    replayError = error
+                    logger.error("stored market data: \(error)")
+                    break
+                }
+            }
             runRound(step..<upper)
             step = upper
             afterRound()
@@ -169,7 +180,8 @@ public final class Engine: @unchecked Sendable {
         for w in 0..<min(workers, shards.count) {
             let mine = stride(from: w, to: shards.count, by: workers).map { shards[$0] }
             let market = market
-            jobs.append { for shard in mine { shard.run(steps: steps, market: market) } }
+            let replay = replay
+            jobs.append { for shard in mine { shard.run(steps: steps, market: market, replay: replay) } }
         }
         pool.runRound(jobs)
     }

@@ -1,6 +1,7 @@
 import Dispatch
 import HuracanCore
 import HuracanRedis
+import NIOCore
 import Synchronization
 
 /// The risk ledger shared by engine processes, in Redis. Reservations run as one Lua script
@@ -65,18 +66,36 @@ public final class RedisRiskGate: SharedRiskGate {
             .text(String(limits.softThrottleThresholdPct)), .int(limits.maxActiveTrades), .int(limits.maxConcurrentTrades), .int(3_600),
         ]
         let answer = BlockingAnswer<Result<RESPValue, RedisError>>()
-        let client = client, keys = keys
-        Task {
-            do {
-                let reply = try await RedisRiskScripts.reserve.run(on: client, keys: [keys.ledger, keys.process, reservation], arguments: arguments)
-                if !answer.deliver(.success(reply)) { self.queueRelease(reservation) }
-            } catch let error as RedisError {
+        let keyList = [keys.ledger, keys.process, reservation]
+        let deliver: @Sendable (Result<RESPValue, RedisError>) -> Void = { result in
+            if case .failure = result {
                 // Sent or not, the reservation may have been made: undo it if so.
                 self.queueRelease(reservation)
-                _ = answer.deliver(.failure(error))
-            } catch {
+                _ = answer.deliver(result)
+            } else if !answer.deliver(result) {
                 self.queueRelease(reservation)
-                _ = answer.deliver(.failure(.connectionLost("\(error)")))
+            }
+        }
+        if let connection = client.connectedConnection() {
+            // The usual path: straight onto the connection's event loop, no task hop.
+            connection.pipelineFuture([RedisRiskScripts.reserve.evalCommand(keys: keyList, arguments: arguments)]).whenComplete { result in
+                switch result {
+                case .success(let replies):
+                    if case .error(let message) = replies[0] { deliver(.failure(.server(message))) } else { deliver(.success(replies[0])) }
+                case .failure(let error):
+                    deliver(.failure(error as? RedisError ?? .connectionLost("\(error)")))
+                }
+            }
+        } else {
+            let client = client
+            Task {
+                do {
+                    deliver(.success(try await RedisRiskScripts.reserve.run(on: client, keys: keyList, arguments: arguments)))
+                } catch let error as RedisError {
+                    deliver(.failure(error))
+                } catch {
+                    deliver(.failure(.connectionLost("\(error)")))
+                }
             }
         }
         let unavailable = RiskCheck(decision: .block, reason: .sharedLedgerUnavailable, approvedNotional: 0, exposurePct: 0, limitPct: 0)

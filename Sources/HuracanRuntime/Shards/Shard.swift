@@ -77,7 +77,8 @@ final class Shard: @unchecked Sendable {
     }
 
     /// Runs steps `range` of the simulated market for every coin of the shard.
-    func run(steps range: Range<Int64>, market: SimulatedMarket) {
+    /// With `replay`, events come from stored data instead of the simulated market.
+    func run(steps range: Range<Int64>, market: SimulatedMarket, replay: ReplayFeed? = nil) {
         let began = MonotonicClock.wallNanoseconds()
         runningSince.store(began, ordering: .relaxed)
         defer {
@@ -96,7 +97,11 @@ final class Shard: @unchecked Sendable {
             let stepEnd = Timestamp(nanoseconds: market.parameters.start.nanoseconds + (step + 1) * market.parameters.stepNanoseconds)
             for c in slots.indices {
                 events.removeAll(keepingCapacity: true)
-                market.generate(step: step, coin: &slots[c].market, into: &events)
+                if let replay {
+                    replay.take(coin: slots[c].index, before: stepEnd, into: &events)
+                } else {
+                    market.generate(step: step, coin: &slots[c].market, into: &events)
+                }
                 for event in events { process(event, slot: c) }
                 context.now = stepEnd
                 for m in slots[c].matchers.indices { slots[c].matchers[m].advance(to: stepEnd, reports: &reports) }

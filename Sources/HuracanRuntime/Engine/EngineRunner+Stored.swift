@@ -1,0 +1,51 @@
+import HuracanConfig
+import HuracanCore
+import HuracanStorage
+import Logging
+
+/// A problem with a backtest on stored data (missing coins, no data).
+public struct StoredBacktestError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension EngineRunner {
+    /// The outcome of a backtest on stored data.
+    public struct StoredRun: Sendable {
+        public var summary: RunSummary
+        public var trades: [Trade]
+        public var coins: [String]
+        public var events: Int
+        public var files: Int
+        public var maxBufferedEvents: Int
+    }
+
+    /// Replays the data lake's book tops, trades and funding of `coins` (all stored coins when
+    /// nil) from `from` to `to`, merged in time order across coins, through the same engine core
+    /// as paper and live, on a simulated clock on one thread.
+    public static func backtest(config: EngineConfig, data: String, coins: [String]?, from: Timestamp, to: Timestamp, logger: Logger,
+                                progress: ((EngineStatus) -> Void)? = nil) throws -> StoredRun {
+        let lake = DataLake(path: data)
+        let lastDay = UTCDate(daysSinceEpoch: Timestamp(nanoseconds: to.nanoseconds - 1).dayNumber)
+        let names = coins ?? StoredMarketReplay.storedCoins(lake: lake, from: UTCDate(daysSinceEpoch: from.dayNumber), through: lastDay)
+        guard !names.isEmpty else { throw StoredBacktestError("no book, trade or funding partitions under \(data) between \(UTCDate(daysSinceEpoch: from.dayNumber)) and \(lastDay)") }
+        let full = try UniverseLoader.load(for: config)
+        let missing = names.filter { full.index(of: $0) == nil }
+        guard missing.isEmpty else {
+            throw StoredBacktestError("coins not in the universe (\(config.universeFile.isEmpty ? "built-in" : config.universeFile)): \(missing.joined(separator: ", "))")
+        }
+        let universe = Universe(instruments: names.map { full[full.index(of: $0)!] })
+        var settings = EngineSettings(config)
+        settings.activeCoins = names.count
+        settings.rankActiveSet = false
+        let model = try BaselineModelLoader.load(path: config.strategy.modelFile)
+        let engine = Engine(settings: settings, universe: universe, start: from, threads: 1, logger: logger) { _ in model }
+        let replay = try StoredMarketReplay(lake: lake, coins: names.enumerated().map { ($1, CoinIndex($0)) }, from: from, to: to)
+        let feed = ReplayFeed(replay: replay, coinCount: names.count)
+        engine.replay = feed
+        engine.run(until: to, pacing: .asFastAsPossible, stepsPerRound: 50, statusInterval: 1) { progress?($0) }
+        if let error = engine.replayError { throw error }
+        return StoredRun(summary: summary(engine), trades: engine.closedTrades, coins: names, events: feed.events, files: feed.fileCount,
+                         maxBufferedEvents: feed.maxBuffered)
+    }
+}

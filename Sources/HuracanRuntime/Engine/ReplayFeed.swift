@@ -1,0 +1,67 @@
+import HuracanCore
+import HuracanStorage
+
+/// Stored market data fed to the engine in place of the simulated market: before each round the
+/// coordinator pulls the merged, time-ordered events of that round from the data lake and files
+/// them per coin; during the round each shard takes its coins' events step by step.
+// Filled only by the coordinator between rounds and read by shards during a round; the worker
+// pool's round barrier orders the two, and each shard touches only its own coins' queues.
+public final class ReplayFeed: @unchecked Sendable {
+    private let replay: StoredMarketReplay
+    private var queues: [[MarketEvent]]
+    private var positions: [Int]
+    private var lookahead: MarketEvent?
+    private var finished = false
+    public private(set) var events = 0
+    /// Most events held in memory at once (the bound of a round).
+    public private(set) var maxBuffered = 0
+
+    public init(replay: StoredMarketReplay, coinCount: Int) {
+        self.replay = replay
+        queues = Array(repeating: [], count: coinCount)
+        positions = Array(repeating: 0, count: coinCount)
+    }
+
+    public var fileCount: Int { replay.fileCount }
+
+    /// Loads every event before `end`.
+    func fill(until end: Timestamp) throws {
+        for c in queues.indices where positions[c] > 0 {
+            queues[c].removeFirst(positions[c])
+            positions[c] = 0
+        }
+        while !finished {
+            let event: MarketEvent
+            if let held = lookahead {
+                event = held
+                lookahead = nil
+            } else if let next = try replay.next() {
+                event = next
+            } else {
+                finished = true
+                break
+            }
+            if event.time >= end {
+                lookahead = event
+                break
+            }
+            queues[Int(event.coin)].append(event)
+            events += 1
+        }
+        maxBuffered = max(maxBuffered, queues.reduce(0) { $0 + $1.count })
+    }
+
+    /// Appends `coin`'s events before `end` to `out`.
+    func take(coin: CoinIndex, before end: Timestamp, into out: inout [MarketEvent]) {
+        let c = Int(coin)
+        var p = positions[c]
+        let queue = queues[c]
+        while p < queue.count && queue[p].time < end {
+            out.append(queue[p])
+            p += 1
+        }
+        positions[c] = p
+    }
+
+    var isFinished: Bool { finished && lookahead == nil }
+}

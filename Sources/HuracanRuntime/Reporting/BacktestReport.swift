@@ -1,0 +1,195 @@
+import Foundation
+import HuracanCore
+
+/// What traders expect from a backtest: per-coin and per-style tables, exit reasons, risk-adjusted
+/// returns, drawdown with dates, costs, and rejected entries by reason. The equity curve is
+/// starting equity plus cumulative net P&L of closed trades at their close times.
+public struct BacktestReport: Sendable {
+    public struct Group: Sendable {
+        public var name: String
+        public var trades = 0
+        public var wins = 0
+        public var netPnL = 0.0
+        public var durationSeconds = 0.0
+        public var winRate: Double { trades > 0 ? Double(wins) / Double(trades) : 0 }
+        public var averageNetPnL: Double { trades > 0 ? netPnL / Double(trades) : 0 }
+        public var averageDurationSeconds: Double { trades > 0 ? durationSeconds / Double(trades) : 0 }
+    }
+
+    public var title: String
+    public var startingEquity: Double
+    public var endingEquity: Double
+    public var from: Timestamp
+    public var to: Timestamp
+    public var coins: [Group] = []
+    public var styles: [Group] = []
+    public var exitReasons: [(String, Int)] = []
+    public var equity: [(Timestamp, Double)] = []
+    public var sharpe = 0.0
+    public var sortino = 0.0
+    public var calmar = 0.0
+    public var maxDrawdown = 0.0
+    public var maxDrawdownPeak: Timestamp?
+    public var maxDrawdownTrough: Timestamp?
+    public var profitFactor = 0.0
+    public var expectancy = 0.0
+    public var fees = 0.0
+    public var funding = 0.0
+    public var rejected: [(String, Int)] = []
+    public var summary: RunSummary
+
+    public init(title: String, summary: RunSummary, trades: [Trade], from: Timestamp, to: Timestamp) {
+        self.title = title
+        self.summary = summary
+        self.from = from
+        self.to = to
+        startingEquity = summary.startingEquity
+        endingEquity = summary.endingEquity
+        let closed = trades.filter { $0.closedAt != nil }.sorted { $0.closedAt! < $1.closedAt! }
+        func group(_ key: (Trade) -> String) -> [Group] {
+            var groups: [String: Group] = [:]
+            for t in closed {
+                var g = groups[key(t)] ?? Group(name: key(t))
+                g.trades += 1
+                let net = t.netPnL.doubleValue
+                if net > 0 { g.wins += 1 }
+                g.netPnL += net
+                g.durationSeconds += Double(t.closedAt! - t.openedAt) / 1e9
+                groups[key(t)] = g
+            }
+            return groups.values.sorted { $0.name < $1.name }
+        }
+        coins = group(\.coin)
+        styles = group(\.style.rawValue)
+        var reasons: [String: Int] = [:]
+        for t in closed { reasons[t.exitReason?.rawValue ?? "open", default: 0] += 1 }
+        exitReasons = reasons.sorted { $0.value > $1.value }
+        fees = closed.reduce(0) { $0 + $1.fees.doubleValue }
+        funding = closed.reduce(0) { $0 + $1.funding.doubleValue }
+        let nets = closed.map(\.netPnL.doubleValue)
+        let gains = nets.filter { $0 > 0 }.reduce(0, +), losses = -nets.filter { $0 < 0 }.reduce(0, +)
+        profitFactor = losses > 0 ? gains / losses : (gains > 0 ? .infinity : 0)
+        expectancy = nets.isEmpty ? 0 : nets.reduce(0, +) / Double(nets.count)
+        // Equity curve and drawdown.
+        var value = startingEquity
+        equity = [(from, value)]
+        var peak = value, peakTime = from
+        for t in closed {
+            value += t.netPnL.doubleValue
+            equity.append((t.closedAt!, value))
+            if value > peak {
+                peak = value
+                peakTime = t.closedAt!
+            }
+            let drawdown = peak > 0 ? (peak - value) / peak : 0
+            if drawdown > maxDrawdown {
+                maxDrawdown = drawdown
+                maxDrawdownPeak = peakTime
+                maxDrawdownTrough = t.closedAt!
+            }
+        }
+        equity.append((to, value))
+        // Daily returns of the closed-trade equity curve, annualised over 365 days (crypto trades every day).
+        let firstDay = from.dayNumber, lastDay = Timestamp(nanoseconds: to.nanoseconds - 1).dayNumber
+        var dayEnd: [Double] = []
+        var k = 0
+        var current = startingEquity
+        for day in firstDay...max(firstDay, lastDay) {
+            while k < closed.count && closed[k].closedAt!.dayNumber <= day {
+                current += closed[k].netPnL.doubleValue
+                k += 1
+            }
+            dayEnd.append(current)
+        }
+        var returns: [Double] = []
+        var previous = startingEquity
+        for v in dayEnd {
+            returns.append(previous > 0 ? v / previous - 1 : 0)
+            previous = v
+        }
+        let mean = returns.reduce(0, +) / Double(max(1, returns.count))
+        let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, returns.count - 1))
+        let downside = returns.reduce(0) { $0 + min(0, $1) * min(0, $1) } / Double(max(1, returns.count))
+        sharpe = variance > 0 ? mean / variance.squareRoot() * 365.0.squareRoot() : 0
+        sortino = downside > 0 ? mean / downside.squareRoot() * 365.0.squareRoot() : 0
+        let years = max(Double(to - from) / 1e9 / 86_400 / 365, 1.0 / 365)
+        let totalReturn = startingEquity > 0 ? endingEquity / startingEquity - 1 : 0
+        let annual = totalReturn > -1 ? pow(1 + totalReturn, 1 / years) - 1 : -1
+        calmar = maxDrawdown > 0 ? annual / maxDrawdown : 0
+        let s = summary.stats
+        rejected = [("skipped by cost (edge after costs too small)", s.skippedByCost), ("stale cost data", s.skippedStaleCost),
+                    ("below minimum size", s.skippedBySize), ("risk throttled", s.riskThrottled), ("risk blocked", s.riskBlocked),
+                    ("circuit breaker", s.breakerBlocked), ("venue rejects", s.rejects), ("order errors", s.orderErrors)]
+    }
+
+    private static func date(_ t: Timestamp?) -> String {
+        guard let t else { return "-" }
+        let day = UTCDate(daysSinceEpoch: t.dayNumber)
+        let seconds = (t.nanoseconds / 1_000_000_000) % 86_400
+        return "\(day) \(String(format: "%02d:%02d", seconds / 3_600, seconds % 3_600 / 60))"
+    }
+
+    private static func f2(_ v: Double) -> String { v.isFinite ? String(format: "%.2f", v) : "inf" }
+
+    /// Key figures and tables as plain text.
+    public func renderText() -> String {
+        var lines: [String] = []
+        lines.append("equity \(Self.f2(startingEquity)) -> \(Self.f2(endingEquity)); Sharpe \(Self.f2(sharpe)), Sortino \(Self.f2(sortino)), Calmar \(Self.f2(calmar))")
+        lines.append("max drawdown \(Self.f2(maxDrawdown * 100))% (peak \(Self.date(maxDrawdownPeak)), trough \(Self.date(maxDrawdownTrough))); profit factor \(Self.f2(profitFactor)); expectancy \(Self.f2(expectancy)) per trade")
+        lines.append("fees paid \(Self.f2(fees)), funding paid \(Self.f2(funding))")
+        for (title, groups) in [("coin", coins), ("style", styles)] {
+            lines.append("\(title.padding(toLength: 10, withPad: " ", startingAt: 0)) trades  win rate  avg net P&L  total net P&L  avg duration")
+            for g in groups {
+                lines.append("\(g.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(String(format: "%6d  %7.1f%%  %11.2f  %13.2f  %10.0fs", g.trades, g.winRate * 100, g.averageNetPnL, g.netPnL, g.averageDurationSeconds))")
+            }
+        }
+        lines.append("exit reasons: " + (exitReasons.isEmpty ? "-" : exitReasons.map { "\($0.0) \($0.1)" }.joined(separator: ", ")))
+        lines.append("rejected entries: " + rejected.filter { $0.1 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+        return lines.joined(separator: "\n")
+    }
+
+    /// One self-contained HTML file: inline SVG equity curve and drawdown, tables, no scripts or CDN.
+    public func renderHTML() -> String {
+        func esc(_ s: String) -> String { s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;") }
+        let width = 900.0, height = 260.0
+        let t0 = Double(from.nanoseconds), t1 = Double(max(to.nanoseconds, from.nanoseconds + 1))
+        let values = equity.map(\.1)
+        let lo = values.min() ?? 0, hi = max(values.max() ?? 1, lo + 1e-9)
+        func x(_ t: Timestamp) -> Double { (Double(t.nanoseconds) - t0) / (t1 - t0) * width }
+        let equityPath = equity.map { String(format: "%.1f,%.1f", x($0.0), height - ($0.1 - lo) / (hi - lo) * (height - 20) - 10) }.joined(separator: " ")
+        var peak = -Double.infinity
+        let drawdowns = equity.map { point -> (Timestamp, Double) in
+            peak = max(peak, point.1)
+            return (point.0, peak > 0 ? (peak - point.1) / peak : 0)
+        }
+        let worst = max(drawdowns.map(\.1).max() ?? 0, 1e-9)
+        let ddPath = ([String(format: "%.1f,0", x(from))] + drawdowns.map { String(format: "%.1f,%.1f", x($0.0), $0.1 / worst * 140) }
+                      + [String(format: "%.1f,0", x(to))]).joined(separator: " ")
+        func table(_ title: String, _ groups: [Group]) -> String {
+            "<h2>By \(title)</h2><table><tr><th>\(title)</th><th>trades</th><th>win rate</th><th>avg net P&amp;L</th><th>total net P&amp;L</th><th>avg duration</th></tr>"
+                + groups.map { "<tr><td>\(esc($0.name))</td><td>\($0.trades)</td><td>\(String(format: "%.1f%%", $0.winRate * 100))</td><td>\(Self.f2($0.averageNetPnL))</td><td>\(Self.f2($0.netPnL))</td><td>\(String(format: "%.0fs", $0.averageDurationSeconds))</td></tr>" }.joined()
+                + "</table>"
+        }
+        let figures: [(String, String)] = [
+            ("Period", "\(Self.date(from)) to \(Self.date(to))"), ("Equity", "\(Self.f2(startingEquity)) → \(Self.f2(endingEquity))"),
+            ("Sharpe", Self.f2(sharpe)), ("Sortino", Self.f2(sortino)), ("Calmar", Self.f2(calmar)),
+            ("Max drawdown", "\(Self.f2(maxDrawdown * 100))% (peak \(Self.date(maxDrawdownPeak)), trough \(Self.date(maxDrawdownTrough)))"),
+            ("Profit factor", Self.f2(profitFactor)), ("Expectancy", "\(Self.f2(expectancy)) per trade"),
+            ("Fees paid", Self.f2(fees)), ("Funding paid", Self.f2(funding)), ("Events", String(summary.events)),
+        ]
+        return """
+        <!doctype html><html><head><meta charset="utf-8"><title>\(esc(title))</title><style>
+        body{font-family:system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 20px}
+        td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
+        svg{background:#fafafa;border:1px solid #ddd}
+        </style></head><body><h1>\(esc(title))</h1>
+        <table>\(figures.map { "<tr><th>\($0.0)</th><td>\(esc($0.1))</td></tr>" }.joined())</table>
+        <h2>Equity</h2><svg width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))"><polyline fill="none" stroke="#1f6feb" stroke-width="1.5" points="\(equityPath)"/></svg>
+        <h2>Drawdown (worst \(Self.f2(maxDrawdown * 100))%)</h2><svg width="\(Int(width))" height="150" viewBox="0 0 \(Int(width)) 150"><polygon fill="#e5534b" fill-opacity="0.5" points="\(ddPath)"/></svg>
+        \(table("coin", coins))\(table("style", styles))
+        <h2>Exit reasons</h2><table><tr><th>reason</th><th>trades</th></tr>\(exitReasons.map { "<tr><td>\(esc($0.0))</td><td>\($0.1)</td></tr>" }.joined())</table>
+        <h2>Rejected entries</h2><table><tr><th>reason</th><th>count</th></tr>\(rejected.map { "<tr><td>\(esc($0.0))</td><td>\($0.1)</td></tr>" }.joined())</table>
+        </body></html>
+        """
+    }
+}
