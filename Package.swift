@@ -64,7 +64,10 @@ let package = Package(
         // Adapter: the message bus (stream names, wire format, in-process and Redis Streams buses).
         .target(
             name: "HuracanBus",
-            dependencies: ["HuracanCore", "HuracanRedis", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "HuracanCore", "HuracanRedis", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Adapter: the Parquet data lake (our Parquet codec, partitions, importers, recorder).
@@ -102,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "huracan",
             dependencies: [
-                "HuracanRuntime", "HuracanConfig", "HuracanCore", "HuracanExchanges", "HuracanStorage",
+                "HuracanRuntime", "HuracanConfig", "HuracanCore", "HuracanExchanges", "HuracanStorage", "HuracanBus", "HuracanRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

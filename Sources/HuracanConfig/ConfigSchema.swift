@@ -17,6 +17,8 @@ public enum ConfigSchema {
             .number(e + "starting_equity", \.startingEquity, 1...1e12, "Account equity in USDT for paper and backtest runs"),
             .string(e + "data_dir", \.dataDir, allowed: "a directory path", "Where data, journals and the embedded database live", check: nonEmpty),
             .string(e + "universe_file", \.universeFile, allowed: "a CSV file path, or empty for the built-in universe", "Coin universe (see config/universe.csv)"),
+            .int(e + "process_index", \.processIndex, 0...255, "This engine process's number when several share the work (0-based; needs message_bus.type redis_streams)"),
+            .int(e + "process_count", \.processCount, 1...256, "Engine processes sharing the universe; each trades the coins consistent hashing gives it"),
 
             .choice(e + "message_bus.type", \.messageBus.type, ["in_process", "redis_streams"],
                     unsupported: ["kafka": "kafka is not supported yet; use redis_streams or in_process", "nats": "nats is not supported yet; use redis_streams or in_process"],

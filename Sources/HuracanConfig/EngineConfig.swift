@@ -27,6 +27,10 @@ public struct EngineConfig: Sendable, Equatable {
     public var dataDir = "./data"
     /// Universe CSV; empty means the built-in 400-coin universe.
     public var universeFile = ""
+    /// Several engine processes side by side: this one is `processIndex` of `processCount` and
+    /// trades the coins consistent hashing gives it (see `CoinAssignment`).
+    public var processIndex = 0
+    public var processCount = 1
     public var messageBus = MessageBus()
     public var modelRegistry = ModelRegistry()
     public var risk = Risk()

@@ -26,6 +26,7 @@ struct StreamState {
     /// Retained entries, ascending by id.
     var entries: [Entry] = []
     var groups: [String: Group] = [:]
+    var hasGroups: Bool { !groups.isEmpty }
     var counters = StreamStats()
 
     init(lossless: Bool, capacity: Int) {

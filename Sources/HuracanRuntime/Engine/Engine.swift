@@ -55,6 +55,7 @@ public final class Engine: @unchecked Sendable {
     ///   - threads: OS threads for shards; 0 means one per core.
     public init(settings: EngineSettings, universe: Universe, start: Timestamp, threads: Int? = nil,
                 control: EngineControl = EngineControl(), logger: Logger = Logger(label: "huracan.engine"), bus: InProcessBus? = nil,
+                remote: RedisOutbox? = nil, sharedRisk: (any SharedRiskGate)? = nil,
                 makeModel: @escaping @Sendable (Instrument) -> any Model) {
         self.settings = settings
         self.universe = universe
@@ -63,10 +64,10 @@ public final class Engine: @unchecked Sendable {
         self.makeModel = makeModel
         watchdog = Watchdog(timeoutSeconds: settings.watchdogSeconds, logger: logger)
         engineBus = EngineBus(bus: bus ?? InProcessBus(capacityPerStream: settings.busCapacity, maxConsumersPerGroup: settings.maxConsumersPerGroup, clock: { MonotonicClock.wallNanoseconds() }),
-                              prefix: settings.streamPrefix, logger: logger)
+                              remote: remote, prefix: settings.streamPrefix, coinCount: universe.count, logger: logger)
         let parameters = SimulationParameters(seed: settings.seed, start: start, updateIntervalMs: settings.updateIntervalMs)
         market = SimulatedMarket(universe: universe, parameters: parameters, venues: settings.venues)
-        risk = RiskLedger(limits: settings.limits, equity: settings.startingEquity, coinCount: universe.count)
+        risk = RiskLedger(limits: settings.limits, equity: settings.startingEquity, coinCount: universe.count, shared: sharedRisk)
         breakers = CircuitBreakers(settings: settings.breakers, coinCount: universe.count, startingEquity: settings.startingEquity,
                                    now: start, coinNames: universe.instruments.map(\.coin))
         let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -189,7 +190,9 @@ public final class Engine: @unchecked Sendable {
     private func afterRound() {
         var pnl = 0.0
         var intents: [OrderIntent] = [], decisions: [RiskDecisionRecord] = [], fills: [Fill] = [], signals: [SignalRecord] = []
+        var market: [(stream: String, message: BusMessage)] = []
         for shard in shards {
+            for slot in shard.slots where slot.pipeline.isActive { engineBus.marketMessages(slot.pipeline, into: &market) }
             intents += shard.context.orderIntents
             decisions += shard.context.riskDecisions
             fills += shard.roundFills
@@ -211,7 +214,7 @@ public final class Engine: @unchecked Sendable {
                 shard.context.closedTrades.removeAll(keepingCapacity: true)
             }
         }
-        engineBus.publish(intents: intents, decisions: decisions, fills: fills, signals: signals, universe: universe)
+        engineBus.publish(intents: intents, decisions: decisions, fills: fills, signals: signals, market: market, universe: universe)
         let equity = settings.startingEquity + pnl
         risk.updateEquity(equity)
         for shard in shards { shard.context.equity = equity }

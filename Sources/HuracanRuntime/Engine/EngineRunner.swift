@@ -11,14 +11,27 @@ import UnixSignals
 public enum EngineRunner {
     /// Creates the engine with the configured universe and per-coin baseline models.
     public static func makeEngine(config: EngineConfig, start: Timestamp, threads: Int? = nil,
-                                  control: EngineControl = EngineControl(), logger: Logger) throws -> Engine {
-        if config.messageBus.type == "redis_streams" {
-            logger.warning("message_bus.type redis_streams: the Redis Streams bus is not built yet; this engine publishes to its in-process bus")
-        }
-        let universe = try UniverseLoader.load(for: config)
+                                  control: EngineControl = EngineControl(), redis: RedisLink? = nil, logger: Logger) throws -> Engine {
+        let (universe, activeCoins) = try processUniverse(config)
+        var settings = EngineSettings(config)
+        settings.activeCoins = activeCoins
         let model = try BaselineModelLoader.load(path: config.strategy.modelFile)
-        return Engine(settings: EngineSettings(config), universe: universe, start: start, threads: threads,
-                      control: control, logger: logger) { _ in model }
+        let engine = Engine(settings: settings, universe: universe, start: start, threads: threads, control: control, logger: logger,
+                            remote: redis?.outbox, sharedRisk: redis?.gate) { _ in model }
+        if let redis { engine.engineBus.remoteStatistics = { redis.statistics } }
+        return engine
+    }
+
+    /// The coins this process trades: the whole universe, or with `process_count` > 1 the share
+    /// consistent hashing gives process `process_index`, and how many of them are active (those
+    /// among the universe's first `active_coins`).
+    public static func processUniverse(_ config: EngineConfig) throws -> (Universe, activeCoins: Int) {
+        let universe = try UniverseLoader.load(for: config)
+        guard config.processCount > 1 else { return (universe, config.activeCoins) }
+        let assignment = CoinAssignment(index: config.processIndex, count: config.processCount)
+        let mine = universe.instruments.filter { assignment.owns($0.coin) }
+        let active = universe.instruments.prefix(config.activeCoins).filter { assignment.owns($0.coin) }.count
+        return (Universe(instruments: mine), max(1, active))
     }
 
     /// Runs the simulated market on a simulated clock from `from` (inclusive) to `to` (exclusive)
@@ -49,7 +62,12 @@ public enum EngineRunner {
         // Start the simulated market a little in the past and replay that history quickly with
         // entries off, so features are warm when real-time trading begins.
         let start = Timestamp(nanoseconds: second - Int64(warmUpSeconds * 1e9))
-        let engine = try makeEngine(config: config, start: start, control: control, logger: logger)
+        var redis: RedisLink?
+        if config.messageBus.type == "redis_streams" {
+            redis = try await RedisLink.connect(config: config, universe: try processUniverse(config).0, logger: logger)
+        }
+        defer { redis?.shutdown() }
+        let engine = try makeEngine(config: config, start: start, control: control, redis: redis, logger: logger)
         engine.entriesSuspended = true
         engine.run(until: Timestamp(nanoseconds: second), pacing: .asFastAsPossible, statusInterval: 3_600)
         engine.entriesSuspended = false
@@ -59,10 +77,12 @@ public enum EngineRunner {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: EngineService(engine: engine, end: end, view: view), successTerminationBehavior: .gracefullyShutdownGroup)
         ]
+        // First in the list, so it stops last: the engine's final messages are sent before it ends.
+        if let redis { services.insert(.init(service: RedisLinkService(link: redis)), at: 0) }
         let observability = config.observability
         if observability.prometheusEnabled {
             let token = try? Secret.resolve(environmentVariable: observability.adminTokenEnv, file: "")
-            let health = HealthChecks(config: config, engine: engine)
+            let health = HealthChecks(config: config, engine: engine, redis: redis)
             health.start()
             let admin = EngineAdmin(engine: engine, maxCoins: config.maxCoins, maxConcurrentTrades: config.maxConcurrentTrades, health: health)
             let server = AdminServer(backend: admin, token: token?.value)

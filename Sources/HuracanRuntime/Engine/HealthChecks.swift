@@ -35,7 +35,10 @@ final class HealthChecks: Sendable {
     private let latest = Mutex<ReadinessReport?>(nil)
     private let stopped = Atomic<Bool>(false)
 
-    init(config: EngineConfig, engine: Engine) {
+    private let redis: RedisLink?
+
+    init(config: EngineConfig, engine: Engine, redis: RedisLink? = nil) {
+        self.redis = redis
         self.config = config
         self.engine = engine
     }
@@ -99,6 +102,10 @@ final class HealthChecks: Sendable {
         switch config.messageBus.type {
         case "in_process": return (.ok, "in-process bus")
         default:
+            if let redis {
+                let health = redis.health
+                return (health.connected ? .ok : .failing, health.summary + (health.connected ? "" : "; no new entries until the shared risk ledger is back"))
+            }
             let host = config.messageBus.host, port = config.messageBus.port
             return TCPProbe.connect(host: host, port: port, timeout: 1)
                 ? (.ok, "Redis at \(host):\(port) accepts connections")
