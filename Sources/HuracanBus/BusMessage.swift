@@ -50,6 +50,11 @@ extension BusMessage: Codable {
         var writer = FieldWriter(container: encoder.container(keyedBy: WireKey.self))
         try writer.set("v", BusCodec.version)
         try writer.set("type", typeName)
+        try write(&writer)
+    }
+
+    /// Writes the message's own fields (after the envelope).
+    func write(_ writer: inout FieldWriter) throws {
         switch self {
         case .order(let m): try m.write(&writer)
         case .execution(let m): try m.write(&writer)

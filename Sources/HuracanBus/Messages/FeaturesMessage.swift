@@ -16,6 +16,8 @@ public struct FeaturesMessage: Sendable, Hashable {
 
 extension FeaturesMessage {
     init(_ r: FieldReader) throws(BusDecodeError) {
+        let coin = try r.string("coin")
+        let time = try r.time()
         let schema = try r.int("schema")
         guard schema == Features.schemaVersion else {
             throw .invalidValue(type: r.type, field: "schema", value: String(schema), reason: "this engine reads feature schema \(Features.schemaVersion)")
@@ -32,7 +34,7 @@ extension FeaturesMessage {
                 }
             }
         }
-        self.init(coin: try r.string("coin"), time: try r.time(), features: features)
+        self.init(coin: coin, time: time, features: features)
     }
 
     func write(_ w: inout FieldWriter) throws {
