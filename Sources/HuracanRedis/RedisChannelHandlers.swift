@@ -3,7 +3,7 @@ import NIOCore
 /// Splits the inbound byte stream into RESP values.
 struct RESPDecoder: ByteToMessageDecoder {
     typealias InboundOut = RESPValue
-    let parser = RESPParser()
+    var parser = RESPParser()
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let value = try parser.parse(&buffer) else { return .needMoreData }

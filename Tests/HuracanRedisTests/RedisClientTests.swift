@@ -23,6 +23,22 @@ import Testing
         #expect(mixed[2].string == "hello")
     }
 
+    /// A reply of many megabytes arrives in many reads; it is parsed once (incrementally), well
+    /// within the command timeout.
+    @Test func largeRepliesAreParsedIncrementally() async throws {
+        guard let server = try RedisServer.start() else { return }
+        defer { server.stop() }
+        let client = RedisClient(RedisConfiguration(port: server.port, commandTimeoutSeconds: 10))
+        defer { client.shutdown() }
+        let value = String(repeating: "v", count: 40)
+        for chunk in 0..<20 {
+            _ = try await client.pipeline((0..<10_000).map { i in ["RPUSH", "big", .text("\(value)-\(chunk * 10_000 + i)")] })
+        }
+        let reply = try await client.send(["LRANGE", "big", "0", "-1"])
+        #expect(reply.array?.count == 200_000)
+        #expect(reply.array?.last?.string == "\(value)-199999")
+    }
+
     @Test func authenticatesAndNeverShowsThePassword() async throws {
         guard let server = try RedisServer.start(password: "s3cret-pass") else { return }
         defer { server.stop() }
