@@ -31,12 +31,12 @@ import Testing
         let client = RedisClient(RedisConfiguration(port: server.port, commandTimeoutSeconds: 10))
         defer { client.shutdown() }
         let value = String(repeating: "v", count: 40)
-        for chunk in 0..<20 {
-            _ = try await client.pipeline((0..<10_000).map { i in ["RPUSH", "big", .text("\(value)-\(chunk * 10_000 + i)")] })
+        for chunk in 0..<5 {
+            _ = try await client.pipeline([["RPUSH", "big"] + (0..<10_000).map { i in .text("\(value)-\(chunk * 10_000 + i)") }])
         }
         let reply = try await client.send(["LRANGE", "big", "0", "-1"])
-        #expect(reply.array?.count == 200_000)
-        #expect(reply.array?.last?.string == "\(value)-199999")
+        #expect(reply.array?.count == 50_000)
+        #expect(reply.array?.last?.string == "\(value)-49999")
     }
 
     @Test func authenticatesAndNeverShowsThePassword() async throws {
