@@ -30,6 +30,7 @@ public enum ConfigSchema {
             .string(e + "message_bus.password_env", \.messageBus.passwordEnv, allowed: "an environment variable name", "Environment variable holding the Redis password", check: environmentName),
             .string(e + "message_bus.password_file", \.messageBus.passwordFile, allowed: "a file path or empty", "File holding the Redis password"),
             .bool(e + "message_bus.tls", \.messageBus.tls, "Connect to Redis over TLS"),
+            .string(e + "message_bus.tls_ca_file", \.messageBus.tlsCAFile, allowed: "a PEM file path, or empty for the system's CAs", "Certificate authorities trusted for Redis TLS"),
             .int(e + "message_bus.queue_capacity", \.messageBus.queueCapacity, 16...16_777_216, "Bounded queue size per stream (in-process) and publish buffer (Redis)"),
 
             .string(e + "model_registry.storage_path", \.modelRegistry.storagePath, allowed: "a directory path", "Model artifacts: {storage_path}/{coin}/{version}.json", check: nonEmpty),

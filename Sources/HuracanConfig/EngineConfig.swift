@@ -51,6 +51,8 @@ public struct EngineConfig: Sendable, Equatable {
         public var passwordEnv = "HURACAN_REDIS_PASSWORD"
         public var passwordFile = ""
         public var tls = false
+        /// PEM file of the CAs to trust for Redis TLS; empty: the system's.
+        public var tlsCAFile = ""
         public var queueCapacity = 65_536
     }
 

@@ -62,6 +62,22 @@ import Testing
         await #expect(throws: RedisError.self) { try await none.send(["GET", "x"]) }
     }
 
+    @Test func connectsOverTLSWithTheConfiguredCA() async throws {
+        guard let server = try RedisServer.start(password: "tls-pass", tls: true) else { return }
+        defer { server.stop() }
+        let client = RedisClient(RedisConfiguration(port: server.port, password: "tls-pass", tls: true, tlsCAFile: server.caFile))
+        defer { client.shutdown() }
+        try await client.send(["SET", "k", "over tls"])
+        #expect(try await client.send(["GET", "k"]).string == "over tls")
+
+        let untrusted = RedisClient(RedisConfiguration(port: server.port, password: "tls-pass", tls: true, poolSize: 1))
+        defer { untrusted.shutdown() }
+        await #expect(throws: RedisError.self, "a certificate from an unknown CA is refused") { try await untrusted.send(["PING"]) }
+        let plain = RedisClient(RedisConfiguration(port: server.port, password: "tls-pass", poolSize: 1, commandTimeoutSeconds: 1))
+        defer { plain.shutdown() }
+        await #expect(throws: RedisError.self, "plain text to a TLS port fails") { try await plain.send(["PING"]) }
+    }
+
     @Test func reconnectsAfterTheServerRestarts() async throws {
         guard let server = try RedisServer.start() else { return }
         defer { server.stop() }

@@ -23,7 +23,7 @@ public final class RedisLink: Sendable {
     public static func connect(config: EngineConfig, universe: Universe, logger: Logger) async throws -> RedisLink {
         let bus = config.messageBus
         let password = try Secret.resolve(environmentVariable: bus.passwordEnv, file: bus.passwordFile)
-        let client = RedisClient(RedisConfiguration(host: bus.host, port: bus.port, password: password?.value, tls: bus.tls, poolSize: 2))
+        let client = RedisClient(RedisConfiguration(host: bus.host, port: bus.port, password: password?.value, tls: bus.tls, tlsCAFile: bus.tlsCAFile.isEmpty ? nil : bus.tlsCAFile, poolSize: 2))
         let link = RedisLink(client: client, config: config, universe: universe, logger: logger)
         do {
             let retired = try await link.gate.retirePreviousRun()
