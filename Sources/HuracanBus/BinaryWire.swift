@@ -11,40 +11,6 @@ enum BinaryWire {
     static let version: UInt8 = 2
 }
 
-/// The bytes of a binary message being written (a class so nested writers append to it).
-final class BinaryBuffer {
-    var bytes: [UInt8] = []
-
-    init() { bytes.reserveCapacity(160) }
-
-    func byte(_ value: UInt8) { bytes.append(value) }
-
-    func fixed64(_ value: UInt64) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-
-    func fixed128(_ value: Int128) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-
-    func varint(_ value: UInt64) {
-        var v = value
-        while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        bytes.append(UInt8(v))
-    }
-
-    func string(_ value: String) {
-        var text = value
-        text.withUTF8 { utf8 in
-            varint(UInt64(utf8.count))
-            bytes.append(contentsOf: utf8)
-        }
-    }
-}
-
 /// Reads a binary message field by field; every failure names the message type and field.
 final class BinaryCursor {
     private let bytes: [UInt8]

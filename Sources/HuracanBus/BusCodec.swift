@@ -27,18 +27,14 @@ public enum BusCodec {
 
     /// The compact binary bytes of `message` (header 0xB5, version 2; see `BinaryWire`).
     public static func encodeBinary(_ message: BusMessage) -> [UInt8] {
-        let buffer = BinaryBuffer()
-        buffer.byte(BinaryWire.magic)
-        buffer.byte(BinaryWire.version)
-        buffer.byte(UInt8(BusMessage.typeNames.firstIndex(of: message.typeName)!))
-        var writer = FieldWriter(binary: buffer)
+        var writer = FieldWriter(binaryHeader: [BinaryWire.magic, BinaryWire.version, message.typeIndex])
         do {
             try message.write(&writer)
         } catch {
             // Unreachable: the binary writer does not throw.
             preconditionFailure("bus message \(message.typeName) could not be encoded: \(error)")
         }
-        return buffer.bytes
+        return writer.bytes
     }
 
     /// Decodes one message, JSON or binary (told apart by the first byte). Never traps: garbage, truncated input, unknown versions or types and

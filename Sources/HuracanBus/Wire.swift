@@ -150,76 +150,98 @@ struct FieldReader {
     }
 }
 
-/// Writes the fields of one message into the JSON envelope object or the binary buffer.
+/// Writes the fields of one message into the JSON envelope object, or appends them to `bytes`
+/// in the binary form (no names, in order; see `BinaryWire`).
 struct FieldWriter {
-    enum Sink {
-        case json(KeyedEncodingContainer<WireKey>)
-        case binary(BinaryBuffer)
+    private var json: KeyedEncodingContainer<WireKey>?
+    /// The binary message so far (binary writers only).
+    private(set) var bytes: [UInt8] = []
+    private let isBinary: Bool
+
+    init(container: KeyedEncodingContainer<WireKey>) {
+        json = container
+        isBinary = false
     }
 
-    var sink: Sink
+    /// A binary writer whose bytes start with `header`.
+    init(binaryHeader header: [UInt8]) {
+        isBinary = true
+        bytes.reserveCapacity(160)
+        bytes += header
+    }
 
-    init(container: KeyedEncodingContainer<WireKey>) { sink = .json(container) }
-    init(binary: BinaryBuffer) { sink = .binary(binary) }
+    private mutating func fixed64(_ value: UInt64) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
 
-    private mutating func json(_ key: String, _ value: some Encodable) throws {
-        guard case .json(var container) = sink else { return }
-        try container.encode(value, forKey: WireKey(key))
-        sink = .json(container)
+    private mutating func varint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
     }
 
     mutating func set(_ key: String, _ value: String) throws {
-        if case .binary(let b) = sink { b.string(value) } else { try json(key, value) }
+        guard isBinary else { return try json!.encode(value, forKey: WireKey(key)) }
+        var text = value
+        text.withUTF8 { utf8 in
+            varint(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
     }
 
     mutating func set(_ key: String, _ value: Int) throws {
-        if case .binary(let b) = sink { b.fixed64(UInt64(bitPattern: Int64(value))) } else { try json(key, value) }
+        guard isBinary else { return try json!.encode(value, forKey: WireKey(key)) }
+        fixed64(UInt64(bitPattern: Int64(value)))
     }
 
     mutating func set(_ key: String, _ value: Bool) throws {
-        if case .binary(let b) = sink { b.byte(value ? 1 : 0) } else { try json(key, value) }
+        guard isBinary else { return try json!.encode(value, forKey: WireKey(key)) }
+        bytes.append(value ? 1 : 0)
     }
 
     mutating func set(_ key: String, _ value: Double) throws {
-        if case .binary(let b) = sink { b.fixed64(value.bitPattern) } else { try json(key, value) }
+        guard isBinary else { return try json!.encode(value, forKey: WireKey(key)) }
+        fixed64(value.bitPattern)
     }
 
     /// Decimals go out as canonical decimal strings ("65000.1") in JSON, as the mantissa in binary.
     mutating func set(_ key: String, decimal value: FixedDecimal) throws {
-        if case .binary(let b) = sink { b.fixed128(value.mantissa) } else { try json(key, value.description) }
+        guard isBinary else { return try json!.encode(value.description, forKey: WireKey(key)) }
+        withUnsafeBytes(of: value.mantissa.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     mutating func set(_ key: String, time: Timestamp) throws {
-        if case .binary(let b) = sink { b.fixed64(UInt64(bitPattern: time.nanoseconds)) } else { try json(key, time.nanoseconds) }
+        guard isBinary else { return try json!.encode(time.nanoseconds, forKey: WireKey(key)) }
+        fixed64(UInt64(bitPattern: time.nanoseconds))
     }
 
     /// Optional values are omitted from JSON when nil; in binary a presence byte comes first.
     mutating func setIfPresent(_ key: String, _ value: String?) throws {
-        if case .binary(let b) = sink { b.byte(value == nil ? 0 : 1) }
+        if isBinary { bytes.append(value == nil ? 0 : 1) }
         if let value { try set(key, value) }
     }
 
     mutating func setIfPresent(_ key: String, _ value: UInt64?) throws {
-        if case .binary(let b) = sink {
-            b.byte(value == nil ? 0 : 1)
-            if let value { b.fixed64(value) }
-        } else if let value {
-            try json(key, value)
+        guard isBinary else {
+            if let value { try json!.encode(value, forKey: WireKey(key)) }
+            return
         }
+        bytes.append(value == nil ? 0 : 1)
+        if let value { fixed64(value) }
     }
 
     mutating func setIfPresent(_ key: String, decimal value: FixedDecimal?) throws {
-        if case .binary(let b) = sink { b.byte(value == nil ? 0 : 1) }
+        if isBinary { bytes.append(value == nil ? 0 : 1) }
         if let value { try set(key, decimal: value) }
     }
 
-    mutating func nested(_ key: String) -> FieldWriter {
-        switch sink {
-        case .binary: return self
-        case .json(var container):
-            let nested = FieldWriter(container: container.nestedContainer(keyedBy: WireKey.self, forKey: WireKey(key)))
-            sink = .json(container)
-            return nested
-        }
+    /// A nested JSON object written by `body` (in binary, its fields simply follow).
+    mutating func nested(_ key: String, _ body: (inout FieldWriter) throws -> Void) throws {
+        guard !isBinary else { return try body(&self) }
+        var inner = FieldWriter(container: json!.nestedContainer(keyedBy: WireKey.self, forKey: WireKey(key)))
+        try body(&inner)
     }
 }

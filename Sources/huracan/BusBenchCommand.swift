@@ -22,7 +22,7 @@ struct BusBenchCommand: AsyncParsableCommand {
     @Option(help: "Messages per run.")
     var messages = 2_000_000
 
-    @Option(help: "Runs of the in-process measurement (the median is reported).")
+    @Option(help: "Runs of the in-process measurement (the median is reported; 0 skips it).")
     var runs = 5
 
     @Option(help: "Port of a redis-server on 127.0.0.1 to measure against.")
@@ -34,15 +34,17 @@ struct BusBenchCommand: AsyncParsableCommand {
         var rates: [Double] = []
         for _ in 0..<runs { rates.append(Self.inProcess(fills, count: messages)) }
         rates.sort()
-        print("in-process bus, publish(batch 1000) + read + ack, 1 thread: median \(Self.format(rates[rates.count / 2])) messages/s "
-              + "(runs: \(rates.map { Self.format($0) }.joined(separator: ", ")))")
+        if !rates.isEmpty { print("in-process bus, publish(batch 1000) + read + ack, 1 thread: median \(Self.format(rates[rates.count / 2])) messages/s "
+              + "(runs: \(rates.map { Self.format($0) }.joined(separator: ", ")))") }
         guard let redisPort else { return }
+        let publishOnly = try await Self.redisPublish(fills, count: min(messages, 1_000_000), port: redisPort)
+        print("Redis Streams, publish only (pipelined XADD, 2 connections): \(Self.format(publishOnly)) messages/s")
         let redis = try await Self.redis(fills, count: min(messages, 1_000_000), port: redisPort)
         print("Redis Streams, publish -> consume -> ack over loopback: \(Self.format(redis.rate)) messages/s "
               + "(\(redis.count) messages, \(redis.bytes) bytes each)")
         if let reference = Self.redisBenchmark(port: redisPort, payloadBytes: redis.bytes, count: min(messages, 1_000_000)) {
             print("redis-benchmark XADD (-P 1000, same server, \(redis.bytes)-byte field): \(Self.format(reference)) requests/s; "
-                  + "ours is \(String(format: "%.2f", redis.rate / reference)) of it")
+                  + "our publish is \(String(format: "%.2f", publishOnly / reference)) of it, publish-to-consume \(String(format: "%.2f", redis.rate / reference))")
         } else {
             print("redis-benchmark not found: install redis-tools for the comparison")
         }
@@ -103,14 +105,22 @@ struct BusBenchCommand: AsyncParsableCommand {
         defer { connection.close() }
         let clock = ContinuousClock()
         let start = clock.now
-        async let published: Int = {
-            var sent = 0
-            while sent < count {
-                let n = min(1_000, count - sent)
-                sent += try await bus.publish(commands: (0..<n).map { bus.addCommand(fills[(sent + $0) & 4_095], to: stream) })
+        // Two publishers, each with one batch of 1000 in flight on its own pooled connection.
+        let cap = bus.maxLength(of: stream)
+        async let published: Int = withThrowingTaskGroup(of: Int.self) { group in
+            for part in 0..<2 {
+                group.addTask {
+                    var sent = 0
+                    let share = count / 2 + (part == 0 ? count % 2 : 0)
+                    while sent < share {
+                        let n = min(1_000, share - sent)
+                        sent += try await bus.publish(commands: (0..<n).map { bus.addCommand(fills[(sent + $0) & 4_095], to: stream, cap: cap) })
+                    }
+                    return sent
+                }
             }
-            return sent
-        }()
+            return try await group.reduce(0, +)
+        }
         var consumed = 0
         var undecodable = 0
         while consumed < count {
@@ -123,6 +133,35 @@ struct BusBenchCommand: AsyncParsableCommand {
         try await client.send(["DEL", .text(stream)])
         guard undecodable == 0 else { throw ValidationError("\(undecodable) entries did not decode") }
         return (rate, consumed, BusCodec.encodeBinary(fills[0]).count)
+    }
+
+    /// Pipelined XADD batches of 1000 from two publishers, nobody reading.
+    static func redisPublish(_ fills: [BusMessage], count: Int, port: Int) async throws -> Double {
+        let client = RedisClient(RedisConfiguration(port: port, poolSize: 2, commandTimeoutSeconds: 30))
+        defer { client.shutdown() }
+        let bus = RedisStreamsBus(client: client, losslessMaxLength: 10_000_000)
+        let stream = "bench:publish"
+        try await client.send(["DEL", .text(stream)])
+        let cap = bus.maxLength(of: stream)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let sent = try await withThrowingTaskGroup(of: Int.self) { group in
+            for part in 0..<2 {
+                group.addTask {
+                    var sent = 0
+                    let share = count / 2 + (part == 0 ? count % 2 : 0)
+                    while sent < share {
+                        let n = min(1_000, share - sent)
+                        sent += try await bus.publish(commands: (0..<n).map { bus.addCommand(fills[(sent + $0) & 4_095], to: stream, cap: cap) })
+                    }
+                    return sent
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let rate = Double(sent) / seconds(clock.now - start)
+        try await client.send(["DEL", .text(stream)])
+        return rate
     }
 
     /// redis-benchmark's pipelined XADD rate on the same server, or nil without the tool.

@@ -41,7 +41,9 @@ extension FeaturesMessage {
         try w.set("coin", coin)
         try w.set("time_ns", time: time)
         try w.set("schema", Features.schemaVersion)
-        var values = w.nested("values")
-        for (index, name) in Features.names.enumerated() { try values.set(name, features[index]) }
+        let features = features
+        try w.nested("values") { values in
+            for (index, name) in Features.names.enumerated() { try values.set(name, features[index]) }
+        }
     }
 }

@@ -27,9 +27,16 @@ public final class RedisStreamsBus: Sendable {
 
     /// The XADD command for one message.
     public func addCommand(_ message: BusMessage, to stream: String) -> [RESPArgument] {
-        let cap = StreamName.isLossless(stream) ? losslessMaxLength : lossyMaxLength
-        return ["XADD", .text(stream), "MAXLEN", "~", .int(cap), "*", "m", .bytes(BusCodec.encodeBinary(message))]
+        addCommand(message, to: stream, cap: StreamName.isLossless(stream) ? losslessMaxLength : lossyMaxLength)
     }
+
+    /// The XADD command with the stream's MAXLEN already known (for batches to one stream).
+    public func addCommand(_ message: BusMessage, to stream: String, cap: Int) -> [RESPArgument] {
+        ["XADD", .text(stream), "MAXLEN", "~", .int(cap), "*", "m", .bytes(BusCodec.encodeBinary(message))]
+    }
+
+    /// The MAXLEN applied to `stream`.
+    public func maxLength(of stream: String) -> Int { StreamName.isLossless(stream) ? losslessMaxLength : lossyMaxLength }
 
     /// Appends one message; returns its entry id.
     @discardableResult
