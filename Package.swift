@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "HuracanBus", targets: ["HuracanBus"]),
         .library(name: "HuracanRuntime", targets: ["HuracanRuntime"]),
         .library(name: "HuracanTestSupport", targets: ["HuracanTestSupport"]),
+        .library(name: "HuracanSQL", targets: ["HuracanSQL"]),
+        .library(name: "HuracanRegistry", targets: ["HuracanRegistry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +26,10 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Pure domain and decision logic: no I/O, no wall clock.
@@ -45,11 +51,34 @@ let package = Package(
             dependencies: ["HuracanCore", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
+        // Adapter: SQL databases (SQLite embedded, PostgreSQL) opened from a URL, one code path,
+        // versioned migrations. Shared by the model registry and (later) the order journal.
+        .target(
+            name: "HuracanSQL",
+            dependencies: [
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Adapter: the model registry (SQL), model artifacts with checksums, XGBoost JSON loading.
+        .target(
+            name: "HuracanRegistry",
+            dependencies: [
+                "HuracanCore", "HuracanSQL",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Runtime: shards, event loops, services, terminal view.
         .target(
             name: "HuracanRuntime",
             dependencies: [
-                "HuracanCore", "HuracanConfig", "HuracanSimVenue", "HuracanHTTP", "HuracanBus",
+                "HuracanCore", "HuracanConfig", "HuracanSimVenue", "HuracanHTTP", "HuracanBus", "HuracanRegistry", "HuracanSQL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -61,13 +90,19 @@ let package = Package(
         .executableTarget(
             name: "huracan",
             dependencies: [
-                "HuracanRuntime", "HuracanConfig", "HuracanCore",
+                "HuracanRuntime", "HuracanConfig", "HuracanCore", "HuracanRegistry", "HuracanSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         // Test support: paths to shared fixtures, data generators, server launchers.
         .target(name: "HuracanTestSupport", dependencies: ["HuracanCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HuracanRegistryTests",
+            dependencies: ["HuracanRegistry", "HuracanSQL", "HuracanCore", "HuracanTestSupport", "HuracanConfig", "HuracanRuntime",
+                           .product(name: "SQLKit", package: "sql-kit")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "HuracanCoreTests", dependencies: ["HuracanCore", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanConfigTests", dependencies: ["HuracanConfig", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanSimVenueTests", dependencies: ["HuracanSimVenue", "HuracanTestSupport"], swiftSettings: swiftSettings),
