@@ -42,31 +42,80 @@ public struct TreeEnsemble: Sendable {
         }
     }
 
-    public let nodes: [Node]
-    /// Index in `nodes` of each tree's root, in boosting order.
-    public let roots: [Int32]
+    /// A node as evaluated: children adjacent (right = left + 1), leaves point to themselves.
+    @usableFromInline struct Packed: Sendable {
+        /// Split threshold, or the leaf value.
+        @usableFromInline var value: Float
+        /// Index of the left child; the right child follows it. A leaf's own index.
+        @usableFromInline var left: Int32
+        @usableFromInline var feature: UInt16
+        /// 1 when a missing value goes right.
+        @usableFromInline var missingRight: UInt8
+        /// 1 for a split, 0 for a leaf (which then stays where it is).
+        @usableFromInline var isSplit: UInt8
+    }
+
+    @usableFromInline let packed: [Packed]
+    /// Index in `packed` of each tree's root, in boosting order.
+    @usableFromInline let roots: [Int32]
+    /// The deepest leaf of any tree: every tree is walked this many steps (leaves stay put), so
+    /// the walk has no data-dependent branch and several trees proceed in parallel.
+    @usableFromInline let depth: Int
     public let objective: Objective
     /// The base score as a margin (for `binary:logistic`, the logit of the stored probability).
     public let baseMargin: Float
     public let featureCount: Int
 
-    /// Checks that every child index is inside the array and every feature below
-    /// `featureCount`, so that evaluation can never read out of bounds.
+    /// Builds the ensemble from nodes as XGBoost numbers them (`roots` index each tree's first
+    /// node; children are absolute indices). Checks that every child is inside its tree and every
+    /// feature below `featureCount`, so evaluation can never read out of bounds.
     public init(nodes: [Node], roots: [Int32], objective: Objective, baseMargin: Float, featureCount: Int) throws(ModelError) {
-        for (i, node) in nodes.enumerated() where !node.isLeaf {
-            guard node.left > Int32(i), node.right > Int32(i), Int(node.left) < nodes.count, Int(node.right) < nodes.count else {
-                throw ModelError(message: "tree node \(i) has a child outside its tree (children \(node.left), \(node.right) of \(nodes.count) nodes)")
-            }
-            guard Int(node.feature) < featureCount else {
-                throw ModelError(message: "tree node \(i) splits on feature \(node.feature), but the model has \(featureCount) features")
-            }
-        }
         for root in roots where root < 0 || Int(root) >= nodes.count {
             throw ModelError(message: "tree root \(root) is outside the \(nodes.count) nodes")
         }
         guard baseMargin.isFinite else { throw ModelError(message: "base score is not a finite number") }
-        self.nodes = nodes
-        self.roots = roots
+        var packed: [Packed] = []
+        packed.reserveCapacity(nodes.count)
+        var newRoots: [Int32] = []
+        var maxDepth = 0
+        for root in roots {
+            // Breadth-first, placing each split's two children side by side.
+            let rootIndex = Int32(packed.count)
+            newRoots.append(rootIndex)
+            var queue: [(source: Int, depth: Int)] = [(Int(root), 0)]
+            packed.append(Packed(value: 0, left: 0, feature: 0, missingRight: 0, isSplit: 0))
+            var head = 0
+            var visited = 0
+            while head < queue.count {
+                let (source, depth) = queue[head]
+                let target = Int(rootIndex) + head
+                head += 1
+                visited += 1
+                guard visited <= nodes.count else { throw ModelError(message: "tree at node \(root) has a cycle") }
+                let node = nodes[source]
+                maxDepth = max(maxDepth, depth)
+                if node.isLeaf {
+                    guard node.value.isFinite else { throw ModelError(message: "leaf \(source) is not a finite number") }
+                    packed[target] = Packed(value: node.value, left: Int32(target), feature: 0, missingRight: 0, isSplit: 0)
+                    continue
+                }
+                guard node.left > Int32(source), node.right > Int32(source), Int(node.left) < nodes.count, Int(node.right) < nodes.count else {
+                    throw ModelError(message: "tree node \(source) has a child outside its tree (children \(node.left), \(node.right) of \(nodes.count) nodes)")
+                }
+                guard Int(node.feature) < featureCount else {
+                    throw ModelError(message: "tree node \(source) splits on feature \(node.feature), but the model has \(featureCount) features")
+                }
+                let left = Int32(packed.count)
+                packed[target] = Packed(value: node.value, left: left, feature: node.feature, missingRight: node.defaultLeft ? 0 : 1, isSplit: 1)
+                packed.append(Packed(value: 0, left: 0, feature: 0, missingRight: 0, isSplit: 0))
+                packed.append(Packed(value: 0, left: 0, feature: 0, missingRight: 0, isSplit: 0))
+                queue.append((Int(node.left), depth + 1))
+                queue.append((Int(node.right), depth + 1))
+            }
+        }
+        self.packed = packed
+        self.roots = newRoots
+        self.depth = maxDepth
         self.objective = objective
         self.baseMargin = baseMargin
         self.featureCount = featureCount
@@ -82,24 +131,55 @@ public struct TreeEnsemble: Sendable {
     }
 
     public var treeCount: Int { roots.count }
+    public var nodeCount: Int { packed.count }
+
+    /// One step down: left child, or the one after it when the value is not below the
+    /// threshold (or is missing and the default is right); a leaf stays.
+    @inlinable @inline(__always)
+    static func step(_ n: UnsafeBufferPointer<Packed>, _ i: Int32, _ row: UnsafeBufferPointer<Float>) -> Int32 {
+        let node = n[Int(i)]
+        let x = row[Int(node.feature)]
+        let right: UInt8 = x.isNaN ? node.missingRight : (x < node.value ? 0 : 1)
+        return node.left &+ Int32(right & node.isSplit)
+    }
 
     /// The summed margin for one row of `featureCount` 32-bit values (NaN = missing).
     @inlinable public func margin(_ row: UnsafeBufferPointer<Float>) -> Float {
         var sum = baseMargin
-        nodes.withUnsafeBufferPointer { n in
+        let depth = depth
+        packed.withUnsafeBufferPointer { n in
             roots.withUnsafeBufferPointer { r in
-                for root in r {
-                    var i = Int(root)
-                    while true {
-                        let node = n[i]
-                        if node.isLeaf {
-                            sum += node.value
-                            break
-                        }
-                        let x = row[Int(node.feature)]
-                        let goLeft = x.isNaN ? node.defaultLeft : x < node.value
-                        i = Int(goLeft ? node.left : node.right)
+                var t = 0
+                // Eight trees at a time: independent walks the CPU overlaps.
+                while t + 8 <= r.count {
+                    var a = r[t], b = r[t + 1], c = r[t + 2], d = r[t + 3]
+                    var e = r[t + 4], f = r[t + 5], g = r[t + 6], h = r[t + 7]
+                    for _ in 0..<depth {
+                        a = Self.step(n, a, row)
+                        b = Self.step(n, b, row)
+                        c = Self.step(n, c, row)
+                        d = Self.step(n, d, row)
+                        e = Self.step(n, e, row)
+                        f = Self.step(n, f, row)
+                        g = Self.step(n, g, row)
+                        h = Self.step(n, h, row)
                     }
+                    // Summed in boosting order, as XGBoost does.
+                    sum += n[Int(a)].value
+                    sum += n[Int(b)].value
+                    sum += n[Int(c)].value
+                    sum += n[Int(d)].value
+                    sum += n[Int(e)].value
+                    sum += n[Int(f)].value
+                    sum += n[Int(g)].value
+                    sum += n[Int(h)].value
+                    t += 8
+                }
+                while t < r.count {
+                    var a = r[t]
+                    for _ in 0..<depth { a = Self.step(n, a, row) }
+                    sum += n[Int(a)].value
+                    t += 1
                 }
             }
         }

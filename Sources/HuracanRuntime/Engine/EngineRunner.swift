@@ -2,6 +2,7 @@ import Foundation
 import HuracanHTTP
 import HuracanConfig
 import HuracanCore
+import HuracanRegistry
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -36,6 +37,22 @@ public enum EngineRunner {
                           endingEquity: snapshot.equity, stats: engine.totals())
     }
 
+    /// The registry watcher of a paper or live engine, with the coins' active models already
+    /// installed; nil (baseline models) when there is no registry or it cannot be opened.
+    static func makeModelWatcher(config: EngineConfig, engine: Engine, logger: Logger) async -> ModelWatcher? {
+        do {
+            guard let registry = try await RegistryConnection.openIfPresent(config, logger: logger) else { return nil }
+            let baseline = try BaselineModelLoader.load(path: config.strategy.modelFile)
+            let watcher = ModelWatcher(registry: registry, engine: engine, fallback: baseline,
+                                       pollInterval: .milliseconds(Int64(config.modelRegistry.pollSeconds * 1_000)), logger: logger)
+            try await watcher.refresh(coin: nil)
+            return watcher
+        } catch {
+            logger.error("model registry \(config.modelRegistry.metadataDB) unavailable, trading on baseline models: \(error)")
+            return nil
+        }
+    }
+
     /// Simulated history replayed before real time starts in paper mode.
     public static let warmUpSeconds = 90.0
 
@@ -50,6 +67,9 @@ public enum EngineRunner {
         // entries off, so features are warm when real-time trading begins.
         let start = Timestamp(nanoseconds: second - Int64(warmUpSeconds * 1e9))
         let engine = try makeEngine(config: config, start: start, control: control, logger: logger)
+        // Trained models from the registry replace the baseline per coin, and are hot-swapped
+        // when another model is activated.
+        let watcher = await makeModelWatcher(config: config, engine: engine, logger: logger)
         engine.entriesSuspended = true
         engine.run(until: Timestamp(nanoseconds: second), pacing: .asFastAsPossible, statusInterval: 3_600)
         engine.entriesSuspended = false
@@ -71,8 +91,16 @@ public enum EngineRunner {
             services.append(.init(service: server.application(host: observability.prometheusBindAddress, port: observability.prometheusPort),
                                   failureTerminationBehavior: .ignore))
         }
+        if let watcher {
+            services.append(.init(service: watcher, failureTerminationBehavior: .ignore))
+            if config.modelRegistry.retraining.enabled {
+                services.append(.init(service: RetrainingService(config: config, registry: watcher.registry, engine: engine, logger: logger),
+                                      failureTerminationBehavior: .ignore))
+            }
+        }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        try? await watcher?.registry.close()
         return summary(engine)
     }
 }
