@@ -35,6 +35,7 @@ public enum ConfigSchema {
             .string(e + "model_registry.metadata_db_password_env", \.modelRegistry.metadataDBPasswordEnv, allowed: "an environment variable name", "Environment variable holding the database password", check: environmentName),
             .string(e + "model_registry.metadata_db_password_file", \.modelRegistry.metadataDBPasswordFile, allowed: "a file path or empty", "File holding the database password"),
             .int(e + "model_registry.models_per_regime", \.modelRegistry.modelsPerRegime, 1...20, "Best-N models kept active per coin and regime, ranked by walk-forward Sharpe after costs"),
+            .number(e + "model_registry.min_sharpe", \.modelRegistry.minSharpe, -1_000...1_000, "Walk-forward Sharpe after costs a trained model needs to be activated automatically"),
             .number(e + "model_registry.poll_seconds", \.modelRegistry.pollSeconds, 0.1...3_600, "How often a running engine checks the registry for activated models (PostgreSQL also notifies)"),
             .bool(e + "model_registry.retraining.enabled", \.modelRegistry.retraining.enabled, "Retrain models on a schedule and on drift"),
             .bool(e + "model_registry.retraining.use_ray", \.modelRegistry.retraining.useRay, "Distribute training on Ray (one task per coin)"),

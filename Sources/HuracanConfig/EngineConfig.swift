@@ -56,6 +56,7 @@ public struct EngineConfig: Sendable, Equatable {
         public var metadataDBPasswordEnv = "HURACAN_DB_PASSWORD"
         public var metadataDBPasswordFile = ""
         public var modelsPerRegime = 1
+        public var minSharpe = 0.0
         public var pollSeconds = 2.0
         public var retraining = Retraining()
 

@@ -20,11 +20,12 @@ public enum PythonTrainer {
         return python
     }
 
-    /// Runs `python3 -m huracan_trainer arguments...`; returns status and combined output.
+    /// Runs `python3 -m huracan_trainer arguments...` under `nice` (tests running beside it may
+    /// be timing-sensitive); returns status and combined output.
     public static func run(_ python: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-m", "huracan_trainer"] + arguments
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
+        process.arguments = ["-n", "10", python, "-m", "huracan_trainer"] + arguments
         var env = ProcessInfo.processInfo.environment
         env["PYTHONPATH"] = trainerFolder.path + (env["PYTHONPATH"].map { ":" + $0 } ?? "")
         for (key, value) in environment { env[key] = value }

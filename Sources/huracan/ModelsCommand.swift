@@ -160,7 +160,7 @@ struct ModelsCommand: AsyncParsableCommand {
         func run() async throws {
             try await ModelsCommand.withRegistry(options) { registry, config in
                 let records = try await ModelTraining.register(outDir: out, coins: coins.map { $0.split(separator: ",").map(String.init) }, registry: registry,
-                                                               modelsPerRegime: config.modelRegistry.modelsPerRegime, logger: ModelsCommand.quietLogger())
+                                                               modelsPerRegime: config.modelRegistry.modelsPerRegime, minimumSharpe: config.modelRegistry.minSharpe, logger: ModelsCommand.quietLogger())
                 print(ModelsCommand.table(try await registry.list().filter { r in records.contains { $0.coin == r.coin && $0.version == r.version } }), terminator: "")
             }
         }
@@ -225,7 +225,7 @@ struct ModelsCommand: AsyncParsableCommand {
             print("training took \(String(format: "%.1f", seconds))s (\(plan.useRay ? "ray" : "local processes"))")
             try await ModelsCommand.withRegistry(options) { registry, config in
                 let records = try await ModelTraining.register(outDir: outDir, coins: names, registry: registry,
-                                                               modelsPerRegime: config.modelRegistry.modelsPerRegime, logger: ModelsCommand.quietLogger())
+                                                               modelsPerRegime: config.modelRegistry.modelsPerRegime, minimumSharpe: config.modelRegistry.minSharpe, logger: ModelsCommand.quietLogger())
                 print("registered \(records.count) models for \(Set(records.map(\.coin)).count) coins")
                 print(ModelsCommand.table(try await registry.activeModels().filter { names.contains($0.coin) }), terminator: "")
             }

@@ -35,13 +35,14 @@ import Testing
         plan.depth = 4
         plan.rayCPUs = 2
         var lines: [String] = []
-        let status = try ModelTraining.runTrainer(plan, python: python, trainerPath: PythonTrainer.trainerFolder.path) { lines.append($0) }
+        let status = try ModelTraining.runTrainer(plan, python: python, trainerPath: PythonTrainer.trainerFolder.path, lowPriority: true) { lines.append($0) }
         try #require(status == 0, "trainer failed:\n\(lines.joined(separator: "\n"))")
         #expect(lines.contains { $0.contains("ray:") }, "ran on Ray")
         for name in names { #expect(lines.contains { $0.contains("] \(name):") }, "progress line for \(name)") }
 
         let registry = try await RegistryConnection.open(config, logger: quietLogger)
-        let records = try await ModelTraining.register(outDir: plan.outDir, coins: names, registry: registry, modelsPerRegime: 1, logger: quietLogger)
+        let records = try await ModelTraining.register(outDir: plan.outDir, coins: names, registry: registry, modelsPerRegime: 1,
+                                                           minimumSharpe: -.infinity, logger: quietLogger)
         #expect(Set(records.map(\.coin)) == Set(names))
         #expect(records.allSatisfy { $0.performanceMetrics["hit_rate"] != nil && $0.performanceMetrics["edge_after_cost_bps"] != nil })
         let active = try await registry.activeModels()

@@ -57,6 +57,8 @@ import Testing
                 try await registry.register(TestModels.registration(regime: "trend_low_vol", sharpe: sharpe), artifact: TestModels.stump())
             }
             try await registry.register(TestModels.registration(regime: "range_low_vol", sharpe: 0.9), artifact: TestModels.stump())
+            // Only models with at least the minimum Sharpe qualify.
+            #expect(try await registry.promoteBest(coin: "BTC", regime: "trend_low_vol", count: 3, minimumSharpe: 1) == [2, 3])
             #expect(try await registry.promoteBest(coin: "BTC", regime: "trend_low_vol", count: 2) == [2, 3])
             #expect(try await registry.promoteBest(coin: "BTC", regime: "range_low_vol", count: 2) == [4])
             let selection = try await registry.selection(coin: "BTC")

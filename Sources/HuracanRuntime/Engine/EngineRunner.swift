@@ -24,9 +24,12 @@ public enum EngineRunner {
 
     /// Runs the simulated market on a simulated clock from `from` (inclusive) to `to` (exclusive)
     /// on one thread, so the same seed and configuration give identical trades.
-    public static func backtest(config: EngineConfig, from: Timestamp, to: Timestamp, logger: Logger,
+    /// `models`: trained models by coin name (`RegistryConnection.loadActive`), replacing the
+    /// baseline for those coins, as in paper mode.
+    public static func backtest(config: EngineConfig, from: Timestamp, to: Timestamp, logger: Logger, models: [String: any Model] = [:],
                                 progress: ((EngineStatus) -> Void)? = nil) throws -> (RunSummary, [Trade]) {
         let engine = try makeEngine(config: config, start: from, threads: 1, logger: logger)
+        for (coin, model) in models { engine.installModel(model, coinNamed: coin) }
         engine.run(until: to, pacing: .asFastAsPossible, stepsPerRound: 50, statusInterval: 1) { progress?($0) }
         return (summary(engine), engine.closedTrades)
     }

@@ -53,13 +53,15 @@ public enum ModelTraining {
     }
 
     /// Runs the trainer, passing each line it prints (progress per coin) to `onLine`; returns
-    /// its exit status.
-    public static func runTrainer(_ plan: Plan, python: String, trainerPath: String, onLine: (String) -> Void) throws -> Int32 {
+    /// its exit status. `lowPriority` runs it (and the Ray workers it starts) under `nice -n 10`,
+    /// so training beside a running engine never takes CPU from the trading threads.
+    public static func runTrainer(_ plan: Plan, python: String, trainerPath: String, lowPriority: Bool = false,
+                                  onLine: (String) -> Void) throws -> Int32 {
         // Outputs of an earlier run must not be registered again if a coin fails this time.
         for coin in plan.coins { try? FileManager.default.removeItem(at: URL(fileURLWithPath: plan.outDir).appendingPathComponent(coin)) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python] + plan.arguments
+        process.arguments = (lowPriority ? ["nice", "-n", "10"] : []) + [python] + plan.arguments
         var environment = ProcessInfo.processInfo.environment
         let trainer = URL(fileURLWithPath: trainerPath).standardizedFileURL.path
         environment["PYTHONPATH"] = trainer + (environment["PYTHONPATH"].map { ":" + $0 } ?? "")
@@ -116,9 +118,11 @@ public enum ModelTraining {
     struct Manifest: Decodable { var models: [ManifestEntry] }
 
     /// Registers every model of the manifests under `outDir` (all coins, or `coins`), then keeps
-    /// the best `modelsPerRegime` of each trained regime active. Returns the registered rows.
+    /// the best `modelsPerRegime` of each trained regime with a Sharpe of at least
+    /// `minimumSharpe` active (old and new versions compete; a regime where none qualifies has no
+    /// active model and the coin falls back to its `all` model or the baseline). Returns the registered rows.
     public static func register(outDir: String, coins: [String]? = nil, registry: ModelRegistry, modelsPerRegime: Int,
-                                logger: Logger) async throws -> [ModelRecord] {
+                                minimumSharpe: Double = 0, logger: Logger) async throws -> [ModelRecord] {
         let root = URL(fileURLWithPath: outDir)
         let folders = try coins ?? FileManager.default.contentsOfDirectory(atPath: root.path).filter {
             FileManager.default.fileExists(atPath: root.appendingPathComponent($0).appendingPathComponent("manifest.json").path)
@@ -147,7 +151,7 @@ public enum ModelTraining {
                 logger.info("registered \(record.label) (\(record.regime), sharpe \(String(format: "%.2f", record.sharpeRatio)))")
             }
             for regime in regimes.sorted() {
-                try await registry.promoteBest(coin: coin, regime: regime, count: modelsPerRegime)
+                try await registry.promoteBest(coin: coin, regime: regime, count: modelsPerRegime, minimumSharpe: minimumSharpe)
             }
         }
         return registered

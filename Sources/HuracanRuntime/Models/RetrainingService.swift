@@ -92,7 +92,7 @@ public final class RetrainingService: Service, Sendable {
                     }
                     let plan = ModelTraining.Plan(config: config, dataDir: dataDir.path, outDir: outDir.path, coins: coins)
                     let status = try ModelTraining.runTrainer(plan, python: config.modelRegistry.retraining.python,
-                                                              trainerPath: config.modelRegistry.retraining.trainerPath) { logger.info("trainer: \($0)") }
+                                                              trainerPath: config.modelRegistry.retraining.trainerPath, lowPriority: true) { logger.info("trainer: \($0)") }
                     continuation.resume(returning: status)
                 } catch {
                     continuation.resume(throwing: error)
@@ -104,7 +104,7 @@ public final class RetrainingService: Service, Sendable {
         let finished = coins.filter { FileManager.default.fileExists(atPath: outDir.appendingPathComponent($0).appendingPathComponent("manifest.json").path) }
         if status != 0 { logger.error("trainer exited with \(status); registering the coins that finished (\(finished.count) of \(coins.count))") }
         let records = try await ModelTraining.register(outDir: outDir.path, coins: finished, registry: registry,
-                                                       modelsPerRegime: config.modelRegistry.modelsPerRegime, logger: logger)
+                                                       modelsPerRegime: config.modelRegistry.modelsPerRegime, minimumSharpe: config.modelRegistry.minSharpe, logger: logger)
         logger.notice("retraining registered \(records.count) models for \(finished.joined(separator: ", "))")
     }
 }
