@@ -29,6 +29,28 @@ public struct ModelRecord: Sendable, Hashable {
     public var activatedAt: Date?
 
     public var label: String { "\(coin) v\(version)" }
+
+    public init(coin: String, version: Int, sharpeRatio: Double, regime: String, lastRetrainDate: Date, isActive: Bool,
+                performanceMetrics: [String: Double], style: String, horizonSeconds: Double, artifactPath: String, checksum: String,
+                featureSchemaVersion: Int, trainingStart: Date, trainingEnd: Date, trainerVersion: String, createdAt: Date, activatedAt: Date?) {
+        self.coin = coin
+        self.version = version
+        self.sharpeRatio = sharpeRatio
+        self.regime = regime
+        self.lastRetrainDate = lastRetrainDate
+        self.isActive = isActive
+        self.performanceMetrics = performanceMetrics
+        self.style = style
+        self.horizonSeconds = horizonSeconds
+        self.artifactPath = artifactPath
+        self.checksum = checksum
+        self.featureSchemaVersion = featureSchemaVersion
+        self.trainingStart = trainingStart
+        self.trainingEnd = trainingEnd
+        self.trainerVersion = trainerVersion
+        self.createdAt = createdAt
+        self.activatedAt = activatedAt
+    }
 }
 
 /// What a trainer hands over to register a model; the registry assigns version, path, checksum.

@@ -101,4 +101,28 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
         }
         try await registry.close()
     }
+
+    /// PostgreSQL: an activation reaches a running engine through NOTIFY, not polling (the poll
+    /// interval here is far longer than the test).
+    @Test func postgresNotificationSwapsWithoutPolling() async throws {
+        let folder = TestPaths.temporaryDirectory("huracan-notify")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let url = try Backend.postgresql.makeURL(folder: folder) else { return }
+        let config = try engineConfig(folder: folder, metadataDB: url)
+        let registry = try await RegistryConnection.open(config, logger: quietLogger)
+        let engine = try EngineRunner.makeEngine(config: config, start: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000),
+                                                 threads: 1, logger: quietLogger)
+        let watcher = ModelWatcher(registry: registry, engine: engine, fallback: try BaselineModelLoader.load(path: ""),
+                                   pollInterval: .seconds(3_600), logger: quietLogger)
+        let watching = Task { try await watcher.run() }
+        defer { watching.cancel() }
+        try await whileRunning(engine) {
+            try await Task.sleep(for: .milliseconds(500))   // the first poll has run; LISTEN is set up
+            let v1 = try await registry.register(TestModels.registration(coin: "ETH"), artifact: TestModels.stump(low: 5, high: 5))
+            try await registry.activate(coin: "ETH", version: v1.version)
+            #expect(await eventually(10) { engine.modelNames["ETH"] == "all: xgb ETH v1" })
+        }
+        try await registry.close()
+    }
 }
+

@@ -71,5 +71,8 @@ public struct LiveOutcome: Sendable, Hashable {
     public var trades = 0
     public var wins = 0
     public var winRate: Double { trades > 0 ? Double(wins) / Double(trades) : 0 }
-    public init() {}
+    public init(trades: Int = 0, wins: Int = 0) {
+        self.trades = trades
+        self.wins = wins
+    }
 }

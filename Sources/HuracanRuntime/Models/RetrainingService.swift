@@ -45,26 +45,30 @@ public final class RetrainingService: Service, Sendable {
     public func dueCoins(now: Date = Date()) async throws -> [(coin: String, reason: String)] {
         let trading = engine.latestStatus?.shards.flatMap(\.coins) ?? []
         let outcomes = engine.liveOutcomes
-        let retraining = config.modelRegistry.retraining
         var due: [(String, String)] = []
         for coin in trading {
             let active = try await registry.activeModels(coin: coin)
-            guard let newest = active.map(\.lastRetrainDate).max() else {
-                due.append((coin, "no trained model"))
-                continue
-            }
-            let age = now.timeIntervalSince(newest) / 3_600
-            if age >= retraining.intervalHours {
-                due.append((coin, "last retrained \(String(format: "%.1f", age)) h ago"))
-                continue
-            }
-            if let live = outcomes[coin], live.trades >= retraining.driftMinTrades,
-               let validation = active.compactMap({ $0.performanceMetrics["win_rate"] }).max(),
-               live.winRate * 100 < validation * 100 - retraining.driftTolerancePct {
-                due.append((coin, "drift: live win rate \(String(format: "%.1f", live.winRate * 100))% over \(live.trades) trades, validation \(String(format: "%.1f", validation * 100))%"))
+            if let reason = Self.reason(active: active, live: outcomes[coin], now: now, settings: config.modelRegistry.retraining) {
+                due.append((coin, reason))
             }
         }
         return due
+    }
+
+    /// Why a coin with these active models and live results needs retraining, or nil: no model,
+    /// the newest older than `interval_hours`, or drift (live win rate more than
+    /// `drift_tolerance_pct` points below the best validation win rate, over at least
+    /// `drift_min_trades` closed trades).
+    public static func reason(active: [ModelRecord], live: LiveOutcome?, now: Date, settings: EngineConfig.ModelRegistry.Retraining) -> String? {
+        guard let newest = active.map(\.lastRetrainDate).max() else { return "no trained model" }
+        let age = now.timeIntervalSince(newest) / 3_600
+        if age >= settings.intervalHours { return "last retrained \(String(format: "%.1f", age)) h ago" }
+        if let live, live.trades >= settings.driftMinTrades,
+           let validation = active.compactMap({ $0.performanceMetrics["win_rate"] }).max(),
+           live.winRate * 100 < validation * 100 - settings.driftTolerancePct {
+            return "drift: live win rate \(String(format: "%.1f", live.winRate * 100))% over \(live.trades) trades, validation \(String(format: "%.1f", validation * 100))%"
+        }
+        return nil
     }
 
     func retrain(_ due: [(coin: String, reason: String)]) async throws {
