@@ -180,7 +180,7 @@ struct ModelsCommand: AsyncParsableCommand {
         @Option(help: "Seed of the simulated market for generated data (use another than for trading).") var seed = 2_000
         @Option(help: "Where the trainer writes models and manifests (default: {data_dir}/trainer-out).") var out: String?
         @Option(help: "Trees per model.") var trees = 200
-        @Option(help: "CPUs of a local Ray instance (default: all).") var rayCPUs: Int?
+        @Option(name: .customLong("ray-cpus"), help: "CPUs of a local Ray instance (default: all).") var rayCPUs: Int?
 
         func run() async throws {
             let config = try loadOrExit(options.config)

@@ -29,6 +29,14 @@ import Testing
         let rows = try TrainingDataExporter.export(universe: universe, coins: coins, seed: 2_000, start: UTCDate(year: 2026, month: 1, day: 1).start,
                                                    hours: 1.5, venues: [.binance, .okx, .bybit], updateIntervalMs: config.simulator.updateIntervalMs, to: data)
         #expect(rows.values.allSatisfy { $0 > 3_000 })
+        // One coin as Parquet (the data lake's format), the others as CSV: the trainer reads both.
+        let parquet = try ExternalTool.run(python, ["-c", """
+            import glob, os, pyarrow.csv as c, pyarrow.parquet as p
+            for f in glob.glob(os.path.join(\"\(data.appendingPathComponent(names[1]).path)\", "*.csv")):
+                p.write_table(c.read_csv(f), f[:-4] + ".parquet"); os.remove(f)
+            """])
+        try #require(parquet.status == 0, "parquet conversion: \(parquet.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent(names[1]).path).allSatisfy { $0.hasSuffix(".parquet") })
 
         var plan = ModelTraining.Plan(config: config, dataDir: data.path, outDir: folder.appendingPathComponent("out").path, coins: names)
         plan.trees = 40
