@@ -37,12 +37,19 @@ public enum ConfigSchema {
             .string(e + "model_registry.metadata_db", \.modelRegistry.metadataDB, allowed: "postgresql://[user@]host[:port]/db or sqlite:PATH", "Registry and trade history database", check: databaseURL),
             .string(e + "model_registry.metadata_db_password_env", \.modelRegistry.metadataDBPasswordEnv, allowed: "an environment variable name", "Environment variable holding the database password", check: environmentName),
             .string(e + "model_registry.metadata_db_password_file", \.modelRegistry.metadataDBPasswordFile, allowed: "a file path or empty", "File holding the database password"),
+            .int(e + "model_registry.models_per_regime", \.modelRegistry.modelsPerRegime, 1...20, "Best-N models kept active per coin and regime, ranked by walk-forward Sharpe after costs"),
+            .number(e + "model_registry.min_sharpe", \.modelRegistry.minSharpe, -1_000...1_000, "Walk-forward Sharpe after costs a trained model needs to be activated automatically"),
+            .number(e + "model_registry.poll_seconds", \.modelRegistry.pollSeconds, 0.1...3_600, "How often a running engine checks the registry for activated models (PostgreSQL also notifies)"),
             .bool(e + "model_registry.retraining.enabled", \.modelRegistry.retraining.enabled, "Retrain models on a schedule and on drift"),
             .bool(e + "model_registry.retraining.use_ray", \.modelRegistry.retraining.useRay, "Distribute training on Ray (one task per coin)"),
             .int(e + "model_registry.retraining.workers_per_coin", \.modelRegistry.retraining.workersPerCoin, 1...64, "Ray CPU workers per coin"),
             .int(e + "model_registry.retraining.gpu_per_worker", \.modelRegistry.retraining.gpuPerWorker, 0...8, "GPUs per Ray worker (0 = CPU only)"),
             .string(e + "model_registry.retraining.ray_address", \.modelRegistry.retraining.rayAddress, allowed: "ray://host:port, host:port or empty", "Ray cluster; empty starts a local instance", check: rayAddress),
             .number(e + "model_registry.retraining.interval_hours", \.modelRegistry.retraining.intervalHours, 0.1...8_760, "Scheduled retraining interval per coin"),
+            .string(e + "model_registry.retraining.trainer_path", \.modelRegistry.retraining.trainerPath, allowed: "a directory path", "The trainer/ folder (Python package huracan_trainer)", check: nonEmpty),
+            .string(e + "model_registry.retraining.python", \.modelRegistry.retraining.python, allowed: "a command or path", "Python interpreter that runs the trainer", check: nonEmpty),
+            .number(e + "model_registry.retraining.drift_tolerance_pct", \.modelRegistry.retraining.driftTolerancePct, 0...100, "Retrain a coin when its live hit rate falls this many points below the model's validation hit rate"),
+            .int(e + "model_registry.retraining.drift_min_trades", \.modelRegistry.retraining.driftMinTrades, 1...100_000, "Closed trades needed before the drift check judges a model"),
         ]
         fields += riskFields(e + "risk.") + costFields(e + "cost_model.") + observabilityFields(e + "observability.")
         fields += strategyFields(e + "strategy.") + simulatorFields(e + "simulator.")

@@ -61,6 +61,9 @@ public struct EngineConfig: Sendable, Equatable {
         public var metadataDB = "postgresql://localhost/huracan_models"
         public var metadataDBPasswordEnv = "HURACAN_DB_PASSWORD"
         public var metadataDBPasswordFile = ""
+        public var modelsPerRegime = 1
+        public var minSharpe = 0.0
+        public var pollSeconds = 2.0
         public var retraining = Retraining()
 
         public struct Retraining: Sendable, Equatable {
@@ -70,6 +73,10 @@ public struct EngineConfig: Sendable, Equatable {
             public var gpuPerWorker = 1
             public var rayAddress = ""
             public var intervalHours = 24.0
+            public var trainerPath = "./trainer"
+            public var python = "python3"
+            public var driftTolerancePct = 10.0
+            public var driftMinTrades = 30
         }
     }
 

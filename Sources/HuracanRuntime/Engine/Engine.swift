@@ -50,6 +50,13 @@ public final class Engine: @unchecked Sendable {
     public var replay: ReplayFeed?
     /// The first error reading stored data; the run stops at it.
     public private(set) var replayError: (any Error)?
+    /// Models handed over for hot swap, installed by the coordinator between rounds.
+    let pendingModels = Mutex<[CoinIndex: any Model]>([:])
+    /// Models installed by hot swap (coordinator only); coins added later start with them.
+    var installedModels: [CoinIndex: any Model] = [:]
+    let installedModelNames = Mutex<[String: String]>([:])
+    /// Closed trades and winners per coin since its model was last installed (drift check).
+    let outcomes = Mutex<[String: LiveOutcome]>([:])
 
     /// - Parameters:
     ///   - threads: OS threads for shards; 0 means one per core.
@@ -110,7 +117,7 @@ public final class Engine: @unchecked Sendable {
             market.generate(step: step - 1, coin: &simulated, into: &scratch)
         }
         let venues = market.venues(of: coin)
-        return CoinSlot(pipeline: CoinPipeline(index: coin, instrument: instrument, venue: venue, venues: venues, model: makeModel(instrument), fees: fees),
+        return CoinSlot(pipeline: CoinPipeline(index: coin, instrument: instrument, venue: venue, venues: venues, model: initialModel(coin), fees: fees),
                         market: simulated,
                         matchers: venues.map {
                             SimulatedMatcher(instrument: instrument, venue: $0, fees: VenueFeeProfiles.standard($0), latencyNanoseconds: settings.latencyNanoseconds)
@@ -149,6 +156,7 @@ public final class Engine: @unchecked Sendable {
         while !control.isStopRequested {
             if let endStep, step >= endStep { break }
             if let changes = control.takeChanges() { apply(changes) }
+            applyModelSwaps()
             let upper = endStep.map { min(step + stepsPerRound, $0) } ?? step + stepsPerRound
             applyBreakers()
             if let replay {
@@ -210,6 +218,7 @@ public final class Engine: @unchecked Sendable {
                 shard.context.riskDecisions.removeAll(keepingCapacity: true)
             }
             if !shard.context.closedTrades.isEmpty {
+                recordOutcomes(shard.context.closedTrades)
                 closedTrades += shard.context.closedTrades
                 shard.context.closedTrades.removeAll(keepingCapacity: true)
             }

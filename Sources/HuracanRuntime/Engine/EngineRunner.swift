@@ -2,6 +2,7 @@ import Foundation
 import HuracanHTTP
 import HuracanConfig
 import HuracanCore
+import HuracanRegistry
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -36,9 +37,12 @@ public enum EngineRunner {
 
     /// Runs the simulated market on a simulated clock from `from` (inclusive) to `to` (exclusive)
     /// on one thread, so the same seed and configuration give identical trades.
-    public static func backtest(config: EngineConfig, from: Timestamp, to: Timestamp, logger: Logger,
+    /// `models`: trained models by coin name (`RegistryConnection.loadActive`), replacing the
+    /// baseline for those coins, as in paper mode.
+    public static func backtest(config: EngineConfig, from: Timestamp, to: Timestamp, logger: Logger, models: [String: any Model] = [:],
                                 progress: ((EngineStatus) -> Void)? = nil) throws -> (RunSummary, [Trade]) {
         let engine = try makeEngine(config: config, start: from, threads: 1, logger: logger)
+        for (coin, model) in models { engine.installModel(model, coinNamed: coin) }
         engine.run(until: to, pacing: .asFastAsPossible, stepsPerRound: 50, statusInterval: 1) { progress?($0) }
         return (summary(engine), engine.closedTrades)
     }
@@ -47,6 +51,22 @@ public enum EngineRunner {
         let snapshot = engine.risk.snapshot()
         return RunSummary(closed: engine.closedTrades, open: engine.openTrades().count, startingEquity: engine.settings.startingEquity,
                           endingEquity: snapshot.equity, stats: engine.totals())
+    }
+
+    /// The registry watcher of a paper or live engine, with the coins' active models already
+    /// installed; nil (baseline models) when there is no registry or it cannot be opened.
+    static func makeModelWatcher(config: EngineConfig, engine: Engine, logger: Logger) async -> ModelWatcher? {
+        do {
+            guard let registry = try await RegistryConnection.openIfPresent(config, logger: logger) else { return nil }
+            let baseline = try BaselineModelLoader.load(path: config.strategy.modelFile)
+            let watcher = ModelWatcher(registry: registry, engine: engine, fallback: baseline,
+                                       pollInterval: .milliseconds(Int64(config.modelRegistry.pollSeconds * 1_000)), logger: logger)
+            try await watcher.refresh(coin: nil)
+            return watcher
+        } catch {
+            logger.error("model registry \(config.modelRegistry.metadataDB) unavailable, trading on baseline models: \(error)")
+            return nil
+        }
     }
 
     /// Simulated history replayed before real time starts in paper mode.
@@ -68,6 +88,9 @@ public enum EngineRunner {
         }
         defer { redis?.shutdown() }
         let engine = try makeEngine(config: config, start: start, control: control, redis: redis, logger: logger)
+        // Trained models from the registry replace the baseline per coin, and are hot-swapped
+        // when another model is activated.
+        let watcher = await makeModelWatcher(config: config, engine: engine, logger: logger)
         engine.entriesSuspended = true
         engine.run(until: Timestamp(nanoseconds: second), pacing: .asFastAsPossible, statusInterval: 3_600)
         engine.entriesSuspended = false
@@ -91,8 +114,16 @@ public enum EngineRunner {
             services.append(.init(service: server.application(host: observability.prometheusBindAddress, port: observability.prometheusPort),
                                   failureTerminationBehavior: .ignore))
         }
+        if let watcher {
+            services.append(.init(service: watcher, failureTerminationBehavior: .ignore))
+            if config.modelRegistry.retraining.enabled {
+                services.append(.init(service: RetrainingService(config: config, registry: watcher.registry, engine: engine, logger: logger),
+                                      failureTerminationBehavior: .ignore))
+            }
+        }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        try? await watcher?.registry.close()
         return summary(engine)
     }
 }

@@ -120,7 +120,9 @@ final class HealthChecks: Sendable {
 
     private func models() -> (HealthCheckResult.Status, String) {
         guard let status = engine.latestStatus else { return (.degraded, "engine starting") }
-        return (.ok, "a model is loaded for each of the \(status.activeCoins) active coins")
+        let names = engine.modelNames
+        let trained = status.shards.flatMap(\.coins).filter { names[$0]?.contains("xgb") == true }.count
+        return (.ok, "a model is loaded for each of the \(status.activeCoins) active coins (\(trained) from the registry, \(status.activeCoins - trained) baseline)")
     }
 
     private func riskLimits() -> (HealthCheckResult.Status, String) {
