@@ -73,15 +73,15 @@ struct FakeAccount: Sendable {
 
     /// Places an order; fills what crosses `book` at once (in two executions with `partial`).
     mutating func place(clientOrderID: String, symbol: String, side: Side, type: OrderType, timeInForce: TimeInForce,
-                        quantity: FixedDecimal, price: FixedDecimal?, reduceOnly: Bool, book: FakeBook, partial: Bool, now: Int64) throws(Refusal) -> FakeOrder {
+                        quantity: FixedDecimal, price: FixedDecimal?, reduceOnly: Bool, book: FakeBook, partial: Bool, now: Int64) -> Result<FakeOrder, Refusal> {
         submissions[clientOrderID, default: 0] += 1
-        guard orders[clientOrderID] == nil else { throw .duplicate }
-        guard quantity.isPositive else { throw .invalid("quantity must be positive") }
-        if type == .limit, price == nil { throw .invalid("limit order without price") }
+        guard orders[clientOrderID] == nil else { return .failure(.duplicate) }
+        guard quantity.isPositive else { return .failure(.invalid("quantity must be positive")) }
+        if type == .limit, price == nil { return .failure(.invalid("limit order without price")) }
         if reduceOnly {
             let position = positions[symbol]?.quantity ?? .zero
             let reduces = side == .buy ? position.isNegative && quantity <= position.magnitude : position.isPositive && quantity <= position
-            guard reduces else { throw .reduceOnlyWouldIncrease }
+            guard reduces else { return .failure(.reduceOnlyWouldIncrease) }
         }
         nextOrderID += 1
         var order = FakeOrder(clientOrderID: clientOrderID, orderID: nextOrderID, symbol: symbol, side: side, type: type, timeInForce: timeInForce,
@@ -95,7 +95,7 @@ struct FakeAccount: Sendable {
             order.postOnlyWouldTake = true
             orders[clientOrderID] = order
             events.append(.order(order, fill: nil))
-            return order
+            return .success(order)
         }
         if crosses {
             let contract = book.instrument.contractValue
@@ -113,31 +113,31 @@ struct FakeAccount: Sendable {
             events.append(.order(order, fill: nil))
         }
         orders[clientOrderID] = order
-        return order
+        return .success(order)
     }
 
-    mutating func cancel(clientOrderID: String, now: Int64) throws(Refusal) -> FakeOrder {
-        guard var order = orders[clientOrderID] else { throw .notFound }
-        guard order.isOpen else { throw .alreadyFinal }
+    mutating func cancel(clientOrderID: String, now: Int64) -> Result<FakeOrder, Refusal> {
+        guard var order = orders[clientOrderID] else { return .failure(.notFound) }
+        guard order.isOpen else { return .failure(.alreadyFinal) }
         order.status = .cancelled
         order.updatedAt = now
         orders[clientOrderID] = order
         events.append(.order(order, fill: nil))
-        return order
+        return .success(order)
     }
 
-    mutating func amend(clientOrderID: String, quantity: FixedDecimal?, price: FixedDecimal?, now: Int64) throws(Refusal) -> FakeOrder {
-        guard var order = orders[clientOrderID] else { throw .notFound }
-        guard order.isOpen, order.type == .limit else { throw .alreadyFinal }
+    mutating func amend(clientOrderID: String, quantity: FixedDecimal?, price: FixedDecimal?, now: Int64) -> Result<FakeOrder, Refusal> {
+        guard var order = orders[clientOrderID] else { return .failure(.notFound) }
+        guard order.isOpen, order.type == .limit else { return .failure(.alreadyFinal) }
         if let quantity {
-            guard quantity > order.filled else { throw .invalid("new quantity must exceed the filled quantity") }
+            guard quantity > order.filled else { return .failure(.invalid("new quantity must exceed the filled quantity")) }
             order.quantity = quantity
         }
         if let price { order.price = price }
         order.updatedAt = now
         orders[clientOrderID] = order
         events.append(.order(order, fill: nil))
-        return order
+        return .success(order)
     }
 
     /// Resting orders the new book crosses fill as makers at their own price.

@@ -37,7 +37,7 @@ struct FakeBinance: FakeVenueDialect {
             guard let symbol = p["symbol"], let book = server.withState({ $0.books[symbol] }) else { return error(400, -1121, "Invalid symbol.") }
             return ok(premiumIndex(book, now: now))
         case "POST /fapi/v1/listenKey", "PUT /fapi/v1/listenKey", "DELETE /fapi/v1/listenKey":
-            guard request.headers["X-MBX-APIKEY"] == server.credentials.apiKey else { return error(401, -2015, "Invalid API-key, IP, or permissions for action.") }
+            guard request.header("X-MBX-APIKEY") == server.credentials.apiKey else { return error(401, -2015, "Invalid API-key, IP, or permissions for action.") }
             return server.withState { state in
                 switch request.method {
                 case "POST":
@@ -83,18 +83,17 @@ struct FakeBinance: FakeVenueDialect {
             }
         case "DELETE /fapi/v1/order", "GET /fapi/v1/order", "PUT /fapi/v1/order":
             guard let clientID = p["origClientOrderId"] else { return error(400, -1102, "Mandatory parameter origClientOrderId was not sent.") }
+            let newQuantity = p["quantity"].flatMap { try? FixedDecimal(parsing: $0) }
+            let newPrice = p["price"].flatMap { try? FixedDecimal(parsing: $0) }
             let result: Result<FakeOrder, FakeAccount.Refusal> = server.withState { state in
-                do throws(FakeAccount.Refusal) {
                     switch request.method {
-                    case "DELETE": return .success(try state.account.cancel(clientOrderID: clientID, now: now))
+                    case "DELETE": return state.account.cancel(clientOrderID: clientID, now: now)
                     case "PUT":
-                        return .success(try state.account.amend(clientOrderID: clientID, quantity: p["quantity"].flatMap { try? FixedDecimal(parsing: $0) },
-                                                                price: p["price"].flatMap { try? FixedDecimal(parsing: $0) }, now: now))
+                        return state.account.amend(clientOrderID: clientID, quantity: newQuantity, price: newPrice, now: now)
                     default:
-                        guard let order = state.account.orders[clientID] else { throw FakeAccount.Refusal.notFound }
+                        guard let order = state.account.orders[clientID] else { return .failure(.notFound) }
                         return .success(order)
                     }
-                } catch { return .failure(error) }
             }
             server.flushAccountEvents()
             switch result {
@@ -133,7 +132,7 @@ struct FakeBinance: FakeVenueDialect {
 
     /// HMAC over the exact parameter text (query then body) without `&signature=…`; key, recvWindow and timestamp checked.
     func verify(_ request: FakeRESTRequest, server: FakeVenueServer, now: Int64, p: [String: String]) -> FakeRESTResponse? {
-        guard request.headers["X-MBX-APIKEY"] == server.credentials.apiKey else { return error(401, -2015, "Invalid API-key, IP, or permissions for action.") }
+        guard request.header("X-MBX-APIKEY") == server.credentials.apiKey else { return error(401, -2015, "Invalid API-key, IP, or permissions for action.") }
         let total = request.query + request.body
         guard let range = total.range(of: "&signature=") else { return error(400, -1102, "Mandatory parameter 'signature' was not sent.") }
         let signature = String(total[range.upperBound...].prefix { $0 != "&" })

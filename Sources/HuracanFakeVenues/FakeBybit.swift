@@ -68,12 +68,11 @@ struct FakeBybit: FakeVenueDialect {
             }
         case "POST /v5/order/cancel", "POST /v5/order/amend":
             guard let clientID = field("orderLinkId") else { return failure(10001, "params error: orderLinkId") }
+            let newQuantity = field("qty").flatMap { try? FixedDecimal(parsing: $0) }
+            let newPrice = field("price").flatMap { try? FixedDecimal(parsing: $0) }
             let result: Result<FakeOrder, FakeAccount.Refusal> = server.withState { state in
-                do throws(FakeAccount.Refusal) {
-                    if request.path.hasSuffix("cancel") { return .success(try state.account.cancel(clientOrderID: clientID, now: now)) }
-                    return .success(try state.account.amend(clientOrderID: clientID, quantity: field("qty").flatMap { try? FixedDecimal(parsing: $0) },
-                                                            price: field("price").flatMap { try? FixedDecimal(parsing: $0) }, now: now))
-                } catch { return .failure(error) }
+                    if request.path.hasSuffix("cancel") { return state.account.cancel(clientOrderID: clientID, now: now) }
+                    return state.account.amend(clientOrderID: clientID, quantity: newQuantity, price: newPrice, now: now)
             }
             server.flushAccountEvents()
             switch result {
@@ -108,11 +107,11 @@ struct FakeBybit: FakeVenueDialect {
 
     func verify(_ request: FakeRESTRequest, server: FakeVenueServer, now: Int64) -> FakeRESTResponse? {
         let credentials = server.credentials
-        guard request.headers["X-BAPI-API-KEY"] == credentials.apiKey else { return failure(10003, "API key is invalid.", status: 401) }
-        guard let stampText = request.headers["X-BAPI-TIMESTAMP"], let stamp = Int64(stampText), let sign = request.headers["X-BAPI-SIGN"] else {
+        guard request.header("X-BAPI-API-KEY") == credentials.apiKey else { return failure(10003, "API key is invalid.", status: 401) }
+        guard let stampText = request.header("X-BAPI-TIMESTAMP"), let stamp = Int64(stampText), let sign = request.header("X-BAPI-SIGN") else {
             return failure(10004, "error sign! missing headers", status: 401)
         }
-        let window = Int64(request.headers["X-BAPI-RECV-WINDOW"] ?? "5000") ?? 5000
+        let window = Int64(request.header("X-BAPI-RECV-WINDOW") ?? "5000") ?? 5000
         let payload = request.method == "GET" ? request.query : request.body
         guard HMACSigning.hex(secret: credentials.secret, message: stampText + credentials.apiKey + String(window) + payload) == sign else {
             return failure(10004, "error sign! origin_string[\(stampText)...]", status: 401)

@@ -72,13 +72,12 @@ struct FakeOKX: FakeVenueDialect {
             }
         case "POST /api/v5/trade/cancel-order", "POST /api/v5/trade/amend-order":
             guard let clientID = field("clOrdId") else { return orderFailure("51000", "Parameter clOrdId error", clientID: "") }
+            let newContracts = field("newSz").flatMap { try? FixedDecimal(parsing: $0) }
+            let newPrice = field("newPx").flatMap { try? FixedDecimal(parsing: $0) }
             let result: Result<FakeOrder, FakeAccount.Refusal> = server.withState { state in
-                do throws(FakeAccount.Refusal) {
-                    if request.path.hasSuffix("cancel-order") { return .success(try state.account.cancel(clientOrderID: clientID, now: now)) }
+                    if request.path.hasSuffix("cancel-order") { return state.account.cancel(clientOrderID: clientID, now: now) }
                     let value = state.account.orders[clientID].flatMap { state.books[$0.symbol]?.instrument.contractValue } ?? 1
-                    return .success(try state.account.amend(clientOrderID: clientID, quantity: field("newSz").flatMap { try? FixedDecimal(parsing: $0) }.map { $0 * value },
-                                                            price: field("newPx").flatMap { try? FixedDecimal(parsing: $0) }, now: now))
-                } catch { return .failure(error) }
+                    return state.account.amend(clientOrderID: clientID, quantity: newContracts.map { $0 * value }, price: newPrice, now: now)
             }
             server.flushAccountEvents()
             switch result {
@@ -122,9 +121,9 @@ struct FakeOKX: FakeVenueDialect {
 
     func verify(_ request: FakeRESTRequest, server: FakeVenueServer, now: Int64) -> FakeRESTResponse? {
         let credentials = server.credentials
-        guard request.headers["OK-ACCESS-KEY"] == credentials.apiKey else { return envelope([], code: "50111", msg: "Invalid OK-ACCESS-KEY", status: 401) }
-        guard request.headers["OK-ACCESS-PASSPHRASE"] == credentials.passphrase else { return envelope([], code: "50105", msg: "Invalid OK-ACCESS-PASSPHRASE", status: 401) }
-        guard let stamp = request.headers["OK-ACCESS-TIMESTAMP"], let sign = request.headers["OK-ACCESS-SIGN"] else {
+        guard request.header("OK-ACCESS-KEY") == credentials.apiKey else { return envelope([], code: "50111", msg: "Invalid OK-ACCESS-KEY", status: 401) }
+        guard request.header("OK-ACCESS-PASSPHRASE") == credentials.passphrase else { return envelope([], code: "50105", msg: "Invalid OK-ACCESS-PASSPHRASE", status: 401) }
+        guard let stamp = request.header("OK-ACCESS-TIMESTAMP"), let sign = request.header("OK-ACCESS-SIGN") else {
             return envelope([], code: "50103", msg: "Request header OK-ACCESS-KEY can not be empty", status: 401)
         }
         let path = request.path + (request.query.isEmpty ? "" : "?" + request.query)

@@ -138,7 +138,7 @@ public final class FakeVenueServer: Sendable {
         let result = state.withLock { state -> FakeOrder? in
             guard let book = state.books[symbol] else { return nil }
             return try? state.account.place(clientOrderID: clientOrderID, symbol: symbol, side: side, type: type, timeInForce: timeInForce,
-                                            quantity: quantity, price: price, reduceOnly: false, book: book, partial: false, now: now)
+                                            quantity: quantity, price: price, reduceOnly: false, book: book, partial: false, now: now).get()
         }
         flushAccountEvents()
         return result
@@ -276,23 +276,20 @@ public final class FakeVenueServer: Sendable {
                 state.account.submissions[clientOrderID, default: 0] += 1
                 return .failure(.insufficientMargin)
             }
-            do throws(FakeAccount.Refusal) {
-                let order = try state.account.place(clientOrderID: clientOrderID, symbol: symbol, side: side, type: type, timeInForce: timeInForce,
-                                                    quantity: quantity, price: price, reduceOnly: reduceOnly, book: book,
-                                                    partial: state.faults.partialFills, now: now)
+            switch state.account.place(clientOrderID: clientOrderID, symbol: symbol, side: side, type: type, timeInForce: timeInForce,
+                                       quantity: quantity, price: price, reduceOnly: reduceOnly, book: book,
+                                       partial: state.faults.partialFills, now: now) {
+            case .success(let order):
                 var delay: Duration?
                 if state.faults.delayAcceptedOrderReplies > 0 {
                     state.faults.delayAcceptedOrderReplies -= 1
                     delay = state.faults.acceptedReplyDelay
                 }
                 return .success((order, delay))
-            } catch {
-                switch error {
-                case .duplicate: return .failure(.duplicate)
-                case .reduceOnlyWouldIncrease: return .failure(.reduceOnly)
-                case .invalid(let reason): return .failure(.invalid(reason))
-                case .notFound, .alreadyFinal: return .failure(.invalid("unexpected"))
-                }
+            case .failure(.duplicate): return .failure(.duplicate)
+            case .failure(.reduceOnlyWouldIncrease): return .failure(.reduceOnly)
+            case .failure(.invalid(let reason)): return .failure(.invalid(reason))
+            case .failure: return .failure(.invalid("unexpected"))
             }
         }
         flushAccountEvents()
@@ -369,6 +366,9 @@ struct FakeRESTRequest: Sendable {
     var headers: [String: String]
     var body: String
 
+    /// A header by name, case-insensitive.
+    func header(_ name: String) -> String? { headers[name.lowercased()] }
+
     /// Query (or form body) parameters in order, percent-decoded.
     static func parameters(_ text: String) -> [(String, String)] {
         text.split(separator: "&").map { pair in
@@ -406,7 +406,7 @@ struct FakeRESTMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
         let body = try await request.body.collect(upTo: 1 << 22)
         let fake = FakeRESTRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
                                    headers: headers, body: String(buffer: body))
