@@ -87,9 +87,9 @@ import Testing
 
     @Test(arguments: VenueID.allCases)
     func timeoutAfterAcceptLeavesOrderUnknownUntilFoundAndNeverResends(venue: VenueID) async throws {
-        let rig = try await Self.rig(venue, timeout: .milliseconds(500))
+        let rig = try await Self.rig(venue, timeout: .seconds(1))
         defer { Task { await rig.stop() } }
-        rig.server.faults { $0.delayAcceptedOrderReplies = 1; $0.acceptedReplyDelay = .seconds(2) }
+        rig.server.faults { $0.delayAcceptedOrderReplies = 1; $0.acceptedReplyDelay = .seconds(4) }
         let id = "t1\(venue.rawValue)"
         let symbol = TestMarkets.symbol(venue, "ETH")
         let (bid, _) = try #require(rig.server.bestBidAsk(symbol: symbol))

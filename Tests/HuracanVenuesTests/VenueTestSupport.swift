@@ -38,7 +38,7 @@ enum TestMarkets {
         return server
     }
 
-    static func api(_ server: FakeVenueServer, credentials: VenueCredentials? = nil, timeout: Duration = .seconds(2)) -> VenueAPI {
+    static func api(_ server: FakeVenueServer, credentials: VenueCredentials? = nil, timeout: Duration = .seconds(10)) -> VenueAPI {
         var configuration = VenueRESTClient.Configuration()
         configuration.timeout = timeout
         configuration.backoffBase = .milliseconds(20)
@@ -55,7 +55,7 @@ enum TestMarkets {
 }
 
 /// Polls `condition` (async, never blocking a thread) until it holds or `timeout` passes.
-func eventually(_ timeout: Duration = .seconds(10), _ condition: @Sendable () async -> Bool) async -> Bool {
+func eventually(_ timeout: Duration = .seconds(30), _ condition: @Sendable () async -> Bool) async -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while clock.now < deadline {
