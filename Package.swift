@@ -36,6 +36,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Pure domain and decision logic: no I/O, no wall clock.
@@ -54,6 +58,35 @@ let package = Package(
         .target(
             name: "HuracanExchanges",
             dependencies: ["HuracanCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // Adapter: network clients of the real venues (REST over async-http-client, WebSocket
+        // streams over swift-websocket), the `ExchangeVenue` conformances and connectivity checks.
+        .target(
+            name: "HuracanVenues",
+            dependencies: [
+                "HuracanCore", "HuracanExchanges",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test support: fake Binance, OKX and Bybit servers on 127.0.0.1 (REST + WebSocket, signature
+        // checks, a matching core, fault injection).
+        .target(
+            name: "HuracanFakeVenues",
+            dependencies: [
+                "HuracanCore", "HuracanExchanges",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Redis client: the RESP protocol on SwiftNIO (pipelining, pool, reconnect, AUTH, TLS).
@@ -133,7 +166,7 @@ let package = Package(
         .executableTarget(
             name: "huracan",
             dependencies: [
-                "HuracanRuntime", "HuracanConfig", "HuracanCore", "HuracanExchanges", "HuracanStorage", "HuracanBus", "HuracanRedis", "HuracanRegistry", "HuracanSQL",
+                "HuracanRuntime", "HuracanConfig", "HuracanCore", "HuracanExchanges", "HuracanStorage", "HuracanBus", "HuracanRedis", "HuracanRegistry", "HuracanSQL", "HuracanVenues",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -162,6 +195,14 @@ let package = Package(
             dependencies: [
                 "HuracanStorage", "HuracanTestSupport", "HuracanCore", "HuracanBus", "HuracanRuntime", "HuracanConfig",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HuracanVenuesTests",
+            dependencies: [
+                "HuracanVenues", "HuracanFakeVenues", "HuracanExchanges", "HuracanCore", "HuracanTestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -19,7 +19,7 @@ public struct RedisConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 6379, username: String? = nil, password: String? = nil, tls: Bool = false,
-        tlsCAFile: String? = nil, poolSize: Int = 2, commandTimeoutSeconds: Double = 5, connectTimeoutSeconds: Double = 2,
+        tlsCAFile: String? = nil, poolSize: Int = 2, commandTimeoutSeconds: Double = 5, connectTimeoutSeconds: Double = 5,
         reconnectBaseSeconds: Double = 0.05, reconnectMaxSeconds: Double = 5
     ) {
         self.host = host

@@ -56,7 +56,10 @@ import Testing
         try await bus.createGroup(stream: names.ordersGlobal, group: "audit", fromStart: true)
         let entries = try await bus.read(streams: [names.ordersGlobal], group: "audit", consumer: "a", count: 1_000_000)
         let orders = entries.filter { if case .order = $0.message { true } else { false } }
-        #expect(orders.count == engine.totals().ordersSent, "every order the engine sent is on orders:global, across the outage")
-        #expect(Set(orders.compactMap { if case .order(let o) = $0.message { o.clientOrderID } else { nil } }).count == orders.count)
+        // At least once: a batch cut off by the kill is sent again, so an order may appear twice
+        // (consumers dedupe by client_order_id); none may be missing.
+        let unique = Set(orders.compactMap { if case .order(let o) = $0.message { o.clientOrderID } else { nil } })
+        #expect(unique.count == engine.totals().ordersSent, "every order the engine sent is on orders:global, across the outage")
+        #expect(orders.count - unique.count <= 2_048, "only a batch in flight at the kill can be sent twice")
     }
 }

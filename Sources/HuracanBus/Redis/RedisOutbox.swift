@@ -120,6 +120,18 @@ public final class RedisOutbox: BusPublisher {
         }
     }
 
+    /// Removes and returns every waiting message, orders and executions first (at shutdown,
+    /// when Redis stays unreachable, so that the caller can keep them elsewhere).
+    public func takeAll() -> [(stream: String, message: BusMessage)] {
+        state.withLock { s in
+            let all = Array(s.lossless) + Array(s.lossy)
+            s.lossyDropped += s.lossy.count
+            s.lossless.removeAll()
+            s.lossy.removeAll()
+            return all
+        }
+    }
+
     /// Sends what is left (at shutdown), giving up after `timeout`.
     public func drain(timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout

@@ -1,3 +1,4 @@
+import Foundation
 import HuracanBus
 import HuracanConfig
 import HuracanCore
@@ -16,6 +17,8 @@ public final class RedisLink: Sendable {
     public let gate: RedisRiskGate
     public let names: StreamName
     let logger: Logger
+    /// Where messages Redis could not take before shutdown are kept (JSON lines).
+    let dataDirectory: String
     private let streamStats = Mutex<[(stream: String, stats: StreamStats)]>([])
 
     /// Connects (failing with a clear error when Redis does not answer), and retires what an
@@ -44,6 +47,7 @@ public final class RedisLink: Sendable {
         self.gate = RedisRiskGate(client: client, prefix: config.messageBus.streamPrefix, processIndex: config.processIndex, universe: universe)
         self.names = StreamName(prefix: config.messageBus.streamPrefix)
         self.logger = logger
+        self.dataDirectory = config.dataDir
     }
 
     /// Sends published messages and risk changes until cancelled; every few seconds reads the
@@ -60,8 +64,28 @@ public final class RedisLink: Sendable {
             }
             if due { await self.refreshStreamStats() }
         }
-        _ = await outbox.drain(timeout: .seconds(5))
+        if !(await outbox.drain(timeout: .seconds(30))) { keepUnsent() }
         try? await gate.flush()
+    }
+
+    /// Redis did not take everything before shutdown: the rest goes to a JSON-lines file in the
+    /// data directory (orders and executions are never dropped), named in an error log line.
+    private func keepUnsent() {
+        let left = outbox.takeAll()
+        guard !left.isEmpty else { return }
+        let stamp = Timestamp(nanoseconds: MonotonicClock.wallNanoseconds()).nanoseconds / 1_000_000
+        let path = (dataDirectory as NSString).appendingPathComponent("bus-unsent-\(stamp).jsonl")
+        var text = ""
+        for (stream, message) in left {
+            text += "{\"stream\":\"\(stream)\",\"message\":" + String(decoding: BusCodec.encode(message), as: UTF8.self) + "}\n"
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            logger.error("message bus: Redis did not take \(left.count) messages before shutdown; they are kept in \(path)")
+        } catch {
+            logger.critical("message bus: \(left.count) messages could not be sent to Redis nor written to \(path): \(error)")
+        }
     }
 
     private func refreshStreamStats() async {
@@ -97,7 +121,7 @@ public final class RedisLink: Sendable {
         let status = outbox.status
         let lag = statistics.flatMap { $0.stats.groups.values.map { $0.lag + $0.pending } }.max() ?? 0
         let waiting = status.queuedLossless + status.queuedLossy
-        let connected = status.connected || (status.sent == 0 && client.isConnected)
+        let connected = client.isConnected && (status.connected || status.sent == 0)
         let text = "Redis at \(client.configuration.address) \(connected ? "connected" : "unreachable"): \(waiting) messages waiting, "
             + "largest consumer lag \(lag), \(gate.unsentChanges) risk changes unsent"
             + (connected ? "" : "; last error: \(status.lastError ?? "none")")
