@@ -9,7 +9,7 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Inspect, import into and prune the Parquet data lake ({data_dir}/{kind}/{coin}/{YYYYMMDD}.parquet).",
-        subcommands: [List.self, Import.self, Prune.self, BenchWrite.self]
+        subcommands: [List.self, Import.self, Prune.self, Generate.self, BenchWrite.self, BenchReplay.self]
     )
 
     /// The lake folder: --data, else engine.data_dir from the configuration.

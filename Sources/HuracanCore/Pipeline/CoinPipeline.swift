@@ -110,6 +110,33 @@ public struct CoinPipeline: Sendable {
         }
     }
 
+    /// The earliest time an open trade's holding limit runs out (scalp time-out, runner maximum
+    /// hold), or nil with no open trade. The shard wakes the coin then even when no market data
+    /// arrives (quiet coins in backtests on stored data skip their empty steps).
+    public func nextExitDeadline(_ p: StrategyParameters) -> Timestamp? {
+        guard !trades.isEmpty else { return nil }
+        var earliest: Int64?
+        for trade in trades where trade.phase == .open {
+            let limit = trade.style == .scalp ? p.scalp.timeoutSeconds : p.runner.maxHoldSeconds
+            let deadline = trade.openedAt.nanoseconds + Int64((limit * 1e9).rounded(.up))
+            earliest = min(earliest ?? deadline, deadline)
+        }
+        return earliest.map { Timestamp(nanoseconds: $0) }
+    }
+
+    /// Time passed without market data: exits the open trades whose holding limit ran out at
+    /// `context.now` (reason `timeout`). Take-profit and stops need a new price and wait for
+    /// the next book update.
+    public mutating func onClock(context: inout PipelineContext) {
+        guard !trades.isEmpty, features.top.bidPrice > 0 else { return }
+        let p = context.parameters
+        for i in trades.indices where trades[i].phase == .open {
+            let held = Double(context.now - trades[i].openedAt) / 1e9
+            let limit = trades[i].style == .scalp ? p.scalp.timeoutSeconds : p.runner.maxHoldSeconds
+            if held >= limit { exit(tradeAt: i, reason: .timeout, context: &context) }
+        }
+    }
+
     /// Sends a reduce-only market order for the open quantity. Exits never pass the risk gate.
     mutating func exit(tradeAt i: Int, reason: ExitReason, context: inout PipelineContext) {
         let quantity = trades[i].openQuantity

@@ -93,6 +93,10 @@ final class Shard: @unchecked Sendable {
         let stall = injectedStall.exchange(0, ordering: .relaxed)
         if stall > 0 { sleepNanoseconds(stall) }
         context.entriesAllowed = healthy.load(ordering: .relaxed) && entriesEnabled
+        if let replay, !replay.stepsEveryCoin {
+            runEventDriven(steps: range, start: market.parameters.start.nanoseconds, stepNanoseconds: market.parameters.stepNanoseconds, replay: replay)
+            return
+        }
         for step in range {
             let stepEnd = Timestamp(nanoseconds: market.parameters.start.nanoseconds + (step + 1) * market.parameters.stepNanoseconds)
             for c in slots.indices {
@@ -106,10 +110,84 @@ final class Shard: @unchecked Sendable {
                 context.now = stepEnd
                 for m in slots[c].matchers.indices { slots[c].matchers[m].advance(to: stepEnd, reports: &reports) }
                 deliverReports(slot: c)
+                checkClock(slot: c, at: stepEnd)
             }
             if stepEnd >= nextCostRefresh { refreshCosts(at: stepEnd) }
         }
         for c in slots.indices { slots[c].pipeline.revalue(context: &context) }
+    }
+
+    /// Holding limits that ran out while no market data arrived fire at the step's end.
+    @inline(__always) private func checkClock(slot c: Int, at stepEnd: Timestamp) {
+        guard let deadline = slots[c].pipeline.nextExitDeadline(context.parameters), deadline <= stepEnd else { return }
+        slots[c].pipeline.onClock(context: &context)
+        if !context.outbox.isEmpty { submitOutbox(slot: c, at: stepEnd) }
+    }
+
+    /// Stored-data replay, event-driven: the same per-coin work as stepping every coin through
+    /// every step, but a coin is visited only at steps where it has an event, a matcher action
+    /// falls due (order latency) or a trade's holding limit runs out; the steps in between are
+    /// no-ops for it and are skipped. Within a step coins are visited in slot order and costs are
+    /// refreshed at the same step ends, so trades are identical to the stepped replay.
+    private func runEventDriven(steps range: Range<Int64>, start: Int64, stepNanoseconds: Int64, replay: ReplayFeed) {
+        let lower = range.lowerBound, count = Int(range.upperBound - lower)
+        guard count > 0 else { return }
+        if buckets.count < count { buckets = Array(repeating: [], count: count) }
+        for c in slots.indices {
+            if let s = nextVisit(slot: c, after: lower - 1, start: start, stepNanoseconds: stepNanoseconds, replay: replay), s < range.upperBound {
+                buckets[Int(s - lower)].append(c)
+            }
+        }
+        for offset in 0..<count {
+            let step = lower + Int64(offset)
+            let stepEnd = Timestamp(nanoseconds: start + (step + 1) * stepNanoseconds)
+            if !buckets[offset].isEmpty {
+                var visits = buckets[offset]
+                buckets[offset].removeAll(keepingCapacity: true)
+                if visits.count > 1 { visits.sort() }
+                var previous = -1
+                for c in visits where c != previous {
+                    previous = c
+                    events.removeAll(keepingCapacity: true)
+                    replay.take(coin: slots[c].index, before: stepEnd, into: &events)
+                    for event in events { process(event, slot: c) }
+                    context.now = stepEnd
+                    for m in slots[c].matchers.indices { slots[c].matchers[m].advance(to: stepEnd, reports: &reports) }
+                    deliverReports(slot: c)
+                    checkClock(slot: c, at: stepEnd)
+                    if let s = nextVisit(slot: c, after: step, start: start, stepNanoseconds: stepNanoseconds, replay: replay), s < range.upperBound {
+                        buckets[Int(s - lower)].append(c)
+                    }
+                }
+            }
+            if stepEnd >= nextCostRefresh { refreshCosts(at: stepEnd) }
+        }
+        context.now = Timestamp(nanoseconds: start + range.upperBound * stepNanoseconds)
+        for c in slots.indices { slots[c].pipeline.revalue(context: &context) }
+    }
+
+    /// Per step of the current round, the slots to visit (event-driven replay).
+    private var buckets: [[Int]] = []
+
+    /// The first step after `step` at which slot `c` has work: its next stored event, a matcher
+    /// action falling due, or a holding limit running out.
+    private func nextVisit(slot c: Int, after step: Int64, start: Int64, stepNanoseconds: Int64, replay: ReplayFeed) -> Int64? {
+        var best: Int64?
+        func consider(_ s: Int64) { best = min(best ?? s, max(s, step + 1)) }
+        // An event at t is processed in the step whose end is after t.
+        if let t = replay.nextTime(coin: slots[c].index) { consider(Self.floorDiv(t.nanoseconds - start, stepNanoseconds)) }
+        // Matcher actions and deadlines are due at the first step end at or after their time.
+        func dueStep(_ t: Int64) -> Int64 { Self.floorDiv(t - start + stepNanoseconds - 1, stepNanoseconds) - 1 }
+        for m in slots[c].matchers.indices {
+            if let t = slots[c].matchers[m].nextActionTime { consider(dueStep(t.nanoseconds)) }
+        }
+        if let deadline = slots[c].pipeline.nextExitDeadline(context.parameters) { consider(dueStep(deadline.nanoseconds)) }
+        return best
+    }
+
+    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 
     /// Cleared by the operator's kill switch or a halted engine.
