@@ -59,6 +59,7 @@ public enum EngineRunner {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: EngineService(engine: engine, end: end, view: view), successTerminationBehavior: .gracefullyShutdownGroup)
         ]
+        services.insert(contentsOf: recordingServices(config: config, engine: engine, logger: logger), at: 0)
         let observability = config.observability
         if observability.prometheusEnabled {
             let token = try? Secret.resolve(environmentVariable: observability.adminTokenEnv, file: "")

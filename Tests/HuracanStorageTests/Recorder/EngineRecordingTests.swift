@@ -1,0 +1,64 @@
+import Foundation
+import HuracanBus
+import HuracanConfig
+import HuracanCore
+import HuracanRuntime
+import HuracanStorage
+import HuracanTestSupport
+import Logging
+import Testing
+
+@Suite(.serialized) struct EngineRecordingTests {
+    /// `huracan run` with `engine.data.record: true`: a short paper run writes the bus streams
+    /// into partitions of the data lake, flushed when the run ends, and the reader reads them back.
+    @Test func shortPaperRunWithRecordingWritesReadablePartitions() async throws {
+        var config = try ConfigLoader(environment: [:]).load(path: nil)
+        let dir = TestPaths.temporaryDirectory("paper-record")
+        config.dataDir = dir.path
+        config.data.record = true
+        config.data.flushRows = 500
+        config.data.flushIntervalSeconds = 3_600 // everything left is written at shutdown
+        config.activeCoins = 6
+        config.coinsPerEventLoop = 3
+        config.observability.prometheusEnabled = false
+        config.costModel.rankActiveSet = false
+        config.costModel.minEdgeAfterCostBps = -1_000 // trade on any confident signal
+        config.strategy.entryCooldownSeconds = 1
+        config.strategy.scalp.timeoutSeconds = 2
+        config.strategy.scalp.minConfidence = 0.5
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let summary = try await EngineRunner.paper(config: config, configPath: nil, duration: 4, view: StatusView(interactive: false), logger: logger)
+        let lake = DataLake(path: dir.path)
+        let orders = try lake.read(OrderRecord.self)
+        let fills = try lake.read(FillRecord.self)
+        #expect(!orders.isEmpty)
+        #expect(!fills.isEmpty)
+        // Every closed trade's entry and exit orders were recorded (exits are reduce-only).
+        let closed = summary.styles.values.reduce(0) { $0 + $1.trades }
+        #expect(orders.count >= closed * 2, "\(orders.count) orders recorded, \(closed) trades closed")
+        #expect(Set(orders.map(\.coin)).isSubset(of: Set(try UniverseLoader.load(for: config).instruments.map(\.coin))))
+        // Partitions follow {data_dir}/{kind}/{coin}/{YYYYMMDD}.parquet and open with the reader.
+        for partition in lake.partitions(kinds: [.orders, .fills, .signals, .book, .trades, .features]) {
+            #expect(partition.path.hasPrefix(dir.path + "/" + partition.kind.rawValue + "/" + partition.coin + "/"))
+            #expect(try ParquetFile(path: partition.path).rowCount > 0)
+        }
+        // No temporary files left behind.
+        #expect(lake.removeTemporaryFiles().isEmpty)
+    }
+
+    /// The recorder is off by default: no services, nothing written.
+    @Test func recordingIsOffByDefault() throws {
+        var config = try ConfigLoader(environment: [:]).load(path: nil)
+        config.activeCoins = 2
+        #expect(config.data.record == false)
+        let engine = try EngineRunner.makeEngine(config: config, start: Timestamp(seconds: 1_800_000_000), threads: 1, logger: Logger(label: "test"))
+        #expect(RecordingService(config: config, engine: engine, logger: Logger(label: "test")) == nil)
+        config.data.record = true
+        config.data.recordStreams = ["orders", "executions"]
+        config.data.featureBuilders = 2
+        let service = try #require(RecordingService(config: config, engine: engine, logger: Logger(label: "test")))
+        #expect(service.recorder.configuration.streams.count == 2)
+        #expect(service.builders?.configuration.workers == 2)
+    }
+}
