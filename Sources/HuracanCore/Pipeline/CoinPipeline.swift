@@ -169,6 +169,7 @@ public struct CoinPipeline: Sendable {
         context.stats.signals += 1
         if Int(index) < context.blockedCoins.count, let breaker = context.blockedCoins[Int(index)] {
             context.stats.breakerBlocked += 1
+            context.stats.breakerBlockedBy[breaker, default: 0] += 1
             recordBreakerBlock(breaker, venue: venue, context: &context)
             return
         }
@@ -198,9 +199,12 @@ public struct CoinPipeline: Sendable {
         }
         switch check.decision {
         case .approve: context.stats.riskApproved += 1
-        case .throttle: context.stats.riskThrottled += 1
+        case .throttle:
+            context.stats.riskThrottled += 1
+            context.stats.riskThrottledBy[check.reason, default: 0] += 1
         case .block:
             context.stats.riskBlocked += 1
+            context.stats.riskBlockedBy[check.reason, default: 0] += 1
             return
         }
         let quantity = instrument.roundQuantity(FixedDecimal(approximating: check.approvedNotional / price))
@@ -242,6 +246,7 @@ public struct CoinPipeline: Sendable {
             context.stats.skippedStaleCost += 1
         } else if blocked {
             context.stats.breakerBlocked += 1
+            context.stats.breakerBlockedBy[.venueErrors, default: 0] += 1
             recordBreakerBlock(.venueErrors, venue: venue, context: &context)
         }
         return nil
