@@ -55,7 +55,7 @@ final class Shard: @unchecked Sendable {
         heartbeat.store(MonotonicClock.wallNanoseconds(), ordering: .relaxed)
     }
 
-    var coins: [CoinIndex] { slots.map(\.index) }
+    var coins: [CoinIndex] { slots.indices.map { slots[$0].pipeline.index } }
 
     var isHealthy: Bool { healthy.load(ordering: .relaxed) }
 
@@ -119,7 +119,8 @@ final class Shard: @unchecked Sendable {
 
     /// Holding limits that ran out while no market data arrived fire at the step's end.
     @inline(__always) private func checkClock(slot c: Int, at stepEnd: Timestamp) {
-        guard let deadline = slots[c].pipeline.nextExitDeadline(context.parameters), deadline <= stepEnd else { return }
+        let parameters = context.parameters
+        guard let deadline = Self.exitDeadline(&slots[c], parameters), deadline <= stepEnd else { return }
         slots[c].pipeline.onClock(context: &context)
         if !context.outbox.isEmpty { submitOutbox(slot: c, at: stepEnd) }
     }
@@ -133,8 +134,10 @@ final class Shard: @unchecked Sendable {
         let lower = range.lowerBound, count = Int(range.upperBound - lower)
         guard count > 0 else { return }
         if buckets.count < count { buckets = Array(repeating: [], count: count) }
+        let parameters = context.parameters
         for c in slots.indices {
-            if let s = nextVisit(slot: c, after: lower - 1, start: start, stepNanoseconds: stepNanoseconds, replay: replay), s < range.upperBound {
+            if let s = Self.nextVisit(&slots[c], parameters: parameters, after: lower - 1, start: start, stepNanoseconds: stepNanoseconds, replay: replay),
+               s < range.upperBound {
                 buckets[Int(s - lower)].append(c)
             }
         }
@@ -155,7 +158,8 @@ final class Shard: @unchecked Sendable {
                     for m in slots[c].matchers.indices { slots[c].matchers[m].advance(to: stepEnd, reports: &reports) }
                     deliverReports(slot: c)
                     checkClock(slot: c, at: stepEnd)
-                    if let s = nextVisit(slot: c, after: step, start: start, stepNanoseconds: stepNanoseconds, replay: replay), s < range.upperBound {
+                    if let s = Self.nextVisit(&slots[c], parameters: parameters, after: step, start: start, stepNanoseconds: stepNanoseconds, replay: replay),
+                       s < range.upperBound {
                         buckets[Int(s - lower)].append(c)
                     }
                 }
@@ -169,20 +173,35 @@ final class Shard: @unchecked Sendable {
     /// Per step of the current round, the slots to visit (event-driven replay).
     private var buckets: [[Int]] = []
 
-    /// The first step after `step` at which slot `c` has work: its next stored event, a matcher
+    /// The first step after `step` at which `slot` has work: its next stored event, a matcher
     /// action falling due, or a holding limit running out.
-    private func nextVisit(slot c: Int, after step: Int64, start: Int64, stepNanoseconds: Int64, replay: ReplayFeed) -> Int64? {
+    ///
+    /// The slot is passed inout (the caller's `&slots[c]`): calling another module's methods on
+    /// `slots[c]` read through the class property would copy the whole slot first.
+    private static func nextVisit(_ slot: inout CoinSlot, parameters: StrategyParameters, after step: Int64, start: Int64, stepNanoseconds: Int64,
+                                  replay: ReplayFeed) -> Int64? {
         var best: Int64?
         func consider(_ s: Int64) { best = min(best ?? s, max(s, step + 1)) }
         // An event at t is processed in the step whose end is after t.
-        if let t = replay.nextTime(coin: slots[c].index) { consider(Self.floorDiv(t.nanoseconds - start, stepNanoseconds)) }
+        if let t = replay.nextTime(coin: slot.pipeline.index) { consider(floorDiv(t.nanoseconds - start, stepNanoseconds)) }
         // Matcher actions and deadlines are due at the first step end at or after their time.
-        func dueStep(_ t: Int64) -> Int64 { Self.floorDiv(t - start + stepNanoseconds - 1, stepNanoseconds) - 1 }
-        for m in slots[c].matchers.indices {
-            if let t = slots[c].matchers[m].nextActionTime { consider(dueStep(t.nanoseconds)) }
+        func dueStep(_ t: Int64) -> Int64 { floorDiv(t - start + stepNanoseconds - 1, stepNanoseconds) - 1 }
+        if slot.hasOrdersInFlight {
+            var any = false
+            for m in slot.matchers.indices {
+                if let t = slot.matchers[m].nextActionTime {
+                    any = true
+                    consider(dueStep(t.nanoseconds))
+                }
+            }
+            slot.hasOrdersInFlight = any
         }
-        if let deadline = slots[c].pipeline.nextExitDeadline(context.parameters) { consider(dueStep(deadline.nanoseconds)) }
+        if let deadline = exitDeadline(&slot, parameters) { consider(dueStep(deadline.nanoseconds)) }
         return best
+    }
+
+    @inline(__always) private static func exitDeadline(_ slot: inout CoinSlot, _ parameters: StrategyParameters) -> Timestamp? {
+        slot.pipeline.isFlat ? nil : slot.pipeline.nextExitDeadline(parameters)
     }
 
     private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
@@ -212,6 +231,7 @@ final class Shard: @unchecked Sendable {
     }
 
     private func submitOutbox(slot c: Int, at time: Timestamp) {
+        if !context.outbox.isEmpty { slots[c].hasOrdersInFlight = true }
         for request in context.outbox {
             venueRequests[request.venue.index] += 1
             guard let m = slots[c].matchers.firstIndex(where: { $0.venue == request.venue }) else {
@@ -229,6 +249,12 @@ final class Shard: @unchecked Sendable {
             switch report {
             case .fill(let fill):
                 portfolio.apply(fill)
+                let bit = UInt8(1) << UInt8(fill.venue.index)
+                if portfolio.position(coin: fill.coin, venue: fill.venue)?.isFlat ?? true {
+                    slots[c].openPositionVenues &= ~bit
+                } else {
+                    slots[c].openPositionVenues |= bit
+                }
                 roundFills.append(fill)
             case .funding(let coin, let venue, let rate, let mark, _):
                 portfolio.applyFunding(coin: coin, venue: venue, rate: rate, markPrice: mark)
@@ -246,8 +272,10 @@ final class Shard: @unchecked Sendable {
     /// `cost_model.update_interval_seconds`.
     private func refreshCosts(at time: Timestamp) {
         for c in slots.indices {
-            for matcher in slots[c].matchers where !costSourceDown[matcher.venue.index] {
-                slots[c].pipeline.refreshCosts(venue: matcher.venue, fees: matcher.fees, fundingRate: matcher.fundingRate, at: time)
+            // By index: iterating the matchers would copy each one.
+            for m in slots[c].matchers.indices where !costSourceDown[slots[c].matchers[m].venue.index] {
+                let venue = slots[c].matchers[m].venue, fees = slots[c].matchers[m].fees, rate = slots[c].matchers[m].fundingRate
+                slots[c].pipeline.refreshCosts(venue: venue, fees: fees, fundingRate: rate, at: time)
             }
         }
         nextCostRefresh = time + .nanoseconds(Int64(context.costUpdateIntervalSeconds * 1e9))
@@ -256,11 +284,12 @@ final class Shard: @unchecked Sendable {
     /// Net P&L of this shard's account: realised minus fees and funding, plus open positions at mid.
     func pnl() -> Double {
         var total = portfolio.netRealizedPnL.doubleValue
-        for slot in slots {
-            let mid = slot.pipeline.features.mid
+        // By index: iterating the slots would copy each one (every round, every coin).
+        for i in slots.indices where slots[i].openPositionVenues != 0 {
+            let mid = slots[i].pipeline.features.mid
             guard mid > 0 else { continue }
-            for matcher in slot.matchers {
-                guard let position = portfolio.position(coin: slot.pipeline.instrument.coin, venue: matcher.venue), !position.isFlat else { continue }
+            for m in slots[i].matchers.indices where slots[i].openPositionVenues & (UInt8(1) << UInt8(slots[i].matchers[m].venue.index)) != 0 {
+                guard let position = portfolio.position(coin: slots[i].pipeline.instrument.coin, venue: slots[i].matchers[m].venue), !position.isFlat else { continue }
                 total += position.quantity.doubleValue * mid - position.costBasis.doubleValue
             }
         }
