@@ -196,7 +196,7 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             guard let codec = ParquetCodec(name: codec) else { throw ValidationError("unknown codec \(codec)") }
-            var options = ParquetWriterOptions(codec: codec)
+            var options = ParquetWriterOptions.lake(codec: codec)
             options.dictionaryForStrings = true
             let lake = DataLake(path: data, options: options)
             let day = UTCDate(year: 2025, month: 1, day: 27)

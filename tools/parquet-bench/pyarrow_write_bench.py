@@ -21,9 +21,9 @@ def write_atomically(table, path, codec, fsync):
     folder = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".tmp-", dir=folder)
     os.close(fd)
-    # Huracan's settings: one row group per 1M rows, dictionary for strings only, statistics on,
+    # Huracan's lake settings: row groups of 32,768 rows, dictionary for strings only, statistics on,
     # ZSTD at level 1.
-    pq.write_table(table, tmp, compression=codec, compression_level=1 if codec == "zstd" else None, row_group_size=1 << 20, use_dictionary=[
+    pq.write_table(table, tmp, compression=codec, compression_level=1 if codec == "zstd" else None, row_group_size=32_768, use_dictionary=[
         f.name for f in table.schema if pyarrow.types.is_string(f.type)], write_statistics=True)
     if fsync:
         with open(tmp, "rb") as f:
