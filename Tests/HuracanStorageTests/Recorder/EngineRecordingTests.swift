@@ -47,6 +47,42 @@ import Testing
         #expect(lake.removeTemporaryFiles().isEmpty)
     }
 
+    /// `huracan run` with recording on, stopped by SIGINT or SIGTERM: nothing is written before
+    /// (flush interval an hour, flush size far away), so the rows on disk are the shutdown flush.
+    @Test(arguments: [SIGINT, SIGTERM])
+    func signalFlushesTheRecorder(signal: Int32) throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("huracan").path
+        let candidates = [binary, TestPaths.repository.appendingPathComponent(".build/debug/huracan").path]
+        guard let huracan = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            Issue.record("huracan binary not built (swift build --build-tests builds it)")
+            return
+        }
+        let dir = TestPaths.temporaryDirectory("run-record")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: huracan)
+        process.arguments = ["run", "--log-level", "error"]
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in ["DATA_DIR": dir.path, "DATA__RECORD": "true", "DATA__FLUSH_INTERVAL_SECONDS": "3600", "ACTIVE_COINS": "6",
+                             "OBSERVABILITY__PROMETHEUS__ENABLED": "false", "COST_MODEL__RANK_ACTIVE_SET": "false",
+                             "COST_MODEL__MIN_EDGE_AFTER_COST_BPS": "-1000", "STRATEGY__SCALP__MIN_CONFIDENCE": "0.5",
+                             "STRATEGY__SCALP__TIMEOUT_SECONDS": "2", "STRATEGY__ENTRY_COOLDOWN_SECONDS": "1"] {
+            environment["HURACAN_ENGINE__" + key] = value
+        }
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 6)
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let lake = DataLake(path: dir.path)
+        let orders = try lake.read(OrderRecord.self)
+        #expect(!orders.isEmpty, "orders flushed at shutdown")
+        #expect(try lake.read(FillRecord.self).count > 0)
+        #expect(lake.removeTemporaryFiles().isEmpty)
+    }
+
     /// The recorder is off by default: no services, nothing written.
     @Test func recordingIsOffByDefault() throws {
         var config = try ConfigLoader(environment: [:]).load(path: nil)
