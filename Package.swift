@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "HuracanStorage",
             dependencies: [
-                "HuracanCore", "HuracanBus",
+                "HuracanCore", "HuracanBus", "HuracanExchanges",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -52,7 +52,7 @@ public enum ConfigSchema {
             .int(e + "model_registry.retraining.drift_min_trades", \.modelRegistry.retraining.driftMinTrades, 1...100_000, "Closed trades needed before the drift check judges a model"),
         ]
         fields += riskFields(e + "risk.") + costFields(e + "cost_model.") + observabilityFields(e + "observability.")
-        fields += strategyFields(e + "strategy.") + simulatorFields(e + "simulator.")
+        fields += strategyFields(e + "strategy.") + simulatorFields(e + "simulator.") + dataFields(e + "data.")
         for (name, key) in [("binance", \EngineConfig.venues.binance), ("okx", \.venues.okx), ("bybit", \.venues.bybit)] {
             fields += venueFields(e + "venues.\(name).", key)
         }
@@ -134,6 +134,17 @@ public enum ConfigSchema {
             .number(p + "latency_ms", \.simulator.latencyMs, 0...10_000, "Order round-trip latency of the simulated venue"),
             .strings(p + "venues", \.simulator.venues, options: VenueNames.all, "Venues whose listings and fees the simulator imitates"),
             .string(p + "start_date", \.simulator.startDate, allowed: "a date YYYY-MM-DD", "First simulated day of a backtest", check: date),
+        ]
+    }
+
+    private static func dataFields(_ p: String) -> [ConfigField] {
+        [
+            .bool(p + "record", \.data.record, "Record the engine's bus streams into the data lake under data_dir while it runs"),
+            .strings(p + "record_streams", \.data.recordStreams, options: ["market_data", "features", "signals", "orders", "executions"],
+                     "Streams recorded: market_data (book tops, trades, funding), features, signals, orders, executions"),
+            .int(p + "flush_rows", \.data.flushRows, 100...10_000_000, "Rows the recorder buffers before writing (its memory bound)"),
+            .number(p + "flush_interval_seconds", \.data.flushIntervalSeconds, 1...86_400, "Longest time recorded rows wait in memory"),
+            .int(p + "feature_builders", \.data.featureBuilders, 0...64, "Feature-builder workers that turn market_data into stored features (0: none)"),
         ]
     }
 

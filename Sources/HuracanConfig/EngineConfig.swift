@@ -39,8 +39,24 @@ public struct EngineConfig: Sendable, Equatable {
     public var strategy = Strategy()
     public var simulator = Simulator()
     public var venues = Venues()
+    /// Recording into the data lake and feature builders (`engine.data.*`).
+    public var data = DataRecording()
 
     public init() {}
+
+    /// What `huracan run` records from its message bus into the data lake under `data_dir`.
+    public struct DataRecording: Sendable, Equatable {
+        /// Start the bus recorder with the engine.
+        public var record = false
+        /// Stream kinds recorded: market_data, features, signals, orders, executions.
+        public var recordStreams = ["market_data", "features", "signals", "orders", "executions"]
+        /// Rows buffered before a write (the recorder's memory bound).
+        public var flushRows = 50_000
+        /// Longest time rows wait in memory before they are written.
+        public var flushIntervalSeconds = 60.0
+        /// Feature-builder workers turning market_data into stored features (0: none).
+        public var featureBuilders = 0
+    }
 
     public struct MessageBus: Sendable, Equatable {
         public var type = "redis_streams"

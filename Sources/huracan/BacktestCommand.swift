@@ -40,6 +40,9 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(help: "Write every closed trade as CSV to this file.")
     var trades: String?
 
+    @Flag(help: "With --data: step every coin through every 100 ms step (the slower reference path; same trades).")
+    var stepEveryCoin = false
+
     func run() async throws {
         var engineConfig = try loadOrExit(config)
         if let seed { engineConfig.simulator.seed = seed }
@@ -73,7 +76,8 @@ struct BacktestCommand: AsyncParsableCommand {
         if let data {
             let run: EngineRunner.StoredRun
             do {
-                run = try EngineRunner.backtest(config: engineConfig, data: data, coins: coinNames, from: start.start, to: end.start, logger: logger) { status in
+                run = try EngineRunner.backtest(config: engineConfig, data: data, coins: coinNames, from: start.start, to: end.start, logger: logger,
+                                               stepEveryCoin: stepEveryCoin) { status in
                     let done = Double(status.simulatedTime.nanoseconds - start.start.nanoseconds) / total
                     FileHandle.standardError.write(Data("backtest \(Int(done * 100))% at \(status.simulatedTime), \(Int(status.eventsPerSecond)) events/s, \(status.closedTrades) trades\n".utf8))
                 }

@@ -9,7 +9,7 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Inspect, import into and prune the Parquet data lake ({data_dir}/{kind}/{coin}/{YYYYMMDD}.parquet).",
-        subcommands: [List.self, Import.self, Prune.self, BenchWrite.self]
+        subcommands: [List.self, Import.self, Prune.self, Generate.self, BenchWrite.self, BenchReplay.self]
     )
 
     /// The lake folder: --data, else engine.data_dir from the configuration.
@@ -76,13 +76,13 @@ struct DataCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import Binance USD-M dumps (bookTicker, aggTrades, trades, klines, fundingRate; .csv or .zip) and Tardis.dev CSV (book_snapshot_5/25, trades, quotes).",
+            abstract: "Import Binance USD-M dumps (bookTicker, aggTrades, trades, klines, fundingRate, depth snapshot/update rows; .csv or .zip), Bybit orderbook JSONL and Tardis.dev CSV (book_snapshot_5/25, trades, quotes).",
             discussion: "Bad rows are reported with file and line number; the rest is imported. The format is detected from the file name and header unless --format is given."
         )
 
         @OptionGroup var location: Location
 
-        @Argument(help: "Files to import (.csv, .csv.gz, .zip, .parquet).")
+        @Argument(help: "Files to import (.csv, .csv.gz, .zip, .jsonl, .parquet); depth files in time order (snapshot first).")
         var files: [String]
 
         @Option(help: "Layout: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -97,6 +97,9 @@ struct DataCommand: ParsableCommand {
         @Option(help: "Bad rows to print (all are counted).")
         var showIssues = 20
 
+        @Option(help: "Depth files whose update ids jump: resync (drop the book until the next snapshot) or continue (apply to the last book).")
+        var depthGaps = "resync"
+
         func run() throws {
             let lake = try location.lake()
             var chosen: ImportFormat?
@@ -107,6 +110,8 @@ struct DataCommand: ParsableCommand {
                 chosen = f
             }
             let importer = DataImporter(lake: lake)
+            guard let gaps = DepthGapPolicy(rawValue: depthGaps) else { throw ValidationError("--depth-gaps must be resync or continue, got \(depthGaps)") }
+            importer.depthGaps = gaps
             importer.coin = coin
             if let venue {
                 guard let v = VenueID(rawValue: venue.lowercased()) else { throw ValidationError("unknown venue \(venue)") }
@@ -191,7 +196,7 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             guard let codec = ParquetCodec(name: codec) else { throw ValidationError("unknown codec \(codec)") }
-            var options = ParquetWriterOptions(codec: codec)
+            var options = ParquetWriterOptions.lake(codec: codec)
             options.dictionaryForStrings = true
             let lake = DataLake(path: data, options: options)
             let day = UTCDate(year: 2025, month: 1, day: 27)

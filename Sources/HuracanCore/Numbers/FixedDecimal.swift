@@ -42,6 +42,11 @@ public struct FixedDecimal: Sendable, Hashable, Comparable {
     @inlinable public var doubleValue: Double {
         let whole = mantissa / Self.unit
         let fraction = mantissa % Self.unit
+        // Both parts nearly always fit 64 bits, whose conversion is much faster than Int128's
+        // and rounds the same (both are correctly rounded).
+        if let w = Int64(exactly: whole) {
+            return Double(w) + Double(Int64(truncatingIfNeeded: fraction)) / 1e18
+        }
         return Double(whole) + Double(fraction) / 1e18
     }
 

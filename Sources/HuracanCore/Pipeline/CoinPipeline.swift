@@ -118,6 +118,33 @@ public struct CoinPipeline: Sendable {
         }
     }
 
+    /// The earliest time an open trade's holding limit runs out (scalp time-out, runner maximum
+    /// hold), or nil with no open trade. The shard wakes the coin then even when no market data
+    /// arrives (quiet coins in backtests on stored data skip their empty steps).
+    public func nextExitDeadline(_ p: StrategyParameters) -> Timestamp? {
+        guard !trades.isEmpty else { return nil }
+        var earliest: Int64?
+        for trade in trades where trade.phase == .open {
+            let limit = trade.style == .scalp ? p.scalp.timeoutSeconds : p.runner.maxHoldSeconds
+            let deadline = trade.openedAt.nanoseconds + Int64((limit * 1e9).rounded(.up))
+            earliest = min(earliest ?? deadline, deadline)
+        }
+        return earliest.map { Timestamp(nanoseconds: $0) }
+    }
+
+    /// Time passed without market data: exits the open trades whose holding limit ran out at
+    /// `context.now` (reason `timeout`). Take-profit and stops need a new price and wait for
+    /// the next book update.
+    public mutating func onClock(context: inout PipelineContext) {
+        guard !trades.isEmpty, features.top.bidPrice > 0 else { return }
+        let p = context.parameters
+        for i in trades.indices where trades[i].phase == .open {
+            let held = Double(context.now - trades[i].openedAt) / 1e9
+            let limit = trades[i].style == .scalp ? p.scalp.timeoutSeconds : p.runner.maxHoldSeconds
+            if held >= limit { exit(tradeAt: i, reason: .timeout, context: &context) }
+        }
+    }
+
     /// Sends a reduce-only market order for the open quantity. Exits never pass the risk gate.
     mutating func exit(tradeAt i: Int, reason: ExitReason, context: inout PipelineContext) {
         let quantity = trades[i].openQuantity
@@ -150,6 +177,7 @@ public struct CoinPipeline: Sendable {
         context.stats.signals += 1
         if Int(index) < context.blockedCoins.count, let breaker = context.blockedCoins[Int(index)] {
             context.stats.breakerBlocked += 1
+            context.stats.breakerBlockedBy[breaker, default: 0] += 1
             recordBreakerBlock(breaker, venue: venue, context: &context)
             return
         }
@@ -179,9 +207,12 @@ public struct CoinPipeline: Sendable {
         }
         switch check.decision {
         case .approve: context.stats.riskApproved += 1
-        case .throttle: context.stats.riskThrottled += 1
+        case .throttle:
+            context.stats.riskThrottled += 1
+            context.stats.riskThrottledBy[check.reason, default: 0] += 1
         case .block:
             context.stats.riskBlocked += 1
+            context.stats.riskBlockedBy[check.reason, default: 0] += 1
             return
         }
         let quantity = instrument.roundQuantity(FixedDecimal(approximating: check.approvedNotional / price))
@@ -223,6 +254,7 @@ public struct CoinPipeline: Sendable {
             context.stats.skippedStaleCost += 1
         } else if blocked {
             context.stats.breakerBlocked += 1
+            context.stats.breakerBlockedBy[.venueErrors, default: 0] += 1
             recordBreakerBlock(.venueErrors, venue: venue, context: &context)
         }
         return nil

@@ -68,6 +68,10 @@ public struct PipelineStats: Sendable, Hashable, Codable {
     public var breakerBlocked = 0
     public var orderErrors = 0
     public var rejects = 0
+    /// Entries throttled, blocked by the risk gate, or blocked by a breaker, per limit or breaker.
+    public var riskThrottledBy: [RiskReason: Int] = [:]
+    public var riskBlockedBy: [RiskReason: Int] = [:]
+    public var breakerBlockedBy: [RiskReason: Int] = [:]
     public init() {}
 
     public static func + (a: PipelineStats, b: PipelineStats) -> PipelineStats {
@@ -84,6 +88,9 @@ public struct PipelineStats: Sendable, Hashable, Codable {
         s.breakerBlocked += b.breakerBlocked
         s.orderErrors += b.orderErrors
         s.rejects += b.rejects
+        s.riskThrottledBy.merge(b.riskThrottledBy, uniquingKeysWith: +)
+        s.riskBlockedBy.merge(b.riskBlockedBy, uniquingKeysWith: +)
+        s.breakerBlockedBy.merge(b.breakerBlockedBy, uniquingKeysWith: +)
         return s
     }
 }

@@ -25,7 +25,7 @@ public enum RiskDecision: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Which limit decided, with a bounded set of values (used as a metric label).
-public enum RiskReason: String, Sendable, Hashable, CaseIterable {
+public enum RiskReason: String, Sendable, Hashable, CaseIterable, Codable {
     case withinLimits = "within_limits"
     case coinExposure = "coin_exposure"
     case sectorExposure = "sector_exposure"

@@ -10,8 +10,9 @@ extension Engine {
         let time = now
         var events: [BreakerEvent] = []
         for shard in shards {
-            for slot in shard.slots where slot.pipeline.features.lastEventTime > .epoch {
-                breakers.recordMarketData(coin: slot.index, at: slot.pipeline.features.lastEventTime)
+            // By index: iterating the slots would copy each one (every round, every coin).
+            for i in shard.slots.indices where shard.slots[i].pipeline.features.lastEventTime > .epoch {
+                breakers.recordMarketData(coin: shard.slots[i].pipeline.index, at: shard.slots[i].pipeline.features.lastEventTime)
             }
             for venue in VenueID.allCases {
                 let sent = shard.venueRequests[venue.index], failed = shard.venueFailures[venue.index]
@@ -48,8 +49,8 @@ extension Engine {
         for shard in shards {
             shard.entriesEnabled = state == .active && !entriesSuspended
             shard.context.blockedVenues = blockedVenues
-            for slot in shard.slots {
-                let c = slot.index
+            for i in shard.slots.indices {
+                let c = shard.slots[i].pipeline.index
                 shard.context.blockedCoins[Int(c)] = breakers.isStale(coin: c, at: time) ? .staleData
                     : (breakers.isCoolingDown(coin: c, at: time) ? .lossCooldown : nil)
             }

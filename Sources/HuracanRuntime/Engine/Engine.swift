@@ -209,8 +209,11 @@ public final class Engine: @unchecked Sendable {
             shard.context.signals.removeAll(keepingCapacity: true)
             shard.roundFills.removeAll(keepingCapacity: true)
             pnl += shard.pnl()
-            intervalLatency.add(shard.latency)
-            shard.latency.reset()
+            if shard.latency.totalCount > 0 {
+                // Resetting clears the whole bucket array: only when something was recorded.
+                intervalLatency.add(shard.latency)
+                shard.latency.reset()
+            }
             if !shard.context.riskDecisions.isEmpty {
                 for record in shard.context.riskDecisions {
                     logger.debug("risk \(record.check.decision.rawValue) \(universe[record.coin].coin) on \(record.venue): requested \(Int(record.requestedNotional)), approved \(Int(record.check.approvedNotional)); \(record.check.explanation)")

@@ -23,8 +23,10 @@ extension EngineRunner {
     /// Replays the data lake's book tops, trades and funding of `coins` (all stored coins when
     /// nil) from `from` to `to`, merged in time order across coins, through the same engine core
     /// as paper and live, on a simulated clock on one thread.
+    /// - Parameter stepEveryCoin: step every coin through every 100 ms step (the slower reference
+    ///   path) instead of visiting coins only when they have an event or a timer falls due.
     public static func backtest(config: EngineConfig, data: String, coins: [String]?, from: Timestamp, to: Timestamp, logger: Logger,
-                                progress: ((EngineStatus) -> Void)? = nil) throws -> StoredRun {
+                                stepEveryCoin: Bool = false, progress: ((EngineStatus) -> Void)? = nil) throws -> StoredRun {
         let lake = DataLake(path: data)
         let lastDay = UTCDate(daysSinceEpoch: Timestamp(nanoseconds: to.nanoseconds - 1).dayNumber)
         let names = coins ?? StoredMarketReplay.storedCoins(lake: lake, from: UTCDate(daysSinceEpoch: from.dayNumber), through: lastDay)
@@ -42,6 +44,7 @@ extension EngineRunner {
         let engine = Engine(settings: settings, universe: universe, start: from, threads: 1, logger: logger) { _ in model }
         let replay = try StoredMarketReplay(lake: lake, coins: names.enumerated().map { ($1, CoinIndex($0)) }, from: from, to: to)
         let feed = ReplayFeed(replay: replay, coinCount: names.count)
+        feed.stepsEveryCoin = stepEveryCoin
         engine.replay = feed
         engine.run(until: to, pacing: .asFastAsPossible, stepsPerRound: 50, statusInterval: 1) { progress?($0) }
         if let error = engine.replayError { throw error }

@@ -51,6 +51,17 @@ public final class ReplayFeed: @unchecked Sendable {
         maxBuffered = max(maxBuffered, queues.reduce(0) { $0 + $1.count })
     }
 
+    /// Replay by stepping every coin through every step (the original, slower path), instead
+    /// of visiting only the coins with something to do; kept to check that both give the same
+    /// trades.
+    public var stepsEveryCoin = false
+
+    /// Time of `coin`'s next buffered event, or nil when none is buffered for this round.
+    func nextTime(coin: CoinIndex) -> Timestamp? {
+        let c = Int(coin)
+        return positions[c] < queues[c].count ? queues[c][positions[c]].time : nil
+    }
+
     /// Appends `coin`'s events before `end` to `out`.
     func take(coin: CoinIndex, before end: Timestamp, into out: inout [MarketEvent]) {
         let c = Int(coin)

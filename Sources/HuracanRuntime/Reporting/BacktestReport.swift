@@ -118,8 +118,17 @@ public struct BacktestReport: Sendable {
         calmar = maxDrawdown > 0 ? annual / maxDrawdown : 0
         let s = summary.stats
         rejected = [("skipped by cost (edge after costs too small)", s.skippedByCost), ("stale cost data", s.skippedStaleCost),
-                    ("below minimum size", s.skippedBySize), ("risk throttled", s.riskThrottled), ("risk blocked", s.riskBlocked),
-                    ("circuit breaker", s.breakerBlocked), ("venue rejects", s.rejects), ("order errors", s.orderErrors)]
+                    ("below minimum size", s.skippedBySize)]
+        // Risk gate and breakers by the limit or breaker that decided (totals when no breakdown).
+        func byReason(_ label: String, _ total: Int, _ counts: [RiskReason: Int]) -> [(String, Int)] {
+            let known = counts.values.reduce(0, +)
+            var rows = counts.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }.map { ("\(label): \($0.key.rawValue)", $0.value) }
+            if total > known { rows.append((label, total - known)) }
+            return rows
+        }
+        rejected += byReason("risk blocked", s.riskBlocked, s.riskBlockedBy) + byReason("risk throttled (half size)", s.riskThrottled, s.riskThrottledBy)
+            + byReason("circuit breaker", s.breakerBlocked, s.breakerBlockedBy)
+        rejected += [("venue rejects", s.rejects), ("order errors", s.orderErrors)]
     }
 
     private static func date(_ t: Timestamp?) -> String {

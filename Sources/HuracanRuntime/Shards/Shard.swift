@@ -55,7 +55,7 @@ final class Shard: @unchecked Sendable {
         heartbeat.store(MonotonicClock.wallNanoseconds(), ordering: .relaxed)
     }
 
-    var coins: [CoinIndex] { slots.map(\.index) }
+    var coins: [CoinIndex] { slots.indices.map { slots[$0].pipeline.index } }
 
     var isHealthy: Bool { healthy.load(ordering: .relaxed) }
 
@@ -93,6 +93,10 @@ final class Shard: @unchecked Sendable {
         let stall = injectedStall.exchange(0, ordering: .relaxed)
         if stall > 0 { sleepNanoseconds(stall) }
         context.entriesAllowed = healthy.load(ordering: .relaxed) && entriesEnabled
+        if let replay, !replay.stepsEveryCoin {
+            runEventDriven(steps: range, start: market.parameters.start.nanoseconds, stepNanoseconds: market.parameters.stepNanoseconds, replay: replay)
+            return
+        }
         for step in range {
             let stepEnd = Timestamp(nanoseconds: market.parameters.start.nanoseconds + (step + 1) * market.parameters.stepNanoseconds)
             for c in slots.indices {
@@ -106,10 +110,103 @@ final class Shard: @unchecked Sendable {
                 context.now = stepEnd
                 for m in slots[c].matchers.indices { slots[c].matchers[m].advance(to: stepEnd, reports: &reports) }
                 deliverReports(slot: c)
+                checkClock(slot: c, at: stepEnd)
             }
             if stepEnd >= nextCostRefresh { refreshCosts(at: stepEnd) }
         }
         for c in slots.indices { slots[c].pipeline.revalue(context: &context) }
+    }
+
+    /// Holding limits that ran out while no market data arrived fire at the step's end.
+    @inline(__always) private func checkClock(slot c: Int, at stepEnd: Timestamp) {
+        let parameters = context.parameters
+        guard let deadline = Self.exitDeadline(&slots[c], parameters), deadline <= stepEnd else { return }
+        slots[c].pipeline.onClock(context: &context)
+        if !context.outbox.isEmpty { submitOutbox(slot: c, at: stepEnd) }
+    }
+
+    /// Stored-data replay, event-driven: the same per-coin work as stepping every coin through
+    /// every step, but a coin is visited only at steps where it has an event, a matcher action
+    /// falls due (order latency) or a trade's holding limit runs out; the steps in between are
+    /// no-ops for it and are skipped. Within a step coins are visited in slot order and costs are
+    /// refreshed at the same step ends, so trades are identical to the stepped replay.
+    private func runEventDriven(steps range: Range<Int64>, start: Int64, stepNanoseconds: Int64, replay: ReplayFeed) {
+        let lower = range.lowerBound, count = Int(range.upperBound - lower)
+        guard count > 0 else { return }
+        if buckets.count < count { buckets = Array(repeating: [], count: count) }
+        let parameters = context.parameters
+        for c in slots.indices {
+            if let s = Self.nextVisit(&slots[c], parameters: parameters, after: lower - 1, start: start, stepNanoseconds: stepNanoseconds, replay: replay),
+               s < range.upperBound {
+                buckets[Int(s - lower)].append(c)
+            }
+        }
+        for offset in 0..<count {
+            let step = lower + Int64(offset)
+            let stepEnd = Timestamp(nanoseconds: start + (step + 1) * stepNanoseconds)
+            if !buckets[offset].isEmpty {
+                var visits = buckets[offset]
+                buckets[offset].removeAll(keepingCapacity: true)
+                if visits.count > 1 { visits.sort() }
+                var previous = -1
+                for c in visits where c != previous {
+                    previous = c
+                    events.removeAll(keepingCapacity: true)
+                    replay.take(coin: slots[c].index, before: stepEnd, into: &events)
+                    for event in events { process(event, slot: c) }
+                    context.now = stepEnd
+                    for m in slots[c].matchers.indices { slots[c].matchers[m].advance(to: stepEnd, reports: &reports) }
+                    deliverReports(slot: c)
+                    checkClock(slot: c, at: stepEnd)
+                    if let s = Self.nextVisit(&slots[c], parameters: parameters, after: step, start: start, stepNanoseconds: stepNanoseconds, replay: replay),
+                       s < range.upperBound {
+                        buckets[Int(s - lower)].append(c)
+                    }
+                }
+            }
+            if stepEnd >= nextCostRefresh { refreshCosts(at: stepEnd) }
+        }
+        context.now = Timestamp(nanoseconds: start + range.upperBound * stepNanoseconds)
+        for c in slots.indices { slots[c].pipeline.revalue(context: &context) }
+    }
+
+    /// Per step of the current round, the slots to visit (event-driven replay).
+    private var buckets: [[Int]] = []
+
+    /// The first step after `step` at which `slot` has work: its next stored event, a matcher
+    /// action falling due, or a holding limit running out.
+    ///
+    /// The slot is passed inout (the caller's `&slots[c]`): calling another module's methods on
+    /// `slots[c]` read through the class property would copy the whole slot first.
+    private static func nextVisit(_ slot: inout CoinSlot, parameters: StrategyParameters, after step: Int64, start: Int64, stepNanoseconds: Int64,
+                                  replay: ReplayFeed) -> Int64? {
+        var best: Int64?
+        func consider(_ s: Int64) { best = min(best ?? s, max(s, step + 1)) }
+        // An event at t is processed in the step whose end is after t.
+        if let t = replay.nextTime(coin: slot.pipeline.index) { consider(floorDiv(t.nanoseconds - start, stepNanoseconds)) }
+        // Matcher actions and deadlines are due at the first step end at or after their time.
+        func dueStep(_ t: Int64) -> Int64 { floorDiv(t - start + stepNanoseconds - 1, stepNanoseconds) - 1 }
+        if slot.hasOrdersInFlight {
+            var any = false
+            for m in slot.matchers.indices {
+                if let t = slot.matchers[m].nextActionTime {
+                    any = true
+                    consider(dueStep(t.nanoseconds))
+                }
+            }
+            slot.hasOrdersInFlight = any
+        }
+        if let deadline = exitDeadline(&slot, parameters) { consider(dueStep(deadline.nanoseconds)) }
+        return best
+    }
+
+    @inline(__always) private static func exitDeadline(_ slot: inout CoinSlot, _ parameters: StrategyParameters) -> Timestamp? {
+        slot.pipeline.isFlat ? nil : slot.pipeline.nextExitDeadline(parameters)
+    }
+
+    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 
     /// Cleared by the operator's kill switch or a halted engine.
@@ -134,6 +231,7 @@ final class Shard: @unchecked Sendable {
     }
 
     private func submitOutbox(slot c: Int, at time: Timestamp) {
+        if !context.outbox.isEmpty { slots[c].hasOrdersInFlight = true }
         for request in context.outbox {
             venueRequests[request.venue.index] += 1
             guard let m = slots[c].matchers.firstIndex(where: { $0.venue == request.venue }) else {
@@ -151,6 +249,12 @@ final class Shard: @unchecked Sendable {
             switch report {
             case .fill(let fill):
                 portfolio.apply(fill)
+                let bit = UInt8(1) << UInt8(fill.venue.index)
+                if portfolio.position(coin: fill.coin, venue: fill.venue)?.isFlat ?? true {
+                    slots[c].openPositionVenues &= ~bit
+                } else {
+                    slots[c].openPositionVenues |= bit
+                }
                 roundFills.append(fill)
             case .funding(let coin, let venue, let rate, let mark, _):
                 portfolio.applyFunding(coin: coin, venue: venue, rate: rate, markPrice: mark)
@@ -168,8 +272,10 @@ final class Shard: @unchecked Sendable {
     /// `cost_model.update_interval_seconds`.
     private func refreshCosts(at time: Timestamp) {
         for c in slots.indices {
-            for matcher in slots[c].matchers where !costSourceDown[matcher.venue.index] {
-                slots[c].pipeline.refreshCosts(venue: matcher.venue, fees: matcher.fees, fundingRate: matcher.fundingRate, at: time)
+            // By index: iterating the matchers would copy each one.
+            for m in slots[c].matchers.indices where !costSourceDown[slots[c].matchers[m].venue.index] {
+                let venue = slots[c].matchers[m].venue, fees = slots[c].matchers[m].fees, rate = slots[c].matchers[m].fundingRate
+                slots[c].pipeline.refreshCosts(venue: venue, fees: fees, fundingRate: rate, at: time)
             }
         }
         nextCostRefresh = time + .nanoseconds(Int64(context.costUpdateIntervalSeconds * 1e9))
@@ -178,11 +284,12 @@ final class Shard: @unchecked Sendable {
     /// Net P&L of this shard's account: realised minus fees and funding, plus open positions at mid.
     func pnl() -> Double {
         var total = portfolio.netRealizedPnL.doubleValue
-        for slot in slots {
-            let mid = slot.pipeline.features.mid
+        // By index: iterating the slots would copy each one (every round, every coin).
+        for i in slots.indices where slots[i].openPositionVenues != 0 {
+            let mid = slots[i].pipeline.features.mid
             guard mid > 0 else { continue }
-            for matcher in slot.matchers {
-                guard let position = portfolio.position(coin: slot.pipeline.instrument.coin, venue: matcher.venue), !position.isFlat else { continue }
+            for m in slots[i].matchers.indices where slots[i].openPositionVenues & (UInt8(1) << UInt8(slots[i].matchers[m].venue.index)) != 0 {
+                guard let position = portfolio.position(coin: slots[i].pipeline.instrument.coin, venue: slots[i].matchers[m].venue), !position.isFlat else { continue }
                 total += position.quantity.doubleValue * mid - position.costBasis.doubleValue
             }
         }

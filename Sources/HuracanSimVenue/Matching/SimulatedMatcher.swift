@@ -104,6 +104,9 @@ public struct SimulatedMatcher: Sendable {
         enqueue(PendingAction(arrival: Timestamp(nanoseconds: time.nanoseconds + latencyNanoseconds), action: .cancel(clientOrderID)))
     }
 
+    /// When the next queued order or cancel reaches the venue, or nil when none is in flight.
+    public var nextActionTime: Timestamp? { pendingHead < pending.count ? pending[pendingHead].arrival : nil }
+
     /// Process arrivals due by `time` against the current book.
     public mutating func advance(to time: Timestamp, reports: inout [VenueReport]) {
         if time > now { now = time }

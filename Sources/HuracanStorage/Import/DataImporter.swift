@@ -17,6 +17,11 @@ public enum ImportFormat: String, Sendable, CaseIterable {
     case parquetQuotes = "parquet-quotes"
     /// Parquet with timestamp, price, quantity and a buyer-maker column.
     case parquetTrades = "parquet-trades"
+    /// Binance USD-M order-book rows (snapshot `snap` and diff-depth `set` rows):
+    /// symbol,timestamp,first_update_id,last_update_id,side,update_type,price,qty,pu.
+    case binanceDepth = "binance-depth"
+    /// Bybit v5 public WebSocket `orderbook.N.SYMBOL` messages, one JSON message per line.
+    case bybitOrderbook = "bybit-orderbook"
 }
 
 /// A row that could not be imported, with its file and line.
@@ -60,11 +65,18 @@ public final class DataImporter {
     public var flushRows = 500_000
     public var progress: ((ImportProgress) -> Void)?
 
-    private var book: [BookRecord] = []
+    var book: [BookRecord] = []
     private var trades: [TradeRecord] = []
     private var funding: [FundingRecord] = []
     private var klines: [KlineRecord] = []
-    private(set) public var report = ImportReport()
+    public internal(set) var report = ImportReport()
+    /// Order books being rebuilt from depth files, per venue and symbol; kept across files so a
+    /// snapshot file and the update files after it make one book.
+    var depthBooks: [String: DepthBookState] = [:]
+    /// What to do when depth updates do not follow each other (update ids jump).
+    public var depthGaps: DepthGapPolicy = .resync
+    /// The Binance depth message being assembled from its rows.
+    var binanceDepthPending: BinanceDepthMessage?
 
     public init(lake: DataLake) { self.lake = lake }
 
@@ -79,6 +91,10 @@ public final class DataImporter {
         if name.hasSuffix(".parquet") {
             return name.contains("trade") ? .parquetTrades : .parquetQuotes
         }
+        if name.hasSuffix(".jsonl") || name.hasSuffix(".jsonl.gz") || header.hasPrefix("{\"topic\":\"orderbook.") {
+            return header.contains("\"topic\":\"orderbook.") || name.contains("orderbook") ? .bybitOrderbook : nil
+        }
+        if columns.starts(with: ["symbol", "timestamp", "first_update_id", "last_update_id", "side", "update_type"]) { return .binanceDepth }
         if columns.starts(with: ["exchange", "symbol", "timestamp", "local_timestamp"]) {
             if columns.contains("asks[0].price") { return .tardisBookSnapshot }
             if columns.contains("ask_price") { return .tardisQuotes }
@@ -202,9 +218,14 @@ public final class DataImporter {
             }
         }) { file, lineNumber, line in
             if line.isEmpty { return }
+            if lineNumber == 1, chosen == nil { chosen = Self.detect(path: file, header: String(line)) }
+            if chosen == .bybitOrderbook {
+                do throws(RowError) { try bybitDepthLine(line, file: file, line: lineNumber) } catch { issue(file, lineNumber, error.message) }
+                if pendingRows >= flushRows { try flush() }
+                return
+            }
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             if lineNumber == 1 {
-                if chosen == nil { chosen = Self.detect(path: file, header: String(line)) }
                 guard chosen != nil else {
                     throw DataLakeError("\(file): unknown layout (header \"\(line.prefix(80))\"); pass --format (\(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
@@ -215,20 +236,30 @@ public final class DataImporter {
                 }
             }
             do {
-                try parse(chosen!, fields, columns: columns, symbol: fileSymbol, file: file)
+                if chosen == .binanceDepth {
+                    try binanceDepthRow(fields, columns: columns, file: file, line: lineNumber)
+                } else {
+                    try parse(chosen!, fields, columns: columns, symbol: fileSymbol, file: file)
+                }
             } catch let error as RowError {
-                report.issueCount += 1
-                if report.issues.count < ImportReport.keptIssues { report.issues.append(ImportIssue(file: file, line: lineNumber, message: error.message)) }
+                issue(file, lineNumber, error.message)
             }
             if pendingRows >= flushRows { try flush() }
         }
+        if chosen == .binanceDepth { finishBinanceDepthMessage() }
         try flush()
         return report
     }
 
+    /// Counts a bad row and keeps the first `ImportReport.keptIssues` of them.
+    func issue(_ file: String, _ line: Int, _ message: String) {
+        report.issueCount += 1
+        if report.issues.count < ImportReport.keptIssues { report.issues.append(ImportIssue(file: file, line: line, message: message)) }
+    }
+
     private var pendingRows: Int { book.count + trades.count + funding.count + klines.count }
 
-    private func coinFor(_ symbol: Substring) throws(RowError) -> String {
+    func coinFor(_ symbol: Substring) throws(RowError) -> String {
         let name = coin ?? Self.coinName(symbol: String(symbol))
         guard DataLake.isValidCoin(name) else { throw RowError(message: "symbol \"\(symbol)\" gives no usable coin name") }
         return name
@@ -314,6 +345,8 @@ public final class DataImporter {
                                       side: side, tradeID: Int64(f[at("id", 4)])))
         case .parquetQuotes, .parquetTrades:
             throw RowError(message: "parquet formats apply to .parquet files only")
+        case .binanceDepth, .bybitOrderbook:
+            throw RowError(message: "depth formats are read by the depth importer")
         }
     }
 

@@ -32,12 +32,12 @@ public struct DataLake: Sendable {
     public let root: URL
     public var options: ParquetWriterOptions
 
-    public init(root: URL, options: ParquetWriterOptions = ParquetWriterOptions()) {
+    public init(root: URL, options: ParquetWriterOptions = .lake()) {
         self.root = root
         self.options = options
     }
 
-    public init(path: String, options: ParquetWriterOptions = ParquetWriterOptions()) {
+    public init(path: String, options: ParquetWriterOptions = .lake()) {
         self.init(root: URL(fileURLWithPath: path), options: options)
     }
 

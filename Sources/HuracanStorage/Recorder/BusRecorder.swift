@@ -53,6 +53,19 @@ public final class BusRecorder: Sendable {
         var stats = Stats()
         var stopping = false
         var started = false
+        /// Features rows handed over directly by feature builders, waiting for the thread.
+        var inbox: [FeaturesRecord] = []
+    }
+
+    /// Hands features rows to the recorder without the bus (feature builders storing what they
+    /// compute). Never blocks: returns false, keeping nothing, when the inbox already holds
+    /// `flushRows` rows (storage has fallen behind; the caller counts the loss).
+    public func record(features rows: [FeaturesRecord]) -> Bool {
+        state.withLock { s in
+            guard !s.stopping, s.inbox.count + rows.count <= configuration.flushRows else { return false }
+            s.inbox.append(contentsOf: rows)
+            return true
+        }
     }
 
     public init(bus: any MessageBus, lake: DataLake, configuration: Configuration) {
@@ -95,8 +108,12 @@ public final class BusRecorder: Sendable {
         let clock = ContinuousClock()
         var lastFlush = clock.now
         while true {
-            let stopping = state.withLock { $0.stopping }
-            var readAny = false
+            let (stopping, handed) = state.withLock { s -> (Bool, [FeaturesRecord]) in
+                defer { s.inbox.removeAll() }
+                return (s.stopping, s.inbox)
+            }
+            var readAny = !handed.isEmpty
+            buffers.features.append(contentsOf: handed)
             for stream in configuration.streams {
                 guard let deliveries = try? bus.read(stream: stream, group: configuration.group, consumer: configuration.consumer,
                                                      max: configuration.batchSize), !deliveries.isEmpty else { continue }

@@ -122,6 +122,29 @@ struct PipelineHarness {
         #expect(h.context.closedTrades.first?.exitReason == .timeout)
     }
 
+    /// A quiet coin: no market data after the entry, yet the time-out fires when the clock
+    /// passes the deadline (the shard calls `onClock` at the deadline's step).
+    @Test func scalpTimeoutFiresOnTheClockWithoutMarketData() throws {
+        var h = PipelineHarness(prediction: strongLong) { $0.runner.enabled = false; $0.scalp.timeoutSeconds = 30 }
+        h.warm()
+        #expect(h.pipeline.nextExitDeadline(h.context.parameters) == nil)
+        h.fillOutbox(at: 100_000.05)
+        let opened = try #require(h.pipeline.trades.first?.openedAt)
+        let deadline = try #require(h.pipeline.nextExitDeadline(h.context.parameters))
+        #expect(deadline == opened + .seconds(30))
+        h.context.now = deadline - .nanoseconds(1)
+        h.pipeline.onClock(context: &h.context)
+        #expect(h.context.outbox.isEmpty)
+        h.context.now = deadline
+        h.pipeline.onClock(context: &h.context)
+        let exit = try #require(h.context.outbox.first)
+        #expect(exit.reduceOnly && exit.side == .sell)
+        // Exiting: no second exit and no deadline while the exit order is out.
+        #expect(h.pipeline.nextExitDeadline(h.context.parameters) == nil)
+        h.fillOutbox(at: 99_999.95)
+        #expect(h.context.closedTrades.first?.exitReason == .timeout)
+    }
+
     @Test func runnerTrailingStop() throws {
         var h = PipelineHarness(prediction: Prediction(edgeBps: 60, confidence: 0.8))
         h.warm()

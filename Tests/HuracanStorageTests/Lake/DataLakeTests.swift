@@ -121,6 +121,47 @@ import Testing
         #expect(try FixedDecimal(parsing: String(f[1])) == fees)
     }
 
+    /// polars reads a partitioned directory written by us (a glob over coins and days, and a
+    /// lazy scan with a filter) and gets the same aggregates as our reader.
+    @Test func polarsAggregatesOverAPartitionedDirectoryMatchOurReader() throws {
+        guard let python = Python.available(["polars"]) else {
+            if ExternalTool.required { Issue.record("polars is required (HURACAN_REQUIRE_SERVERS=1)") }
+            return
+        }
+        let lake = DataLake(root: TestPaths.temporaryDirectory("lake"))
+        try lake.append(RecordSamples.trades(3_000))
+        try lake.append(RecordSamples.book(2_000))
+        let output = try Python.run(python, """
+        import sys, polars as pl
+        root = sys.argv[1]
+        t = pl.read_parquet(f"{root}/trades/*/*.parquet")
+        g = t.group_by("coin").agg(pl.len().alias("n"), pl.col("trade_id").count().alias("ids"), (pl.col("price") * pl.col("size")).sum().alias("notional"),
+                                   (pl.col("side") == "buy").sum().alias("buys"), pl.col("time").max().dt.epoch("ns").alias("last")).sort("coin")
+        for r in g.iter_rows(): print(*r)
+        b = pl.scan_parquet(f"{root}/book/BTC/*.parquet").filter(pl.col("ask_price") > pl.col("bid_price")).select(pl.len(), pl.col("bid_size").sum()).collect()
+        print(*b.row(0))
+        print(len(pl.read_parquet(f"{root}/book/*/*.parquet").columns))
+        """, [lake.root.path])
+        let lines = output.split(separator: "\n").map(String.init)
+        let trades = try lake.read(TradeRecord.self)
+        #expect(Set(lake.partitions(kinds: [.trades]).map(\.day)).count > 1, "samples span several days")
+        for (i, coin) in Set(trades.map(\.coin)).sorted().enumerated() {
+            let rows = trades.filter { $0.coin == coin }
+            let parts = lines[i].split(separator: " ")
+            #expect(parts[0] == Substring(coin))
+            #expect(Int(parts[1]) == rows.count)
+            #expect(Int(parts[2]) == rows.filter { $0.tradeID != nil }.count)
+            #expect(abs((Double(parts[3]) ?? 0) - rows.reduce(0.0) { $0 + $1.price * $1.size }) < 1e-6)
+            #expect(Int(parts[4]) == rows.filter { $0.side == .buy }.count)
+            #expect(Int64(parts[5]) == rows.map(\.time.nanoseconds).max())
+        }
+        let book = try lake.read(BookRecord.self, coins: ["BTC"]).filter { $0.top.askPrice > $0.top.bidPrice }
+        let b = lines[lines.count - 2].split(separator: " ")
+        #expect(Int(b[0]) == book.count)
+        #expect(abs((Double(b[1]) ?? 0) - book.reduce(0.0) { $0 + $1.top.bidSize }) < 1e-6)
+        #expect(Int(lines[lines.count - 1]) == BookRecord.schema.fields.count)
+    }
+
     @Test func pruneDeletesOnlyOldDays() throws {
         let lake = DataLake(root: TestPaths.temporaryDirectory("lake"))
         try lake.append(RecordSamples.book())
