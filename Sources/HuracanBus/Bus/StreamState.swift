@@ -10,6 +10,7 @@ struct StreamState {
     }
 
     struct Pending {
+        let id: UInt64
         /// Index into the group's `consumerNames`.
         var consumer: Int32
         var deliveryCount: Int32
@@ -19,7 +20,9 @@ struct StreamState {
     struct Group {
         /// Highest entry id delivered to (or skipped by) this group; it reads ids above it.
         var cursor: UInt64
-        var pending: [UInt64: Pending] = [:]
+        /// Delivered, not yet acknowledged entries, ascending by id (deliveries come in id
+        /// order and acknowledgements mostly do too, so both ends are O(1)).
+        var pending = PendingList()
         /// Every consumer name seen (pending entries refer to them by index).
         var consumerNames: [String] = []
         /// Registered consumers (removed ones keep their index in `consumerNames`).
@@ -79,7 +82,7 @@ struct StreamState {
                     groups.values[i].stats.conflatedUnread += 1
                     groups.values[i].cursor = dropped.id
                 } else {
-                    groups.values[i].pending.removeValue(forKey: dropped.id)
+                    groups.values[i].pending.remove(dropped.id)
                 }
             }
         }
@@ -109,10 +112,9 @@ struct StreamState {
         guard start < end else { return [] }
         var out: [Delivery] = []
         out.reserveCapacity(end - start)
-        groups.values[g].pending.reserveCapacity(groups.values[g].pending.count + end - start)
         for i in start..<end {
             let entry = entries[i]
-            groups.values[g].pending[entry.id] = Pending(consumer: who, deliveryCount: 1, deliveredAt: now)
+            groups.values[g].pending.append(Pending(id: entry.id, consumer: who, deliveryCount: 1, deliveredAt: now))
             out.append(Delivery(id: entry.id, message: entry.message, deliveryCount: 1))
         }
         groups.values[g].cursor = entries[end - 1].id
@@ -124,7 +126,7 @@ struct StreamState {
         guard let g = groups.index(forKey: name) else { throw .noSuchGroup(stream: stream, group: name) }
         var count = 0
         var freed = false
-        for id in ids where groups.values[g].pending.removeValue(forKey: id) != nil {
+        for id in ids where groups.values[g].pending.remove(id) {
             count += 1
             if let i = index(of: id) {
                 entries[i].outstanding -= 1
@@ -146,15 +148,14 @@ struct StreamState {
         guard let g = groups.index(forKey: name) else { throw .noSuchGroup(stream: stream, group: name) }
         try Self.register(consumer, in: &groups.values[g], limit: limit, stream: stream, groupName: name)
         let who = groups.values[g].consumerIndex(consumer)
-        let idle = groups.values[g].pending.filter { now - $0.value.deliveredAt >= minIdle }.keys.sorted().prefix(Swift.max(0, max))
         var out: [Delivery] = []
-        for id in idle {
-            guard let i = index(of: id), var pending = groups.values[g].pending[id] else { continue }
-            pending.consumer = who
-            pending.deliveryCount += 1
-            pending.deliveredAt = now
-            groups.values[g].pending[id] = pending
-            out.append(Delivery(id: id, message: entries[i].message, deliveryCount: Int(pending.deliveryCount)))
+        for p in groups.values[g].pending.items.indices where out.count < max {
+            let pending = groups.values[g].pending.items[p]
+            guard now - pending.deliveredAt >= minIdle, let i = index(of: pending.id) else { continue }
+            groups.values[g].pending.items[p].consumer = who
+            groups.values[g].pending.items[p].deliveryCount += 1
+            groups.values[g].pending.items[p].deliveredAt = now
+            out.append(Delivery(id: pending.id, message: entries[i].message, deliveryCount: Int(pending.deliveryCount) + 1))
         }
         groups.values[g].stats.claimed += out.count
         return out
@@ -164,7 +165,7 @@ struct StreamState {
         guard groups[name] != nil else { throw .noSuchGroup(stream: stream, group: name) }
         groups[name]!.consumers.remove(consumer)
         guard let who = groups[name]!.consumerNames.lastIndex(of: consumer) else { return 0 }
-        return groups[name]!.pending.values.count { $0.consumer == Int32(who) }
+        return groups[name]!.pending.items.count { $0.consumer == Int32(who) }
     }
 
     func stats() -> StreamStats {
@@ -172,7 +173,7 @@ struct StreamState {
         stats.length = entries.count
         for (name, group) in groups {
             var g = group.stats
-            g.pending = group.pending.count
+            g.pending = group.pending.items.count
             g.lag = entries.count - firstIndex(after: group.cursor)
             g.consumers = group.consumers.count
             stats.groups[name] = g
@@ -186,5 +187,29 @@ struct StreamState {
             throw .tooManyConsumers(stream: stream, group: groupName, consumer: consumer, limit: limit)
         }
         group.consumers.insert(consumer)
+    }
+}
+
+/// A consumer group's pending entries, ascending by id.
+struct PendingList {
+    var items = Deque<StreamState.Pending>()
+
+    /// Adds an entry delivered for the first time (ids only grow).
+    mutating func append(_ pending: StreamState.Pending) { items.append(pending) }
+
+    /// Removes the entry with `id`; false when it was not pending.
+    mutating func remove(_ id: UInt64) -> Bool {
+        if let first = items.first, first.id == id {
+            items.removeFirst()
+            return true
+        }
+        var low = 0, high = items.count
+        while low < high {
+            let mid = (low + high) / 2
+            if items[mid].id < id { low = mid + 1 } else { high = mid }
+        }
+        guard low < items.count, items[low].id == id else { return false }
+        items.remove(at: low)
+        return true
     }
 }
