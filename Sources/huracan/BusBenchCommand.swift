@@ -123,11 +123,19 @@ struct BusBenchCommand: AsyncParsableCommand {
         }
         var consumed = 0
         var undecodable = 0
-        while consumed < count {
+        // Each batch is acknowledged while the next one is read (the ack of a batch overlaps the
+        // next XREADGROUP; an entry is acknowledged only after it was decoded).
+        var acking: Task<Int, any Error>?
+        var received = 0
+        while received < count {
             let entries = try await bus.read(streams: [stream], group: "bench", consumer: "c1", count: 1_000, blockMilliseconds: 1_000, on: connection)
             undecodable += entries.filter { $0.message == nil }.count
-            if !entries.isEmpty { consumed += try await bus.ack(stream: stream, group: "bench", ids: entries.map(\.id)) }
+            received += entries.count
+            if let acking { consumed += try await acking.value }
+            let ids = entries.map(\.id)
+            acking = ids.isEmpty ? nil : Task { try await bus.ack(stream: stream, group: "bench", ids: ids) }
         }
+        if let acking { consumed += try await acking.value }
         _ = try await published
         let rate = Double(consumed) / seconds(clock.now - start)
         try await client.send(["DEL", .text(stream)])

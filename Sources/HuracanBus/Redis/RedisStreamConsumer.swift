@@ -3,9 +3,10 @@ import HuracanRedis
 /// A consumer of Redis streams through a consumer group, as `huracan consume` and other
 /// out-of-process readers (recorder, risk monitor) run it: it takes over entries a dead
 /// consumer left pending for longer than `claimIdleMilliseconds`, reads new entries with a
-/// blocking XREADGROUP on a connection of its own, hands each to `handle`, and acknowledges
-/// it only after `handle` returns. An entry that does not decode is handed over with its error
-/// and acknowledged too (a poison message must not block the group).
+/// blocking XREADGROUP on a connection of its own, hands each to `handle`, and acknowledges a
+/// batch only after `handle` returned for its entries (a crash in between redelivers them). An
+/// entry that does not decode is handed over with its error and acknowledged too (a poison
+/// message must not block the group).
 public struct RedisStreamConsumer: Sendable {
     public let bus: RedisStreamsBus
     public let streams: [String]
@@ -61,12 +62,17 @@ public struct RedisStreamConsumer: Sendable {
                     entries = try await bus.read(streams: streams, group: group, consumer: consumer, count: batchSize,
                                                  blockMilliseconds: blockMilliseconds, on: connection)
                 }
+                // Handle the batch, then acknowledge what was handled, per stream, in one call each.
+                var done: [String: [StreamEntryID]] = [:]
+                var stop = false
                 for entry in entries {
-                    let goOn = await handle(entry)
-                    try await bus.ack(stream: entry.stream, group: group, ids: [entry.id])
+                    stop = !(await handle(entry))
+                    done[entry.stream, default: []].append(entry.id)
                     handled += 1
-                    if !goOn { return handled }
+                    if stop { break }
                 }
+                for (stream, ids) in done { try await bus.ack(stream: stream, group: group, ids: ids) }
+                if stop { return handled }
             } catch {
                 if case .closed = error { throw error }
                 connection?.close()
