@@ -5,8 +5,6 @@ struct StreamState {
     struct Entry {
         let id: UInt64
         let message: BusMessage
-        /// Groups that still need this entry delivered and acknowledged.
-        var outstanding: Int
     }
 
     struct Pending {
@@ -41,6 +39,9 @@ struct StreamState {
     let capacity: Int
     /// Retained entries, ascending by id.
     var entries = Deque<Entry>()
+    /// Per retained entry (same positions as `entries`): groups that still need it delivered and
+    /// acknowledged. Kept apart so that acknowledging touches a counter, not a whole message.
+    var outstanding = Deque<Int32>()
     var groups: [String: Group] = [:]
     var hasGroups: Bool { !groups.isEmpty }
     var counters = StreamStats()
@@ -74,6 +75,7 @@ struct StreamState {
                 return .backpressure
             }
             let dropped = entries.removeFirst()
+            outstanding.removeFirst()
             counters.conflated += 1
             conflated = true
             for i in groups.values.indices {
@@ -88,18 +90,31 @@ struct StreamState {
         }
         counters.lastID += 1
         counters.published += 1
-        entries.append(Entry(id: counters.lastID, message: message, outstanding: groups.count))
+        entries.append(Entry(id: counters.lastID, message: message))
+        outstanding.append(Int32(groups.count))
         return conflated ? .conflated(id: counters.lastID) : .published(id: counters.lastID)
+    }
+
+    /// Drops every entry no group still needs.
+    private mutating func removeFinished() {
+        var keptEntries = Deque<Entry>()
+        var keptOutstanding = Deque<Int32>()
+        for i in entries.indices where outstanding[i] > 0 {
+            keptEntries.append(entries[i])
+            keptOutstanding.append(outstanding[i])
+        }
+        entries = keptEntries
+        outstanding = keptOutstanding
     }
 
     mutating func createGroup(_ name: String, fromStart: Bool) -> Bool {
         guard groups[name] == nil else { return false }
         groups[name] = Group(cursor: fromStart ? 0 : counters.lastID)
         if fromStart {
-            for i in entries.indices { entries[i].outstanding += 1 }
+            for i in outstanding.indices { outstanding[i] += 1 }
         }
         // Entries kept only because no group existed yet, and not wanted by this one, go now.
-        entries.removeAll { $0.outstanding == 0 }
+        removeFinished()
         return true
     }
 
@@ -129,15 +144,18 @@ struct StreamState {
         for id in ids where groups.values[g].pending.remove(id) {
             count += 1
             if let i = index(of: id) {
-                entries[i].outstanding -= 1
-                if entries[i].outstanding <= 0 { freed = true }
+                outstanding[i] -= 1
+                if outstanding[i] <= 0 { freed = true }
             }
         }
         groups.values[g].stats.acknowledged += count
         if freed {
             // Usually the acknowledged entries are the oldest: drop them from the front.
-            while let first = entries.first, first.outstanding <= 0 { entries.removeFirst() }
-            if entries.contains(where: { $0.outstanding <= 0 }) { entries.removeAll { $0.outstanding <= 0 } }
+            while let first = outstanding.first, first <= 0 {
+                outstanding.removeFirst()
+                entries.removeFirst()
+            }
+            if outstanding.contains(where: { $0 <= 0 }) { removeFinished() }
         }
         return count
     }
