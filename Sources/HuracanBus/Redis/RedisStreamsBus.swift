@@ -199,15 +199,18 @@ public final class RedisStreamsBus: Sendable {
     }
 
     static func entry(_ value: RESPValue, stream: String, claimed: Bool, command: String) throws(RedisError) -> StreamEntry {
-        guard let pair = value.array, pair.count == 2, let id = pair[0].string.flatMap(StreamEntryID.init) else {
+        guard let pair = value.array, pair.count == 2, let id = pair[0].bytes.flatMap(StreamEntryID.init(bytes:)) else {
             throw .unexpectedReply(command: command, reply: value.description)
         }
         let fields = pair[1].array ?? []
         var payload: Result<BusMessage, BusDecodeError> = .failure(.missingField(type: "stream entry", field: "m"))
         var index = 0
         while index + 1 < fields.count {
-            if fields[index].string == "m", let bytes = fields[index + 1].bytes {
-                payload = Result { () throws(BusDecodeError) in try BusCodec.decode(bytes.readableBytesView) }
+            // Field names compared as bytes: no String per entry.
+            if let name = fields[index].bytes, name.readableBytes == 1, name.getInteger(at: name.readerIndex, as: UInt8.self) == UInt8(ascii: "m"),
+               let bytes = fields[index + 1].bytes {
+                let message = Array(bytes.readableBytesView)
+                payload = Result { () throws(BusDecodeError) in try BusCodec.decode(message) }
                 break
             }
             index += 2

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// A Redis stream entry id, `milliseconds-sequence`, ordered as Redis orders them.
 public struct StreamEntryID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var milliseconds: UInt64
@@ -10,10 +12,19 @@ public struct StreamEntryID: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// Parses `1700000000000-3`; nil for anything else.
     public init?(_ text: String) {
+        self.init(utf8: text.utf8)
+    }
+
+    /// Parses the id from a reply's bytes, without making a String.
+    init?(bytes: ByteBuffer) {
+        self.init(utf8: bytes.readableBytesView)
+    }
+
+    init?(utf8: some Sequence<UInt8>) {
         var ms: UInt64 = 0, seq: UInt64 = 0
         var digits = 0
         var seenDash = false
-        for byte in text.utf8 {
+        for byte in utf8 {
             if byte == UInt8(ascii: "-") {
                 guard !seenDash, digits > 0 else { return nil }
                 seenDash = true
