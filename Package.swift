@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "HuracanStorage",
             dependencies: [
-                "HuracanCore", "HuracanBus", "HuracanExchanges",
+                "HuracanCore", "HuracanBus", "HuracanRedis", "HuracanExchanges",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -189,7 +189,7 @@ let package = Package(
             dependencies: ["HuracanRedis", "HuracanBus", "HuracanCore", "HuracanTestSupport", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "HuracanRuntimeTests", dependencies: ["HuracanRuntime", "HuracanTestSupport", "HuracanBus", "HuracanConfig", "HuracanHTTP", "HuracanRedis"], swiftSettings: swiftSettings),
+        .testTarget(name: "HuracanRuntimeTests", dependencies: ["HuracanRuntime", "HuracanTestSupport", "HuracanBus", "HuracanConfig", "HuracanHTTP", "HuracanRedis", "HuracanStorage"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HuracanStorageTests",
             dependencies: [

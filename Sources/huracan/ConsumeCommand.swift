@@ -3,6 +3,7 @@ import Foundation
 import HuracanBus
 import HuracanConfig
 import HuracanRedis
+import HuracanStorage
 
 struct ConsumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,6 +39,12 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Option(help: "Stop after this many messages.")
     var count: Int?
 
+    @Flag(help: "Record the messages into the data lake (engine.data_dir, or --data) instead of printing them; entries are acknowledged after they are written.")
+    var record = false
+
+    @Option(help: "Data lake directory for --record (default: engine.data_dir).")
+    var data: String?
+
     func run() async throws {
         let engineConfig = try loadOrExit(config)
         let bus = engineConfig.messageBus
@@ -51,6 +58,21 @@ struct ConsumeCommand: AsyncParsableCommand {
             consumer: consumer ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
             fromStart: fromStart, claimIdleMilliseconds: Int(try parseDuration(claimIdle) * 1_000)
         )
+        if record {
+            let recorder = RedisBusRecorder(consumer: consumer, lake: DataLake(path: data ?? engineConfig.dataDir))
+            let limit = count
+            let task = Task { try await recorder.run(limit: limit) }
+            let signals = Self.cancelOnSignals(task)
+            defer { signals.forEach { $0.cancel() } }
+            do {
+                let rows = try await task.value
+                printError("recorded \(rows) rows into \(data ?? engineConfig.dataDir)")
+            } catch {
+                printError("consume --record: \(error)")
+                throw ExitCode(1)
+            }
+            return
+        }
         let limit = count
         let stdout = FileHandle.standardOutput
         let task = Task {
@@ -68,19 +90,24 @@ struct ConsumeCommand: AsyncParsableCommand {
                 return limit.map { seen < $0 } ?? true
             }
         }
-        let signals = [SIGINT, SIGTERM].map { signal -> any DispatchSourceSignal in
-            Foundation.signal(signal, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
-            source.setEventHandler { task.cancel() }
-            source.resume()
-            return source
-        }
+        let signals = Self.cancelOnSignals(task)
         defer { signals.forEach { $0.cancel() } }
         do {
             _ = try await task.value
         } catch let error as RedisError {
             printError("consume: \(error)")
             throw ExitCode(1)
+        }
+    }
+
+    /// SIGINT and SIGTERM cancel `task` (which then finishes its work cleanly).
+    static func cancelOnSignals<T>(_ task: Task<T, any Error>) -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { signal -> any DispatchSourceSignal in
+            Foundation.signal(signal, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
+            source.setEventHandler { task.cancel() }
+            source.resume()
+            return source
         }
     }
 

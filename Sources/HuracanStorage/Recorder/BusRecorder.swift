@@ -164,7 +164,7 @@ public final class BusRecorder: Sendable {
     }
 
     /// Rows waiting to be written, by kind.
-    private struct Buffers {
+    struct Buffers {
         var book: [BookRecord] = []
         var trades: [TradeRecord] = []
         var funding: [FundingRecord] = []
