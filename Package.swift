@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "HuracanRedis", targets: ["HuracanRedis"]),
         .library(name: "HuracanRuntime", targets: ["HuracanRuntime"]),
         .library(name: "HuracanTestSupport", targets: ["HuracanTestSupport"]),
+        .library(name: "HuracanSQL", targets: ["HuracanSQL"]),
+        .library(name: "HuracanRegistry", targets: ["HuracanRegistry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +33,13 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Pure domain and decision logic: no I/O, no wall clock.
@@ -51,6 +60,35 @@ let package = Package(
             dependencies: ["HuracanCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // Adapter: network clients of the real venues (REST over async-http-client, WebSocket
+        // streams over swift-websocket), the `ExchangeVenue` conformances and connectivity checks.
+        .target(
+            name: "HuracanVenues",
+            dependencies: [
+                "HuracanCore", "HuracanExchanges",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test support: fake Binance, OKX and Bybit servers on 127.0.0.1 (REST + WebSocket, signature
+        // checks, a matching core, fault injection).
+        .target(
+            name: "HuracanFakeVenues",
+            dependencies: [
+                "HuracanCore", "HuracanExchanges",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Redis client: the RESP protocol on SwiftNIO (pipelining, pool, reconnect, AUTH, TLS).
         .target(
             name: "HuracanRedis",
@@ -64,7 +102,10 @@ let package = Package(
         // Adapter: the message bus (stream names, wire format, in-process and Redis Streams buses).
         .target(
             name: "HuracanBus",
-            dependencies: ["HuracanCore", "HuracanRedis", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "HuracanCore", "HuracanRedis", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Adapter: the Parquet data lake (our Parquet codec, partitions, importers, recorder).
@@ -85,11 +126,34 @@ let package = Package(
             dependencies: ["HuracanCore", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
+        // Adapter: SQL databases (SQLite embedded, PostgreSQL) opened from a URL, one code path,
+        // versioned migrations. Shared by the model registry and (later) the order journal.
+        .target(
+            name: "HuracanSQL",
+            dependencies: [
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Adapter: the model registry (SQL), model artifacts with checksums, XGBoost JSON loading.
+        .target(
+            name: "HuracanRegistry",
+            dependencies: [
+                "HuracanCore", "HuracanSQL",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Runtime: shards, event loops, services, terminal view.
         .target(
             name: "HuracanRuntime",
             dependencies: [
-                "HuracanCore", "HuracanConfig", "HuracanSimVenue", "HuracanHTTP", "HuracanBus", "HuracanRedis", "HuracanStorage",
+                "HuracanCore", "HuracanConfig", "HuracanSimVenue", "HuracanHTTP", "HuracanBus", "HuracanRedis", "HuracanStorage", "HuracanRegistry", "HuracanSQL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -102,13 +166,19 @@ let package = Package(
         .executableTarget(
             name: "huracan",
             dependencies: [
-                "HuracanRuntime", "HuracanConfig", "HuracanCore", "HuracanExchanges", "HuracanStorage",
+                "HuracanRuntime", "HuracanConfig", "HuracanCore", "HuracanExchanges", "HuracanStorage", "HuracanBus", "HuracanRedis", "HuracanRegistry", "HuracanSQL", "HuracanVenues",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         // Test support: paths to shared fixtures, data generators, server launchers.
         .target(name: "HuracanTestSupport", dependencies: ["HuracanCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HuracanRegistryTests",
+            dependencies: ["HuracanRegistry", "HuracanSQL", "HuracanCore", "HuracanTestSupport", "HuracanConfig", "HuracanRuntime",
+                           .product(name: "SQLKit", package: "sql-kit")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "HuracanCoreTests", dependencies: ["HuracanCore", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanConfigTests", dependencies: ["HuracanConfig", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanSimVenueTests", dependencies: ["HuracanSimVenue", "HuracanTestSupport"], swiftSettings: swiftSettings),
@@ -125,6 +195,14 @@ let package = Package(
             dependencies: [
                 "HuracanStorage", "HuracanTestSupport", "HuracanCore", "HuracanBus", "HuracanRuntime", "HuracanConfig",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HuracanVenuesTests",
+            dependencies: [
+                "HuracanVenues", "HuracanFakeVenues", "HuracanExchanges", "HuracanCore", "HuracanTestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -25,9 +25,22 @@ public enum BusCodec {
         }
     }
 
-    /// Decodes one message. Never traps: garbage, truncated input, unknown versions or types and
+    /// The compact binary bytes of `message` (header 0xB5, version 2; see `BinaryWire`).
+    public static func encodeBinary(_ message: BusMessage) -> [UInt8] {
+        var writer = FieldWriter(binaryHeader: [BinaryWire.magic, BinaryWire.version, message.typeIndex])
+        do {
+            try message.write(&writer)
+        } catch {
+            // Unreachable: the binary writer does not throw.
+            preconditionFailure("bus message \(message.typeName) could not be encoded: \(error)")
+        }
+        return writer.bytes
+    }
+
+    /// Decodes one message, JSON or binary (told apart by the first byte). Never traps: garbage, truncated input, unknown versions or types and
     /// missing or malformed fields all throw a `BusDecodeError` that names the problem.
     public static func decode(_ bytes: some Collection<UInt8>) throws(BusDecodeError) -> BusMessage {
+        if bytes.first == BinaryWire.magic { return try decodeBinary(Array(bytes)) }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: nonConforming.positiveInfinity, negativeInfinity: nonConforming.negativeInfinity, nan: nonConforming.nan
@@ -43,5 +56,28 @@ public enum BusCodec {
         } catch {
             throw .malformedJSON(detail: "\(data.count) bytes: \(error)")
         }
+    }
+
+    static func decodeBinary(_ bytes: [UInt8]) throws(BusDecodeError) -> BusMessage {
+        let cursor = BinaryCursor(bytes, position: 1)
+        let version = try cursor.byte("v")
+        guard version == BinaryWire.version else { throw .unsupportedVersion(Int(version)) }
+        let typeIndex = Int(try cursor.byte("type"))
+        guard typeIndex < BusMessage.typeNames.count else { throw .unknownType("binary type \(typeIndex)") }
+        let type = BusMessage.typeNames[typeIndex]
+        let fields = FieldReader(binary: cursor, type: type)
+        let message: BusMessage
+        switch typeIndex {
+        case 0: message = .order(try OrderMessage(fields))
+        case 1: message = .execution(try ExecutionMessage(fields))
+        case 2: message = .riskDecision(try RiskDecisionMessage(fields))
+        case 3: message = .signal(try SignalMessage(fields))
+        case 4: message = .market(try MarketMessage(fields))
+        default: message = .features(try FeaturesMessage(fields))
+        }
+        guard cursor.atEnd else {
+            throw .malformedBinary(detail: "\(type): \(bytes.count - cursor.position) bytes left over after the last field")
+        }
+        return message
     }
 }

@@ -2,6 +2,8 @@
 public enum BusDecodeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The bytes are not JSON at all (or truncated JSON).
     case malformedJSON(detail: String)
+    /// Binary bytes (header 0xB5) that are truncated or inconsistent.
+    case malformedBinary(detail: String)
     /// Valid JSON, but the top level is not an object.
     case notAnObject
     /// The envelope's `v` is not a version this engine reads.
@@ -19,6 +21,8 @@ public enum BusDecodeError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .malformedJSON(let detail):
             "bus message: not valid JSON (\(detail)); expected a JSON object {\"v\":1,\"type\":...}"
+        case .malformedBinary(let detail):
+            "bus message: malformed binary encoding (\(detail))"
         case .notAnObject:
             "bus message: top level is not a JSON object; expected {\"v\":1,\"type\":...}"
         case .unsupportedVersion(let version):

@@ -12,6 +12,18 @@ public enum BusMessage: Sendable, Hashable {
     /// The envelope `type` values, in case order.
     public static let typeNames = ["order", "execution", "risk_decision", "signal", "market", "features"]
 
+    /// The index of this message's type in `typeNames` (the binary header's type byte).
+    var typeIndex: UInt8 {
+        switch self {
+        case .order: 0
+        case .execution: 1
+        case .riskDecision: 2
+        case .signal: 3
+        case .market: 4
+        case .features: 5
+        }
+    }
+
     /// This message's envelope `type`.
     public var typeName: String {
         switch self {
@@ -50,6 +62,11 @@ extension BusMessage: Codable {
         var writer = FieldWriter(container: encoder.container(keyedBy: WireKey.self))
         try writer.set("v", BusCodec.version)
         try writer.set("type", typeName)
+        try write(&writer)
+    }
+
+    /// Writes the message's own fields (after the envelope).
+    func write(_ writer: inout FieldWriter) throws {
         switch self {
         case .order(let m): try m.write(&writer)
         case .execution(let m): try m.write(&writer)

@@ -31,8 +31,12 @@ public struct StreamName: Sendable, Hashable {
     /// `market_data`, `features` and `signals` are lossy; everything else, including orders,
     /// executions and any name this engine does not know, is lossless (never dropped).
     public static func isLossless(_ name: String) -> Bool {
-        let parts = name.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count >= 2 else { return true }
-        return !lossyKinds.contains(parts[parts.count - 2])
+        // The segment between the last two colons, found without allocating.
+        let utf8 = name.utf8
+        guard let last = utf8.lastIndex(of: UInt8(ascii: ":")) else { return true }
+        let before = utf8[..<last]
+        let start = before.lastIndex(of: UInt8(ascii: ":")).map { utf8.index(after: $0) } ?? utf8.startIndex
+        let kind = Substring(name.utf8[start..<last])
+        return !lossyKinds.contains(kind)
     }
 }

@@ -9,58 +9,114 @@ struct WireKey: CodingKey {
     init?(intValue: Int) { nil }
 }
 
-/// Reads typed fields of one message and turns every failure into a `BusDecodeError` naming
-/// the message type and the field.
+/// Reads typed fields of one message, from a JSON object (by key) or from the binary form (in
+/// order), and turns every failure into a `BusDecodeError` naming the message type and field.
 struct FieldReader {
-    let container: KeyedDecodingContainer<WireKey>
+    enum Source {
+        case json(KeyedDecodingContainer<WireKey>)
+        case binary(BinaryCursor)
+    }
+
+    let source: Source
     /// The envelope `type` (or "envelope"), for error messages.
     let type: String
 
-    private func present(_ key: String) -> Bool {
-        let k = WireKey(key)
-        guard container.contains(k) else { return false }
-        return !((try? container.decodeNil(forKey: k)) ?? false)
+    init(container: KeyedDecodingContainer<WireKey>, type: String) {
+        source = .json(container)
+        self.type = type
     }
 
-    func require<T: Decodable>(_ key: String, _: T.Type, expected: String) throws(BusDecodeError) -> T {
-        guard present(key) else { throw .missingField(type: type, field: key) }
-        do { return try container.decode(T.self, forKey: WireKey(key)) } catch {
+    init(binary cursor: BinaryCursor, type: String) {
+        cursor.type = type
+        source = .binary(cursor)
+        self.type = type
+    }
+
+    /// JSON: the key is present and not null. Binary: the presence byte of an optional field.
+    private func present(_ key: String) throws(BusDecodeError) -> Bool {
+        switch source {
+        case .json(let container):
+            let k = WireKey(key)
+            guard container.contains(k) else { return false }
+            return !((try? container.decodeNil(forKey: k)) ?? false)
+        case .binary(let cursor):
+            return try cursor.bool(key)
+        }
+    }
+
+    private func json<T: Decodable>(_ container: KeyedDecodingContainer<WireKey>, _ key: String, _: T.Type, expected: String) throws(BusDecodeError) -> T {
+        let k = WireKey(key)
+        guard container.contains(k), !((try? container.decodeNil(forKey: k)) ?? false) else { throw .missingField(type: type, field: key) }
+        do { return try container.decode(T.self, forKey: k) } catch {
             throw .wrongType(type: type, field: key, expected: expected)
         }
     }
 
-    func string(_ key: String) throws(BusDecodeError) -> String { try require(key, String.self, expected: "a string") }
-    func int(_ key: String) throws(BusDecodeError) -> Int { try require(key, Int.self, expected: "an integer") }
-    func bool(_ key: String) throws(BusDecodeError) -> Bool { try require(key, Bool.self, expected: "true or false") }
+    func string(_ key: String) throws(BusDecodeError) -> String {
+        switch source {
+        case .json(let c): try json(c, key, String.self, expected: "a string")
+        case .binary(let cursor): try cursor.string(key)
+        }
+    }
+
+    func int(_ key: String) throws(BusDecodeError) -> Int {
+        switch source {
+        case .json(let c): try json(c, key, Int.self, expected: "an integer")
+        case .binary(let cursor): Int(Int64(bitPattern: try cursor.fixed64(key)))
+        }
+    }
+
+    func bool(_ key: String) throws(BusDecodeError) -> Bool {
+        switch source {
+        case .json(let c): try json(c, key, Bool.self, expected: "true or false")
+        case .binary(let cursor): try cursor.bool(key)
+        }
+    }
+
     func double(_ key: String) throws(BusDecodeError) -> Double {
-        try require(key, Double.self, expected: "a number (or \"NaN\", \"Infinity\", \"-Infinity\")")
+        switch source {
+        case .json(let c): try json(c, key, Double.self, expected: "a number (or \"NaN\", \"Infinity\", \"-Infinity\")")
+        case .binary(let cursor): Double(bitPattern: try cursor.fixed64(key))
+        }
     }
 
     func time(_ key: String = "time_ns") throws(BusDecodeError) -> Timestamp {
-        Timestamp(nanoseconds: try require(key, Int64.self, expected: "an integer (nanoseconds since the epoch)"))
+        switch source {
+        case .json(let c): Timestamp(nanoseconds: try json(c, key, Int64.self, expected: "an integer (nanoseconds since the epoch)"))
+        case .binary(let cursor): Timestamp(nanoseconds: Int64(bitPattern: try cursor.fixed64(key)))
+        }
     }
 
     func optionalUInt64(_ key: String) throws(BusDecodeError) -> UInt64? {
-        guard present(key) else { return nil }
-        return try require(key, UInt64.self, expected: "a non-negative integer")
+        guard try present(key) else { return nil }
+        switch source {
+        case .json(let c): return try json(c, key, UInt64.self, expected: "a non-negative integer")
+        case .binary(let cursor): return try cursor.fixed64(key)
+        }
     }
 
     func optionalString(_ key: String) throws(BusDecodeError) -> String? {
-        guard present(key) else { return nil }
+        guard try present(key) else { return nil }
         return try string(key)
     }
 
-    /// A decimal string, parsed exactly with `FixedDecimal(parsing:)`. JSON numbers are refused:
-    /// they would pass through binary floating point in most readers.
+    /// A decimal: in JSON a string parsed exactly with `FixedDecimal(parsing:)` (JSON numbers are
+    /// refused: they would pass through binary floating point in most readers); in binary the
+    /// fixed-point mantissa.
     func decimal(_ key: String) throws(BusDecodeError) -> FixedDecimal {
-        let text = try require(key, String.self, expected: "a decimal string such as \"65000.1\"")
-        do { return try FixedDecimal(parsing: text) } catch {
-            throw .invalidValue(type: type, field: key, value: text, reason: error.reason)
+        switch source {
+        case .json(let c):
+            let text = try json(c, key, String.self, expected: "a decimal string such as \"65000.1\"")
+            do { return try FixedDecimal(parsing: text) } catch {
+                throw .invalidValue(type: type, field: key, value: text, reason: error.reason)
+            }
+        case .binary(let cursor):
+            return FixedDecimal(mantissa: try cursor.fixed128(key))
         }
     }
 
     func optionalDecimal(_ key: String) throws(BusDecodeError) -> FixedDecimal? {
-        guard present(key) else { return nil }
+        guard try present(key) else { return nil }
         return try decimal(key)
     }
 
@@ -75,44 +131,117 @@ struct FieldReader {
     }
 
     func optionalChoice<E: RawRepresentable>(_ key: String, _ cases: [E]) throws(BusDecodeError) -> E? where E.RawValue == String {
-        guard present(key) else { return nil }
+        guard try present(key) else { return nil }
         return try choice(key, cases)
     }
 
-    /// A nested JSON object.
+    /// A nested JSON object (in binary, its fields simply follow).
     func object(_ key: String) throws(BusDecodeError) -> FieldReader {
-        guard present(key) else { throw .missingField(type: type, field: key) }
-        do {
-            return FieldReader(container: try container.nestedContainer(keyedBy: WireKey.self, forKey: WireKey(key)), type: type)
-        } catch {
-            throw .wrongType(type: type, field: key, expected: "a JSON object")
+        switch source {
+        case .binary: return self
+        case .json(let container):
+            guard try present(key) else { throw .missingField(type: type, field: key) }
+            do {
+                return FieldReader(container: try container.nestedContainer(keyedBy: WireKey.self, forKey: WireKey(key)), type: type)
+            } catch {
+                throw .wrongType(type: type, field: key, expected: "a JSON object")
+            }
         }
     }
 }
 
-/// Writes the fields of one message into the envelope object.
+/// Writes the fields of one message into the JSON envelope object, or appends them to `bytes`
+/// in the binary form (no names, in order; see `BinaryWire`).
 struct FieldWriter {
-    var container: KeyedEncodingContainer<WireKey>
+    private var json: KeyedEncodingContainer<WireKey>?
+    /// The binary message so far (binary writers only).
+    private(set) var bytes: [UInt8] = []
+    private let isBinary: Bool
 
-    mutating func set(_ key: String, _ value: some Encodable) throws {
-        try container.encode(value, forKey: WireKey(key))
+    init(container: KeyedEncodingContainer<WireKey>) {
+        json = container
+        isBinary = false
     }
 
-    /// Decimals go out as canonical decimal strings ("65000.1").
+    /// A binary writer whose bytes start with `header`.
+    init(binaryHeader header: [UInt8]) {
+        isBinary = true
+        bytes.reserveCapacity(160)
+        bytes += header
+    }
+
+    private mutating func fixed64(_ value: UInt64) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func varint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    mutating func set(_ key: String, _ value: String) throws {
+        guard isBinary else { return try json!.encode(value, forKey: WireKey(key)) }
+        var text = value
+        text.withUTF8 { utf8 in
+            varint(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    mutating func set(_ key: String, _ value: Int) throws {
+        guard isBinary else { return try json!.encode(value, forKey: WireKey(key)) }
+        fixed64(UInt64(bitPattern: Int64(value)))
+    }
+
+    mutating func set(_ key: String, _ value: Bool) throws {
+        guard isBinary else { return try json!.encode(value, forKey: WireKey(key)) }
+        bytes.append(value ? 1 : 0)
+    }
+
+    mutating func set(_ key: String, _ value: Double) throws {
+        guard isBinary else { return try json!.encode(value, forKey: WireKey(key)) }
+        fixed64(value.bitPattern)
+    }
+
+    /// Decimals go out as canonical decimal strings ("65000.1") in JSON, as the mantissa in binary.
     mutating func set(_ key: String, decimal value: FixedDecimal) throws {
-        try container.encode(value.description, forKey: WireKey(key))
-    }
-
-    /// Optional values are omitted when nil.
-    mutating func setIfPresent(_ key: String, _ value: (some Encodable)?) throws {
-        if let value { try set(key, value) }
+        guard isBinary else { return try json!.encode(value.description, forKey: WireKey(key)) }
+        withUnsafeBytes(of: value.mantissa.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     mutating func set(_ key: String, time: Timestamp) throws {
-        try container.encode(time.nanoseconds, forKey: WireKey(key))
+        guard isBinary else { return try json!.encode(time.nanoseconds, forKey: WireKey(key)) }
+        fixed64(UInt64(bitPattern: time.nanoseconds))
     }
 
-    mutating func nested(_ key: String) -> FieldWriter {
-        FieldWriter(container: container.nestedContainer(keyedBy: WireKey.self, forKey: WireKey(key)))
+    /// Optional values are omitted from JSON when nil; in binary a presence byte comes first.
+    mutating func setIfPresent(_ key: String, _ value: String?) throws {
+        if isBinary { bytes.append(value == nil ? 0 : 1) }
+        if let value { try set(key, value) }
+    }
+
+    mutating func setIfPresent(_ key: String, _ value: UInt64?) throws {
+        guard isBinary else {
+            if let value { try json!.encode(value, forKey: WireKey(key)) }
+            return
+        }
+        bytes.append(value == nil ? 0 : 1)
+        if let value { fixed64(value) }
+    }
+
+    mutating func setIfPresent(_ key: String, decimal value: FixedDecimal?) throws {
+        if isBinary { bytes.append(value == nil ? 0 : 1) }
+        if let value { try set(key, decimal: value) }
+    }
+
+    /// A nested JSON object written by `body` (in binary, its fields simply follow).
+    mutating func nested(_ key: String, _ body: (inout FieldWriter) throws -> Void) throws {
+        guard !isBinary else { return try body(&self) }
+        var inner = FieldWriter(container: json!.nestedContainer(keyedBy: WireKey.self, forKey: WireKey(key)))
+        try body(&inner)
     }
 }

@@ -17,6 +17,8 @@ public enum ConfigSchema {
             .number(e + "starting_equity", \.startingEquity, 1...1e12, "Account equity in USDT for paper and backtest runs"),
             .string(e + "data_dir", \.dataDir, allowed: "a directory path", "Where data, journals and the embedded database live", check: nonEmpty),
             .string(e + "universe_file", \.universeFile, allowed: "a CSV file path, or empty for the built-in universe", "Coin universe (see config/universe.csv)"),
+            .int(e + "process_index", \.processIndex, 0...255, "This engine process's number when several share the work (0-based; needs message_bus.type redis_streams)"),
+            .int(e + "process_count", \.processCount, 1...256, "Engine processes sharing the universe; each trades the coins consistent hashing gives it"),
 
             .choice(e + "message_bus.type", \.messageBus.type, ["in_process", "redis_streams"],
                     unsupported: ["kafka": "kafka is not supported yet; use redis_streams or in_process", "nats": "nats is not supported yet; use redis_streams or in_process"],
@@ -28,18 +30,26 @@ public enum ConfigSchema {
             .string(e + "message_bus.password_env", \.messageBus.passwordEnv, allowed: "an environment variable name", "Environment variable holding the Redis password", check: environmentName),
             .string(e + "message_bus.password_file", \.messageBus.passwordFile, allowed: "a file path or empty", "File holding the Redis password"),
             .bool(e + "message_bus.tls", \.messageBus.tls, "Connect to Redis over TLS"),
+            .string(e + "message_bus.tls_ca_file", \.messageBus.tlsCAFile, allowed: "a PEM file path, or empty for the system's CAs", "Certificate authorities trusted for Redis TLS"),
             .int(e + "message_bus.queue_capacity", \.messageBus.queueCapacity, 16...16_777_216, "Bounded queue size per stream (in-process) and publish buffer (Redis)"),
 
             .string(e + "model_registry.storage_path", \.modelRegistry.storagePath, allowed: "a directory path", "Model artifacts: {storage_path}/{coin}/{version}.json", check: nonEmpty),
             .string(e + "model_registry.metadata_db", \.modelRegistry.metadataDB, allowed: "postgresql://[user@]host[:port]/db or sqlite:PATH", "Registry and trade history database", check: databaseURL),
             .string(e + "model_registry.metadata_db_password_env", \.modelRegistry.metadataDBPasswordEnv, allowed: "an environment variable name", "Environment variable holding the database password", check: environmentName),
             .string(e + "model_registry.metadata_db_password_file", \.modelRegistry.metadataDBPasswordFile, allowed: "a file path or empty", "File holding the database password"),
+            .int(e + "model_registry.models_per_regime", \.modelRegistry.modelsPerRegime, 1...20, "Best-N models kept active per coin and regime, ranked by walk-forward Sharpe after costs"),
+            .number(e + "model_registry.min_sharpe", \.modelRegistry.minSharpe, -1_000...1_000, "Walk-forward Sharpe after costs a trained model needs to be activated automatically"),
+            .number(e + "model_registry.poll_seconds", \.modelRegistry.pollSeconds, 0.1...3_600, "How often a running engine checks the registry for activated models (PostgreSQL also notifies)"),
             .bool(e + "model_registry.retraining.enabled", \.modelRegistry.retraining.enabled, "Retrain models on a schedule and on drift"),
             .bool(e + "model_registry.retraining.use_ray", \.modelRegistry.retraining.useRay, "Distribute training on Ray (one task per coin)"),
             .int(e + "model_registry.retraining.workers_per_coin", \.modelRegistry.retraining.workersPerCoin, 1...64, "Ray CPU workers per coin"),
             .int(e + "model_registry.retraining.gpu_per_worker", \.modelRegistry.retraining.gpuPerWorker, 0...8, "GPUs per Ray worker (0 = CPU only)"),
             .string(e + "model_registry.retraining.ray_address", \.modelRegistry.retraining.rayAddress, allowed: "ray://host:port, host:port or empty", "Ray cluster; empty starts a local instance", check: rayAddress),
             .number(e + "model_registry.retraining.interval_hours", \.modelRegistry.retraining.intervalHours, 0.1...8_760, "Scheduled retraining interval per coin"),
+            .string(e + "model_registry.retraining.trainer_path", \.modelRegistry.retraining.trainerPath, allowed: "a directory path", "The trainer/ folder (Python package huracan_trainer)", check: nonEmpty),
+            .string(e + "model_registry.retraining.python", \.modelRegistry.retraining.python, allowed: "a command or path", "Python interpreter that runs the trainer", check: nonEmpty),
+            .number(e + "model_registry.retraining.drift_tolerance_pct", \.modelRegistry.retraining.driftTolerancePct, 0...100, "Retrain a coin when its live hit rate falls this many points below the model's validation hit rate"),
+            .int(e + "model_registry.retraining.drift_min_trades", \.modelRegistry.retraining.driftMinTrades, 1...100_000, "Closed trades needed before the drift check judges a model"),
         ]
         fields += riskFields(e + "risk.") + costFields(e + "cost_model.") + observabilityFields(e + "observability.")
         fields += strategyFields(e + "strategy.") + simulatorFields(e + "simulator.") + dataFields(e + "data.")

@@ -14,6 +14,12 @@ enum ConfigValidator {
         if c.maxActiveTrades > c.maxConcurrentTrades {
             add(e + "max_active_trades", c.maxActiveTrades, "must not exceed engine.max_concurrent_trades (\(c.maxConcurrentTrades))")
         }
+        if c.processIndex >= c.processCount {
+            add(e + "process_index", c.processIndex, "must be below engine.process_count (\(c.processCount))")
+        }
+        if c.processCount > 1, c.messageBus.type != "redis_streams" {
+            add(e + "process_count", c.processCount, "several engine processes share their risk ledger through Redis: set engine.message_bus.type to redis_streams")
+        }
         let r = c.risk
         let global = r.globalMaxExposurePct
         for (key, value) in [("per_coin_max_exposure_pct", r.perCoinMaxExposurePct), ("per_sector_max_exposure_pct", r.perSectorMaxExposurePct),

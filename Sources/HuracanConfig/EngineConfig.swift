@@ -27,6 +27,10 @@ public struct EngineConfig: Sendable, Equatable {
     public var dataDir = "./data"
     /// Universe CSV; empty means the built-in 400-coin universe.
     public var universeFile = ""
+    /// Several engine processes side by side: this one is `processIndex` of `processCount` and
+    /// trades the coins consistent hashing gives it (see `CoinAssignment`).
+    public var processIndex = 0
+    public var processCount = 1
     public var messageBus = MessageBus()
     public var modelRegistry = ModelRegistry()
     public var risk = Risk()
@@ -63,6 +67,8 @@ public struct EngineConfig: Sendable, Equatable {
         public var passwordEnv = "HURACAN_REDIS_PASSWORD"
         public var passwordFile = ""
         public var tls = false
+        /// PEM file of the CAs to trust for Redis TLS; empty: the system's.
+        public var tlsCAFile = ""
         public var queueCapacity = 65_536
     }
 
@@ -71,6 +77,9 @@ public struct EngineConfig: Sendable, Equatable {
         public var metadataDB = "postgresql://localhost/huracan_models"
         public var metadataDBPasswordEnv = "HURACAN_DB_PASSWORD"
         public var metadataDBPasswordFile = ""
+        public var modelsPerRegime = 1
+        public var minSharpe = 0.0
+        public var pollSeconds = 2.0
         public var retraining = Retraining()
 
         public struct Retraining: Sendable, Equatable {
@@ -80,6 +89,10 @@ public struct EngineConfig: Sendable, Equatable {
             public var gpuPerWorker = 1
             public var rayAddress = ""
             public var intervalHours = 24.0
+            public var trainerPath = "./trainer"
+            public var python = "python3"
+            public var driftTolerancePct = 10.0
+            public var driftMinTrades = 30
         }
     }
 

@@ -3,7 +3,7 @@ import NIOCore
 /// Splits the inbound byte stream into RESP values.
 struct RESPDecoder: ByteToMessageDecoder {
     typealias InboundOut = RESPValue
-    let parser = RESPParser()
+    var parser = RESPParser()
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let value = try parser.parse(&buffer) else { return .needMoreData }
@@ -32,11 +32,12 @@ final class RedisCommandHandler: ChannelDuplexHandler {
 
     private struct Pending {
         var expected: Int
-        var replies: [RESPValue]
         var promise: EventLoopPromise<[RESPValue]>
     }
 
     private var pending = CircularBuffer<Pending>(initialCapacity: 64)
+    /// Replies gathered so far for the oldest pending batch.
+    private var replies: [RESPValue] = []
     private var failure: RedisError?
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -48,9 +49,7 @@ final class RedisCommandHandler: ChannelDuplexHandler {
         }
         var buffer = context.channel.allocator.buffer(capacity: 64 * batch.commands.count)
         for command in batch.commands { RESPEncoder.encode(command: command, into: &buffer) }
-        var replies: [RESPValue] = []
-        replies.reserveCapacity(batch.commands.count)
-        pending.append(Pending(expected: batch.commands.count, replies: replies, promise: batch.promise))
+        pending.append(Pending(expected: batch.commands.count, promise: batch.promise))
         context.write(wrapOutboundOut(buffer), promise: promise)
     }
 
@@ -60,10 +59,13 @@ final class RedisCommandHandler: ChannelDuplexHandler {
             fail(context: context, .protocolViolation("reply \(value) arrived with no command outstanding"))
             return
         }
-        pending[pending.startIndex].replies.append(value)
-        if pending[pending.startIndex].replies.count == pending[pending.startIndex].expected {
+        if replies.isEmpty { replies.reserveCapacity(pending[pending.startIndex].expected) }
+        replies.append(value)
+        if replies.count == pending[pending.startIndex].expected {
             let done = pending.removeFirst()
-            done.promise.succeed(done.replies)
+            let complete = replies
+            replies = []
+            done.promise.succeed(complete)
         }
     }
 
@@ -88,6 +90,7 @@ final class RedisCommandHandler: ChannelDuplexHandler {
 
     private func failAll(_ error: RedisError) {
         if failure == nil { failure = error }
+        replies = []
         while let next = pending.popFirst() { next.promise.fail(error) }
     }
 }

@@ -6,6 +6,8 @@ public struct RedisConfiguration: Sendable {
     public var username: String?
     public var password: String?
     public var tls: Bool
+    /// PEM file of the certificate authorities to trust for TLS (nil: the system's).
+    public var tlsCAFile: String?
     /// Connections in the pool (commands are pipelined on each).
     public var poolSize: Int
     /// How long a command may wait for its reply before the connection is declared broken.
@@ -17,7 +19,7 @@ public struct RedisConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 6379, username: String? = nil, password: String? = nil, tls: Bool = false,
-        poolSize: Int = 2, commandTimeoutSeconds: Double = 5, connectTimeoutSeconds: Double = 2,
+        tlsCAFile: String? = nil, poolSize: Int = 2, commandTimeoutSeconds: Double = 5, connectTimeoutSeconds: Double = 5,
         reconnectBaseSeconds: Double = 0.05, reconnectMaxSeconds: Double = 5
     ) {
         self.host = host
@@ -25,6 +27,7 @@ public struct RedisConfiguration: Sendable {
         self.username = username
         self.password = password
         self.tls = tls
+        self.tlsCAFile = tlsCAFile
         self.poolSize = max(1, poolSize)
         self.commandTimeoutSeconds = commandTimeoutSeconds
         self.connectTimeoutSeconds = connectTimeoutSeconds

@@ -21,7 +21,9 @@ public final class RedisConnection: Sendable {
         let sslContext: NIOSSLContext?
         if configuration.tls {
             do {
-                sslContext = try NIOSSLContext(configuration: .makeClientConfiguration())
+                var tls = TLSConfiguration.makeClientConfiguration()
+                if let file = configuration.tlsCAFile { tls.trustRoots = .file(file) }
+                sslContext = try NIOSSLContext(configuration: tls)
             } catch {
                 throw .connectionLost("TLS set-up failed: \(error)")
             }
@@ -34,7 +36,9 @@ public final class RedisConnection: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
-                        let tls = try NIOSSLClientHandler(context: sslContext, serverHostname: configuration.host)
+                        // SNI takes names only; an IP address is checked against the certificate's IP entries.
+                        let isAddress = configuration.host.allSatisfy { $0.isHexDigit || $0 == "." || $0 == ":" }
+                        let tls = try NIOSSLClientHandler(context: sslContext, serverHostname: isAddress ? nil : configuration.host)
                         try channel.pipeline.syncOperations.addHandler(tls)
                     }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPDecoder()))

@@ -10,17 +10,20 @@ public final class RedisServer: @unchecked Sendable {
     public let port: Int
     public let directory: URL
     public let password: String?
+    /// With TLS: the CA certificate clients must trust (the server then accepts only TLS).
+    public private(set) var caFile: String?
     private var process: Process?
 
     /// Starts a server, or returns nil (printing why) when redis-server is not installed and
     /// `HURACAN_REQUIRE_SERVERS` is not set; with it set, a missing binary is an error.
-    public static func start(password: String? = nil, label: String = "redis") throws -> RedisServer? {
+    public static func start(password: String? = nil, tls: Bool = false, label: String = "redis") throws -> RedisServer? {
         guard ExternalTool.find("redis-server") != nil else {
             if ExternalTool.required { throw TestSupportError.missingTool("redis-server (HURACAN_REQUIRE_SERVERS=1)") }
             print("skipped: redis-server is not installed (apt-get install redis-server)")
             return nil
         }
         let server = RedisServer(port: try freePort(), directory: TestPaths.temporaryDirectory(label), password: password)
+        if tls { try server.makeCertificates() }
         try server.start()
         return server
     }
@@ -40,6 +43,12 @@ public final class RedisServer: @unchecked Sendable {
             "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no", "--logfile", directory.appendingPathComponent("redis.log").path,
         ]
         if let password { arguments += ["--requirepass", password] }
+        if caFile != nil {
+            let d = directory.path
+            arguments[1] = "0"
+            arguments += ["--tls-port", String(port), "--tls-cert-file", "\(d)/server.crt", "--tls-key-file", "\(d)/server.key",
+                          "--tls-ca-cert-file", "\(d)/ca.crt", "--tls-auth-clients", "no"]
+        }
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -51,6 +60,25 @@ public final class RedisServer: @unchecked Sendable {
             usleep(20_000)
         }
         throw TestSupportError.serverDidNotStart("redis-server on port \(port); log: \(directory.path)/redis.log")
+    }
+
+    /// A throwaway CA and a server certificate for 127.0.0.1 (openssl).
+    func makeCertificates() throws {
+        guard let openssl = ExternalTool.find("openssl") else { throw TestSupportError.missingTool("openssl") }
+        let d = directory.path
+        let steps: [[String]] = [
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=huracan test CA", "-keyout", "\(d)/ca.key", "-out", "\(d)/ca.crt"],
+            ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "\(d)/server.key", "-out", "\(d)/server.csr"],
+        ]
+        for step in steps {
+            let (status, output) = try ExternalTool.run(openssl, step)
+            guard status == 0 else { throw TestSupportError.serverDidNotStart("openssl \(step[0]): \(output)") }
+        }
+        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: "\(d)/san.ext", atomically: true, encoding: .utf8)
+        let (status, output) = try ExternalTool.run(openssl, ["x509", "-req", "-in", "\(d)/server.csr", "-CA", "\(d)/ca.crt", "-CAkey", "\(d)/ca.key",
+                                                             "-CAcreateserial", "-days", "2", "-extfile", "\(d)/san.ext", "-out", "\(d)/server.crt"])
+        guard status == 0 else { throw TestSupportError.serverDidNotStart("openssl x509: \(output)") }
+        caFile = "\(d)/ca.crt"
     }
 
     /// Kills the server (SIGKILL: no chance to save beyond what the append-only file has).

@@ -69,3 +69,13 @@ public struct SplitMix: Sendable {
     /// Uniform in [0, 1).
     public mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
+
+extension TestPaths {
+    /// The `huracan` executable built beside the test bundle (`swift build --build-tests` and
+    /// `swift test` build it), or nil.
+    public static var huracanBinary: String? {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("huracan").path
+        let candidates = [beside, repository.appendingPathComponent(".build/debug/huracan").path]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}

@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import HuracanConfig
 import HuracanCore
+import HuracanRegistry
 import HuracanRuntime
 import Logging
 
-struct BacktestCommand: ParsableCommand {
+struct BacktestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest",
         abstract: "Run the same core on the simulated market, or on stored data with --data, with a simulated clock, as fast as possible.",
@@ -42,7 +43,7 @@ struct BacktestCommand: ParsableCommand {
     @Flag(help: "With --data: step every coin through every 100 ms step (the slower reference path; same trades).")
     var stepEveryCoin = false
 
-    func run() throws {
+    func run() async throws {
         var engineConfig = try loadOrExit(config)
         if let seed { engineConfig.simulator.seed = seed }
         var coinNames: [String]?
@@ -101,7 +102,15 @@ struct BacktestCommand: ParsableCommand {
             }
             return
         }
-        let (summary, closed) = try EngineRunner.backtest(config: engineConfig, from: start.start, to: end.start, logger: logger) { status in
+        // The registry's active models, as `huracan run` uses them (none: baseline models).
+        var models: [String: any Model] = [:]
+        if let registry = try await RegistryConnection.openIfPresent(engineConfig, logger: logger) {
+            let baseline = try BaselineModelLoader.load(path: engineConfig.strategy.modelFile)
+            for (coin, loaded) in try await RegistryConnection.loadActive(registry, fallback: baseline, logger: logger) { models[coin] = loaded.set }
+            try? await registry.close()
+            if !models.isEmpty { printError("trained models from the registry for \(models.count) coins") }
+        }
+        let (summary, closed) = try EngineRunner.backtest(config: engineConfig, from: start.start, to: end.start, logger: logger, models: models) { status in
             let done = Double(status.simulatedTime.nanoseconds - start.start.nanoseconds) / total
             FileHandle.standardError.write(Data("backtest \(Int(done * 100))% at \(status.simulatedTime), \(Int(status.eventsPerSecond)) events/s, \(status.closedTrades) trades\n".utf8))
         }

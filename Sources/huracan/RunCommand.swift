@@ -28,9 +28,23 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Override engine.active_coins.")
     var coins: Int?
 
+    @Option(help: "Run as process I of N (e.g. 2/4; 1-based) beside other engine processes sharing Redis: overrides engine.process_index and process_count.")
+    var process: String?
+
     func run() async throws {
         var engineConfig = try loadOrExit(config)
         if let coins { engineConfig.activeCoins = coins }
+        if let process {
+            let parts = process.split(separator: "/").compactMap { Int($0) }
+            guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
+                throw ValidationError("--process \(process): use I/N with 1 <= I <= N, e.g. 2/4")
+            }
+            engineConfig.processIndex = parts[0] - 1
+            engineConfig.processCount = parts[1]
+            if parts[1] > 1, engineConfig.messageBus.type != "redis_streams" {
+                throw ValidationError("--process \(process): engine processes share their risk ledger through Redis; set engine.message_bus.type: redis_streams")
+            }
+        }
         let seconds = try duration.map(parseDuration)
         guard engineConfig.mode == .paper else {
             throw ValidationError("huracan run supports mode paper on the simulated venue; got mode \(engineConfig.mode.rawValue)")

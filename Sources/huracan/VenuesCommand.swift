@@ -1,15 +1,53 @@
 import ArgumentParser
 import Foundation
 import HuracanCore
+import HuracanConfig
 import HuracanExchanges
+import HuracanVenues
 
 /// `huracan venues`: the real exchange adapters (Binance USD-M, OKX v5, Bybit v5).
 struct VenuesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "venues",
-        abstract: "Real exchange adapters: benchmarks (connectivity checks come with the REST clients).",
-        subcommands: [Bench.self]
+        abstract: "Real exchange adapters: connectivity checks and benchmarks.",
+        subcommands: [Check.self, Bench.self]
     )
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Connectivity, clock skew, key permissions and instrument mapping of a venue (read-only, never trades).",
+            discussion: """
+            Keys come from environment variables only (never from the command line, never logged):
+            HURACAN_<VENUE>_API_KEY, HURACAN_<VENUE>_API_SECRET, and for OKX HURACAN_OKX_API_PASSPHRASE;
+            each may instead name a file with the _FILE suffix (e.g. HURACAN_BYBIT_API_SECRET_FILE).
+            """)
+
+        @Option(help: "binance, okx or bybit.")
+        var venue: String
+
+        @Option(name: .shortAndLong, help: "Configuration file (YAML) for the universe.")
+        var config: String?
+
+        @Flag(help: "Use the venue's testnet / demo endpoints.")
+        var testnet = false
+
+        @Option(help: "REST base URL (overrides the default, e.g. a local fake venue).")
+        var restURL: String?
+
+        func run() async throws {
+            guard let venueID = VenueID(rawValue: venue) else { throw ValidationError("unknown venue \(venue): use binance, okx or bybit") }
+            let engineConfig = try loadOrExit(config)
+            let universe = try UniverseLoader.load(for: engineConfig)
+            var endpoints = testnet ? VenueEndpoints.testnet(venueID) : VenueEndpoints.production(venueID)
+            if let restURL { endpoints.rest = restURL }
+            let credentials = try VenueKeys.credentials(venueID)
+            let client = VenueRESTClient(venue: venueID, endpoints: endpoints, credentials: credentials)
+            let report = await VenueCheck.run(api: VenueAPI(client: client, directory: SymbolDirectory(universe: universe, venue: venueID)), universe: universe)
+            for line in report.lines { print(line) }
+            if !report.isHealthy { throw ExitCode(1) }
+        }
+    }
+
 
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(

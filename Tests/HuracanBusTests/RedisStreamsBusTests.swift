@@ -85,15 +85,12 @@ import Testing
                     await #expect(throws: RedisError.self) { try await bus.publish(execution(999), to: stream) }
                     try server.start()
                 }
-                var ids: [StreamEntryID]?
-                for _ in 0..<100 where ids == nil {
-                    ids = try? await bus.publish((0..<50).map { (stream: stream, message: execution(round * 50 + $0)) })
-                    if ids == nil { try await Task.sleep(for: .milliseconds(20)) }
-                }
-                published += try #require(ids)
-                let entries = try await bus.read(streams: [stream], group: "pnl", consumer: "pnl-1", count: 1_000)
+                // Like any consumer, retry while the pool reconnects after the restart.
+                let ids = try await retrying { try await bus.publish((0..<50).map { (stream: stream, message: execution(round * 50 + $0)) }) }
+                published += ids
+                let entries = try await retrying { try await bus.read(streams: [stream], group: "pnl", consumer: "pnl-1", count: 1_000) }
                 for entry in entries { processed[entry.id, default: 0] += 1 }
-                try await bus.ack(stream: stream, group: "pnl", ids: entries.map(\.id))
+                _ = try await retrying { try await bus.ack(stream: stream, group: "pnl", ids: entries.map(\.id)) }
                 acknowledged.formUnion(entries.map(\.id))
             }
             #expect(acknowledged == Set(published), "every published message was delivered and acknowledged across the restart")
@@ -157,4 +154,13 @@ import Testing
             #expect(try await bus.read(streams: [stream], group: "g", consumer: "c", count: 10, blockMilliseconds: 50, on: connection).isEmpty)
         }
     }
+}
+
+/// Runs `operation` until it succeeds (at most about 5 s), as a client does across a restart.
+func retrying<T>(_ operation: () async throws -> T) async throws -> T {
+    for _ in 0..<250 {
+        if let value = try? await operation() { return value }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return try await operation()
 }

@@ -4,9 +4,8 @@ import NIOCore
 import Testing
 
 @Suite struct RESPParserTests {
-    let parser = RESPParser()
-
     func parseAll(_ text: String) throws -> [RESPValue] {
+        var parser = RESPParser()
         var buffer = ByteBuffer(string: text)
         var values: [RESPValue] = []
         while let value = try parser.parse(&buffer) { values.append(value) }
@@ -23,6 +22,7 @@ import Testing
     }
 
     @Test func bulkStringsMayHoldCRLFAndBinary() throws {
+        var parser = RESPParser()
         var buffer = ByteBuffer(string: "$4\r\n\r\n\u{0}\u{1}\r\n")
         let value = try parser.parse(&buffer)
         #expect(value?.bytes?.readableBytesView.elementsEqual([13, 10, 0, 1]) == true)
@@ -32,12 +32,22 @@ import Testing
         let text = "*3\r\n$3\r\nfoo\r\n:12\r\n*1\r\n+ok\r\n"
         let bytes = Array(text.utf8)
         for split in 0..<bytes.count {
+            var parser = RESPParser()
             var buffer = ByteBuffer(bytes: bytes[..<split])
             #expect(try parser.parse(&buffer) == nil, "split at \(split)")
-            #expect(buffer.readerIndex == 0)
             buffer.writeBytes(bytes[split...])
             #expect(try parser.parse(&buffer) == .array([.bulk("foo"), .integer(12), .array([.simpleString("ok")])]))
+            #expect(buffer.readableBytes == 0)
         }
+        // Byte by byte: complete parts are kept, nothing is parsed twice.
+        var parser = RESPParser()
+        var buffer = ByteBuffer()
+        var values: [RESPValue] = []
+        for byte in bytes {
+            buffer.writeInteger(byte)
+            if let value = try parser.parse(&buffer) { values.append(value) }
+        }
+        #expect(values == [.array([.bulk("foo"), .integer(12), .array([.simpleString("ok")])])])
     }
 
     @Test(arguments: [
@@ -52,6 +62,7 @@ import Testing
         ("$999999999999\r\n", "exceeds"),
     ])
     func malformedInputIsAnError(input: String, expected: String) {
+        var parser = RESPParser()
         var buffer = ByteBuffer(string: input)
         do {
             _ = try parser.parse(&buffer)
@@ -62,6 +73,7 @@ import Testing
     }
 
     @Test func deepNestingIsRefused() {
+        var parser = RESPParser()
         var buffer = ByteBuffer(string: String(repeating: "*1\r\n", count: 100) + ":1\r\n")
         #expect(throws: RESPError.self) { _ = try parser.parse(&buffer) }
     }
@@ -72,6 +84,7 @@ import Testing
         var errors = 0, values = 0
         for _ in 0..<20_000 {
             let length = Int(random.next() % 24)
+            var parser = RESPParser()
             var buffer = ByteBuffer(bytes: (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
             do {
                 while let _ = try parser.parse(&buffer) { values += 1 }
@@ -89,6 +102,7 @@ import Testing
         let expected = Array("*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\n".utf8) + [0, 255] + Array("\r\n$2\r\n42\r\n".utf8)
         #expect(Array(buffer.readableBytesView) == expected)
         var decoded = buffer
+        var parser = RESPParser()
         #expect(try! parser.parse(&decoded) == .array([.bulk("SET"), .bulk("k"), .bulkString(ByteBuffer(bytes: [0, 255])), .bulk("42")]))
     }
 }

@@ -23,6 +23,22 @@ import Testing
         #expect(mixed[2].string == "hello")
     }
 
+    /// A reply of many megabytes arrives in many reads; it is parsed once (incrementally), well
+    /// within the command timeout.
+    @Test func largeRepliesAreParsedIncrementally() async throws {
+        guard let server = try RedisServer.start() else { return }
+        defer { server.stop() }
+        let client = RedisClient(RedisConfiguration(port: server.port, commandTimeoutSeconds: 10))
+        defer { client.shutdown() }
+        let value = String(repeating: "v", count: 40)
+        for chunk in 0..<5 {
+            _ = try await client.pipeline([["RPUSH", "big"] + (0..<10_000).map { i in .text("\(value)-\(chunk * 10_000 + i)") }])
+        }
+        let reply = try await client.send(["LRANGE", "big", "0", "-1"])
+        #expect(reply.array?.count == 50_000)
+        #expect(reply.array?.last?.string == "\(value)-49999")
+    }
+
     @Test func authenticatesAndNeverShowsThePassword() async throws {
         guard let server = try RedisServer.start(password: "s3cret-pass") else { return }
         defer { server.stop() }
@@ -44,6 +60,22 @@ import Testing
         let none = RedisClient(RedisConfiguration(port: server.port))
         defer { none.shutdown() }
         await #expect(throws: RedisError.self) { try await none.send(["GET", "x"]) }
+    }
+
+    @Test func connectsOverTLSWithTheConfiguredCA() async throws {
+        guard let server = try RedisServer.start(password: "tls-pass", tls: true) else { return }
+        defer { server.stop() }
+        let client = RedisClient(RedisConfiguration(port: server.port, password: "tls-pass", tls: true, tlsCAFile: server.caFile))
+        defer { client.shutdown() }
+        try await client.send(["SET", "k", "over tls"])
+        #expect(try await client.send(["GET", "k"]).string == "over tls")
+
+        let untrusted = RedisClient(RedisConfiguration(port: server.port, password: "tls-pass", tls: true, poolSize: 1))
+        defer { untrusted.shutdown() }
+        await #expect(throws: RedisError.self, "a certificate from an unknown CA is refused") { try await untrusted.send(["PING"]) }
+        let plain = RedisClient(RedisConfiguration(port: server.port, password: "tls-pass", poolSize: 1, commandTimeoutSeconds: 1))
+        defer { plain.shutdown() }
+        await #expect(throws: RedisError.self, "plain text to a TLS port fails") { try await plain.send(["PING"]) }
     }
 
     @Test func reconnectsAfterTheServerRestarts() async throws {

@@ -40,6 +40,7 @@ import Testing
         defer { server.stop() }
         let shared = gate(server)
         defer { shared.client.shutdown() }
+        try await shared.client.send(["PING"]) // connected before the sequence, as RedisLink.connect leaves it
         let local = RiskLedger(limits: limits(), equity: 100_000, coinCount: universe.count)
         var random = SplitMix(seed: 11)
         var open: [(TradeRequest, Double)] = []
@@ -76,6 +77,7 @@ import Testing
         defer { server.stop() }
         let gates = (0..<4).map { gate(server, process: $0) }
         defer { for g in gates { g.client.shutdown() } }
+        for g in gates { try await g.client.send(["PING"]) }
         var tight = limits()
         tight.globalMaxExposurePct = 20
         tight.perCoinMaxExposurePct = 100
@@ -112,6 +114,7 @@ import Testing
         defer { server.stop() }
         let shared = gate(server, timeout: .milliseconds(300))
         defer { shared.client.shutdown() }
+        try await shared.client.send(["PING"])
         let ledger = RiskLedger(limits: limits(), equity: 100_000, coinCount: universe.count, shared: shared)
         var random = SplitMix(seed: 3)
         let first = randomRequest(&random)

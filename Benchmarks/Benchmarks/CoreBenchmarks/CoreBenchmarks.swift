@@ -463,4 +463,6 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(price * q)
         }
     }
+
+    treeEnsembleBenchmarks(mustNotAllocate: mustNotAllocate)
 }

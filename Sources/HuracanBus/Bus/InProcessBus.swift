@@ -118,6 +118,11 @@ public final class InProcessBus: MessageBus, Sendable {
         }
     }
 
+    /// Whether the stream has a consumer group (a cheap check, for publishers).
+    public func hasConsumerGroups(stream: String) -> Bool {
+        existing(stream)?.state.withLock { $0.hasGroups } ?? false
+    }
+
     public func stats(stream: String) -> StreamStats {
         existing(stream)?.state.withLock { $0.stats() } ?? StreamStats()
     }

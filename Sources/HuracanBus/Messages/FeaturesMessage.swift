@@ -16,6 +16,8 @@ public struct FeaturesMessage: Sendable, Hashable {
 
 extension FeaturesMessage {
     init(_ r: FieldReader) throws(BusDecodeError) {
+        let coin = try r.string("coin")
+        let time = try r.time()
         let schema = try r.int("schema")
         guard schema == Features.schemaVersion else {
             throw .invalidValue(type: r.type, field: "schema", value: String(schema), reason: "this engine reads feature schema \(Features.schemaVersion)")
@@ -32,14 +34,16 @@ extension FeaturesMessage {
                 }
             }
         }
-        self.init(coin: try r.string("coin"), time: try r.time(), features: features)
+        self.init(coin: coin, time: time, features: features)
     }
 
     func write(_ w: inout FieldWriter) throws {
         try w.set("coin", coin)
         try w.set("time_ns", time: time)
         try w.set("schema", Features.schemaVersion)
-        var values = w.nested("values")
-        for (index, name) in Features.names.enumerated() { try values.set(name, features[index]) }
+        let features = features
+        try w.nested("values") { values in
+            for (index, name) in Features.names.enumerated() { try values.set(name, features[index]) }
+        }
     }
 }

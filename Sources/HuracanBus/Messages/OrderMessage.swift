@@ -81,7 +81,7 @@ extension OrderMessage {
         try w.set("order_type", type.rawValue)
         try w.set("time_in_force", timeInForce.rawValue)
         try w.set("quantity", decimal: quantity)
-        if let price { try w.set("price", decimal: price) }
+        try w.setIfPresent("price", decimal: price)
         try w.set("reduce_only", reduceOnly)
         try w.setIfPresent("trade_id", tradeID)
         try w.setIfPresent("style", style?.rawValue)

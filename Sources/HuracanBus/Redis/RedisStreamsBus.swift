@@ -5,7 +5,8 @@ import NIOCore
 /// (XGROUP), XREADGROUP, XACK and XAUTOCLAIM, so that entries left pending by a dead consumer
 /// are taken over by another after an idle time and nothing is lost.
 ///
-/// Each entry holds one field, `m`, with the message in the bus wire format (`BusCodec`).
+/// Each entry holds one field, `m`, with the message in the compact binary bus encoding
+/// (`BusCodec.encodeBinary`; readers also accept the JSON form).
 /// Lossy streams (market data, features, signals) are trimmed to `lossyMaxLength`; lossless
 /// streams (orders, executions) to the much larger `losslessMaxLength`, a safety cap that
 /// consumers keep far away from (their lag is reported by `groupInfo`).
@@ -26,9 +27,16 @@ public final class RedisStreamsBus: Sendable {
 
     /// The XADD command for one message.
     public func addCommand(_ message: BusMessage, to stream: String) -> [RESPArgument] {
-        let cap = StreamName.isLossless(stream) ? losslessMaxLength : lossyMaxLength
-        return ["XADD", .text(stream), "MAXLEN", "~", .int(cap), "*", "m", .bytes(BusCodec.encode(message))]
+        addCommand(message, to: stream, cap: StreamName.isLossless(stream) ? losslessMaxLength : lossyMaxLength)
     }
+
+    /// The XADD command with the stream's MAXLEN already known (for batches to one stream).
+    public func addCommand(_ message: BusMessage, to stream: String, cap: Int) -> [RESPArgument] {
+        ["XADD", .text(stream), "MAXLEN", "~", .int(cap), "*", "m", .bytes(BusCodec.encodeBinary(message))]
+    }
+
+    /// The MAXLEN applied to `stream`.
+    public func maxLength(of stream: String) -> Int { StreamName.isLossless(stream) ? losslessMaxLength : lossyMaxLength }
 
     /// Appends one message; returns its entry id.
     @discardableResult

@@ -10,8 +10,24 @@ public struct StreamEntryID: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// Parses `1700000000000-3`; nil for anything else.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, let ms = UInt64(parts[0]), let seq = UInt64(parts[1]) else { return nil }
+        var ms: UInt64 = 0, seq: UInt64 = 0
+        var digits = 0
+        var seenDash = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "-") {
+                guard !seenDash, digits > 0 else { return nil }
+                seenDash = true
+                digits = 0
+                continue
+            }
+            guard byte >= 48, byte <= 57, digits < 20 else { return nil }
+            let (times10, o1) = (seenDash ? seq : ms).multipliedReportingOverflow(by: 10)
+            let (value, o2) = times10.addingReportingOverflow(UInt64(byte - 48))
+            guard !o1, !o2 else { return nil }
+            if seenDash { seq = value } else { ms = value }
+            digits += 1
+        }
+        guard seenDash, digits > 0 else { return nil }
         self.init(milliseconds: ms, sequence: seq)
     }
 

@@ -21,6 +21,12 @@ public protocol Model: Sendable {
     /// A short identity for logs and reports ("baseline-v1", "xgb BTC v12").
     var name: String { get }
     func predict(_ features: Features) -> Prediction
+    /// The prediction in the coin's current regime; models that do not depend on it ignore it.
+    func predict(_ features: Features, regime: Regime) -> Prediction
+}
+
+extension Model {
+    @inlinable public func predict(_ features: Features, regime: Regime) -> Prediction { predict(features) }
 }
 
 /// The built-in baseline: a linear model of the forward return over `horizonSeconds`, in bps,

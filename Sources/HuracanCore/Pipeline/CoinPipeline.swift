@@ -10,6 +10,10 @@ public struct CoinPipeline: Sendable {
     public let venues: [VenueID]
     public var model: any Model
     public private(set) var features = FeatureState()
+    /// The coin's market regime, updated once per second of market data; the model of this
+    /// regime makes the decisions.
+    public private(set) var regime = RegimeClassifier()
+    private var nextRegimeUpdate = Timestamp.epoch
     /// Costs per venue, by `VenueID.index`.
     public private(set) var venueCosts = [CoinCosts](repeating: CoinCosts(), count: VenueID.allCases.count)
     /// Costs on the market-data venue.
@@ -65,6 +69,10 @@ public struct CoinPipeline: Sendable {
         features.update(event)
         switch event.kind {
         case .book:
+            if event.time >= nextRegimeUpdate, features.isWarm {
+                regime.update(features.features(), at: event.time)
+                nextRegimeUpdate = event.time + .nanoseconds(1_000_000_000)
+            }
             venueCosts[venue.index].spreadBps = event.top.spreadBps
             manageExits(top: event.top, context: &context)
             if isActive, context.entriesAllowed { considerEntry(top: event.top, context: &context) }
@@ -157,7 +165,7 @@ public struct CoinPipeline: Sendable {
         let p = context.parameters
         guard trades.count < p.maxTradesPerCoin, context.now >= cooldownUntil, features.isWarm else { return }
         let f = features.features()
-        let prediction = model.predict(f)
+        let prediction = model.predict(f, regime: regime.current)
         let style: TradeStyle
         if p.runner.enabled, prediction.confidence >= p.runner.minConfidence, abs(prediction.edgeBps) >= p.runner.minEdgeBps {
             style = .runner

@@ -25,6 +25,11 @@ public struct OrderEncodingError: Error, Sendable, Hashable, CustomStringConvert
     public var venue: VenueID
     public var clientOrderID: String
     public var reason: String
+    public init(venue: VenueID, clientOrderID: String, reason: String) {
+        self.venue = venue
+        self.clientOrderID = clientOrderID
+        self.reason = reason
+    }
     public var description: String { "\(venue) order \(clientOrderID): \(reason)" }
 }
 

@@ -314,4 +314,10 @@ public struct OrderAck: Sendable, Hashable {
     public var clientOrderID: String
     public var venueOrderID: String
     public var status: OrderStatus?
+
+    public init(clientOrderID: String, venueOrderID: String, status: OrderStatus?) {
+        self.clientOrderID = clientOrderID
+        self.venueOrderID = venueOrderID
+        self.status = status
+    }
 }

@@ -50,11 +50,19 @@ public final class Engine: @unchecked Sendable {
     public var replay: ReplayFeed?
     /// The first error reading stored data; the run stops at it.
     public private(set) var replayError: (any Error)?
+    /// Models handed over for hot swap, installed by the coordinator between rounds.
+    let pendingModels = Mutex<[CoinIndex: any Model]>([:])
+    /// Models installed by hot swap (coordinator only); coins added later start with them.
+    var installedModels: [CoinIndex: any Model] = [:]
+    let installedModelNames = Mutex<[String: String]>([:])
+    /// Closed trades and winners per coin since its model was last installed (drift check).
+    let outcomes = Mutex<[String: LiveOutcome]>([:])
 
     /// - Parameters:
     ///   - threads: OS threads for shards; 0 means one per core.
     public init(settings: EngineSettings, universe: Universe, start: Timestamp, threads: Int? = nil,
                 control: EngineControl = EngineControl(), logger: Logger = Logger(label: "huracan.engine"), bus: InProcessBus? = nil,
+                remote: RedisOutbox? = nil, sharedRisk: (any SharedRiskGate)? = nil,
                 makeModel: @escaping @Sendable (Instrument) -> any Model) {
         self.settings = settings
         self.universe = universe
@@ -63,10 +71,10 @@ public final class Engine: @unchecked Sendable {
         self.makeModel = makeModel
         watchdog = Watchdog(timeoutSeconds: settings.watchdogSeconds, logger: logger)
         engineBus = EngineBus(bus: bus ?? InProcessBus(capacityPerStream: settings.busCapacity, maxConsumersPerGroup: settings.maxConsumersPerGroup, clock: { MonotonicClock.wallNanoseconds() }),
-                              prefix: settings.streamPrefix, logger: logger)
+                              remote: remote, prefix: settings.streamPrefix, coinCount: universe.count, logger: logger)
         let parameters = SimulationParameters(seed: settings.seed, start: start, updateIntervalMs: settings.updateIntervalMs)
         market = SimulatedMarket(universe: universe, parameters: parameters, venues: settings.venues)
-        risk = RiskLedger(limits: settings.limits, equity: settings.startingEquity, coinCount: universe.count)
+        risk = RiskLedger(limits: settings.limits, equity: settings.startingEquity, coinCount: universe.count, shared: sharedRisk)
         breakers = CircuitBreakers(settings: settings.breakers, coinCount: universe.count, startingEquity: settings.startingEquity,
                                    now: start, coinNames: universe.instruments.map(\.coin))
         let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -109,7 +117,7 @@ public final class Engine: @unchecked Sendable {
             market.generate(step: step - 1, coin: &simulated, into: &scratch)
         }
         let venues = market.venues(of: coin)
-        return CoinSlot(pipeline: CoinPipeline(index: coin, instrument: instrument, venue: venue, venues: venues, model: makeModel(instrument), fees: fees),
+        return CoinSlot(pipeline: CoinPipeline(index: coin, instrument: instrument, venue: venue, venues: venues, model: initialModel(coin), fees: fees),
                         market: simulated,
                         matchers: venues.map {
                             SimulatedMatcher(instrument: instrument, venue: $0, fees: VenueFeeProfiles.standard($0), latencyNanoseconds: settings.latencyNanoseconds)
@@ -148,6 +156,7 @@ public final class Engine: @unchecked Sendable {
         while !control.isStopRequested {
             if let endStep, step >= endStep { break }
             if let changes = control.takeChanges() { apply(changes) }
+            applyModelSwaps()
             let upper = endStep.map { min(step + stepsPerRound, $0) } ?? step + stepsPerRound
             applyBreakers()
             if let replay {
@@ -189,7 +198,9 @@ public final class Engine: @unchecked Sendable {
     private func afterRound() {
         var pnl = 0.0
         var intents: [OrderIntent] = [], decisions: [RiskDecisionRecord] = [], fills: [Fill] = [], signals: [SignalRecord] = []
+        var market: [(stream: String, message: BusMessage)] = []
         for shard in shards {
+            for slot in shard.slots where slot.pipeline.isActive { engineBus.marketMessages(slot.pipeline, into: &market) }
             intents += shard.context.orderIntents
             decisions += shard.context.riskDecisions
             fills += shard.roundFills
@@ -210,11 +221,12 @@ public final class Engine: @unchecked Sendable {
                 shard.context.riskDecisions.removeAll(keepingCapacity: true)
             }
             if !shard.context.closedTrades.isEmpty {
+                recordOutcomes(shard.context.closedTrades)
                 closedTrades += shard.context.closedTrades
                 shard.context.closedTrades.removeAll(keepingCapacity: true)
             }
         }
-        engineBus.publish(intents: intents, decisions: decisions, fills: fills, signals: signals, universe: universe)
+        engineBus.publish(intents: intents, decisions: decisions, fills: fills, signals: signals, market: market, universe: universe)
         let equity = settings.startingEquity + pnl
         risk.updateEquity(equity)
         for shard in shards { shard.context.equity = equity }

@@ -2,6 +2,7 @@ import Foundation
 import HuracanHTTP
 import HuracanConfig
 import HuracanCore
+import HuracanRegistry
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -11,21 +12,37 @@ import UnixSignals
 public enum EngineRunner {
     /// Creates the engine with the configured universe and per-coin baseline models.
     public static func makeEngine(config: EngineConfig, start: Timestamp, threads: Int? = nil,
-                                  control: EngineControl = EngineControl(), logger: Logger) throws -> Engine {
-        if config.messageBus.type == "redis_streams" {
-            logger.warning("message_bus.type redis_streams: the Redis Streams bus is not built yet; this engine publishes to its in-process bus")
-        }
-        let universe = try UniverseLoader.load(for: config)
+                                  control: EngineControl = EngineControl(), redis: RedisLink? = nil, logger: Logger) throws -> Engine {
+        let (universe, activeCoins) = try processUniverse(config)
+        var settings = EngineSettings(config)
+        settings.activeCoins = activeCoins
         let model = try BaselineModelLoader.load(path: config.strategy.modelFile)
-        return Engine(settings: EngineSettings(config), universe: universe, start: start, threads: threads,
-                      control: control, logger: logger) { _ in model }
+        let engine = Engine(settings: settings, universe: universe, start: start, threads: threads, control: control, logger: logger,
+                            remote: redis?.outbox, sharedRisk: redis?.gate) { _ in model }
+        if let redis { engine.engineBus.remoteStatistics = { redis.statistics } }
+        return engine
+    }
+
+    /// The coins this process trades: the whole universe, or with `process_count` > 1 the share
+    /// consistent hashing gives process `process_index`, and how many of them are active (those
+    /// among the universe's first `active_coins`).
+    public static func processUniverse(_ config: EngineConfig) throws -> (Universe, activeCoins: Int) {
+        let universe = try UniverseLoader.load(for: config)
+        guard config.processCount > 1 else { return (universe, config.activeCoins) }
+        let assignment = CoinAssignment(index: config.processIndex, count: config.processCount)
+        let mine = universe.instruments.filter { assignment.owns($0.coin) }
+        let active = universe.instruments.prefix(config.activeCoins).filter { assignment.owns($0.coin) }.count
+        return (Universe(instruments: mine), max(1, active))
     }
 
     /// Runs the simulated market on a simulated clock from `from` (inclusive) to `to` (exclusive)
     /// on one thread, so the same seed and configuration give identical trades.
-    public static func backtest(config: EngineConfig, from: Timestamp, to: Timestamp, logger: Logger,
+    /// `models`: trained models by coin name (`RegistryConnection.loadActive`), replacing the
+    /// baseline for those coins, as in paper mode.
+    public static func backtest(config: EngineConfig, from: Timestamp, to: Timestamp, logger: Logger, models: [String: any Model] = [:],
                                 progress: ((EngineStatus) -> Void)? = nil) throws -> (RunSummary, [Trade]) {
         let engine = try makeEngine(config: config, start: from, threads: 1, logger: logger)
+        for (coin, model) in models { engine.installModel(model, coinNamed: coin) }
         engine.run(until: to, pacing: .asFastAsPossible, stepsPerRound: 50, statusInterval: 1) { progress?($0) }
         return (summary(engine), engine.closedTrades)
     }
@@ -34,6 +51,22 @@ public enum EngineRunner {
         let snapshot = engine.risk.snapshot()
         return RunSummary(closed: engine.closedTrades, open: engine.openTrades().count, startingEquity: engine.settings.startingEquity,
                           endingEquity: snapshot.equity, stats: engine.totals())
+    }
+
+    /// The registry watcher of a paper or live engine, with the coins' active models already
+    /// installed; nil (baseline models) when there is no registry or it cannot be opened.
+    static func makeModelWatcher(config: EngineConfig, engine: Engine, logger: Logger) async -> ModelWatcher? {
+        do {
+            guard let registry = try await RegistryConnection.openIfPresent(config, logger: logger) else { return nil }
+            let baseline = try BaselineModelLoader.load(path: config.strategy.modelFile)
+            let watcher = ModelWatcher(registry: registry, engine: engine, fallback: baseline,
+                                       pollInterval: .milliseconds(Int64(config.modelRegistry.pollSeconds * 1_000)), logger: logger)
+            try await watcher.refresh(coin: nil)
+            return watcher
+        } catch {
+            logger.error("model registry \(config.modelRegistry.metadataDB) unavailable, trading on baseline models: \(error)")
+            return nil
+        }
     }
 
     /// Simulated history replayed before real time starts in paper mode.
@@ -49,7 +82,15 @@ public enum EngineRunner {
         // Start the simulated market a little in the past and replay that history quickly with
         // entries off, so features are warm when real-time trading begins.
         let start = Timestamp(nanoseconds: second - Int64(warmUpSeconds * 1e9))
-        let engine = try makeEngine(config: config, start: start, control: control, logger: logger)
+        var redis: RedisLink?
+        if config.messageBus.type == "redis_streams" {
+            redis = try await RedisLink.connect(config: config, universe: try processUniverse(config).0, logger: logger)
+        }
+        defer { redis?.shutdown() }
+        let engine = try makeEngine(config: config, start: start, control: control, redis: redis, logger: logger)
+        // Trained models from the registry replace the baseline per coin, and are hot-swapped
+        // when another model is activated.
+        let watcher = await makeModelWatcher(config: config, engine: engine, logger: logger)
         engine.entriesSuspended = true
         engine.run(until: Timestamp(nanoseconds: second), pacing: .asFastAsPossible, statusInterval: 3_600)
         engine.entriesSuspended = false
@@ -60,10 +101,12 @@ public enum EngineRunner {
             .init(service: EngineService(engine: engine, end: end, view: view), successTerminationBehavior: .gracefullyShutdownGroup)
         ]
         services.insert(contentsOf: recordingServices(config: config, engine: engine, logger: logger), at: 0)
+        // First in the list, so it stops last: the engine's final messages are sent before it ends.
+        if let redis { services.insert(.init(service: RedisLinkService(link: redis)), at: 0) }
         let observability = config.observability
         if observability.prometheusEnabled {
             let token = try? Secret.resolve(environmentVariable: observability.adminTokenEnv, file: "")
-            let health = HealthChecks(config: config, engine: engine)
+            let health = HealthChecks(config: config, engine: engine, redis: redis)
             health.start()
             let admin = EngineAdmin(engine: engine, maxCoins: config.maxCoins, maxConcurrentTrades: config.maxConcurrentTrades, health: health)
             let server = AdminServer(backend: admin, token: token?.value)
@@ -72,8 +115,16 @@ public enum EngineRunner {
             services.append(.init(service: server.application(host: observability.prometheusBindAddress, port: observability.prometheusPort),
                                   failureTerminationBehavior: .ignore))
         }
+        if let watcher {
+            services.append(.init(service: watcher, failureTerminationBehavior: .ignore))
+            if config.modelRegistry.retraining.enabled {
+                services.append(.init(service: RetrainingService(config: config, registry: watcher.registry, engine: engine, logger: logger),
+                                      failureTerminationBehavior: .ignore))
+            }
+        }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        try? await watcher?.registry.close()
         return summary(engine)
     }
 }

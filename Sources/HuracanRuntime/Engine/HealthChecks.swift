@@ -35,7 +35,10 @@ final class HealthChecks: Sendable {
     private let latest = Mutex<ReadinessReport?>(nil)
     private let stopped = Atomic<Bool>(false)
 
-    init(config: EngineConfig, engine: Engine) {
+    private let redis: RedisLink?
+
+    init(config: EngineConfig, engine: Engine, redis: RedisLink? = nil) {
+        self.redis = redis
         self.config = config
         self.engine = engine
     }
@@ -99,6 +102,10 @@ final class HealthChecks: Sendable {
         switch config.messageBus.type {
         case "in_process": return (.ok, "in-process bus")
         default:
+            if let redis {
+                let health = redis.health
+                return (health.connected ? .ok : .failing, health.summary + (health.connected ? "" : "; no new entries until the shared risk ledger is back"))
+            }
             let host = config.messageBus.host, port = config.messageBus.port
             return TCPProbe.connect(host: host, port: port, timeout: 1)
                 ? (.ok, "Redis at \(host):\(port) accepts connections")
@@ -113,7 +120,9 @@ final class HealthChecks: Sendable {
 
     private func models() -> (HealthCheckResult.Status, String) {
         guard let status = engine.latestStatus else { return (.degraded, "engine starting") }
-        return (.ok, "a model is loaded for each of the \(status.activeCoins) active coins")
+        let names = engine.modelNames
+        let trained = status.shards.flatMap(\.coins).filter { names[$0]?.contains("xgb") == true }.count
+        return (.ok, "a model is loaded for each of the \(status.activeCoins) active coins (\(trained) from the registry, \(status.activeCoins - trained) baseline)")
     }
 
     private func riskLimits() -> (HealthCheckResult.Status, String) {

@@ -1,0 +1,79 @@
+import HuracanRedis
+
+/// A consumer of Redis streams through a consumer group, as `huracan consume` and other
+/// out-of-process readers (recorder, risk monitor) run it: it takes over entries a dead
+/// consumer left pending for longer than `claimIdleMilliseconds`, reads new entries with a
+/// blocking XREADGROUP on a connection of its own, hands each to `handle`, and acknowledges
+/// it only after `handle` returns. An entry that does not decode is handed over with its error
+/// and acknowledged too (a poison message must not block the group).
+public struct RedisStreamConsumer: Sendable {
+    public let bus: RedisStreamsBus
+    public let streams: [String]
+    public let group: String
+    public let consumer: String
+    public var fromStart: Bool
+    public var claimIdleMilliseconds: Int
+    public var batchSize: Int
+    public var blockMilliseconds: Int
+
+    public init(bus: RedisStreamsBus, streams: [String], group: String, consumer: String, fromStart: Bool = false,
+                claimIdleMilliseconds: Int = 60_000, batchSize: Int = 500, blockMilliseconds: Int = 1_000) {
+        self.bus = bus
+        self.streams = streams
+        self.group = group
+        self.consumer = consumer
+        self.fromStart = fromStart
+        self.claimIdleMilliseconds = claimIdleMilliseconds
+        self.batchSize = batchSize
+        self.blockMilliseconds = blockMilliseconds
+    }
+
+    /// Creates the group on every stream (if missing) and registers this consumer.
+    public func prepare() async throws(RedisError) {
+        for stream in streams {
+            try await bus.createGroup(stream: stream, group: group, fromStart: fromStart)
+            try await bus.register(consumer: consumer, stream: stream, group: group)
+        }
+    }
+
+    /// Runs until cancelled or `handle` returns false (stop after this entry). Returns how many
+    /// entries were handled. Connection failures are retried with a pause; they never lose an
+    /// entry (an unacknowledged entry stays pending and is claimed again).
+    @discardableResult
+    public func run(handle: (StreamEntry) async -> Bool) async throws(RedisError) -> Int {
+        try await prepare()
+        var handled = 0
+        var connection: RedisConnection?
+        var lastClaim = ContinuousClock.now - .seconds(3_600)
+        defer { connection?.close() }
+        while !Task.isCancelled {
+            do throws(RedisError) {
+                var entries: [StreamEntry] = []
+                if ContinuousClock.now - lastClaim >= .milliseconds(min(claimIdleMilliseconds, 5_000)) {
+                    for stream in streams {
+                        entries += try await bus.claim(stream: stream, group: group, consumer: consumer,
+                                                       minIdleMilliseconds: claimIdleMilliseconds, count: batchSize).entries
+                    }
+                    lastClaim = .now
+                }
+                if entries.isEmpty {
+                    if connection == nil || connection?.isActive == false { connection = try await bus.client.dedicatedConnection() }
+                    entries = try await bus.read(streams: streams, group: group, consumer: consumer, count: batchSize,
+                                                 blockMilliseconds: blockMilliseconds, on: connection)
+                }
+                for entry in entries {
+                    let goOn = await handle(entry)
+                    try await bus.ack(stream: entry.stream, group: group, ids: [entry.id])
+                    handled += 1
+                    if !goOn { return handled }
+                }
+            } catch {
+                if case .closed = error { throw error }
+                connection?.close()
+                connection = nil
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        return handled
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import SQLiteKit
+
+/// An open SQL database, SQLite or PostgreSQL, behind one `SQLDatabase` interface: the model
+/// registry and the order journal use the same code on both and ask `dialect` only for the few
+/// type names and casts that differ.
+public final class SQLDatabaseHandle: Sendable {
+    public enum Dialect: String, Sendable { case sqlite, postgresql }
+
+    public let url: DatabaseURL
+    public let dialect: Dialect
+    public let sql: any SQLDatabase
+    /// The PostgreSQL connection (for LISTEN/NOTIFY); nil with SQLite.
+    public let postgres: PostgresConnection?
+    private let sqlite: SQLiteConnection?
+
+    private init(url: DatabaseURL, sql: any SQLDatabase, postgres: PostgresConnection?, sqlite: SQLiteConnection?) {
+        self.url = url
+        self.sql = sql
+        self.postgres = postgres
+        self.sqlite = sqlite
+        dialect = postgres == nil ? .sqlite : .postgresql
+    }
+
+    /// Opens the database at `url`. A SQLite file and its folder are created when missing; a
+    /// PostgreSQL password is read from `password` (resolved by the caller from env or file).
+    public static func open(url: DatabaseURL, password: String? = nil, logger: Logger = Logger(label: "huracan.sql")) async throws -> SQLDatabaseHandle {
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+        switch url {
+        case .sqlite(let path):
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw SQLDatabaseError("\(url): cannot create the folder \(folder.path): \(error.localizedDescription)")
+            }
+            let connection: SQLiteConnection
+            do {
+                connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop).get()
+            } catch {
+                throw SQLDatabaseError("\(url): cannot open the SQLite file: \(error)")
+            }
+            let handle = SQLDatabaseHandle(url: url, sql: connection.sql(queryLogLevel: .trace), postgres: nil, sqlite: connection)
+            // Several processes (engine, CLI) share the file: wait for locks rather than fail.
+            try await handle.sql.raw("PRAGMA busy_timeout = 10000").run()
+            try await handle.sql.raw("PRAGMA journal_mode = WAL").run()
+            return handle
+        case .postgres(let host, let port, let user, let database):
+            let configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: .disable)
+            let connection: PostgresConnection
+            do {
+                connection = try await PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 1, logger: logger)
+            } catch {
+                throw SQLDatabaseError("\(url): cannot connect: \(String(reflecting: error)). Is the server running and the database created (createdb \(database))?")
+            }
+            return SQLDatabaseHandle(url: url, sql: connection.sql(queryLogLevel: .trace), postgres: connection, sqlite: nil)
+        }
+    }
+
+    /// Opens `text` (`sqlite:PATH` or `postgresql://...`).
+    public static func open(_ text: String, password: String? = nil, logger: Logger = Logger(label: "huracan.sql")) async throws -> SQLDatabaseHandle {
+        try await open(url: DatabaseURL(text), password: password, logger: logger)
+    }
+
+    public func close() async throws {
+        if let postgres { try await postgres.close() }
+        if let sqlite { try await sqlite.close().get() }
+    }
+
+    /// Runs `body` with the database open, closing it afterwards whatever happens.
+    public static func with<T>(_ text: String, password: String? = nil, logger: Logger = Logger(label: "huracan.sql"),
+                               _ body: (SQLDatabaseHandle) async throws -> T) async throws -> T {
+        let handle = try await open(text, password: password, logger: logger)
+        do {
+            let result = try await body(handle)
+            try await handle.close()
+            return result
+        } catch {
+            try? await handle.close()
+            throw error
+        }
+    }
+
+    // MARK: dialect
+
+    /// The column type of a JSON document: JSONB in PostgreSQL, TEXT in SQLite.
+    public var jsonType: String { dialect == .postgresql ? "JSONB" : "TEXT" }
+    /// The column type of a UTC time: TIMESTAMPTZ in PostgreSQL; SQLite stores seconds as REAL.
+    public var timestampType: String { dialect == .postgresql ? "TIMESTAMPTZ" : "TIMESTAMP" }
+    /// The column type of a 64-bit float.
+    public var doubleType: String { dialect == .postgresql ? "DOUBLE PRECISION" : "REAL" }
+
+    /// A bound JSON text as a value of the JSON column type.
+    public func json(_ text: String) -> SQLQueryString {
+        dialect == .postgresql ? "CAST(\(bind: text) AS JSONB)" : "\(bind: text)"
+    }
+}
+
+extension SQLDatabaseHandle {
+    /// PostgreSQL LISTEN on `channel`: calls `body` with each notification's payload until the
+    /// task is cancelled or the connection closes. Returns at once with SQLite (no notifications).
+    public func listen(channel: String, _ body: @Sendable (String) async -> Void) async throws {
+        guard let postgres else { return }
+        let notifications = try await postgres.listen(channel)
+        for try await notification in notifications { await body(notification.payload) }
+    }
+}

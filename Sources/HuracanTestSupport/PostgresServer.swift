@@ -1,0 +1,129 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A throwaway PostgreSQL server for tests: `initdb` into a temporary folder, `pg_ctl start` on
+/// a free 127.0.0.1 port, trust authentication, stopped and deleted when the test process ends.
+/// Run as root, the server runs as the `postgres` user (initdb refuses root) via `runuser`.
+/// One server per test process; each test takes its own database (`makeDatabase`).
+public final class PostgresServer: Sendable {
+    public let port: Int
+    public let dataDirectory: String
+    public let user = "huracan"
+    let binaries: String
+    let runAs: String?
+
+    private static let shared = Mutex<PostgresServer?>(nil)
+    private static let counter = Atomic<Int>(0)
+    nonisolated(unsafe) private static var stopCommand: (pgctl: String, data: String, runAs: String?)?
+
+    private init(port: Int, dataDirectory: String, binaries: String, runAs: String?) {
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.binaries = binaries
+        self.runAs = runAs
+    }
+
+    /// The shared server, started on first use; nil (with the reason printed) when PostgreSQL is
+    /// not installed, a recorded failure instead under `HURACAN_REQUIRE_SERVERS=1` (the caller
+    /// checks `ExternalTool.required`).
+    public static func start() throws -> PostgresServer? {
+        try shared.withLock { server in
+            if let server { return server }
+            guard let initdb = ExternalTool.find("initdb"), ExternalTool.find("pg_ctl") != nil else {
+                print("skipped: PostgreSQL not installed (apt-get install postgresql)")
+                return nil
+            }
+            let binaries = URL(fileURLWithPath: initdb).resolvingSymlinksInPath().deletingLastPathComponent().path
+            let started = try launch(binaries: binaries)
+            server = started
+            return started
+        }
+    }
+
+    /// A new empty database on the shared server; returns its URL (`postgresql://huracan@127.0.0.1:PORT/NAME`).
+    public func makeDatabase(_ prefix: String = "test") throws -> String {
+        let name = "\(prefix)_\(ProcessInfo.processInfo.processIdentifier)_\(Self.counter.add(1, ordering: .relaxed).newValue)"
+        let result = try Self.run(binaries + "/createdb", ["-h", "127.0.0.1", "-p", "\(port)", "-U", user, name], runAs: nil)
+        guard result.status == 0 else { throw LauncherError("createdb \(name) failed: \(result.output)") }
+        return "postgresql://\(user)@127.0.0.1:\(port)/\(name)"
+    }
+
+    private static func launch(binaries: String) throws -> PostgresServer {
+        let runAs: String? = getuid() == 0 ? "postgres" : nil
+        let folder = TestPaths.temporaryDirectory("huracan-pg")
+        let data = folder.appendingPathComponent("data").path
+        if let runAs {
+            // initdb refuses to run as root: hand the folder to the postgres user.
+            let chown = try run("/usr/bin/chown", ["-R", runAs, folder.path], runAs: nil)
+            guard chown.status == 0 else { throw LauncherError("chown \(folder.path) to \(runAs) failed: \(chown.output)") }
+        }
+        let initdb = try run(binaries + "/initdb", ["-D", data, "-U", "huracan", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"], runAs: runAs)
+        guard initdb.status == 0 else { throw LauncherError("initdb failed: \(initdb.output)") }
+        var lastError = ""
+        for _ in 0..<5 {
+            let port = try freePort()
+            let options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+            let start = try run(binaries + "/pg_ctl", ["-D", data, "-o", options, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60", "start"], runAs: runAs)
+            if start.status == 0 {
+                stopCommand = (binaries + "/pg_ctl", data, runAs)
+                atexit {
+                    guard let stop = PostgresServer.stopCommand else { return }
+                    _ = try? PostgresServer.run(stop.pgctl, ["-D", stop.data, "-m", "immediate", "-w", "stop"], runAs: stop.runAs)
+                    try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: stop.data).deletingLastPathComponent().path)
+                }
+                return PostgresServer(port: port, dataDirectory: data, binaries: binaries, runAs: runAs)
+            }
+            lastError = start.output + ((try? String(contentsOfFile: folder.appendingPathComponent("server.log").path, encoding: .utf8)) ?? "")
+        }
+        throw LauncherError("pg_ctl start failed: \(lastError)")
+    }
+
+    /// Runs a tool with posix_spawn and waitpid, its output in a file. Not Foundation's
+    /// `Process`: on Linux it detects exit through a descriptor the child inherits, and the
+    /// server that `pg_ctl start` leaves running inherits it too, so the wait would never end.
+    static func run(_ tool: String, _ arguments: [String], runAs: String?) throws -> (status: Int32, output: String) {
+        let argv = runAs.map { ["/usr/sbin/runuser", "-u", $0, "--", tool] + arguments } ?? [tool] + arguments
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("huracan-pg-cmd-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var pid = pid_t()
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        guard spawned == 0 else { throw LauncherError("cannot start \(argv[0]): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (exitCode, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    }
+
+    /// A port that was free a moment ago on 127.0.0.1 (bind to 0, read it back, close).
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw LauncherError("socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0 else { throw LauncherError("bind() failed") }
+        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        guard named == 0 else { throw LauncherError("getsockname() failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+public struct LauncherError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,24 @@
+import HuracanCore
+import HuracanExchanges
+
+/// A REST call that did not produce a venue answer.
+public enum VenueTransportError: Error, Sendable, CustomStringConvertible {
+    /// No reply within the timeout. For a call that changes state (new order) the venue may have
+    /// acted: the outcome is unknown until the order is found by client order id.
+    case timeout(venue: VenueID, operation: String, seconds: Double)
+    /// Connection refused, reset, DNS, TLS...
+    case connection(venue: VenueID, operation: String, reason: String)
+    /// Credentials are needed for a signed call and none were configured.
+    case missingCredentials(venue: VenueID, operation: String)
+
+    public var description: String {
+        switch self {
+        case .timeout(let venue, let operation, let seconds): "\(venue) \(operation): no reply within \(seconds) s (outcome unknown for state-changing calls)"
+        case .connection(let venue, let operation, let reason): "\(venue) \(operation): connection failed: \(reason)"
+        case .missingCredentials(let venue, let operation): "\(venue) \(operation): API key needed; set the venue's key environment variables or files"
+        }
+    }
+
+    /// Whether the venue may have acted on the request.
+    public var outcomeUnknown: Bool { if case .timeout = self { true } else { false } }
+}

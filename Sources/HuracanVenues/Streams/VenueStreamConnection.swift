@@ -1,0 +1,137 @@
+import Foundation
+import HuracanCore
+import Logging
+import NIOCore
+import Synchronization
+import WSClient
+
+/// One WebSocket connection to a venue that stays up: connects, runs `onOpen` (login,
+/// subscriptions), delivers every frame to `onMessage`, sends the venue's heartbeat, treats a
+/// silent connection as dead, and reconnects with jittered exponential backoff (resubscribing
+/// through `onOpen` again). `onDisconnect` runs after every drop so books can be marked out of sync.
+public final class VenueStreamConnection: Sendable {
+    public enum Heartbeat: Sendable {
+        /// The server pings (Binance); pongs are answered by the WebSocket layer.
+        case serverPings
+        /// Send this text every interval (OKX `ping`, Bybit `{"op":"ping"}`).
+        case text(String, every: Duration)
+    }
+
+    public struct Configuration: Sendable {
+        public var heartbeat: Heartbeat = .serverPings
+        /// No frame for this long: the connection is dead, reconnect.
+        public var idleTimeout: Duration = .seconds(60)
+        public var reconnectBase: Duration = .milliseconds(500)
+        public var reconnectMax: Duration = .seconds(30)
+        public init(heartbeat: Heartbeat = .serverPings, idleTimeout: Duration = .seconds(60)) {
+            self.heartbeat = heartbeat
+            self.idleTimeout = idleTimeout
+        }
+    }
+
+    public let name: String
+    let url: @Sendable () async throws -> String
+    let configuration: Configuration
+    let onOpen: @Sendable (VenueStreamConnection) async throws -> Void
+    let onMessage: @Sendable ([UInt8]) -> Void
+    let onDisconnect: @Sendable () -> Void
+    let logger: Logger
+    private let writer = Mutex<WebSocketOutboundWriter?>(nil)
+    private let lastReceived = Atomic<Int64>(0)
+    private let closeRequested = Atomic<Bool>(false)
+    /// Connections opened so far (1 + reconnects).
+    public let connects = Atomic<Int>(0)
+
+    public init(name: String, configuration: Configuration, logger: Logger, url: @escaping @Sendable () async throws -> String,
+                onOpen: @escaping @Sendable (VenueStreamConnection) async throws -> Void,
+                onMessage: @escaping @Sendable ([UInt8]) -> Void, onDisconnect: @escaping @Sendable () -> Void) {
+        self.name = name
+        self.configuration = configuration
+        self.logger = logger
+        self.url = url
+        self.onOpen = onOpen
+        self.onMessage = onMessage
+        self.onDisconnect = onDisconnect
+    }
+
+    public var isConnected: Bool { writer.withLock { $0 != nil } }
+
+    /// Sends a text frame on the current connection (dropped silently when disconnected: the
+    /// next `onOpen` resubscribes everything).
+    public func send(_ text: String) async throws {
+        guard let out = writer.withLock({ $0 }) else { return }
+        try await out.write(.text(text))
+    }
+
+    /// Closes the current connection; `run` reconnects (listen key renewal, forced resync).
+    public func reconnect() {
+        closeRequested.store(true, ordering: .relaxed)
+    }
+
+    static func monotonicNow() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds) }
+
+    /// Runs until the task is cancelled.
+    public func run() async {
+        var failures = 0
+        while !Task.isCancelled {
+            let started = Self.monotonicNow()
+            do {
+                let target = try await url()
+                try await connectOnce(target)
+            } catch is CancellationError {
+                break
+            } catch {
+                logger.info("\(name): connection ended: \(error)")
+            }
+            writer.withLock { $0 = nil }
+            onDisconnect()
+            if Task.isCancelled { break }
+            // A connection that lived a while resets the backoff.
+            failures = Self.monotonicNow() - started > 60_000_000_000 ? 1 : failures + 1
+            let base = Double(configuration.reconnectBase.nanosecondsTotal) * pow(2, Double(min(failures - 1, 16)))
+            let delay = min(base, Double(configuration.reconnectMax.nanosecondsTotal)) * Double.random(in: 0.5...1.0)
+            try? await Task.sleep(for: .nanoseconds(Int64(delay)))
+        }
+    }
+
+    private func connectOnce(_ target: String) async throws {
+        closeRequested.store(false, ordering: .relaxed)
+        let config = WebSocketClientConfiguration(maxFrameSize: 1 << 24)
+        try await WebSocketClient.connect(url: target, configuration: config, logger: logger) { [self] inbound, outbound, _ in
+            connects.add(1, ordering: .relaxed)
+            lastReceived.store(Self.monotonicNow(), ordering: .relaxed)
+            writer.withLock { $0 = outbound }
+            try await onOpen(self)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { [self] in
+                    for try await message in inbound.messages(maxSize: 1 << 24) {
+                        lastReceived.store(Self.monotonicNow(), ordering: .relaxed)
+                        switch message {
+                        case .text(let text): onMessage(Array(text.utf8))
+                        case .binary(let buffer): onMessage(Array(buffer: buffer))
+                        }
+                    }
+                }
+                group.addTask { [self] in
+                    var lastPing = Self.monotonicNow()
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: .milliseconds(100))
+                        let now = Self.monotonicNow()
+                        if closeRequested.load(ordering: .relaxed) { return }
+                        if now - lastReceived.load(ordering: .relaxed) > configuration.idleTimeout.nanosecondsTotal {
+                            logger.info("\(name): silent for \(configuration.idleTimeout), reconnecting")
+                            return
+                        }
+                        if case .text(let ping, let every) = configuration.heartbeat, now - lastPing >= every.nanosecondsTotal {
+                            lastPing = now
+                            try await outbound.write(.text(ping))
+                        }
+                    }
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+            writer.withLock { $0 = nil }
+        }
+    }
+}

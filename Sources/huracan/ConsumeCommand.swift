@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import HuracanBus
+import HuracanConfig
+import HuracanRedis
+
+struct ConsumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consume",
+        abstract: "Read bus streams from Redis through a consumer group and print each message as a JSON line.",
+        discussion: """
+        Streams are named as in the spec without the prefix: orders (orders:global), executions
+        (executions:global), signals:BTC, market_data:BTC, features:BTC. Each message is printed
+        and then acknowledged; entries another consumer of the group left pending longer than
+        --claim-idle are taken over, so a consumer that dies loses nothing. Redis comes from
+        engine.message_bus (host, port, password_env / password_file, tls, stream_prefix).
+        """
+    )
+
+    @Option(name: .shortAndLong, help: "Configuration file (YAML).")
+    var config: String?
+
+    @Option(name: .long, help: "Stream to read (repeatable): orders, executions, signals:COIN, market_data:COIN, features:COIN.")
+    var stream: [String] = ["orders", "executions"]
+
+    @Option(help: "Consumer group.")
+    var group = "huracan-consume"
+
+    @Option(help: "Consumer name within the group (default: host-pid).")
+    var consumer: String?
+
+    @Flag(help: "A new group starts at the oldest retained entry instead of the next one.")
+    var fromStart = false
+
+    @Option(help: "Take over entries pending this long with a dead consumer, e.g. 30s.")
+    var claimIdle = "60s"
+
+    @Option(help: "Stop after this many messages.")
+    var count: Int?
+
+    func run() async throws {
+        let engineConfig = try loadOrExit(config)
+        let bus = engineConfig.messageBus
+        let names = StreamName(prefix: bus.streamPrefix)
+        let streams = try stream.map { try Self.streamName($0, names: names) }
+        let password = try Secret.resolve(environmentVariable: bus.passwordEnv, file: bus.passwordFile)
+        let client = RedisClient(RedisConfiguration(host: bus.host, port: bus.port, password: password?.value, tls: bus.tls))
+        defer { client.shutdown() }
+        let consumer = RedisStreamConsumer(
+            bus: RedisStreamsBus(client: client, maxConsumersPerGroup: bus.maxConsumersPerGroup), streams: streams, group: group,
+            consumer: consumer ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
+            fromStart: fromStart, claimIdleMilliseconds: Int(try parseDuration(claimIdle) * 1_000)
+        )
+        let limit = count
+        let stdout = FileHandle.standardOutput
+        let task = Task {
+            var seen = 0
+            return try await consumer.run { entry in
+                seen += 1
+                switch entry.payload {
+                case .success(let message):
+                    let line = "{\"stream\":\"\(entry.stream)\",\"id\":\"\(entry.id)\",\"claimed\":\(entry.claimed),\"message\":"
+                        + String(decoding: BusCodec.encode(message), as: UTF8.self) + "}\n"
+                    stdout.write(Data(line.utf8))
+                case .failure(let error):
+                    printError("\(entry.stream) entry \(entry.id) skipped: \(error)")
+                }
+                return limit.map { seen < $0 } ?? true
+            }
+        }
+        let signals = [SIGINT, SIGTERM].map { signal -> any DispatchSourceSignal in
+            Foundation.signal(signal, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
+            source.setEventHandler { task.cancel() }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+        do {
+            _ = try await task.value
+        } catch let error as RedisError {
+            printError("consume: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    static func streamName(_ text: String, names: StreamName) throws -> String {
+        switch text {
+        case "orders", "orders:global": return names.ordersGlobal
+        case "executions", "executions:global": return names.executionsGlobal
+        default:
+            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[1].isEmpty else {
+                throw ValidationError("unknown stream \"\(text)\": use orders, executions, signals:COIN, market_data:COIN or features:COIN")
+            }
+            switch parts[0] {
+            case "signals": return names.signals(parts[1])
+            case "market_data": return names.marketData(parts[1])
+            case "features": return names.features(parts[1])
+            default: throw ValidationError("unknown stream \"\(text)\": use orders, executions, signals:COIN, market_data:COIN or features:COIN")
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import HuracanConfig
+import HuracanCore
+import HuracanRegistry
+import HuracanRuntime
+import HuracanSQL
+import HuracanTestSupport
+import Logging
+import SQLKit
+import Testing
+
+let quietLogger: Logger = {
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    return logger
+}()
+
+func engineConfig(coins: Int = 4, folder: URL, metadataDB: String) throws -> EngineConfig {
+    var config = try ConfigLoader(environment: [:]).load(path: nil)
+    config.activeCoins = coins
+    config.coinsPerEventLoop = 2
+    config.costModel.rankActiveSet = false
+    config.costModel.minEdgeAfterCostBps = -1_000
+    config.strategy.entryCooldownSeconds = 5
+    config.strategy.scalp.minConfidence = 0.5
+    config.modelRegistry.storagePath = folder.appendingPathComponent("models").path
+    config.modelRegistry.metadataDB = metadataDB
+    config.dataDir = folder.path
+    return config
+}
+
+/// Waits up to `seconds` for `condition`.
+func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(100))
+    }
+    return try await condition()
+}
+
+/// Runs `engine` in real time (as `huracan run` does) on its own thread until `body` returns.
+func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throws -> T {
+    let thread = Thread { engine.run(until: nil, pacing: .realTime, stepsPerRound: 1, statusInterval: 0.2) }
+    thread.start()
+    defer { engine.control.stop() }
+    let result = try await body()
+    engine.control.stop()
+    try? await Task.sleep(for: .milliseconds(300))
+    return result
+}
+
+/// Hot swap during a paper run: a newly activated model is picked up without a restart; a
+/// corrupt file or another feature schema is refused and the previous model stays.
+@Suite(.serialized) struct HotSwapTests {
+    @Test(arguments: Backend.allCases)
+    func runningEngineSwapsModelsAndRefusesBadOnes(backend: Backend) async throws {
+        let folder = TestPaths.temporaryDirectory("huracan-hotswap")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let url = try backend.makeURL(folder: folder) else { return }
+        let config = try engineConfig(folder: folder, metadataDB: url)
+        let registry = try await RegistryConnection.open(config, logger: quietLogger)
+        let v1 = try await registry.register(TestModels.registration(coin: "BTC", sharpe: 1), artifact: TestModels.stump(low: 20, high: 20))
+        try await registry.activate(coin: "BTC", version: v1.version)
+
+        let engine = try EngineRunner.makeEngine(config: config, start: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000),
+                                                 threads: 1, logger: quietLogger)
+        let baseline = try BaselineModelLoader.load(path: "")
+        let watcher = ModelWatcher(registry: registry, engine: engine, fallback: baseline, pollInterval: .milliseconds(200), logger: quietLogger)
+        try await watcher.refresh(coin: nil)
+        let watching = Task { try await watcher.run() }
+        defer { watching.cancel() }
+
+        try await whileRunning(engine) {
+            #expect(await eventually { engine.modelNames["BTC"] == "all: xgb BTC v1" })
+            // Activate v2 while the engine runs: swapped in between rounds.
+            let v2 = try await registry.register(TestModels.registration(coin: "BTC", sharpe: 2), artifact: TestModels.stump(low: -20, high: -20))
+            try await registry.activate(coin: "BTC", version: v2.version)
+            #expect(await eventually { engine.modelNames["BTC"] == "all: xgb BTC v2" })
+
+            // v3's file is corrupted after registration: refused, v2 stays.
+            let v3 = try await registry.register(TestModels.registration(coin: "BTC", sharpe: 3), artifact: TestModels.stump())
+            try TestModels.stump(high: 99).write(to: registry.store.url(relativePath: v3.artifactPath))
+            try await registry.activate(coin: "BTC", version: v3.version)
+            #expect(try await eventually { try await registry.events(coin: "BTC").contains { $0.action == "refused" && $0.version == v3.version } })
+            #expect(engine.modelNames["BTC"] == "all: xgb BTC v2")
+            let refusal = try await registry.events(coin: "BTC").first { $0.action == "refused" }
+            #expect(refusal?.detail.contains("checksum") == true)
+
+            // v4 claims another feature schema: refused, v2 stays.
+            let v4 = try await registry.register(TestModels.registration(coin: "BTC", sharpe: 4), artifact: TestModels.stump())
+            try await registry.database.sql.raw("UPDATE model_registry SET feature_schema_version = 99 WHERE coin = 'BTC' AND version = \(bind: v4.version)").run()
+            try await registry.activate(coin: "BTC", version: v4.version)
+            #expect(try await eventually { try await registry.events(coin: "BTC").contains { $0.action == "refused" && $0.version == v4.version } })
+            #expect(engine.modelNames["BTC"] == "all: xgb BTC v2")
+
+            // Rolling back to a good model is picked up again.
+            try await registry.activate(coin: "BTC", version: v2.version)
+            try await registry.activate(coin: "BTC", version: v1.version)
+            #expect(await eventually { engine.modelNames["BTC"] == "all: xgb BTC v1" })
+        }
+        try await registry.close()
+    }
+
+    /// PostgreSQL: an activation reaches a running engine through NOTIFY, not polling (the poll
+    /// interval here is far longer than the test).
+    @Test func postgresNotificationSwapsWithoutPolling() async throws {
+        let folder = TestPaths.temporaryDirectory("huracan-notify")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let url = try Backend.postgresql.makeURL(folder: folder) else { return }
+        let config = try engineConfig(folder: folder, metadataDB: url)
+        let registry = try await RegistryConnection.open(config, logger: quietLogger)
+        let engine = try EngineRunner.makeEngine(config: config, start: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000),
+                                                 threads: 1, logger: quietLogger)
+        let watcher = ModelWatcher(registry: registry, engine: engine, fallback: try BaselineModelLoader.load(path: ""),
+                                   pollInterval: .seconds(3_600), logger: quietLogger)
+        let watching = Task { try await watcher.run() }
+        defer { watching.cancel() }
+        try await whileRunning(engine) {
+            try await Task.sleep(for: .milliseconds(500))   // the first poll has run; LISTEN is set up
+            let v1 = try await registry.register(TestModels.registration(coin: "ETH"), artifact: TestModels.stump(low: 5, high: 5))
+            try await registry.activate(coin: "ETH", version: v1.version)
+            #expect(await eventually(10) { engine.modelNames["ETH"] == "all: xgb ETH v1" })
+        }
+        try await registry.close()
+    }
+}
+

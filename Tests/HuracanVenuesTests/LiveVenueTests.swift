@@ -1,0 +1,122 @@
+import HuracanCore
+import HuracanExchanges
+import HuracanFakeVenues
+import HuracanVenues
+import Synchronization
+import Testing
+
+/// `LiveVenue` with its private stream against the fake venues: acknowledgements, fills with fee
+/// and liquidity, partial fills, rejects, and the UNKNOWN path after a timeout.
+@Suite(.serialized) struct LiveVenueTests {
+    struct Rig {
+        let server: FakeVenueServer
+        let venue: LiveVenue
+        let collector: ReportCollector
+        let tasks: [Task<Void, Never>]
+        func stop() async {
+            for task in tasks { task.cancel() }
+            collector.task.cancel()
+            await server.stop()
+        }
+    }
+
+    static func rig(_ venueID: VenueID, timeout: Duration = .seconds(2)) async throws -> Rig {
+        let server = try await TestMarkets.startServer(venueID)
+        let api = TestMarkets.api(server, timeout: timeout)
+        _ = try await api.client.syncTime()
+        let venue = LiveVenue(api: api, unknownResolution: (10, .milliseconds(300)), logger: TestMarkets.logger)
+        let collector = ReportCollector(venue)
+        let stream = VenueUserStream(api: api, credentials: server.credentials, logger: TestMarkets.logger) { venue.apply($0) }
+        let feed = VenueMarketFeed(api: api, symbols: TestMarkets.instruments(venueID).map(\.symbol), health: venue.bookHealth, logger: TestMarkets.logger) { venue.apply($0) }
+        let tasks = [Task { await stream.run() }, Task { await feed.run() }]
+        #expect(await eventually { stream.authenticated.load(ordering: .relaxed) })
+        return Rig(server: server, venue: venue, collector: collector, tasks: tasks)
+    }
+
+    @Test(arguments: VenueID.allCases)
+    func marketOrderIsAcknowledgedAndFilledWithFeeAndLiquidity(venue: VenueID) async throws {
+        let rig = try await Self.rig(venue)
+        defer { Task { await rig.stop() } }
+        rig.server.faults { $0.partialFills = true }
+        let id = "m1\(venue.rawValue)"
+        let quantity = venue == .okx ? FixedDecimal(units: 2, exponent: 1) : FixedDecimal(units: 2, exponent: 1)
+        try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .market, timeInForce: .ioc, quantity: quantity))
+        #expect(await eventually { rig.collector.fills(id).count == 2 })
+        let fills = rig.collector.fills(id)
+        #expect(fills.reduce(FixedDecimal.zero) { $0 + $1.quantity } == quantity)
+        #expect(fills.allSatisfy { $0.liquidity == .taker && $0.fee.isPositive && $0.coin == "ETH" })
+        #expect(rig.collector.accepted(id) == 1)
+        #expect(rig.server.submissions(clientOrderID: id) == 1)
+        #expect(await eventually { rig.venue.streamPosition(coin: "ETH")?.quantity == quantity })
+    }
+
+    @Test(arguments: VenueID.allCases)
+    func restingOrderFillsAsMakerAndCancelIsReported(venue: VenueID) async throws {
+        let rig = try await Self.rig(venue)
+        defer { Task { await rig.stop() } }
+        let symbol = TestMarkets.symbol(venue, "BTC")
+        let (bid, ask) = try #require(rig.server.bestBidAsk(symbol: symbol))
+        let quantity = venue == .okx ? FixedDecimal(units: 1, exponent: 2) : FixedDecimal(units: 1, exponent: 3)
+        // Far below the market: rests, then is cancelled.
+        try await rig.venue.placeOrder(OrderRequest(clientOrderID: "r1\(venue.rawValue)", coin: "BTC", venue: venue, side: .buy, type: .limit,
+                                                    timeInForce: .postOnly, quantity: quantity, price: bid - 1000))
+        try await rig.venue.cancelOrder(clientOrderID: "r1\(venue.rawValue)", coin: "BTC")
+        #expect(await eventually { rig.collector.cancelled("r1\(venue.rawValue)") })
+        // A post-only buy at the ask would take: the venue removes it.
+        try await rig.venue.placeOrder(OrderRequest(clientOrderID: "p1\(venue.rawValue)", coin: "BTC", venue: venue, side: .buy, type: .limit,
+                                                    timeInForce: .postOnly, quantity: quantity, price: ask + 10))
+        #expect(await eventually { rig.collector.all.contains { if case .expired(let c, _) = $0 { c == "p1\(venue.rawValue)" } else { false } } })
+        // A resting sell just above the market fills as maker once the market walks up to it.
+        try await rig.venue.placeOrder(OrderRequest(clientOrderID: "g1\(venue.rawValue)", coin: "BTC", venue: venue, side: .sell, type: .limit,
+                                                    timeInForce: .gtc, quantity: quantity, price: ask))
+        #expect(await eventually(.seconds(20)) { !rig.collector.fills("g1\(venue.rawValue)").isEmpty })
+        #expect(rig.collector.fills("g1\(venue.rawValue)").allSatisfy { $0.liquidity == .maker })
+    }
+
+    @Test(arguments: VenueID.allCases)
+    func rejectIsReported(venue: VenueID) async throws {
+        let rig = try await Self.rig(venue)
+        defer { Task { await rig.stop() } }
+        rig.server.faults { $0.rejectNext = 1 }
+        let id = "x1\(venue.rawValue)"
+        try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "XRP", venue: venue, side: .buy, type: .market, timeInForce: .ioc,
+                                                    quantity: venue == .okx ? 100 : 10))
+        #expect(await eventually { rig.collector.rejected(id) })
+        #expect(rig.collector.fills(id).isEmpty)
+    }
+
+    @Test(arguments: VenueID.allCases)
+    func timeoutAfterAcceptLeavesOrderUnknownUntilFoundAndNeverResends(venue: VenueID) async throws {
+        let rig = try await Self.rig(venue, timeout: .seconds(1))
+        defer { Task { await rig.stop() } }
+        rig.server.faults { $0.delayAcceptedOrderReplies = 1; $0.acceptedReplyDelay = .seconds(4) }
+        let id = "t1\(venue.rawValue)"
+        let symbol = TestMarkets.symbol(venue, "ETH")
+        let (bid, _) = try #require(rig.server.bestBidAsk(symbol: symbol))
+        try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .limit, timeInForce: .postOnly,
+                                                    quantity: FixedDecimal(units: 1, exponent: 1), price: bid - 100))
+        // The reply timed out but the venue has the order: it is found by client order id (or its stream update arrives first).
+        #expect(await eventually { rig.venue.status(of: id) == .open })
+        #expect(rig.collector.accepted(id) == 1)
+        #expect(!rig.collector.rejected(id))
+        #expect(rig.server.submissions(clientOrderID: id) == 1)
+        // Sending the same client order id again is refused locally.
+        await #expect(throws: LiveVenueError.self) {
+            try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .limit, timeInForce: .postOnly,
+                                                        quantity: FixedDecimal(units: 1, exponent: 1), price: bid - 100))
+        }
+        #expect(rig.server.submissions(clientOrderID: id) == 1)
+    }
+
+    @Test func binanceListenKeyExpiryReconnectsWithANewKey() async throws {
+        let rig = try await Self.rig(.binance)
+        defer { Task { await rig.stop() } }
+        rig.server.expireListenKeys()
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(await eventually { rig.server.webSocketSessionCount >= 2 })
+        let id = "afterexpiry"
+        try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: .binance, side: .buy, type: .market, timeInForce: .ioc,
+                                                    quantity: FixedDecimal(units: 1, exponent: 1)))
+        #expect(await eventually { !rig.collector.fills(id).isEmpty })
+    }
+}
