@@ -94,7 +94,7 @@ public struct RecordingService: Service {
         if let redisRecorder, let redisClient {
             defer { redisClient.shutdown() }
             let logger = logger
-            try await withGracefulShutdownHandler {
+            await withGracefulShutdownHandler {
                 do { try await redisRecorder.run() } catch {
                     logger.error("recorder: Redis stopped the recording: \(error)")
                 }

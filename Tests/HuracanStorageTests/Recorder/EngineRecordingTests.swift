@@ -6,6 +6,7 @@ import HuracanRuntime
 import HuracanStorage
 import HuracanTestSupport
 import Logging
+import Synchronization
 import Testing
 
 @Suite(.serialized) struct EngineRecordingTests {
@@ -96,12 +97,25 @@ import Testing
             environment["HURACAN_ENGINE__" + key] = value
         }
         process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
+        // Status lines on standard output (not a terminal) tell when trades have closed.
+        let output = Pipe()
+        let seen = Mutex("")
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            seen.withLock { $0 = String(($0 + text).suffix(4_096)) }
+        }
+        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: 6)
+        // Stop once a trade has closed (so orders and fills exist), at most after a minute.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !seen.withLock({ $0.range(of: #"closed=[1-9]"#, options: .regularExpression) != nil }) {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        Thread.sleep(forTimeInterval: 1)
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
+        output.fileHandleForReading.readabilityHandler = nil
         #expect(process.terminationStatus == 0)
         let lake = DataLake(path: dir.path)
         try check(lake)
