@@ -193,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "HuracanStorageTests",
             dependencies: [
-                "HuracanStorage", "HuracanTestSupport", "HuracanCore", "HuracanBus", "HuracanRuntime", "HuracanConfig",
+                "HuracanStorage", "HuracanTestSupport", "HuracanCore", "HuracanBus", "HuracanRedis", "HuracanRuntime", "HuracanConfig",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

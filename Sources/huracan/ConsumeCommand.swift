@@ -4,6 +4,7 @@ import HuracanBus
 import HuracanConfig
 import HuracanRedis
 import HuracanStorage
+import Synchronization
 
 struct ConsumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,7 +40,7 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Option(help: "Stop after this many messages.")
     var count: Int?
 
-    @Flag(help: "Record the messages into the data lake (engine.data_dir, or --data) instead of printing them; entries are acknowledged after they are written.")
+    @Flag(help: "Record the messages into the data lake (engine.data_dir, or --data) instead of printing them; entries are acknowledged after they are written. With --count, stop after that many rows.")
     var record = false
 
     @Option(help: "Data lake directory for --record (default: engine.data_dir).")
@@ -59,18 +60,32 @@ struct ConsumeCommand: AsyncParsableCommand {
             fromStart: fromStart, claimIdleMilliseconds: Int(try parseDuration(claimIdle) * 1_000)
         )
         if record {
-            let recorder = RedisBusRecorder(consumer: consumer, lake: DataLake(path: data ?? engineConfig.dataDir))
-            let limit = count
-            let task = Task { try await recorder.run(limit: limit) }
+            var recording = BusRecorder.Configuration(streams: streams)
+            recording.group = group
+            recording.consumer = consumer.consumer
+            let lakePath = data ?? engineConfig.dataDir
+            let recorder = RedisBusRecorder(bus: consumer.bus, lake: DataLake(path: lakePath), configuration: recording)
+            let finished = FinishedFlag()
+            let task = Task {
+                defer { finished.value.store(true, ordering: .releasing) }
+                try await recorder.run()
+            }
             let signals = Self.cancelOnSignals(task)
             defer { signals.forEach { $0.cancel() } }
+            if let count {
+                // Stop once `count` rows are written or buffered (the recorder writes them on stop).
+                while recorder.stats.rowsWritten + recorder.stats.buffered < count, !finished.value.load(ordering: .acquiring) {
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
+                recorder.stop()
+            }
             do {
-                let rows = try await task.value
-                printError("recorded \(rows) rows into \(data ?? engineConfig.dataDir)")
+                try await task.value
             } catch {
                 printError("consume --record: \(error)")
                 throw ExitCode(1)
             }
+            printError("recorded \(recorder.stats.rowsWritten) rows into \(lakePath)")
             return
         }
         let limit = count
@@ -128,4 +143,9 @@ struct ConsumeCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// Set when a background task has ended.
+final class FinishedFlag: Sendable {
+    let value = Atomic<Bool>(false)
 }

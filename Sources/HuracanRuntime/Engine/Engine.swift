@@ -55,6 +55,8 @@ public final class Engine: @unchecked Sendable {
     /// Models installed by hot swap (coordinator only); coins added later start with them.
     var installedModels: [CoinIndex: any Model] = [:]
     let installedModelNames = Mutex<[String: String]>([:])
+    /// Per coin (universe index): time of the last market event handed to the bus (coordinator only).
+    lazy var marketSeen = [Int64](repeating: 0, count: universe.count)
     /// Closed trades and winners per coin since its model was last installed (drift check).
     let outcomes = Mutex<[String: LiveOutcome]>([:])
 
@@ -200,7 +202,14 @@ public final class Engine: @unchecked Sendable {
         var intents: [OrderIntent] = [], decisions: [RiskDecisionRecord] = [], fills: [Fill] = [], signals: [SignalRecord] = []
         var market: [(stream: String, message: BusMessage)] = []
         for shard in shards {
-            for slot in shard.slots where slot.pipeline.isActive { engineBus.marketMessages(slot.pipeline, into: &market) }
+            // Only coins with market data since the last round (the bus checks again): handing
+            // every slot's pipeline over would copy it, for every coin, every round.
+            for i in shard.slots.indices where shard.slots[i].pipeline.isActive {
+                let coin = Int(shard.slots[i].pipeline.index), time = shard.slots[i].pipeline.features.lastEventTime.nanoseconds
+                guard time > marketSeen[coin] else { continue }
+                marketSeen[coin] = time
+                engineBus.marketMessages(shard.slots[i].pipeline, into: &market)
+            }
             intents += shard.context.orderIntents
             decisions += shard.context.riskDecisions
             fills += shard.roundFills

@@ -2,6 +2,7 @@ import Foundation
 import HuracanBus
 import HuracanConfig
 import HuracanCore
+import HuracanRedis
 import HuracanStorage
 import Logging
 import ServiceLifecycle
@@ -11,7 +12,12 @@ extension EngineRunner {
     /// recorder, and feature builders when `feature_builders` > 0. They go first in the service
     /// group so they stop last, after the engine's final round has been published.
     static func recordingServices(config: EngineConfig, engine: Engine, logger: Logger) -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        guard let service = RecordingService(config: config, engine: engine, logger: logger) else { return [] }
+        let made: RecordingService?
+        do { made = try RecordingService(config: config, engine: engine, logger: logger) } catch {
+            logger.error("engine.data.record: the recorder cannot start, trading goes on without it: \(error)")
+            return []
+        }
+        guard let service = made else { return [] }
         return [.init(service: service, failureTerminationBehavior: .ignore)]
     }
 }
@@ -20,13 +26,21 @@ extension EngineRunner {
 /// on its own threads: the engine publishes without waiting, the recorder reads through its own
 /// consumer group. On graceful shutdown (SIGINT, SIGTERM, end of `--duration`) it reads what is
 /// left, writes every buffered row and acknowledges it.
+///
+/// With `message_bus.type: redis_streams` the engine publishes to Redis, so the recorder reads
+/// the same streams from Redis (`RedisBusRecorder`, on a client of its own, placed so that it
+/// stops after the Redis link has sent the engine's last messages).
 public struct RecordingService: Service {
+    /// The recorder on the engine's in-process bus (idle when the bus is Redis).
     public let recorder: BusRecorder
+    /// The recorder on Redis Streams, when the engine's bus is Redis.
+    public let redisRecorder: RedisBusRecorder?
+    private let redisClient: RedisClient?
     public let builders: FeatureBuilderPool?
     let logger: Logger
 
     /// nil when `engine.data.record` is off.
-    public init?(config: EngineConfig, engine: Engine, logger: Logger) {
+    public init?(config: EngineConfig, engine: Engine, logger: Logger) throws {
         let data = config.data
         guard data.record else { return nil }
         let names = StreamName(prefix: config.messageBus.streamPrefix)
@@ -48,7 +62,22 @@ public struct RecordingService: Service {
         let bus: any MessageBus = engine.engineBus.bus
         let lake = DataLake(path: config.dataDir)
         recorder = BusRecorder(bus: bus, lake: lake, configuration: configuration)
-        if data.featureBuilders > 0 {
+        if config.messageBus.type == "redis_streams" {
+            let settings = config.messageBus
+            let password = try Secret.resolve(environmentVariable: settings.passwordEnv, file: settings.passwordFile)
+            let client = RedisClient(RedisConfiguration(host: settings.host, port: settings.port, password: password?.value, tls: settings.tls,
+                                                        tlsCAFile: settings.tlsCAFile.isEmpty ? nil : settings.tlsCAFile, poolSize: 1))
+            redisClient = client
+            redisRecorder = RedisBusRecorder(bus: RedisStreamsBus(client: client, maxConsumersPerGroup: settings.maxConsumersPerGroup),
+                                             lake: lake, configuration: configuration)
+        } else {
+            redisClient = nil
+            redisRecorder = nil
+        }
+        if data.featureBuilders > 0, redisRecorder != nil {
+            logger.warning("engine.data.feature_builders: feature builders read the in-process bus; with redis_streams they are not started")
+            builders = nil
+        } else if data.featureBuilders > 0 {
             var options = FeatureBuilderPool.Configuration(coins: coins, prefix: config.messageBus.streamPrefix)
             options.workers = data.featureBuilders
             // The engine publishes features:{coin} itself; the builders store theirs.
@@ -62,6 +91,19 @@ public struct RecordingService: Service {
     }
 
     public func run() async throws {
+        if let redisRecorder, let redisClient {
+            defer { redisClient.shutdown() }
+            let logger = logger
+            await withGracefulShutdownHandler {
+                do { try await redisRecorder.run() } catch {
+                    logger.error("recorder: Redis stopped the recording: \(error)")
+                }
+            } onGracefulShutdown: {
+                redisRecorder.stop()
+            }
+            report(redisRecorder.stats)
+            return
+        }
         recorder.start()
         builders?.start()
         try? await gracefulShutdown()
@@ -74,7 +116,10 @@ public struct RecordingService: Service {
                 continuation.resume()
             }.start()
         }
-        let stats = recorder.stats
+        report(recorder.stats)
+    }
+
+    private func report(_ stats: BusRecorder.Stats) {
         if stats.writeErrors > 0 {
             logger.error("recorder: \(stats.writeErrors) writes failed, last: \(stats.lastError ?? "")")
         }

@@ -100,9 +100,10 @@ public enum EngineRunner {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: EngineService(engine: engine, end: end, view: view), successTerminationBehavior: .gracefullyShutdownGroup)
         ]
-        services.insert(contentsOf: recordingServices(config: config, engine: engine, logger: logger), at: 0)
         // First in the list, so it stops last: the engine's final messages are sent before it ends.
         if let redis { services.insert(.init(service: RedisLinkService(link: redis)), at: 0) }
+        // First of all: the recorder stops after the Redis link has sent the engine's last messages.
+        services.insert(contentsOf: recordingServices(config: config, engine: engine, logger: logger), at: 0)
         let observability = config.observability
         if observability.prometheusEnabled {
             let token = try? Secret.resolve(environmentVariable: observability.adminTokenEnv, file: "")

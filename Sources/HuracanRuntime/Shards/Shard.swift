@@ -10,7 +10,7 @@ import Synchronization
 /// That hand-off (semaphores) orders all access, hence `@unchecked Sendable`.
 final class Shard: @unchecked Sendable {
     let id: Int
-    internal(set) var slots: [CoinSlot] = []
+    var slots: [CoinSlot] = []
     var context: PipelineContext
     /// Tick-to-decision latency (ns) of book events since the coordinator last collected it.
     var latency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)

@@ -103,7 +103,7 @@ public final class BusRecorder: Sendable {
     }
 
     private func loop() {
-        var buffers = Buffers()
+        var buffers = RecordBuffers()
         var pending: [String: [UInt64]] = [:]
         let clock = ContinuousClock()
         var lastFlush = clock.now
@@ -138,13 +138,13 @@ public final class BusRecorder: Sendable {
 
     private func delivery(ids deliveries: [Delivery]) -> [UInt64] { deliveries.map(\.id) }
 
-    private func flush(_ buffers: inout Buffers, _ pending: inout [String: [UInt64]]) {
+    private func flush(_ buffers: inout RecordBuffers, _ pending: inout [String: [UInt64]]) {
         let rows = buffers.count
         do {
             try buffers.write(to: lake)
             for (stream, ids) in pending { _ = try? bus.ack(stream: stream, group: configuration.group, ids: ids) }
             pending.removeAll(keepingCapacity: true)
-            buffers = Buffers()
+            buffers = RecordBuffers()
             state.withLock {
                 $0.stats.rowsWritten += rows
                 $0.stats.flushes += 1
@@ -153,53 +153,13 @@ public final class BusRecorder: Sendable {
         } catch {
             // Entries stay pending on the bus (not acknowledged); the buffer is dropped so memory
             // stays bounded, and the entries can be claimed again.
-            buffers = Buffers()
+            buffers = RecordBuffers()
             pending.removeAll(keepingCapacity: true)
             state.withLock {
                 $0.stats.writeErrors += 1
                 $0.stats.lastError = "\(error)"
                 $0.stats.buffered = 0
             }
-        }
-    }
-
-    /// Rows waiting to be written, by kind.
-    struct Buffers {
-        var book: [BookRecord] = []
-        var trades: [TradeRecord] = []
-        var funding: [FundingRecord] = []
-        var features: [FeaturesRecord] = []
-        var signals: [ModelSignalRecord] = []
-        var orders: [OrderRecord] = []
-        var fills: [FillRecord] = []
-
-        var count: Int { book.count + trades.count + funding.count + features.count + signals.count + orders.count + fills.count }
-
-        mutating func add(_ message: BusMessage) {
-            switch message {
-            case .market(let m):
-                switch m.storedRecord {
-                case let r as BookRecord: book.append(r)
-                case let r as TradeRecord: trades.append(r)
-                case let r as FundingRecord: funding.append(r)
-                default: break
-                }
-            case .features(let m): features.append(FeaturesRecord(m))
-            case .signal(let m): signals.append(ModelSignalRecord(m))
-            case .order(let m): orders.append(OrderRecord(m))
-            case .execution(let m): fills.append(FillRecord(m.fill))
-            case .riskDecision: break
-            }
-        }
-
-        func write(to lake: DataLake) throws {
-            if !book.isEmpty { try lake.append(book) }
-            if !trades.isEmpty { try lake.append(trades) }
-            if !funding.isEmpty { try lake.append(funding) }
-            if !features.isEmpty { try lake.append(features) }
-            if !signals.isEmpty { try lake.append(signals) }
-            if !orders.isEmpty { try lake.append(orders) }
-            if !fills.isEmpty { try lake.append(fills) }
         }
     }
 }

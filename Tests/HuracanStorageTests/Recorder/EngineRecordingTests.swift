@@ -6,6 +6,7 @@ import HuracanRuntime
 import HuracanStorage
 import HuracanTestSupport
 import Logging
+import Synchronization
 import Testing
 
 @Suite(.serialized) struct EngineRecordingTests {
@@ -51,6 +52,33 @@ import Testing
     /// (flush interval an hour, flush size far away), so the rows on disk are the shutdown flush.
     @Test(arguments: [SIGINT, SIGTERM])
     func signalFlushesTheRecorder(signal: Int32) throws {
+        try runAndStop(signal: signal, extra: [:]) { (lake: DataLake) throws in
+            #expect(!(try lake.read(OrderRecord.self)).isEmpty, "orders flushed at shutdown")
+            #expect(try lake.read(FillRecord.self).count > 0)
+            // The engine publishes book tops and features while the recorder listens.
+            #expect(try lake.read(BookRecord.self).count > 0)
+            #expect(try lake.read(FeaturesRecord.self).count > 0)
+        }
+    }
+
+    /// The same with the engine on Redis Streams: the recorder reads Redis and stops after the
+    /// Redis link has sent the engine's last messages.
+    @Test func redisBusIsRecorded() throws {
+        guard let server = try RedisServer.start() else {
+            if ExternalTool.required { Issue.record("redis-server is required (HURACAN_REQUIRE_SERVERS=1)") }
+            return
+        }
+        defer { server.stop() }
+        try runAndStop(signal: SIGINT, extra: ["MESSAGE_BUS__TYPE": "redis_streams", "MESSAGE_BUS__HOST": "127.0.0.1",
+                                              "MESSAGE_BUS__PORT": String(server.port)]) { (lake: DataLake) throws in
+            #expect(!(try lake.read(OrderRecord.self)).isEmpty)
+            #expect(try lake.read(FillRecord.self).count > 0)
+            #expect(try lake.read(BookRecord.self).count > 0)
+            #expect(try lake.read(FeaturesRecord.self).count > 0)
+        }
+    }
+
+    func runAndStop(signal: Int32, extra: [String: String], check: (DataLake) throws -> Void) throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("huracan").path
         let candidates = [binary, TestPaths.repository.appendingPathComponent(".build/debug/huracan").path]
         guard let huracan = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
@@ -65,21 +93,32 @@ import Testing
         for (key, value) in ["DATA_DIR": dir.path, "DATA__RECORD": "true", "DATA__FLUSH_INTERVAL_SECONDS": "3600", "ACTIVE_COINS": "6",
                              "OBSERVABILITY__PROMETHEUS__ENABLED": "false", "COST_MODEL__RANK_ACTIVE_SET": "false",
                              "COST_MODEL__MIN_EDGE_AFTER_COST_BPS": "-1000", "STRATEGY__SCALP__MIN_CONFIDENCE": "0.5",
-                             "STRATEGY__SCALP__TIMEOUT_SECONDS": "2", "STRATEGY__ENTRY_COOLDOWN_SECONDS": "1"] {
+                             "STRATEGY__SCALP__TIMEOUT_SECONDS": "2", "STRATEGY__ENTRY_COOLDOWN_SECONDS": "1"].merging(extra, uniquingKeysWith: { $1 }) {
             environment["HURACAN_ENGINE__" + key] = value
         }
         process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
+        // Status lines on standard output (not a terminal) tell when trades have closed.
+        let output = Pipe()
+        let seen = Mutex("")
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            seen.withLock { $0 = String(($0 + text).suffix(4_096)) }
+        }
+        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: 6)
+        // Stop once a trade has closed (so orders and fills exist), at most after a minute.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !seen.withLock({ $0.range(of: #"closed=[1-9]"#, options: .regularExpression) != nil }) {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        Thread.sleep(forTimeInterval: 1)
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
+        output.fileHandleForReading.readabilityHandler = nil
         #expect(process.terminationStatus == 0)
         let lake = DataLake(path: dir.path)
-        let orders = try lake.read(OrderRecord.self)
-        #expect(!orders.isEmpty, "orders flushed at shutdown")
-        #expect(try lake.read(FillRecord.self).count > 0)
+        try check(lake)
         #expect(lake.removeTemporaryFiles().isEmpty)
     }
 
@@ -89,11 +128,11 @@ import Testing
         config.activeCoins = 2
         #expect(config.data.record == false)
         let engine = try EngineRunner.makeEngine(config: config, start: Timestamp(seconds: 1_800_000_000), threads: 1, logger: Logger(label: "test"))
-        #expect(RecordingService(config: config, engine: engine, logger: Logger(label: "test")) == nil)
+        #expect(try RecordingService(config: config, engine: engine, logger: Logger(label: "test")) == nil)
         config.data.record = true
         config.data.recordStreams = ["orders", "executions"]
         config.data.featureBuilders = 2
-        let service = try #require(RecordingService(config: config, engine: engine, logger: Logger(label: "test")))
+        let service = try #require(try RecordingService(config: config, engine: engine, logger: Logger(label: "test")))
         #expect(service.recorder.configuration.streams.count == 2)
         #expect(service.builders?.configuration.workers == 2)
     }
