@@ -308,7 +308,8 @@ public final class DataImporter {
             try need(9)
             klines.append(try kline(time: f[at("open_time", 0)], f[at("open", 1)], f[at("high", 2)], f[at("low", 3)], f[at("close", 4)],
                                     volume: f[at("volume", 5)], quote: f[at("quote_volume", 7)], count: f[at("count", 8)],
-                                    coin: try coinFor(Substring(symbol)), venue: venue, interval: Self.intervalSeconds(file.lowercased()) ?? 60))
+                                    coin: try coinFor(Substring(symbol)), venue: venue,
+                                    interval: Self.intervalSeconds((file as NSString).lastPathComponent.lowercased()) ?? 60))
         case .binanceFunding:
             // calc_time,funding_interval_hours,last_funding_rate
             try need(3)

@@ -99,6 +99,19 @@ import ZIPFoundation
         #expect(funding.allSatisfy { $0.isSettlement })
     }
 
+    /// The candle interval comes from the file name only: a folder such as `import-460d-...`
+    /// (a temporary folder's UUID) must not read as 460 days.
+    @Test func klineIntervalIsReadFromTheFileNameOnly() throws {
+        let folder = TestPaths.temporaryDirectory("import-460d-2h")
+        let klines = folder.appendingPathComponent("SOLUSDT-1h-2025-01-27.csv")
+        try "open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore\n1737936000000,200,210,195,205,1000,1737939599999,203000,4000,500,101000,0\n"
+            .write(to: klines, atomically: true, encoding: .utf8)
+        let lake = DataLake(root: TestPaths.temporaryDirectory("import-lake"))
+        let importer = DataImporter(lake: lake)
+        try importer.importFile(klines.path)
+        #expect(try lake.read(KlineRecord.self).map(\.intervalSeconds) == [3_600])
+    }
+
     @Test func tardisTradesAndQuotesWithBrokenRows() throws {
         let folder = TestPaths.temporaryDirectory("tardis")
         let trades = folder.appendingPathComponent("bybit_trades_2024-12-01_XRPUSDT.csv")
