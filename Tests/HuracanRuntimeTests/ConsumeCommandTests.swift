@@ -13,15 +13,7 @@ import Testing
         guard let server = try RedisServer.start() else { return }
         defer { server.stop() }
         let huracan = try #require(TestPaths.huracanBinary, "huracan binary not built")
-        let folder = TestPaths.temporaryDirectory("consume")
-        let config = folder.appendingPathComponent("engine.yaml")
-        try """
-        engine:
-          message_bus:
-            type: redis_streams
-            host: 127.0.0.1
-            port: \(server.port)
-        """.write(to: config, atomically: true, encoding: .utf8)
+        let (_, config) = try redisConfigFile(server, label: "consume")
         let client = RedisClient(RedisConfiguration(port: server.port))
         defer { client.shutdown() }
         let bus = RedisStreamsBus(client: client)
@@ -67,15 +59,7 @@ import Testing
         guard let server = try RedisServer.start() else { return }
         defer { server.stop() }
         let huracan = try #require(TestPaths.huracanBinary, "huracan binary not built")
-        let folder = TestPaths.temporaryDirectory("record")
-        let config = folder.appendingPathComponent("engine.yaml")
-        try """
-        engine:
-          message_bus:
-            type: redis_streams
-            host: 127.0.0.1
-            port: \(server.port)
-        """.write(to: config, atomically: true, encoding: .utf8)
+        let (folder, config) = try redisConfigFile(server, label: "record")
         let client = RedisClient(RedisConfiguration(port: server.port))
         defer { client.shutdown() }
         let bus = RedisStreamsBus(client: client)
@@ -112,4 +96,18 @@ import Testing
             #expect(try await bus.info(stream: stream).groups["recorder"]?.pending == 0, "acknowledged after the write")
         }
     }
+}
+
+/// A temporary folder with an `engine.yaml` that points the bus at `server`.
+func redisConfigFile(_ server: RedisServer, label: String) throws -> (folder: URL, config: URL) {
+    let folder = TestPaths.temporaryDirectory(label)
+    let config = folder.appendingPathComponent("engine.yaml")
+    try """
+    engine:
+      message_bus:
+        type: redis_streams
+        host: 127.0.0.1
+        port: \(server.port)
+    """.write(to: config, atomically: true, encoding: .utf8)
+    return (folder, config)
 }
