@@ -64,7 +64,7 @@ public final class PostgresServer: Sendable {
         guard initdb.status == 0 else { throw LauncherError("initdb failed: \(initdb.output)") }
         var lastError = ""
         for _ in 0..<5 {
-            let port = try freePort()
+            let port = try FreePorts.take()
             let options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
             let start = try run(binaries + "/pg_ctl", ["-D", data, "-o", options, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60", "start"], runAs: runAs)
             if start.status == 0 {
@@ -103,23 +103,6 @@ public final class PostgresServer: Sendable {
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return (exitCode, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
-    }
-
-    /// A port that was free a moment ago on 127.0.0.1 (bind to 0, read it back, close).
-    public static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw LauncherError("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw LauncherError("bind() failed") }
-        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        guard named == 0 else { throw LauncherError("getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

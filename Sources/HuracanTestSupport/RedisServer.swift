@@ -22,7 +22,7 @@ public final class RedisServer: @unchecked Sendable {
             print("skipped: redis-server is not installed (apt-get install redis-server)")
             return nil
         }
-        let server = RedisServer(port: try freePort(), directory: TestPaths.temporaryDirectory(label), password: password)
+        let server = RedisServer(port: try FreePorts.take(), directory: TestPaths.temporaryDirectory(label), password: password)
         if tls { try server.makeCertificates() }
         try server.start()
         return server
@@ -96,23 +96,6 @@ public final class RedisServer: @unchecked Sendable {
     }
 
     deinit { if let process { Glibc.kill(process.processIdentifier, SIGKILL) } }
-
-    /// A free TCP port on 127.0.0.1 (bound to port 0, read back, released).
-    public static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestSupportError.serverDidNotStart("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw TestSupportError.serverDidNotStart("bind() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
     static func answers(port: Int) -> Bool {

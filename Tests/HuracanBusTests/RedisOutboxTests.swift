@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func fullBufferPushesBackOnOrdersInsteadOfDropping() async throws {
-        let client = RedisClient(RedisConfiguration(port: try RedisServer.freePort(), poolSize: 1))
+        let client = RedisClient(RedisConfiguration(port: try FreePorts.take(), poolSize: 1))
         defer { client.shutdown() }
         let outbox = RedisOutbox(bus: RedisStreamsBus(client: client), capacity: 10)
         let result = outbox.publish(batch: (0..<15).map { execution($0) }, to: names.executionsGlobal)

@@ -98,7 +98,7 @@ import Testing
     }
 
     @Test func unreachableServerFailsFastWithBackoff() async throws {
-        let port = try RedisServer.freePort()
+        let port = try FreePorts.take()
         let client = RedisClient(RedisConfiguration(port: port, poolSize: 1, reconnectBaseSeconds: 1))
         defer { client.shutdown() }
         await #expect(throws: RedisError.self) { try await client.send(["PING"]) }

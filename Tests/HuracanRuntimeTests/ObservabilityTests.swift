@@ -182,32 +182,6 @@ enum Observability {
 
 // MARK: live
 
-/// TCP ports nobody listens on now: bound to port 0 by the kernel, then released together.
-func freePorts(_ count: Int) throws -> [Int] {
-    var sockets: [Int32] = []
-    defer { for fd in sockets { close(fd) } }
-    var ports: [Int] = []
-    for _ in 0..<count {
-        #if os(Linux)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
-        sockets.append(fd)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        ports.append(Int(UInt16(bigEndian: address.sin_port)))
-    }
-    return ports
-}
 
 /// Keeps an engine running on its own thread in small simulated steps, so its metrics change
 /// while Prometheus scrapes them.
@@ -352,7 +326,7 @@ extension ObservabilityTests {
         defer { background.stop() }
 
         // Its admin server, /metrics included.
-        let ports = try freePorts(2)
+        let ports = try FreePorts.take(2)
         let (enginePort, prometheusPort) = (ports[0], ports[1])
         let admin = EngineAdmin(engine: engine, maxCoins: 400, maxConcurrentTrades: 500)
         let server = ServiceGroup(configuration: .init(
