@@ -105,22 +105,7 @@ struct BusBenchCommand: AsyncParsableCommand {
         defer { connection.close() }
         let clock = ContinuousClock()
         let start = clock.now
-        // Two publishers, each with one batch of 1000 in flight on its own pooled connection.
-        let cap = bus.maxLength(of: stream)
-        async let published: Int = withThrowingTaskGroup(of: Int.self) { group in
-            for part in 0..<2 {
-                group.addTask {
-                    var sent = 0
-                    let share = count / 2 + (part == 0 ? count % 2 : 0)
-                    while sent < share {
-                        let n = min(1_000, share - sent)
-                        sent += try await bus.publish(commands: (0..<n).map { bus.addCommand(fills[(sent + $0) & 4_095], to: stream, cap: cap) })
-                    }
-                    return sent
-                }
-            }
-            return try await group.reduce(0, +)
-        }
+        async let published = publishFromTwoTasks(fills, count: count, bus: bus, stream: stream)
         var consumed = 0
         var undecodable = 0
         // Each batch is acknowledged while the next one is read (the ack of a batch overlaps the
@@ -143,17 +128,11 @@ struct BusBenchCommand: AsyncParsableCommand {
         return (rate, consumed, BusCodec.encodeBinary(fills[0]).count)
     }
 
-    /// Pipelined XADD batches of 1000 from two publishers, nobody reading.
-    static func redisPublish(_ fills: [BusMessage], count: Int, port: Int) async throws -> Double {
-        let client = RedisClient(RedisConfiguration(port: port, poolSize: 2, commandTimeoutSeconds: 30))
-        defer { client.shutdown() }
-        let bus = RedisStreamsBus(client: client, losslessMaxLength: 10_000_000)
-        let stream = "bench:publish"
-        try await client.send(["DEL", .text(stream)])
+    /// Two publishers, each with one pipelined XADD batch of 1000 in flight on its own pooled
+    /// connection; returns how many messages were appended.
+    static func publishFromTwoTasks(_ fills: [BusMessage], count: Int, bus: RedisStreamsBus, stream: String) async throws -> Int {
         let cap = bus.maxLength(of: stream)
-        let clock = ContinuousClock()
-        let start = clock.now
-        let sent = try await withThrowingTaskGroup(of: Int.self) { group in
+        return try await withThrowingTaskGroup(of: Int.self) { group in
             for part in 0..<2 {
                 group.addTask {
                     var sent = 0
@@ -167,6 +146,18 @@ struct BusBenchCommand: AsyncParsableCommand {
             }
             return try await group.reduce(0, +)
         }
+    }
+
+    /// Pipelined XADD batches of 1000 from two publishers, nobody reading.
+    static func redisPublish(_ fills: [BusMessage], count: Int, port: Int) async throws -> Double {
+        let client = RedisClient(RedisConfiguration(port: port, poolSize: 2, commandTimeoutSeconds: 30))
+        defer { client.shutdown() }
+        let bus = RedisStreamsBus(client: client, losslessMaxLength: 10_000_000)
+        let stream = "bench:publish"
+        try await client.send(["DEL", .text(stream)])
+        let clock = ContinuousClock()
+        let start = clock.now
+        let sent = try await publishFromTwoTasks(fills, count: count, bus: bus, stream: stream)
         let rate = Double(sent) / seconds(clock.now - start)
         try await client.send(["DEL", .text(stream)])
         return rate
