@@ -99,6 +99,9 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
             try await registry.activate(coin: "BTC", version: v1.version)
             #expect(await eventually { engine.modelNames["BTC"] == "all: xgb BTC v1" })
         }
+        // The watcher stops before its registry closes (a poll on a closed SQLite handle crashes).
+        watching.cancel()
+        _ = try? await watching.value
         try await registry.close()
     }
 
@@ -122,6 +125,9 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
             try await registry.activate(coin: "ETH", version: v1.version)
             #expect(await eventually(10) { engine.modelNames["ETH"] == "all: xgb ETH v1" })
         }
+        // The watcher stops before its registry closes (a poll on a closed SQLite handle crashes).
+        watching.cancel()
+        _ = try? await watching.value
         try await registry.close()
     }
 }
