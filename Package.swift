@@ -154,6 +154,7 @@ let package = Package(
             name: "HuracanRuntime",
             dependencies: [
                 "HuracanCore", "HuracanConfig", "HuracanSimVenue", "HuracanHTTP", "HuracanBus", "HuracanRedis", "HuracanStorage", "HuracanRegistry", "HuracanSQL",
+                "HuracanExchanges", "HuracanVenues",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -167,7 +168,9 @@ let package = Package(
             name: "huracan",
             dependencies: [
                 "HuracanRuntime", "HuracanConfig", "HuracanCore", "HuracanExchanges", "HuracanStorage", "HuracanBus", "HuracanRedis", "HuracanRegistry", "HuracanSQL", "HuracanVenues",
+                "HuracanFakeVenues",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

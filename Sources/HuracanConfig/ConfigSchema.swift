@@ -53,6 +53,7 @@ public enum ConfigSchema {
         ]
         fields += riskFields(e + "risk.") + costFields(e + "cost_model.") + observabilityFields(e + "observability.")
         fields += strategyFields(e + "strategy.") + simulatorFields(e + "simulator.") + dataFields(e + "data.")
+        fields += liveFields(e + "live.")
         for (name, key) in [("binance", \EngineConfig.venues.binance), ("okx", \.venues.okx), ("bybit", \.venues.bybit)] {
             fields += venueFields(e + "venues.\(name).", key)
         }
@@ -134,6 +135,19 @@ public enum ConfigSchema {
             .number(p + "latency_ms", \.simulator.latencyMs, 0...10_000, "Order round-trip latency of the simulated venue"),
             .strings(p + "venues", \.simulator.venues, options: VenueNames.all, "Venues whose listings and fees the simulator imitates"),
             .string(p + "start_date", \.simulator.startDate, allowed: "a date YYYY-MM-DD", "First simulated day of a backtest", check: date),
+        ]
+    }
+
+    private static func liveFields(_ p: String) -> [ConfigField] {
+        [
+            .choice(p + "venue", \.live.venue, VenueNames.all, "Venue of huracan run --mode paper|live when --venue is not given"),
+            .string(p + "journal_db", \.live.journalDB, allowed: "postgresql://[user@]host[:port]/db, sqlite:PATH, or empty for sqlite:{data_dir}/journal.sqlite",
+                    "Order journal and trade history database", check: { $0.isEmpty ? nil : databaseURL($0) }),
+            .string(p + "journal_db_password_env", \.live.journalDBPasswordEnv, allowed: "an environment variable name", "Environment variable holding the journal database password", check: environmentName),
+            .string(p + "journal_db_password_file", \.live.journalDBPasswordFile, allowed: "a file path or empty", "File holding the journal database password"),
+            .choice(p + "unknown_orders", \.live.unknownOrders, ["cancel", "adopt"], "At start, open venue orders the journal does not know: cancel them or adopt them into the journal"),
+            .number(p + "fill_lookback_hours", \.live.fillLookbackHours, 0.01...720, "How far back start-up reconciliation reads venue fills missed while the engine was down"),
+            .int(p + "symbols_per_connection", \.live.symbolsPerConnection, 1...1_000, "Symbols per public WebSocket connection"),
         ]
     }
 

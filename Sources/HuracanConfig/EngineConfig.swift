@@ -41,8 +41,26 @@ public struct EngineConfig: Sendable, Equatable {
     public var venues = Venues()
     /// Recording into the data lake and feature builders (`engine.data.*`).
     public var data = DataRecording()
+    public var live = LiveTrading()
 
     public init() {}
+
+    /// Paper trading on a real venue's public feed and live trading with real orders.
+    public struct LiveTrading: Sendable, Equatable {
+        /// The venue `huracan run --mode paper|live` trades when `--venue` is not given.
+        public var venue = "binance"
+        /// Order journal and trade history: empty means `sqlite:{data_dir}/journal.sqlite`.
+        public var journalDB = ""
+        /// Environment variable and file holding the journal database password (PostgreSQL).
+        public var journalDBPasswordEnv = "HURACAN_JOURNAL_DB_PASSWORD"
+        public var journalDBPasswordFile = ""
+        /// What reconciliation at start does with open venue orders the journal does not know.
+        public var unknownOrders = "cancel"
+        /// How far back reconciliation looks for fills that happened while the engine was down.
+        public var fillLookbackHours = 24.0
+        /// Symbols per public WebSocket connection.
+        public var symbolsPerConnection = 50
+    }
 
     /// What `huracan run` records from its message bus into the data lake under `data_dir`.
     public struct DataRecording: Sendable, Equatable {
@@ -172,6 +190,23 @@ public struct EngineConfig: Sendable, Equatable {
             restURL: "https://api.bybit.com", wsURL: "wss://stream.bybit.com",
             testnetRestURL: "https://api-testnet.bybit.com", testnetWsURL: "wss://stream-testnet.bybit.com", prefix: "BYBIT"
         )
+
+        public subscript(venue: VenueID) -> Venue {
+            get {
+                switch venue {
+                case .binance: binance
+                case .okx: okx
+                case .bybit: bybit
+                }
+            }
+            set {
+                switch venue {
+                case .binance: binance = newValue
+                case .okx: okx = newValue
+                case .bybit: bybit = newValue
+                }
+            }
+        }
     }
 
     /// Connection settings of one real venue. Keys come only from the environment or files.
@@ -188,6 +223,9 @@ public struct EngineConfig: Sendable, Equatable {
         public var apiKeyFile = ""
         public var apiSecretFile = ""
         public var passphraseFile = ""
+
+        /// REST and WebSocket base URLs in use: the testnet ones when `testnet` is on.
+        public var activeURLs: (rest: String, webSocket: String) { testnet ? (testnetRestURL, testnetWsURL) : (restURL, wsURL) }
 
         init(restURL: String, wsURL: String, testnetRestURL: String, testnetWsURL: String, prefix: String) {
             self.restURL = restURL

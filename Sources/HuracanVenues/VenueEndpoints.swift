@@ -34,13 +34,20 @@ public struct VenueEndpoints: Sendable, Hashable {
         }
     }
 
-    /// A fake venue (tests): every URL on one local HTTP/WebSocket server.
-    public static func local(_ venue: VenueID, port: Int) -> VenueEndpoints {
-        let http = "http://127.0.0.1:\(port)", ws = "ws://127.0.0.1:\(port)"
+    /// Endpoints from configured base URLs (`engine.venues.<venue>.rest_url` / `ws_url` and their
+    /// testnet twins: scheme and host, no path); each venue's documented stream paths are appended.
+    public static func configured(_ venue: VenueID, rest: String, webSocket: String, demo: Bool = false) -> VenueEndpoints {
+        func trimmed(_ url: String) -> String { url.hasSuffix("/") ? String(url.dropLast()) : url }
+        let http = trimmed(rest), ws = trimmed(webSocket)
         switch venue {
         case .binance: return VenueEndpoints(rest: http, publicWebSocket: ws + "/ws", privateWebSocket: ws + "/ws")
-        case .okx: return VenueEndpoints(rest: http, publicWebSocket: ws + "/ws/v5/public", privateWebSocket: ws + "/ws/v5/private")
+        case .okx: return VenueEndpoints(rest: http, publicWebSocket: ws + "/ws/v5/public", privateWebSocket: ws + "/ws/v5/private", isDemo: demo)
         case .bybit: return VenueEndpoints(rest: http, publicWebSocket: ws + "/v5/public/linear", privateWebSocket: ws + "/v5/private")
         }
+    }
+
+    /// A fake venue (tests): every URL on one local HTTP/WebSocket server.
+    public static func local(_ venue: VenueID, port: Int) -> VenueEndpoints {
+        configured(venue, rest: "http://127.0.0.1:\(port)", webSocket: "ws://127.0.0.1:\(port)")
     }
 }

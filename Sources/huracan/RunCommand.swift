@@ -8,9 +8,14 @@ import Logging
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Trade on paper in real time with a live terminal view.",
+        abstract: "Trade in real time with a live terminal view: on paper (simulated or live market data) or live.",
         discussion: """
         Uses the embedded defaults when --config is not given: 20 of 400 coins on the simulated venue.
+        --mode paper --venue binance|okx|bybit trades on paper against the venue's live public feed
+        (no keys needed). --mode live sends real orders: it needs the venue's API keys (from the
+        environment variables or files named in engine.venues.<venue>) and --confirm-live; it
+        reconciles open orders, positions and fills with the order journal before trading.
+        engine.venues.<venue>.testnet switches to the venue's testnet/demo endpoints.
         Ctrl-C or SIGTERM stops cleanly and prints a summary per style. SIGHUP re-reads the config
         file and applies active_coins and max_active_trades without a restart.
         """
@@ -31,8 +36,23 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Run as process I of N (e.g. 2/4; 1-based) beside other engine processes sharing Redis: overrides engine.process_index and process_count.")
     var process: String?
 
+    @Option(help: "paper or live; overrides engine.mode.")
+    var mode: String?
+
+    @Option(help: "Trade on this real venue (binance, okx, bybit) instead of the simulated one; live mode defaults to engine.live.venue.")
+    var venue: String?
+
+    @Flag(help: "Required with --mode live: confirms that real orders with real money are intended.")
+    var confirmLive = false
+
     func run() async throws {
         var engineConfig = try loadOrExit(config)
+        if let mode {
+            guard let parsed = RunMode(rawValue: mode), parsed != .backtest else {
+                throw ValidationError("--mode \(mode): use paper or live (backtests run with huracan backtest)")
+            }
+            engineConfig.mode = parsed
+        }
         if let coins { engineConfig.activeCoins = coins }
         if let process {
             let parts = process.split(separator: "/").compactMap { Int($0) }
@@ -46,14 +66,35 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         let seconds = try duration.map(parseDuration)
-        guard engineConfig.mode == .paper else {
-            throw ValidationError("huracan run supports mode paper on the simulated venue; got mode \(engineConfig.mode.rawValue)")
+        guard engineConfig.mode != .backtest else {
+            throw ValidationError("engine.mode is backtest: use huracan backtest, or --mode paper|live")
+        }
+        let venueName = venue ?? (engineConfig.mode == .live ? engineConfig.live.venue : nil)
+        let venueID = try venueName.map { name in
+            guard let id = VenueID(rawValue: name.lowercased()) else { throw ValidationError("--venue \(name): use binance, okx or bybit") }
+            return id
+        }
+        if engineConfig.mode == .live {
+            guard confirmLive else {
+                throw ValidationError("--mode live sends real orders with real money; add --confirm-live to proceed (or use --mode paper --venue \(venueID?.rawValue ?? "binance"))")
+            }
         }
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "huracan")
         logger.logLevel = try parseLogLevel(logLevel)
-        let summary = try await EngineRunner.paper(config: engineConfig, configPath: config, duration: seconds,
-                                                   view: StatusView(), logger: logger)
+        let summary: RunSummary
+        if let venueID {
+            let live = engineConfig.mode == .live
+            if engineConfig.processCount > 1 || engineConfig.messageBus.type == "redis_streams" {
+                logger.warning("runs on a real venue use one process and the in-process bus; process_count and message_bus are ignored")
+                engineConfig.processCount = 1
+                engineConfig.processIndex = 0
+            }
+            let options = EngineRunner.LiveOptions(venue: venueID, sendsOrders: live, credentials: live ? try EngineRunner.credentials(venueID, config: engineConfig) : nil)
+            summary = try await EngineRunner.live(config: engineConfig, options: options, configPath: config, duration: seconds, view: StatusView(), logger: logger)
+        } else {
+            summary = try await EngineRunner.paper(config: engineConfig, configPath: config, duration: seconds, view: StatusView(), logger: logger)
+        }
         print("\n" + summary.render())
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import HuracanCore
 import HuracanConfig
 import HuracanExchanges
+import HuracanRuntime
 import HuracanVenues
 
 /// `huracan venues`: the real exchange adapters (Binance USD-M, OKX v5, Bybit v5).
@@ -10,16 +11,17 @@ struct VenuesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "venues",
         abstract: "Real exchange adapters: connectivity checks and benchmarks.",
-        subcommands: [Check.self, Bench.self]
+        subcommands: [Check.self, Bench.self, Fake.self]
     )
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Connectivity, clock skew, key permissions and instrument mapping of a venue (read-only, never trades).",
             discussion: """
-            Keys come from environment variables only (never from the command line, never logged):
-            HURACAN_<VENUE>_API_KEY, HURACAN_<VENUE>_API_SECRET, and for OKX HURACAN_OKX_API_PASSPHRASE;
-            each may instead name a file with the _FILE suffix (e.g. HURACAN_BYBIT_API_SECRET_FILE).
+            Keys come from the environment variables or files named in engine.venues.<venue> (never from
+            the command line, never logged): by default HURACAN_<VENUE>_API_KEY, HURACAN_<VENUE>_API_SECRET
+            and for OKX HURACAN_OKX_PASSPHRASE, or api_key_file / api_secret_file / passphrase_file.
+            URLs come from engine.venues.<venue> (rest_url, or testnet_rest_url when testnet is on).
             """)
 
         @Option(help: "binance, okx or bybit.")
@@ -28,7 +30,7 @@ struct VenuesCommand: ParsableCommand {
         @Option(name: .shortAndLong, help: "Configuration file (YAML) for the universe.")
         var config: String?
 
-        @Flag(help: "Use the venue's testnet / demo endpoints.")
+        @Flag(help: "Use the venue's testnet / demo endpoints (overrides engine.venues.<venue>.testnet).")
         var testnet = false
 
         @Option(help: "REST base URL (overrides the default, e.g. a local fake venue).")
@@ -38,9 +40,12 @@ struct VenuesCommand: ParsableCommand {
             guard let venueID = VenueID(rawValue: venue) else { throw ValidationError("unknown venue \(venue): use binance, okx or bybit") }
             let engineConfig = try loadOrExit(config)
             let universe = try UniverseLoader.load(for: engineConfig)
-            var endpoints = testnet ? VenueEndpoints.testnet(venueID) : VenueEndpoints.production(venueID)
+            var venueConfig = engineConfig.venues[venueID]
+            if testnet { venueConfig.testnet = true }
+            let urls = venueConfig.activeURLs
+            var endpoints = VenueEndpoints.configured(venueID, rest: urls.rest, webSocket: urls.webSocket, demo: venueConfig.testnet && venueID == .okx)
             if let restURL { endpoints.rest = restURL }
-            let credentials = try VenueKeys.credentials(venueID)
+            let credentials = try EngineRunner.credentials(venueID, config: engineConfig)
             let client = VenueRESTClient(venue: venueID, endpoints: endpoints, credentials: credentials)
             let report = await VenueCheck.run(api: VenueAPI(client: client, directory: SymbolDirectory(universe: universe, venue: venueID)), universe: universe)
             for line in report.lines { print(line) }

@@ -271,7 +271,7 @@ public struct CoinPipeline: Sendable {
 
     private mutating func nextClientOrderID(_ context: PipelineContext) -> String {
         orderCounter += 1
-        return "h\(context.shardID)-\(index)-\(orderCounter)"
+        return "\(context.orderIDPrefix)s\(context.shardID)c\(index)n\(orderCounter)"
     }
 
     private mutating func send(_ request: OrderRequest, tradeID: UInt64, isEntry: Bool, context: inout PipelineContext) {

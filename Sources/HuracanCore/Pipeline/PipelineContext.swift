@@ -8,6 +8,9 @@ public struct PipelineContext: Sendable {
     public let risk: RiskLedger
     /// Identifies the shard in client order ids and trade ids.
     public let shardID: Int
+    /// Starts every client order id. Live runs make it unique per run (a restarted engine never
+    /// reuses an id the venue has seen); ids stay alphanumeric, as OKX requires.
+    public var orderIDPrefix = "h"
     public var now = Timestamp.epoch
     /// False while the shard is unhealthy or trading is halted: exits only.
     public var entriesAllowed = true

@@ -42,6 +42,9 @@ public enum RiskReason: String, Sendable, Hashable, CaseIterable, Codable {
     /// Several engine processes share one ledger (Redis) and it cannot be reached: no entry
     /// may open without it, since the other processes' exposure is unknown.
     case sharedLedgerUnavailable = "shared_ledger_unavailable"
+    /// A real venue's order book for the coin is not in sync (awaiting its snapshot, or a
+    /// sequence gap or checksum failure being resynced): no entry on a book we cannot trust.
+    case bookOutOfSync = "book_out_of_sync"
 }
 
 /// A request to open a trade: which coin, where, and how much notional (in quote currency).
@@ -87,6 +90,8 @@ public struct RiskCheck: Sendable, Hashable {
             switch reason {
             case .staleData, .lossCooldown, .venueErrors:
                 "\(decision.rawValue) \(reason.rawValue): circuit breaker"
+            case .bookOutOfSync:
+                "\(decision.rawValue) \(reason.rawValue): the venue's order book is being resynced"
             case .sharedLedgerUnavailable:
                 "\(decision.rawValue) \(reason.rawValue): the risk ledger shared by the engine processes cannot be reached"
             case .activeTrades, .concurrentTrades:

@@ -21,6 +21,10 @@ extension Engine {
                 shard.venueFailures[venue.index] = 0
             }
         }
+        for source in venueHealthSources {
+            let (sent, failed) = source.drain()
+            for i in 0..<sent { events += breakers.recordVenueRequest(source.venue, failed: i < failed, at: time) }
+        }
         for trade in closedTrades[tradesFedToBreakers...] {
             if let coin = universe.index(of: trade.coin) {
                 events += breakers.recordTradeResult(coin: coin, coinName: trade.coin, netPnL: trade.netPnL.doubleValue, at: trade.closedAt ?? time)
@@ -52,7 +56,7 @@ extension Engine {
             for i in shard.slots.indices {
                 let c = shard.slots[i].pipeline.index
                 shard.context.blockedCoins[Int(c)] = breakers.isStale(coin: c, at: time) ? .staleData
-                    : (breakers.isCoolingDown(coin: c, at: time) ? .lossCooldown : nil)
+                    : (breakers.isCoolingDown(coin: c, at: time) ? .lossCooldown : coinGate?(c))
             }
         }
         if state == .halted, !flattenedForHalt {

@@ -48,6 +48,21 @@ public final class Engine: @unchecked Sendable {
     let engineBus: EngineBus
     /// Stored market data replacing the simulated market's events (backtests on stored data).
     public var replay: ReplayFeed?
+    /// Live trading: every shard's orders go through this router to the real venue. Set before
+    /// `run`.
+    public var router: LiveOrderRouter? {
+        didSet { for shard in shards { shard.router = router } }
+    }
+    /// Starts every client order id (see `PipelineContext.orderIDPrefix`). Set before `run`.
+    public var orderIDPrefix = "h" {
+        didSet { for shard in shards { shard.context.orderIDPrefix = orderIDPrefix } }
+    }
+    /// Real venues: why a coin may not open trades now (its book is resyncing), checked before
+    /// every round; nil means no objection.
+    public var coinGate: (@Sendable (CoinIndex) -> RiskReason?)?
+    /// Real venues' request and failure counts since the last call, fed to the venue error-rate
+    /// breaker after every round.
+    public var venueHealthSources: [(venue: VenueID, drain: @Sendable () -> (requests: Int, failures: Int))] = []
     /// The first error reading stored data; the run stops at it.
     public private(set) var replayError: (any Error)?
     /// Models handed over for hot swap, installed by the coordinator between rounds.
@@ -300,6 +315,8 @@ public final class Engine: @unchecked Sendable {
         while shards.count < plan.shardCount {
             let shard = Shard(id: shards.count, settings: settings, risk: risk)
             shard.context.equity = risk.snapshot().equity
+            shard.router = router
+            shard.context.orderIDPrefix = orderIDPrefix
             shards.append(shard)
         }
         for (id, members) in plan.assignment.enumerated() {

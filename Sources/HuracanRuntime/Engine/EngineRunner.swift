@@ -95,15 +95,25 @@ public enum EngineRunner {
         engine.run(until: Timestamp(nanoseconds: second), pacing: .asFastAsPossible, statusInterval: 3_600)
         engine.entriesSuspended = false
         let end = duration.map { Timestamp(nanoseconds: second) + .nanoseconds(Int64($0 * 1e9)) }
-        let reload = ReloadOnHangup(path: configPath, control: control, logger: logger)
-        reload.install()
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: EngineService(engine: engine, end: end, view: view), successTerminationBehavior: .gracefullyShutdownGroup)
-        ]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         // First in the list, so it stops last: the engine's final messages are sent before it ends.
-        if let redis { services.insert(.init(service: RedisLinkService(link: redis)), at: 0) }
+        if let redis { services.append(.init(service: RedisLinkService(link: redis))) }
         // First of all: the recorder stops after the Redis link has sent the engine's last messages.
         services.insert(contentsOf: recordingServices(config: config, engine: engine, logger: logger), at: 0)
+        try await serve(engine: engine, end: end, view: view, config: config, configPath: configPath, control: control, redis: redis,
+                        watcher: watcher, before: services, logger: logger)
+        return summary(engine)
+    }
+
+    /// Runs `engine` in real time with the services every real-time run has (SIGHUP reload,
+    /// status and admin server, model hot swap, retraining) after `before` (started first,
+    /// stopped last), until `end`, SIGINT or SIGTERM.
+    static func serve(engine: Engine, end: Timestamp?, view: StatusView, config: EngineConfig, configPath: String?, control: EngineControl,
+                      redis: RedisLink?, watcher: ModelWatcher?, before: [ServiceGroupConfiguration.ServiceConfiguration], logger: Logger) async throws {
+        let reload = ReloadOnHangup(path: configPath, control: control, logger: logger)
+        reload.install()
+        var services = before
+        services.append(.init(service: EngineService(engine: engine, end: end, view: view), successTerminationBehavior: .gracefullyShutdownGroup))
         let observability = config.observability
         if observability.prometheusEnabled {
             let token = try? Secret.resolve(environmentVariable: observability.adminTokenEnv, file: "")
@@ -126,7 +136,6 @@ public enum EngineRunner {
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try? await watcher?.registry.close()
-        return summary(engine)
     }
 }
 

@@ -1,28 +1,31 @@
 import HuracanCore
 import HuracanStorage
 
-/// Stored market data fed to the engine in place of the simulated market: before each round the
-/// coordinator pulls the merged, time-ordered events of that round from the data lake and files
-/// them per coin; during the round each shard takes its coins' events step by step.
+/// Market data fed to the engine in place of the simulated market, from stored data (backtests)
+/// or a real venue's feed (paper and live runs): before each round the coordinator loads that
+/// round's events from the source and files them per coin; during the round each shard takes
+/// its coins' events step by step.
 // Filled only by the coordinator between rounds and read by shards during a round; the worker
 // pool's round barrier orders the two, and each shard touches only its own coins' queues.
 public final class ReplayFeed: @unchecked Sendable {
-    private let replay: StoredMarketReplay
+    private let source: any MarketEventSource
     private var queues: [[MarketEvent]]
     private var positions: [Int]
-    private var lookahead: MarketEvent?
-    private var finished = false
     public private(set) var events = 0
     /// Most events held in memory at once (the bound of a round).
     public private(set) var maxBuffered = 0
 
-    public init(replay: StoredMarketReplay, coinCount: Int) {
-        self.replay = replay
+    public init(source: any MarketEventSource, coinCount: Int) {
+        self.source = source
         queues = Array(repeating: [], count: coinCount)
         positions = Array(repeating: 0, count: coinCount)
     }
 
-    public var fileCount: Int { replay.fileCount }
+    public convenience init(replay: StoredMarketReplay, coinCount: Int) {
+        self.init(source: StoredEventSource(replay), coinCount: coinCount)
+    }
+
+    public var fileCount: Int { source.fileCount }
 
     /// Loads every event before `end`.
     func fill(until end: Timestamp) throws {
@@ -30,24 +33,12 @@ public final class ReplayFeed: @unchecked Sendable {
             queues[c].removeFirst(positions[c])
             positions[c] = 0
         }
-        while !finished {
-            let event: MarketEvent
-            if let held = lookahead {
-                event = held
-                lookahead = nil
-            } else if let next = try replay.next() {
-                event = next
-            } else {
-                finished = true
-                break
-            }
-            if event.time >= end {
-                lookahead = event
-                break
-            }
+        var added = 0
+        try source.load(until: end) { event in
             queues[Int(event.coin)].append(event)
-            events += 1
+            added += 1
         }
+        events += added
         maxBuffered = max(maxBuffered, queues.reduce(0) { $0 + $1.count })
     }
 
@@ -74,5 +65,5 @@ public final class ReplayFeed: @unchecked Sendable {
         positions[c] = p
     }
 
-    var isFinished: Bool { finished && lookahead == nil }
+    var isFinished: Bool { source.isExhausted }
 }

@@ -36,6 +36,10 @@ final class Shard: @unchecked Sendable {
     var costSourceDown = [Bool](repeating: false, count: VenueID.allCases.count)
     private var nextCostRefresh = Timestamp.epoch
 
+    /// Live trading: orders go to the real venue through this router and its reports come back
+    /// through it; the simulated matchers then only watch the market. Nil on the simulated venue.
+    var router: LiveOrderRouter?
+
     /// Fills since the coordinator last collected them (for `executions:global`).
     var roundFills: [Fill] = []
 
@@ -109,6 +113,7 @@ final class Shard: @unchecked Sendable {
                 for event in events { process(event, slot: c) }
                 context.now = stepEnd
                 for m in slots[c].matchers.indices { slots[c].matchers[m].advance(to: stepEnd, reports: &reports) }
+                router?.takeReports(coin: slots[c].index, into: &reports)
                 deliverReports(slot: c)
                 checkClock(slot: c, at: stepEnd)
             }
@@ -232,6 +237,12 @@ final class Shard: @unchecked Sendable {
 
     private func submitOutbox(slot c: Int, at time: Timestamp) {
         if !context.outbox.isEmpty { slots[c].hasOrdersInFlight = true }
+        if let router {
+            // The venue's own request and failure counters feed its breaker in live runs.
+            for request in context.outbox { router.submit(request, coin: slots[c].index) }
+            context.outbox.removeAll(keepingCapacity: true)
+            return
+        }
         for request in context.outbox {
             venueRequests[request.venue.index] += 1
             guard let m = slots[c].matchers.firstIndex(where: { $0.venue == request.venue }) else {
@@ -258,7 +269,7 @@ final class Shard: @unchecked Sendable {
                 roundFills.append(fill)
             case .funding(let coin, let venue, let rate, let mark, _):
                 portfolio.applyFunding(coin: coin, venue: venue, rate: rate, markPrice: mark)
-            case .rejected(let clientOrderID, _, _):
+            case .rejected(let clientOrderID, _, _) where router == nil:
                 venueFailures[(slots[c].pipeline.venue(ofOrder: clientOrderID) ?? slots[c].pipeline.venue).index] += 1
             default: break
             }

@@ -1,0 +1,150 @@
+import Foundation
+import HuracanConfig
+import HuracanCore
+import HuracanExchanges
+import HuracanVenues
+import Logging
+import ServiceLifecycle
+
+/// What went wrong setting up a run on a real venue (unreachable venue, no keys, no coins).
+public struct LiveRunError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension EngineRunner {
+    /// How `huracan run` trades on a real venue.
+    public struct LiveOptions: Sendable {
+        public var venue: VenueID
+        /// True: real orders with the account's keys. False: paper trading (simulated fills)
+        /// on the venue's live public feed, no keys needed.
+        public var sendsOrders: Bool
+        public var credentials: VenueCredentials?
+
+        public init(venue: VenueID, sendsOrders: Bool, credentials: VenueCredentials?) {
+            self.venue = venue
+            self.sendsOrders = sendsOrders
+            self.credentials = credentials
+        }
+    }
+
+    /// The account keys of `venue` from the environment variables or files its configuration
+    /// names; nil when none is set. A partial set (key without secret) is an error.
+    public static func credentials(_ venue: VenueID, config: EngineConfig) throws -> VenueCredentials? {
+        let v = config.venues[venue]
+        let key = try Secret.resolve(environmentVariable: v.apiKeyEnv, file: v.apiKeyFile)
+        let secret = try Secret.resolve(environmentVariable: v.apiSecretEnv, file: v.apiSecretFile)
+        let passphrase = venue == .okx ? try Secret.resolve(environmentVariable: v.passphraseEnv, file: v.passphraseFile) : nil
+        switch (key, secret) {
+        case (nil, nil): return nil
+        case (let key?, let secret?):
+            if venue == .okx, passphrase == nil {
+                throw LiveRunError("okx: the API passphrase is missing: set \(v.passphraseEnv) or engine.venues.okx.passphrase_file")
+            }
+            return VenueCredentials(apiKey: key.value, secret: secret.value, passphrase: passphrase?.value, origin: key.origin)
+        case (nil, _): throw LiveRunError("\(venue): API secret set but no key: set \(v.apiKeyEnv) or engine.venues.\(venue).api_key_file")
+        case (_, nil): throw LiveRunError("\(venue): API key set but no secret: set \(v.apiSecretEnv) or engine.venues.\(venue).api_secret_file")
+        }
+    }
+
+    /// Paper or live trading on one real venue in real time: market data from its public
+    /// WebSocket feed (books kept in sync; a coin whose book is resyncing opens no trade); with
+    /// `sendsOrders`, orders through its REST API and acknowledgements and fills from its
+    /// private stream, otherwise simulated fills against the live book.
+    public static func live(config: EngineConfig, options: LiveOptions, configPath: String?, duration: Double?, view: StatusView,
+                            logger: Logger) async throws -> RunSummary {
+        let venue = options.venue
+        let venueConfig = config.venues[venue]
+        let urls = venueConfig.activeURLs
+        let endpoints = VenueEndpoints.configured(venue, rest: urls.rest, webSocket: urls.webSocket, demo: venueConfig.testnet && venue == .okx)
+        if options.sendsOrders, options.credentials == nil {
+            throw LiveRunError("\(venue): live trading needs API keys: set \(venueConfig.apiKeyEnv) and \(venueConfig.apiSecretEnv) (or the _file keys)")
+        }
+        let client = VenueRESTClient(venue: venue, endpoints: endpoints, credentials: options.sendsOrders ? options.credentials : nil, logger: logger)
+        let (processCoins, activeWanted) = try processUniverse(config)
+        let listed = processCoins.instruments.filter { $0.venueSymbols[venue] != nil }
+        var directory = SymbolDirectory(universe: Universe(instruments: listed), venue: venue)
+        var api = VenueAPI(client: client, directory: directory)
+        do {
+            let offset = try await client.syncTime()
+            logger.info("\(venue) at \(endpoints.rest)\(venueConfig.testnet ? " (testnet)" : ""): clock skew \(String(format: "%+.1f", offset.skewMilliseconds)) ms")
+        } catch {
+            throw LiveRunError("\(venue) at \(endpoints.rest) cannot be reached: \(error)")
+        }
+        let instruments: [VenueInstrument]
+        do { instruments = try await api.instruments() } catch { throw LiveRunError("\(venue): instruments could not be read: \(error)") }
+        let problems = InstrumentMapping.check(universe: Universe(instruments: listed), venue: venue, instruments: instruments)
+        for problem in problems.prefix(20) { logger.warning("instrument mapping: \(problem); the coin is not traded") }
+        if problems.count > 20 { logger.warning("instrument mapping: \(problems.count - 20) more coins not traded (huracan venues check --venue \(venue) lists them all)") }
+        let excluded = Set(problems.map(\.coin))
+        let tradable = listed.filter { !excluded.contains($0.coin) }
+        guard !tradable.isEmpty else { throw LiveRunError("\(venue): none of the universe's coins can be traded there (\(problems.count) mapping problems)") }
+        directory.update(from: instruments)
+        api.directory = directory
+        let universe = Universe(instruments: tradable)
+        let activeCoins = min(max(1, min(activeWanted, tradable.count)), tradable.count)
+        logger.info("\(venue): \(tradable.count) coins listed, \(activeCoins) active; \(options.sendsOrders ? "LIVE orders" : "paper fills on the live feed")")
+
+        var settings = EngineSettings(config)
+        settings.activeCoins = activeCoins
+        settings.venues = [venue]
+        let now = MonotonicClock.wallNanoseconds()
+        let start = Timestamp(nanoseconds: now - now % 1_000_000_000)
+        let model = try BaselineModelLoader.load(path: config.strategy.modelFile)
+        let control = EngineControl()
+        let engine = Engine(settings: settings, universe: universe, start: start, control: control, logger: logger) { _ in model }
+
+        let symbols = universe.instruments.map { $0.venueSymbols[venue]! }
+        let source = LiveMarketSource(venue: venue, coins: Dictionary(uniqueKeysWithValues: symbols.enumerated().map { ($1, CoinIndex($0)) }))
+        let feed = ReplayFeed(source: source, coinCount: universe.count)
+        // Every coin every step: reports from the venue arrive between market events.
+        feed.stepsEveryCoin = true
+        engine.replay = feed
+        let bookHealth = BookHealth()
+        engine.coinGate = { coin in bookHealth.canOpen(universe[coin].coin, venue: venue) ? nil : .bookOutOfSync }
+        let health = client.health
+        engine.venueHealthSources = [(venue: venue, drain: { @Sendable in health.drain() })]
+
+        var feedConfiguration = VenueMarketFeed.Configuration()
+        feedConfiguration.symbolsPerConnection = config.live.symbolsPerConnection
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if options.sendsOrders, let credentials = options.credentials {
+            let liveVenue = LiveVenue(api: api, bookHealth: bookHealth, logger: logger)
+            let router = LiveOrderRouter(venue: liveVenue, coinCount: universe.count, logger: logger)
+            let userStream = VenueUserStream(api: api, credentials: credentials, logger: logger) { liveVenue.apply($0) }
+            let marketFeed = VenueMarketFeed(api: api, symbols: symbols, health: bookHealth, configuration: feedConfiguration, logger: logger) { update in
+                source.apply(update)
+                liveVenue.apply(update)
+            }
+            engine.router = router
+            engine.orderIDPrefix = orderIDPrefix(startSeconds: start.nanoseconds / 1_000_000_000)
+            // Started first, stopped last: orders still queued when the engine stops are sent.
+            services.append(.init(service: TaskService { await router.run() }))
+            services.append(.init(service: TaskService { await userStream.run() }))
+            services.append(.init(service: TaskService { await marketFeed.run() }))
+        } else {
+            let marketFeed = VenueMarketFeed(api: api, symbols: symbols, health: bookHealth, configuration: feedConfiguration, logger: logger) { source.apply($0) }
+            services.append(.init(service: TaskService { await marketFeed.run() }))
+        }
+        let watcher = await makeModelWatcher(config: config, engine: engine, logger: logger)
+        let end = duration.map { start + .nanoseconds(Int64($0 * 1e9)) }
+        try await serve(engine: engine, end: end, view: view, config: config, configPath: configPath, control: control, redis: nil,
+                        watcher: watcher, before: services, logger: logger)
+        return summary(engine)
+    }
+
+    /// "h" and the run's start second in base 36: client order ids never repeat across restarts
+    /// (alphanumeric, as OKX requires; 7 characters until the year 2080).
+    static func orderIDPrefix(startSeconds: Int64) -> String {
+        "h" + String(startSeconds, radix: 36)
+    }
+}
+
+/// A long-running task as a service: cancelled when the group shuts down gracefully.
+struct TaskService: Service {
+    let body: @Sendable () async -> Void
+    init(_ body: @escaping @Sendable () async -> Void) { self.body = body }
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await body() }
+    }
+}
