@@ -35,7 +35,6 @@ extension VenuesCommand {
 
         func run() async throws {
             guard let venueID = VenueID(rawValue: venue.lowercased()) else { throw ValidationError("unknown venue \(venue): use binance, okx or bybit") }
-            setvbuf(stdout, nil, _IOLBF, 0)
             guard coins > 0 else { throw ValidationError("--coins must be at least 1") }
             let engineConfig = try loadOrExit(config)
             let universe = try UniverseLoader.load(for: engineConfig)
@@ -50,6 +49,7 @@ extension VenuesCommand {
             print("  export \(v.apiKeyEnv)=\(server.credentials.apiKey)")
             print("  export \(v.apiSecretEnv)=\(server.credentials.secret)")
             if let passphrase = server.credentials.passphrase { print("  export \(v.passphraseEnv)=\(passphrase)") }
+            fflush(nil)
             if let portFile { try "\(server.port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
             for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { break }
             await server.stop()
