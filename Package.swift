@@ -210,6 +210,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "HuracanLiveTests",
+            dependencies: [
+                "HuracanRuntime", "HuracanVenues", "HuracanFakeVenues", "HuracanExchanges", "HuracanCore", "HuracanConfig", "HuracanTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "HuracanHTTPTests",
             dependencies: ["HuracanHTTP", "HuracanTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings

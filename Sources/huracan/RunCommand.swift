@@ -79,17 +79,15 @@ struct RunCommand: AsyncParsableCommand {
                 throw ValidationError("--mode live sends real orders with real money; add --confirm-live to proceed (or use --mode paper --venue \(venueID?.rawValue ?? "binance"))")
             }
         }
+        if venueID != nil, engineConfig.processCount > 1 {
+            throw ValidationError("a run on a real venue is one process per account (its start-up reconciliation owns every open order); set process_count: 1 or leave out --process")
+        }
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "huracan")
         logger.logLevel = try parseLogLevel(logLevel)
         let summary: RunSummary
         if let venueID {
             let live = engineConfig.mode == .live
-            if engineConfig.processCount > 1 || engineConfig.messageBus.type == "redis_streams" {
-                logger.warning("runs on a real venue use one process and the in-process bus; process_count and message_bus are ignored")
-                engineConfig.processCount = 1
-                engineConfig.processIndex = 0
-            }
             let options = EngineRunner.LiveOptions(venue: venueID, sendsOrders: live, credentials: live ? try EngineRunner.credentials(venueID, config: engineConfig) : nil)
             summary = try await EngineRunner.live(config: engineConfig, options: options, configPath: config, duration: seconds, view: StatusView(), logger: logger)
         } else {

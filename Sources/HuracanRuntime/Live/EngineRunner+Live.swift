@@ -92,7 +92,14 @@ extension EngineRunner {
         let start = Timestamp(nanoseconds: now - now % 1_000_000_000)
         let model = try BaselineModelLoader.load(path: config.strategy.modelFile)
         let control = EngineControl()
-        let engine = Engine(settings: settings, universe: universe, start: start, control: control, logger: logger) { _ in model }
+        var redis: RedisLink?
+        if config.messageBus.type == "redis_streams" {
+            redis = try await RedisLink.connect(config: config, universe: universe, logger: logger)
+        }
+        defer { redis?.shutdown() }
+        let engine = Engine(settings: settings, universe: universe, start: start, control: control, logger: logger,
+                            remote: redis?.outbox, sharedRisk: redis?.gate) { _ in model }
+        if let redis { engine.engineBus.remoteStatistics = { redis.statistics } }
 
         let symbols = universe.instruments.map { $0.venueSymbols[venue]! }
         let source = LiveMarketSource(venue: venue, coins: Dictionary(uniqueKeysWithValues: symbols.enumerated().map { ($1, CoinIndex($0)) }))
@@ -108,6 +115,7 @@ extension EngineRunner {
         var feedConfiguration = VenueMarketFeed.Configuration()
         feedConfiguration.symbolsPerConnection = config.live.symbolsPerConnection
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let redis { services.append(.init(service: RedisLinkService(link: redis))) }
         if options.sendsOrders, let credentials = options.credentials {
             let liveVenue = LiveVenue(api: api, bookHealth: bookHealth, logger: logger)
             let router = LiveOrderRouter(venue: liveVenue, coinCount: universe.count, logger: logger)
@@ -128,7 +136,7 @@ extension EngineRunner {
         }
         let watcher = await makeModelWatcher(config: config, engine: engine, logger: logger)
         let end = duration.map { start + .nanoseconds(Int64($0 * 1e9)) }
-        try await serve(engine: engine, end: end, view: view, config: config, configPath: configPath, control: control, redis: nil,
+        try await serve(engine: engine, end: end, view: view, config: config, configPath: configPath, control: control, redis: redis,
                         watcher: watcher, before: services, logger: logger)
         return summary(engine)
     }
