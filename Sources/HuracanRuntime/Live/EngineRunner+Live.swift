@@ -74,10 +74,15 @@ extension EngineRunner {
         let instruments: [VenueInstrument]
         do { instruments = try await api.instruments() } catch { throw LiveRunError("\(venue): instruments could not be read: \(error)") }
         let problems = InstrumentMapping.check(universe: Universe(instruments: listed), venue: venue, instruments: instruments)
-        for problem in problems.prefix(20) { logger.warning("instrument mapping: \(problem); the coin is not traded") }
-        if problems.count > 20 { logger.warning("instrument mapping: \(problems.count - 20) more coins not traded (huracan venues check --venue \(venue) lists them all)") }
-        let excluded = Set(problems.map(\.coin))
-        let tradable = listed.filter { !excluded.contains($0.coin) }
+        for problem in problems.prefix(20) { logger.warning("instrument mapping: \(problem)") }
+        if problems.count > 20 { logger.warning("instrument mapping: \(problems.count - 20) more problems (huracan venues check --venue \(venue) lists them all)") }
+        // Orders follow the venue's own rules (tick, lot, minimum notional, contract value); a
+        // coin it does not list as a trading linear perpetual is not traded.
+        let bySymbol = Dictionary(instruments.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
+        let tradable = listed.compactMap { instrument in
+            bySymbol[instrument.venueSymbols[venue]!].flatMap { Self.tradingInstrument(instrument, listed: $0) }
+        }
+        if tradable.count < listed.count { logger.warning("\(venue): \(listed.count - tradable.count) of the universe's coins are not traded there") }
         guard !tradable.isEmpty else { throw LiveRunError("\(venue): none of the universe's coins can be traded there (\(problems.count) mapping problems)") }
         directory.update(from: instruments)
         api.directory = directory
@@ -139,6 +144,18 @@ extension EngineRunner {
         try await serve(engine: engine, end: end, view: view, config: config, configPath: configPath, control: control, redis: redis,
                         watcher: watcher, before: services, logger: logger)
         return summary(engine)
+    }
+
+    /// `instrument` with the venue's order rules, or nil when the venue does not trade it as a
+    /// USDT linear perpetual.
+    static func tradingInstrument(_ instrument: Instrument, listed: VenueInstrument) -> Instrument? {
+        guard listed.status == .trading, listed.isLinearPerpetual, listed.tickSize.isPositive, listed.baseLotSize.isPositive else { return nil }
+        var adopted = instrument
+        adopted.tickSize = listed.tickSize
+        adopted.lotSize = listed.baseLotSize
+        adopted.minNotional = listed.minNotional
+        if listed.venue == .okx { adopted.okxContractValue = listed.contractValue }
+        return adopted
     }
 
     /// "h" and the run's start second in base 36: client order ids never repeat across restarts
