@@ -57,6 +57,9 @@ public final class Engine: @unchecked Sendable {
     public var orderIDPrefix = "h" {
         didSet { for shard in shards { shard.context.orderIDPrefix = orderIDPrefix } }
     }
+    /// Called by the coordinator with every round's closed trades (live runs write them to the
+    /// trade history); must not block.
+    public var onClosedTrades: (@Sendable ([Trade]) -> Void)?
     /// Real venues: why a coin may not open trades now (its book is resyncing), checked before
     /// every round; nil means no objection.
     public var coinGate: (@Sendable (CoinIndex) -> RiskReason?)?
@@ -246,6 +249,7 @@ public final class Engine: @unchecked Sendable {
             }
             if !shard.context.closedTrades.isEmpty {
                 recordOutcomes(shard.context.closedTrades)
+                onClosedTrades?(shard.context.closedTrades)
                 closedTrades += shard.context.closedTrades
                 shard.context.closedTrades.removeAll(keepingCapacity: true)
             }

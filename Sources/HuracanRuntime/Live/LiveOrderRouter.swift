@@ -43,9 +43,11 @@ public final class LiveOrderRouter: Sendable {
         state = Mutex(State(inbox: Array(repeating: [], count: coinCount)))
     }
 
-    /// Queues an order for the venue (shard thread; never blocks, never drops).
-    public func submit(_ request: OrderRequest, coin: CoinIndex) {
-        state.withLock { $0.coinOf[request.clientOrderID] = coin }
+    /// Queues an order for the venue (shard thread; never blocks, never drops). Reports come back
+    /// to `coin`; with nil (orders outside the engine's trades, such as closing positions left
+    /// by an earlier run) they are only journaled.
+    public func submit(_ request: OrderRequest, coin: CoinIndex?) {
+        if let coin { state.withLock { $0.coinOf[request.clientOrderID] = coin } }
         requestSink.yield(request)
     }
 
