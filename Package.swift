@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "HuracanTestSupport", targets: ["HuracanTestSupport"]),
         .library(name: "HuracanSQL", targets: ["HuracanSQL"]),
         .library(name: "HuracanRegistry", targets: ["HuracanRegistry"]),
+        .library(name: "HuracanJournal", targets: ["HuracanJournal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -127,7 +128,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Adapter: SQL databases (SQLite embedded, PostgreSQL) opened from a URL, one code path,
-        // versioned migrations. Shared by the model registry and (later) the order journal.
+        // versioned migrations. Shared by the model registry and the order journal.
         .target(
             name: "HuracanSQL",
             dependencies: [
@@ -145,6 +146,17 @@ let package = Package(
                 "HuracanCore", "HuracanSQL",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Adapter: the order journal (SQL): order intents and their venue outcome, fills, positions
+        // from fills, closed trades, reconciliation runs. The trade history of live trading.
+        .target(
+            name: "HuracanJournal",
+            dependencies: [
+                "HuracanCore", "HuracanExchanges", "HuracanSQL",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -180,6 +192,12 @@ let package = Package(
             name: "HuracanRegistryTests",
             dependencies: ["HuracanRegistry", "HuracanSQL", "HuracanCore", "HuracanTestSupport", "HuracanConfig", "HuracanRuntime",
                            .product(name: "SQLKit", package: "sql-kit")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HuracanJournalTests",
+            dependencies: ["HuracanJournal", "HuracanCore", "HuracanExchanges", "HuracanSQL", "HuracanTestSupport",
+                           .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HuracanCoreTests", dependencies: ["HuracanCore", "HuracanTestSupport"], swiftSettings: swiftSettings),
