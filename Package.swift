@@ -166,7 +166,7 @@ let package = Package(
             name: "HuracanRuntime",
             dependencies: [
                 "HuracanCore", "HuracanConfig", "HuracanSimVenue", "HuracanHTTP", "HuracanBus", "HuracanRedis", "HuracanStorage", "HuracanRegistry", "HuracanSQL",
-                "HuracanExchanges", "HuracanVenues",
+                "HuracanExchanges", "HuracanVenues", "HuracanJournal",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -198,6 +198,14 @@ let package = Package(
             name: "HuracanJournalTests",
             dependencies: ["HuracanJournal", "HuracanCore", "HuracanExchanges", "HuracanSQL", "HuracanTestSupport",
                            .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HuracanReconciliationTests",
+            dependencies: [
+                "HuracanRuntime", "HuracanJournal", "HuracanVenues", "HuracanFakeVenues", "HuracanExchanges", "HuracanCore", "HuracanTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HuracanCoreTests", dependencies: ["HuracanCore", "HuracanTestSupport"], swiftSettings: swiftSettings),
