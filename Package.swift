@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "HuracanTestSupport", targets: ["HuracanTestSupport"]),
         .library(name: "HuracanSQL", targets: ["HuracanSQL"]),
         .library(name: "HuracanRegistry", targets: ["HuracanRegistry"]),
+        .library(name: "HuracanJournal", targets: ["HuracanJournal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -127,7 +128,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Adapter: SQL databases (SQLite embedded, PostgreSQL) opened from a URL, one code path,
-        // versioned migrations. Shared by the model registry and (later) the order journal.
+        // versioned migrations. Shared by the model registry and the order journal.
         .target(
             name: "HuracanSQL",
             dependencies: [
@@ -149,12 +150,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Adapter: the order journal (SQL): order intents and their venue outcome, fills, positions
+        // from fills, closed trades, reconciliation runs. The trade history of live trading.
+        .target(
+            name: "HuracanJournal",
+            dependencies: [
+                "HuracanCore", "HuracanExchanges", "HuracanSQL",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Runtime: shards, event loops, services, terminal view.
         .target(
             name: "HuracanRuntime",
             dependencies: [
                 "HuracanCore", "HuracanConfig", "HuracanSimVenue", "HuracanHTTP", "HuracanBus", "HuracanRedis", "HuracanStorage", "HuracanRegistry", "HuracanSQL",
-                "HuracanExchanges", "HuracanVenues",
+                "HuracanExchanges", "HuracanVenues", "HuracanJournal",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -180,6 +192,20 @@ let package = Package(
             name: "HuracanRegistryTests",
             dependencies: ["HuracanRegistry", "HuracanSQL", "HuracanCore", "HuracanTestSupport", "HuracanConfig", "HuracanRuntime",
                            .product(name: "SQLKit", package: "sql-kit")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HuracanJournalTests",
+            dependencies: ["HuracanJournal", "HuracanCore", "HuracanExchanges", "HuracanSQL", "HuracanTestSupport",
+                           .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HuracanReconciliationTests",
+            dependencies: [
+                "HuracanRuntime", "HuracanJournal", "HuracanVenues", "HuracanFakeVenues", "HuracanExchanges", "HuracanCore", "HuracanTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HuracanCoreTests", dependencies: ["HuracanCore", "HuracanTestSupport"], swiftSettings: swiftSettings),
