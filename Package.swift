@@ -239,7 +239,7 @@ let package = Package(
             name: "HuracanLiveTests",
             dependencies: [
                 "HuracanRuntime", "HuracanVenues", "HuracanFakeVenues", "HuracanExchanges", "HuracanCore", "HuracanConfig", "HuracanTestSupport",
-                .product(name: "Logging", package: "swift-log"),
+                "HuracanJournal", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -146,6 +146,8 @@ public enum ConfigSchema {
             .string(p + "journal_db_password_env", \.live.journalDBPasswordEnv, allowed: "an environment variable name", "Environment variable holding the journal database password", check: environmentName),
             .string(p + "journal_db_password_file", \.live.journalDBPasswordFile, allowed: "a file path or empty", "File holding the journal database password"),
             .choice(p + "unknown_orders", \.live.unknownOrders, ["cancel", "adopt"], "At start, open venue orders the journal does not know: cancel them or adopt them into the journal"),
+            .choice(p + "leftover_positions", \.live.leftoverPositions, ["close", "keep"],
+                    "At start, venue positions left by an earlier run: close them with reduce-only market orders, or keep them (reported, not managed)"),
             .number(p + "fill_lookback_hours", \.live.fillLookbackHours, 0.01...720, "How far back start-up reconciliation reads venue fills missed while the engine was down"),
             .int(p + "symbols_per_connection", \.live.symbolsPerConnection, 1...1_000, "Symbols per public WebSocket connection"),
         ]

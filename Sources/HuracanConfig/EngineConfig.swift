@@ -56,6 +56,9 @@ public struct EngineConfig: Sendable, Equatable {
         public var journalDBPasswordFile = ""
         /// What reconciliation at start does with open venue orders the journal does not know.
         public var unknownOrders = "cancel"
+        /// What start-up does with venue positions left by an earlier run (whose trades the
+        /// engine no longer manages): close them with reduce-only market orders, or keep them.
+        public var leftoverPositions = "close"
         /// How far back reconciliation looks for fills that happened while the engine was down.
         public var fillLookbackHours = 24.0
         /// Symbols per public WebSocket connection.

@@ -34,7 +34,7 @@ import Testing
         _ = try await api.client.syncTime()
         let liveVenue = LiveVenue(api: api, logger: LiveTestMarkets.logger)
         let stream = VenueUserStream(api: api, credentials: server.credentials, logger: LiveTestMarkets.logger) { liveVenue.apply($0) }
-        let router = LiveOrderRouter(venue: liveVenue, coinCount: 3, logger: LiveTestMarkets.logger, beforeSend: { request in
+        let router = LiveOrderRouter(venue: liveVenue, coinCount: 3, logger: LiveTestMarkets.logger, beforeSend: { request, _ in
             log.intents.withLock { $0.append((request.clientOrderID, server.submissions(clientOrderID: request.clientOrderID))) }
             if failIntents { throw LiveTestMarkets.Failure("disk full") }
         }, onReport: { report in log.reports.withLock { $0.append(report) } })

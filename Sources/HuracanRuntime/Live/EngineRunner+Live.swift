@@ -2,6 +2,7 @@ import Foundation
 import HuracanConfig
 import HuracanCore
 import HuracanExchanges
+import HuracanJournal
 import HuracanVenues
 import Logging
 import ServiceLifecycle
@@ -121,19 +122,15 @@ extension EngineRunner {
         feedConfiguration.symbolsPerConnection = config.live.symbolsPerConnection
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let redis { services.append(.init(service: RedisLinkService(link: redis))) }
+        var liveServices: LiveServices?
         if options.sendsOrders, let credentials = options.credentials {
-            let liveVenue = LiveVenue(api: api, bookHealth: bookHealth, logger: logger)
-            let router = LiveOrderRouter(venue: liveVenue, coinCount: universe.count, logger: logger)
-            let userStream = VenueUserStream(api: api, credentials: credentials, logger: logger) { liveVenue.apply($0) }
+            let live = try await startLiveTrading(config: config, api: api, credentials: credentials, universe: universe, bookHealth: bookHealth,
+                                                  engine: engine, start: start, logger: logger)
+            liveServices = live
             let marketFeed = VenueMarketFeed(api: api, symbols: symbols, health: bookHealth, configuration: feedConfiguration, logger: logger) { update in
                 source.apply(update)
-                liveVenue.apply(update)
+                live.venue.apply(update)
             }
-            engine.router = router
-            engine.orderIDPrefix = orderIDPrefix(startSeconds: start.nanoseconds / 1_000_000_000)
-            // Started first, stopped last: orders still queued when the engine stops are sent.
-            services.append(.init(service: TaskService { await router.run() }))
-            services.append(.init(service: TaskService { await userStream.run() }))
             services.append(.init(service: TaskService { await marketFeed.run() }))
         } else {
             let marketFeed = VenueMarketFeed(api: api, symbols: symbols, health: bookHealth, configuration: feedConfiguration, logger: logger) { source.apply($0) }
@@ -141,8 +138,14 @@ extension EngineRunner {
         }
         let watcher = await makeModelWatcher(config: config, engine: engine, logger: logger)
         let end = duration.map { start + .nanoseconds(Int64($0 * 1e9)) }
-        try await serve(engine: engine, end: end, view: view, config: config, configPath: configPath, control: control, redis: redis,
-                        watcher: watcher, before: services, logger: logger)
+        do {
+            try await serve(engine: engine, end: end, view: view, config: config, configPath: configPath, control: control, redis: redis,
+                            watcher: watcher, before: services, logger: logger)
+        } catch {
+            await liveServices?.stop()
+            throw error
+        }
+        await liveServices?.stop()
         return summary(engine)
     }
 

@@ -13,11 +13,11 @@ import Synchronization
 /// Reports pass `onReport` (the journal) before the shard sees them.
 public final class LiveOrderRouter: Sendable {
     public let venue: LiveVenue
-    let beforeSend: @Sendable (OrderRequest) async throws -> Void
+    let beforeSend: @Sendable (OrderRequest, _ tradeID: UInt64?) async throws -> Void
     let onReport: @Sendable (VenueReport) async -> Void
     let logger: Logger
-    private let requests: AsyncStream<OrderRequest>
-    private let requestSink: AsyncStream<OrderRequest>.Continuation
+    private let requests: AsyncStream<(OrderRequest, UInt64?)>
+    private let requestSink: AsyncStream<(OrderRequest, UInt64?)>.Continuation
     private let state: Mutex<State>
     /// Reports in the inbox; changed under the lock, read without it as a fast "nothing to take".
     private let waiting = Atomic<Int>(0)
@@ -33,22 +33,22 @@ public final class LiveOrderRouter: Sendable {
     ///   - coinCount: size of the engine's universe (coin indexes are below it).
     ///   - coinIndex: the engine's index of a coin name (for reports that carry only the coin).
     public init(venue: LiveVenue, coinCount: Int, logger: Logger,
-                beforeSend: @escaping @Sendable (OrderRequest) async throws -> Void = { _ in },
+                beforeSend: @escaping @Sendable (OrderRequest, _ tradeID: UInt64?) async throws -> Void = { _, _ in },
                 onReport: @escaping @Sendable (VenueReport) async -> Void = { _ in }) {
         self.venue = venue
         self.beforeSend = beforeSend
         self.onReport = onReport
         self.logger = logger
-        (requests, requestSink) = AsyncStream.makeStream(of: OrderRequest.self, bufferingPolicy: .unbounded)
+        (requests, requestSink) = AsyncStream.makeStream(of: (OrderRequest, UInt64?).self, bufferingPolicy: .unbounded)
         state = Mutex(State(inbox: Array(repeating: [], count: coinCount)))
     }
 
     /// Queues an order for the venue (shard thread; never blocks, never drops). Reports come back
     /// to `coin`; with nil (orders outside the engine's trades, such as closing positions left
     /// by an earlier run) they are only journaled.
-    public func submit(_ request: OrderRequest, coin: CoinIndex?) {
+    public func submit(_ request: OrderRequest, coin: CoinIndex?, tradeID: UInt64? = nil) {
         if let coin { state.withLock { $0.coinOf[request.clientOrderID] = coin } }
-        requestSink.yield(request)
+        requestSink.yield((request, tradeID))
     }
 
     /// Moves the reports received for `coin` into `out` (shard thread).
@@ -75,8 +75,8 @@ public final class LiveOrderRouter: Sendable {
             group.addTask {
                 for await report in reports { await self.route(report) }
             }
-            for await request in requests {
-                group.addTask { await self.send(request) }
+            for await (request, tradeID) in requests {
+                group.addTask { await self.send(request, tradeID: tradeID) }
             }
             group.cancelAll()
         }
@@ -85,9 +85,9 @@ public final class LiveOrderRouter: Sendable {
     /// Stops taking orders; `run` returns once the queued ones are sent.
     public func finish() { requestSink.finish() }
 
-    private func send(_ request: OrderRequest) async {
+    private func send(_ request: OrderRequest, tradeID: UInt64?) async {
         do {
-            try await beforeSend(request)
+            try await beforeSend(request, tradeID)
         } catch {
             // Never send an order whose intent is not on record: a crash could not be reconciled.
             logger.error("order \(request.clientOrderID) not sent: its intent could not be journaled: \(error)")

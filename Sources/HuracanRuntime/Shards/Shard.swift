@@ -239,7 +239,10 @@ final class Shard: @unchecked Sendable {
         if !context.outbox.isEmpty { slots[c].hasOrdersInFlight = true }
         if let router {
             // The venue's own request and failure counters feed its breaker in live runs.
-            for request in context.outbox { router.submit(request, coin: slots[c].index) }
+            for request in context.outbox {
+                let tradeID = context.orderIntents.last { $0.request.clientOrderID == request.clientOrderID }?.tradeID
+                router.submit(request, coin: slots[c].index, tradeID: tradeID)
+            }
             context.outbox.removeAll(keepingCapacity: true)
             return
         }

@@ -91,6 +91,7 @@ public final class VenueUserStream: Sendable {
         switch venue {
         case .binance:
             authenticated.store(true, ordering: .relaxed)
+            logger.info("binance user data stream connected")
             sink(.connected)
         case .okx:
             let now = VenueRESTClient.wallNow()
