@@ -17,6 +17,9 @@ public struct FakeVenueFaults: Sendable {
     public var rejectNext = 0
     /// Aggressive orders fill in two executions (half each) instead of one.
     public var partialFills = false
+    /// The next N account events (order updates, fills, positions) never reach the private
+    /// streams: a message lost on the way.
+    public var dropAccountEvents = 0
     /// Resting orders are never filled by market moves.
     public var freezeRestingOrders = false
 

@@ -346,6 +346,10 @@ struct FakeVenueState: Sendable {
         account.events.removeAll()
         var out: [(Int, String)] = []
         for event in events {
+            if faults.dropAccountEvents > 0 {
+                faults.dropAccountEvents -= 1
+                continue
+            }
             for message in dialect.accountMessages(event, state: self, now: now) {
                 for session in sessions.values where session.isPrivate && session.isAuthenticated
                     && (session.topics.contains(message.topic) || message.topic == "*") {

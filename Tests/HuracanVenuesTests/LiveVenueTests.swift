@@ -24,13 +24,29 @@ import Testing
         let server = try await TestMarkets.startServer(venueID)
         let api = TestMarkets.api(server, timeout: timeout)
         _ = try await api.client.syncTime()
-        let venue = LiveVenue(api: api, unknownResolution: (10, .milliseconds(300)), logger: TestMarkets.logger)
+        let venue = LiveVenue(api: api, unknownResolution: (10, .milliseconds(300)), streamGrace: .milliseconds(500), logger: TestMarkets.logger)
         let collector = ReportCollector(venue)
         let stream = VenueUserStream(api: api, credentials: server.credentials, logger: TestMarkets.logger) { venue.apply($0) }
         let feed = VenueMarketFeed(api: api, symbols: TestMarkets.instruments(venueID).map(\.symbol), health: venue.bookHealth, logger: TestMarkets.logger) { venue.apply($0) }
         let tasks = [Task { await stream.run() }, Task { await feed.run() }]
         #expect(await eventually { stream.authenticated.load(ordering: .relaxed) })
         return Rig(server: server, venue: venue, collector: collector, tasks: tasks)
+    }
+
+    @Test(arguments: VenueID.allCases)
+    func fillsLostOnThePrivateStreamAreReadOverREST(venue: VenueID) async throws {
+        let rig = try await Self.rig(venue)
+        defer { Task { await rig.stop() } }
+        // Every account event of the next order is lost on the way to the stream.
+        rig.server.faults { $0.dropAccountEvents = 100 }
+        let id = "lost1\(venue.rawValue)"
+        let quantity = FixedDecimal(units: 2, exponent: 1)
+        try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .market, timeInForce: .ioc, quantity: quantity))
+        #expect(await eventually(.seconds(10)) { rig.collector.fills(id).reduce(FixedDecimal.zero) { $0 + $1.quantity } == quantity })
+        #expect(rig.venue.status(of: id) == .final)
+        #expect(rig.collector.fills(id).allSatisfy { $0.clientOrderID == id && $0.fee.isPositive })
+        #expect(rig.collector.accepted(id) == 1)
+        #expect(rig.server.submissions(clientOrderID: id) == 1)
     }
 
     @Test(arguments: VenueID.allCases)

@@ -20,11 +20,17 @@ public final class LiveVenue: ExchangeVenue {
     let state = Mutex(State())
     /// How long an UNKNOWN order is searched for before it is declared absent.
     public let unknownResolution: (attempts: Int, interval: Duration)
+    /// How long an acknowledged immediate order (market, IOC) may wait for its fills on the
+    /// private stream before they are fetched over REST: a message lost on the stream never
+    /// leaves a trade waiting.
+    public let streamGrace: Duration
 
     struct Tracked: Sendable {
         var request: OrderRequest
         var symbol: String
         var status: TrackedStatus
+        var venueOrderID = ""
+        var sentAt = Timestamp.epoch
         var acceptedSent = false
         var finalSent = false
         var fillIDs: Set<String> = []
@@ -43,8 +49,9 @@ public final class LiveVenue: ExchangeVenue {
     }
 
     public init(api: VenueAPI, bookHealth: BookHealth = BookHealth(), unknownResolution: (attempts: Int, interval: Duration) = (8, .milliseconds(500)),
-                logger: Logger = Logger(label: "huracan.venue")) {
+                streamGrace: Duration = .seconds(3), logger: Logger = Logger(label: "huracan.venue")) {
         self.unknownResolution = unknownResolution
+        self.streamGrace = streamGrace
         self.venue = api.venue
         self.api = api
         self.bookHealth = bookHealth
@@ -144,7 +151,7 @@ public final class LiveVenue: ExchangeVenue {
         let symbol = try symbol(request.coin)
         let fresh = state.withLock { state -> Bool in
             guard state.orders[request.clientOrderID] == nil else { return false }
-            state.orders[request.clientOrderID] = Tracked(request: request, symbol: symbol, status: .sending)
+            state.orders[request.clientOrderID] = Tracked(request: request, symbol: symbol, status: .sending, sentAt: VenueRESTClient.wallNow())
             return true
         }
         guard fresh else { throw LiveVenueError.duplicateClientOrderID(request.clientOrderID, venue: venue) }
@@ -154,6 +161,7 @@ public final class LiveVenue: ExchangeVenue {
             state.withLock { state in
                 guard var tracked = state.orders[request.clientOrderID] else { return }
                 if tracked.status == .sending { tracked.status = .open }
+                tracked.venueOrderID = ack.venueOrderID
                 if !tracked.acceptedSent {
                     tracked.acceptedSent = true
                     out.append(.accepted(clientOrderID: request.clientOrderID, venueOrderID: ack.venueOrderID, time: VenueRESTClient.wallNow()))
@@ -161,6 +169,7 @@ public final class LiveVenue: ExchangeVenue {
                 state.orders[request.clientOrderID] = tracked
                 emit(out, state: &state)
             }
+            if request.type == .market || request.timeInForce == .ioc { watchForCompletion(request.clientOrderID) }
         } catch let error as VenueTransportError where error.outcomeUnknown {
             markUnknown(request.clientOrderID, reason: "\(error)")
         } catch let error as VenueAPIError {
@@ -212,6 +221,35 @@ public final class LiveVenue: ExchangeVenue {
                 }
             }
             if self.status(of: clientOrderID) == .unknown { self.reject(clientOrderID, reason: "not found at \(self.venue) after a timeout: never reached the venue") }
+        }
+    }
+
+    /// Fetches over REST what the private stream has not delivered `streamGrace` after an
+    /// immediate order was acknowledged: its fills (deduplicated by trade id) and final state.
+    private func watchForCompletion(_ clientOrderID: String) {
+        Task {
+            for attempt in 0..<5 {
+                try? await Task.sleep(for: self.streamGrace * (attempt == 0 ? 1 : 2))
+                guard let tracked = state.withLock({ $0.orders[clientOrderID] }), tracked.status != .final else { return }
+                do {
+                    guard let found = try await api.queryOrder(clientOrderID: clientOrderID, symbol: tracked.symbol), found.status.isTerminal else { continue }
+                    let since = tracked.sentAt - .nanoseconds(5_000_000_000)
+                    let executions = try await api.recentFills(since: since, symbols: [tracked.symbol])
+                    let mine = executions.filter { $0.fill.clientOrderID == clientOrderID || (!found.venueOrderID.isEmpty && $0.venueOrderID == found.venueOrderID) }
+                    logger.warning("\(venue) order \(clientOrderID): no final state on the private stream after \(self.streamGrace); \(mine.count) fills read over REST")
+                    for execution in mine {
+                        var fill = execution.fill
+                        fill.clientOrderID = clientOrderID
+                        deliverFill(fill)
+                    }
+                    var final = found
+                    final.fill = nil
+                    deliver(final)
+                    return
+                } catch {
+                    logger.warning("\(venue) order \(clientOrderID): REST check after a quiet stream failed: \(error)")
+                }
+            }
         }
     }
 
