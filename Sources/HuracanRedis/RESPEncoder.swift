@@ -1,31 +1,77 @@
 import NIOCore
 
 /// Writes commands as RESP arrays of bulk strings, the only form Redis accepts from clients.
+///
+/// A batch is measured first and then written into the buffer's memory in one pass: pipelined
+/// batches of thousands of commands are the hot path of publishing.
 public enum RESPEncoder {
     public static func encode(command arguments: [RESPArgument], into buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt8(ascii: "*"))
-        buffer.writeString(String(arguments.count))
-        buffer.writeStaticString("\r\n")
-        for argument in arguments {
-            switch argument {
-            case .text(let text):
-                buffer.writeInteger(UInt8(ascii: "$"))
-                buffer.writeString(String(text.utf8.count))
-                buffer.writeStaticString("\r\n")
-                buffer.writeString(text)
-            case .bytes(let bytes):
-                buffer.writeInteger(UInt8(ascii: "$"))
-                buffer.writeString(String(bytes.count))
-                buffer.writeStaticString("\r\n")
-                buffer.writeBytes(bytes)
-            case .buffer(let bytes):
-                buffer.writeInteger(UInt8(ascii: "$"))
-                buffer.writeString(String(bytes.readableBytes))
-                buffer.writeStaticString("\r\n")
-                buffer.writeImmutableBuffer(bytes)
+        encode(commands: CollectionOfOne(arguments), into: &buffer)
+    }
+
+    public static func encode(commands: some Collection<[RESPArgument]>, into buffer: inout ByteBuffer) {
+        var size = 0
+        for arguments in commands {
+            size += 3 + digits(arguments.count)
+            for argument in arguments {
+                let length = argument.byteCount
+                size += 5 + digits(length) + length
             }
-            buffer.writeStaticString("\r\n")
         }
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
+            var out = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            for arguments in commands {
+                out = header(UInt8(ascii: "*"), arguments.count, at: out)
+                for argument in arguments {
+                    out = header(UInt8(ascii: "$"), argument.byteCount, at: out)
+                    switch argument {
+                    case .text(var text):
+                        text.withUTF8 { utf8 in
+                            if let base = utf8.baseAddress { out.update(from: base, count: utf8.count) }
+                            out += utf8.count
+                        }
+                    case .bytes(let bytes):
+                        bytes.withUnsafeBufferPointer { b in
+                            if let base = b.baseAddress { out.update(from: base, count: b.count) }
+                            out += b.count
+                        }
+                    case .buffer(let bytes):
+                        bytes.withUnsafeReadableBytes { b in
+                            if let base = b.baseAddress { out.update(from: base.assumingMemoryBound(to: UInt8.self), count: b.count) }
+                            out += b.count
+                        }
+                    }
+                    out[0] = 13
+                    out[1] = 10
+                    out += 2
+                }
+            }
+            return size
+        }
+    }
+
+    /// `*N\r\n` or `$N\r\n`.
+    @inline(__always) private static func header(_ type: UInt8, _ value: Int, at out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        out[0] = type
+        let count = digits(value)
+        var v = value, i = count
+        while i > 0 {
+            out[i] = UInt8(truncatingIfNeeded: v % 10) + 48
+            v /= 10
+            i -= 1
+        }
+        out[count + 1] = 13
+        out[count + 2] = 10
+        return out + count + 3
+    }
+
+    @inline(__always) private static func digits(_ value: Int) -> Int {
+        var count = 1, v = value
+        while v >= 10 {
+            v /= 10
+            count += 1
+        }
+        return count
     }
 }
 
@@ -37,4 +83,13 @@ public enum RESPArgument: Sendable, Hashable, ExpressibleByStringLiteral {
 
     public init(stringLiteral value: String) { self = .text(value) }
     public static func int(_ value: some BinaryInteger) -> RESPArgument { .text(String(value)) }
+
+    /// Length of the argument in bytes.
+    var byteCount: Int {
+        switch self {
+        case .text(let text): text.utf8.count
+        case .bytes(let bytes): bytes.count
+        case .buffer(let bytes): bytes.readableBytes
+        }
+    }
 }

@@ -51,36 +51,45 @@ public struct RESPParser: Sendable {
     /// when it is not complete yet.
     private func next(_ buffer: inout ByteBuffer) throws(RESPError) -> Item? {
         let start = buffer.readerIndex
-        guard let type = buffer.getInteger(at: start, as: UInt8.self) else { return nil }
-        var position = start + 1
-        guard let line = try readLine(buffer, at: &position) else { return nil }
+        guard let (type, lineEnd) = try Self.header(buffer) else { return nil }
+        let position = lineEnd + 2
+        let lineStart = start + 1, lineLength = lineEnd - lineStart
         switch type {
         case UInt8(ascii: "+"):
+            let line = buffer.getString(at: lineStart, length: lineLength) ?? ""
             buffer.moveReaderIndex(to: position)
             return .value(.simpleString(line))
         case UInt8(ascii: "-"):
+            let line = buffer.getString(at: lineStart, length: lineLength) ?? ""
             buffer.moveReaderIndex(to: position)
             return .value(.error(line))
         case UInt8(ascii: ":"):
-            guard let value = Int64(line) else { throw .malformed("integer reply \"\(line.prefix(40))\" is not a number") }
+            guard let value = Self.integer(buffer, at: lineStart, length: lineLength) else {
+                throw .malformed("integer reply \"\(Self.preview(buffer, at: lineStart, length: lineLength))\" is not a number")
+            }
             buffer.moveReaderIndex(to: position)
             return .value(.integer(value))
         case UInt8(ascii: "$"):
-            guard let length = Int(line), length >= -1 else { throw .malformed("bulk string length \"\(line.prefix(40))\" is not a length") }
+            guard let parsed = Self.integer(buffer, at: lineStart, length: lineLength), parsed >= -1, parsed <= Int64(Int.max) else {
+                throw .malformed("bulk string length \"\(Self.preview(buffer, at: lineStart, length: lineLength))\" is not a length")
+            }
+            let length = Int(parsed)
             if length == -1 {
                 buffer.moveReaderIndex(to: position)
                 return .value(.bulkString(nil))
             }
             guard length <= maxBulkLength else { throw .malformed("bulk string of \(length) bytes exceeds the \(maxBulkLength)-byte limit") }
             guard buffer.writerIndex - position >= length + 2 else { return nil }
-            guard buffer.getInteger(at: position + length, as: UInt8.self) == 13,
-                  buffer.getInteger(at: position + length + 1, as: UInt8.self) == 10
+            guard buffer.getInteger(at: position + length, endianness: .big, as: UInt16.self) == 0x0D0A
             else { throw .malformed("bulk string of \(length) bytes is not followed by CRLF") }
             let slice = buffer.getSlice(at: position, length: length)!
             buffer.moveReaderIndex(to: position + length + 2)
             return .value(.bulkString(slice))
         case UInt8(ascii: "*"):
-            guard let count = Int(line), count >= -1 else { throw .malformed("array length \"\(line.prefix(40))\" is not a length") }
+            guard let parsed = Self.integer(buffer, at: lineStart, length: lineLength), parsed >= -1, parsed <= Int64(Int.max) else {
+                throw .malformed("array length \"\(Self.preview(buffer, at: lineStart, length: lineLength))\" is not a length")
+            }
+            let count = Int(parsed)
             guard count <= maxArrayCount else { throw .malformed("array of \(count) elements exceeds the \(maxArrayCount)-element limit") }
             buffer.moveReaderIndex(to: position)
             if count == -1 { return .value(.array(nil)) }
@@ -91,24 +100,57 @@ public struct RESPParser: Sendable {
         }
     }
 
-    /// The text up to the next CRLF, or nil when the line is incomplete. Lines are short in RESP
-    /// (lengths, integers, status replies); a line longer than 64 KiB without CRLF is garbage.
-    private func readLine(_ buffer: ByteBuffer, at position: inout Int) throws(RESPError) -> String? {
-        let start = position
-        let end = buffer.writerIndex
-        var index = start
-        while index < end {
-            let byte = buffer.getInteger(at: index, as: UInt8.self)!
-            if byte == 13 {
-                guard index + 1 < end else { return nil }
-                guard buffer.getInteger(at: index + 1, as: UInt8.self) == 10 else { throw .malformed("CR not followed by LF") }
-                position = index + 2
-                return buffer.getString(at: start, length: index - start) ?? ""
+    /// The type byte and the reader-relative index of the CR ending the first line, or nil
+    /// when the line is incomplete. Lines are short in RESP (lengths, integers, status replies);
+    /// a line longer than 64 KiB without CRLF is garbage.
+    private static func header(_ buffer: ByteBuffer) throws(RESPError) -> (UInt8, Int)? {
+        let found: Result<(UInt8, Int)?, RESPError> = buffer.withUnsafeReadableBytes { bytes in
+            guard bytes.count >= 1 else { return .success(nil) }
+            var index = 1
+            let end = bytes.count
+            while index < end {
+                let byte = bytes[index]
+                if byte == 13 {
+                    guard index + 1 < end else { return .success(nil) }
+                    guard bytes[index + 1] == 10 else { return .failure(.malformed("CR not followed by LF")) }
+                    return .success((bytes[0], buffer.readerIndex + index))
+                }
+                if byte == 10 { return .failure(.malformed("LF without CR")) }
+                index += 1
+                if index > 65_536 { return .failure(.malformed("line longer than 64 KiB without CRLF")) }
             }
-            if byte == 10 { throw .malformed("LF without CR") }
-            index += 1
-            if index - start > 65_536 { throw .malformed("line longer than 64 KiB without CRLF") }
+            return .success(nil)
         }
-        return nil
+        return try found.get()
+    }
+
+    /// A decimal integer (optional minus sign) filling the whole line, read from the bytes.
+    private static func integer(_ buffer: ByteBuffer, at index: Int, length: Int) -> Int64? {
+        guard length > 0, length <= 20 else { return nil }
+        return buffer.withUnsafeReadableBytes { bytes -> Int64? in
+            var i = index - buffer.readerIndex
+            let end = i + length
+            var negative = false
+            if bytes[i] == UInt8(ascii: "-") {
+                negative = true
+                i += 1
+                guard i < end else { return nil }
+            }
+            var value: Int64 = 0
+            while i < end {
+                let digit = bytes[i] &- 48
+                guard digit < 10 else { return nil }
+                let (times, o1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times.addingReportingOverflow(Int64(digit))
+                guard !o1, !o2 else { return nil }
+                value = sum
+                i += 1
+            }
+            return negative ? -value : value
+        }
+    }
+
+    private static func preview(_ buffer: ByteBuffer, at index: Int, length: Int) -> String {
+        String((buffer.getString(at: index, length: min(length, 40)) ?? "").prefix(40))
     }
 }

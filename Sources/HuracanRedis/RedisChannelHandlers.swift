@@ -47,8 +47,8 @@ final class RedisCommandHandler: ChannelDuplexHandler {
             promise?.fail(failure)
             return
         }
-        var buffer = context.channel.allocator.buffer(capacity: 64 * batch.commands.count)
-        for command in batch.commands { RESPEncoder.encode(command: command, into: &buffer) }
+        var buffer = context.channel.allocator.buffer(capacity: 0)
+        RESPEncoder.encode(commands: batch.commands, into: &buffer)
         pending.append(Pending(expected: batch.commands.count, promise: batch.promise))
         context.write(wrapOutboundOut(buffer), promise: promise)
     }

@@ -40,11 +40,14 @@ struct BusBenchCommand: AsyncParsableCommand {
         let publishOnly = try await Self.redisPublish(fills, count: min(messages, 1_000_000), port: redisPort)
         print("Redis Streams, publish only (pipelined XADD, 2 connections): \(Self.format(publishOnly)) messages/s")
         let redis = try await Self.redis(fills, count: min(messages, 1_000_000), port: redisPort)
-        print("Redis Streams, publish -> consume -> ack over loopback: \(Self.format(redis.rate)) messages/s "
+        print("Redis Streams, publish -> consume -> ack over loopback (at least once): \(Self.format(redis.rate)) messages/s "
               + "(\(redis.count) messages, \(redis.bytes) bytes each)")
+        let atMostOnce = try await Self.redis(fills, count: min(messages, 1_000_000), port: redisPort, acknowledge: false)
+        print("Redis Streams, publish -> consume with NOACK (at most once, lossy streams): \(Self.format(atMostOnce.rate)) messages/s")
         if let reference = Self.redisBenchmark(port: redisPort, payloadBytes: redis.bytes, count: min(messages, 1_000_000)) {
             print("redis-benchmark XADD (-P 1000, same server, \(redis.bytes)-byte field): \(Self.format(reference)) requests/s; "
-                  + "our publish is \(String(format: "%.2f", publishOnly / reference)) of it, publish-to-consume \(String(format: "%.2f", redis.rate / reference))")
+                  + "our publish is \(String(format: "%.2f", publishOnly / reference)) of it, publish-to-consume \(String(format: "%.2f", redis.rate / reference)) "
+                  + "with acks, \(String(format: "%.2f", atMostOnce.rate / reference)) at most once")
         } else {
             print("redis-benchmark not found: install redis-tools for the comparison")
         }
@@ -94,7 +97,7 @@ struct BusBenchCommand: AsyncParsableCommand {
 
     /// Publish-to-consume through Redis: a publisher pipelining XADD batches and a consumer
     /// group reader acknowledging what it decoded, concurrently.
-    static func redis(_ fills: [BusMessage], count: Int, port: Int) async throws -> (rate: Double, count: Int, bytes: Int) {
+    static func redis(_ fills: [BusMessage], count: Int, port: Int, acknowledge: Bool = true) async throws -> (rate: Double, count: Int, bytes: Int) {
         let client = RedisClient(RedisConfiguration(port: port, poolSize: 2, commandTimeoutSeconds: 30))
         defer { client.shutdown() }
         let bus = RedisStreamsBus(client: client, losslessMaxLength: 10_000_000)
@@ -113,9 +116,14 @@ struct BusBenchCommand: AsyncParsableCommand {
         var acking: Task<Int, any Error>?
         var received = 0
         while received < count {
-            let entries = try await bus.read(streams: [stream], group: "bench", consumer: "c1", count: 1_000, blockMilliseconds: 1_000, on: connection)
+            let entries = try await bus.read(streams: [stream], group: "bench", consumer: "c1", count: 1_000, blockMilliseconds: 1_000,
+                                             noAck: !acknowledge, on: connection)
             undecodable += entries.filter { $0.message == nil }.count
             received += entries.count
+            guard acknowledge else {
+                consumed += entries.count
+                continue
+            }
             if let acking { consumed += try await acking.value }
             let ids = entries.map(\.id)
             acking = ids.isEmpty ? nil : Task { try await bus.ack(stream: stream, group: "bench", ids: ids) }

@@ -43,6 +43,9 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Flag(help: "Record the messages into the data lake (engine.data_dir, or --data) instead of printing them; entries are acknowledged after they are written. With --count, stop after that many rows.")
     var record = false
 
+    @Flag(help: "At most once (XREADGROUP NOACK): nothing is acknowledged or ever redelivered; for market_data and features, whose newest message is what counts. Not with --record.")
+    var atMostOnce = false
+
     @Option(help: "Data lake directory for --record (default: engine.data_dir).")
     var data: String?
 
@@ -57,8 +60,9 @@ struct ConsumeCommand: AsyncParsableCommand {
         let consumer = RedisStreamConsumer(
             bus: RedisStreamsBus(client: client, maxConsumersPerGroup: bus.maxConsumersPerGroup), streams: streams, group: group,
             consumer: consumer ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
-            fromStart: fromStart, claimIdleMilliseconds: Int(try parseDuration(claimIdle) * 1_000)
+            fromStart: fromStart, claimIdleMilliseconds: Int(try parseDuration(claimIdle) * 1_000), atMostOnce: atMostOnce
         )
+        if atMostOnce, record { throw ValidationError("--at-most-once cannot be used with --record: recorded entries are acknowledged after they are written") }
         if record {
             var recording = BusRecorder.Configuration(streams: streams)
             recording.group = group

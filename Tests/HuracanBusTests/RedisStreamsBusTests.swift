@@ -14,6 +14,26 @@ import Testing
         try await body(RedisStreamsBus(client: client, lossyMaxLength: 1_000, maxConsumersPerGroup: 3), server)
     }
 
+    @Test func atMostOnceReadsLeaveNothingPendingAndAreNeverRedelivered() async throws {
+        try await withBus { bus, _ in
+            let stream = names.marketData("ETH")
+            try await bus.createGroup(stream: stream, group: "dash")
+            _ = try await bus.publish((1...5).map { (stream: stream, message: market($0)) })
+            let consumer = RedisStreamConsumer(bus: bus, streams: [stream], group: "dash", consumer: "d1", claimIdleMilliseconds: 1, atMostOnce: true)
+            var seen: [BusMessage] = []
+            try await consumer.run { entry in
+                if let message = entry.message { seen.append(message) }
+                return seen.count < 5
+            }
+            #expect(seen == (1...5).map { market($0) })
+            #expect(try await bus.info(stream: stream).groups["dash"]?.pending == 0, "NOACK reads keep no pending entries")
+            // Another consumer of the group gets nothing again, even with claiming.
+            let other = try await bus.claim(stream: stream, group: "dash", consumer: "d2", minIdleMilliseconds: 0, count: 10)
+            #expect(other.entries.isEmpty)
+            #expect(try await bus.read(streams: [stream], group: "dash", consumer: "d2", count: 10, noAck: true).isEmpty)
+        }
+    }
+
     @Test func roundTripOnEveryStream() async throws {
         try await withBus { bus, _ in
             let cases: [(String, BusMessage)] = [

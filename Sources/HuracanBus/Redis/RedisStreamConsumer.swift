@@ -16,9 +16,13 @@ public struct RedisStreamConsumer: Sendable {
     public var claimIdleMilliseconds: Int
     public var batchSize: Int
     public var blockMilliseconds: Int
+    /// At most once (XREADGROUP NOACK): entries are neither acknowledged nor ever redelivered.
+    /// For lossy streams (market data, features) where the newest data matters, not every message.
+    public var atMostOnce: Bool
 
     public init(bus: RedisStreamsBus, streams: [String], group: String, consumer: String, fromStart: Bool = false,
-                claimIdleMilliseconds: Int = 60_000, batchSize: Int = 500, blockMilliseconds: Int = 1_000) {
+                claimIdleMilliseconds: Int = 60_000, batchSize: Int = 500, blockMilliseconds: Int = 1_000, atMostOnce: Bool = false) {
+        self.atMostOnce = atMostOnce
         self.bus = bus
         self.streams = streams
         self.group = group
@@ -50,7 +54,7 @@ public struct RedisStreamConsumer: Sendable {
         while !Task.isCancelled {
             do throws(RedisError) {
                 var entries: [StreamEntry] = []
-                if ContinuousClock.now - lastClaim >= .milliseconds(min(claimIdleMilliseconds, 5_000)) {
+                if !atMostOnce, ContinuousClock.now - lastClaim >= .milliseconds(min(claimIdleMilliseconds, 5_000)) {
                     for stream in streams {
                         entries += try await bus.claim(stream: stream, group: group, consumer: consumer,
                                                        minIdleMilliseconds: claimIdleMilliseconds, count: batchSize).entries
@@ -60,7 +64,7 @@ public struct RedisStreamConsumer: Sendable {
                 if entries.isEmpty {
                     if connection == nil || connection?.isActive == false { connection = try await bus.client.dedicatedConnection() }
                     entries = try await bus.read(streams: streams, group: group, consumer: consumer, count: batchSize,
-                                                 blockMilliseconds: blockMilliseconds, on: connection)
+                                                 blockMilliseconds: blockMilliseconds, noAck: atMostOnce, on: connection)
                 }
                 // Handle the batch, then acknowledge what was handled, per stream, in one call each.
                 var done: [String: [StreamEntryID]] = [:]
@@ -71,7 +75,7 @@ public struct RedisStreamConsumer: Sendable {
                     handled += 1
                     if stop { break }
                 }
-                for (stream, ids) in done { try await bus.ack(stream: stream, group: group, ids: ids) }
+                if !atMostOnce { for (stream, ids) in done { try await bus.ack(stream: stream, group: group, ids: ids) } }
                 if stop { return handled }
             } catch {
                 if case .closed = error { throw error }

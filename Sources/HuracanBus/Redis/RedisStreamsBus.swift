@@ -100,11 +100,18 @@ public final class RedisStreamsBus: Sendable {
     /// Up to `count` entries never delivered to the group, now pending for `consumer`. Without
     /// `blockMilliseconds` it answers at once (possibly empty); with it, it waits on its own
     /// connection (`connection`) for that long.
+    ///
+    /// With `noAck` the entries are delivered at most once: Redis keeps no pending entry for
+    /// them, so they need no XACK and are never claimed again. For lossy streams (market data,
+    /// features) whose consumers want the newest data rather than every message; it halves the
+    /// server's work per message.
     public func read(
-        streams: [String], group: String, consumer: String, count: Int, blockMilliseconds: Int? = nil, on connection: RedisConnection? = nil
+        streams: [String], group: String, consumer: String, count: Int, blockMilliseconds: Int? = nil, noAck: Bool = false,
+        on connection: RedisConnection? = nil
     ) async throws(RedisError) -> [StreamEntry] {
         var command: [RESPArgument] = ["XREADGROUP", "GROUP", .text(group), .text(consumer), "COUNT", .int(count)]
         if let blockMilliseconds { command += ["BLOCK", .int(blockMilliseconds)] }
+        if noAck { command.append("NOACK") }
         command.append("STREAMS")
         command += streams.map { .text($0) }
         command += streams.map { _ in ">" }
