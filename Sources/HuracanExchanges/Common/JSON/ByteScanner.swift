@@ -25,11 +25,18 @@ public struct ByteScanner {
     @inline(__always) public mutating func skipSpace() {
         while index < count {
             let b = base[index]
+            // Everything above the space character is not JSON whitespace: one compare in the common case.
+            if b > 0x20 { return }
             if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { index += 1 } else { return }
         }
     }
 
     @inline(__always) public mutating func expect(_ byte: UInt8) throws(ScanError) {
+        if index < count, base[index] == byte { index += 1; return }
+        try expectAfterSpace(byte)
+    }
+
+    @inline(never) mutating func expectAfterSpace(_ byte: UInt8) throws(ScanError) {
         skipSpace()
         guard index < count, base[index] == byte else { throw fail("expected \"\(Character(Unicode.Scalar(byte)))\"") }
         index += 1
@@ -37,6 +44,7 @@ public struct ByteScanner {
 
     /// Consumes `byte` if it is next (after spaces).
     @inline(__always) public mutating func consume(_ byte: UInt8) -> Bool {
+        if index < count, base[index] == byte { index += 1; return true }
         skipSpace()
         if index < count, base[index] == byte { index += 1; return true }
         return false
@@ -96,36 +104,131 @@ public struct ByteScanner {
         return negative ? -value : value
     }
 
-    static let powers: [Int128] = (0...18).map { FixedDecimal.powerOfTen($0) }
+    /// 10^n for n in 0...18 (a constant table: no lazy global on the hot path).
+    @inline(__always) static func powerOfTen(_ n: Int) -> UInt64 {
+        switch n {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1_000
+        case 4: 10_000
+        case 5: 100_000
+        case 6: 1_000_000
+        case 7: 10_000_000
+        case 8: 100_000_000
+        case 9: 1_000_000_000
+        case 10: 10_000_000_000
+        case 11: 100_000_000_000
+        case 12: 1_000_000_000_000
+        case 13: 10_000_000_000_000
+        case 14: 100_000_000_000_000
+        case 15: 1_000_000_000_000_000
+        case 16: 10_000_000_000_000_000
+        case 17: 100_000_000_000_000_000
+        default: 1_000_000_000_000_000_000
+        }
+    }
 
-    /// A decimal in a JSON string ("1.9531"), as a FixedDecimal mantissa. Plain decimals of up to
-    /// 19 significant digits take the fast path; anything else goes through `FixedDecimal(parsing:)`.
+    /// A decimal in a JSON string ("1.9531"), as a FixedDecimal mantissa.
+    ///
+    /// Fast paths, for unsigned `digits[.digits]` with at least one digit before the point:
+    /// - up to 7 digits and the closing quote within the next 8 bytes (every depth level of the
+    ///   usual instruments): one 8-byte load, the digit and point positions found with bit tricks,
+    ///   the digits converted by three multiplies (`eightDigits`), no branch per character;
+    /// - otherwise one pass over the bytes, up to 19 significant digits and 18 after the point.
+    /// Both scale by one 64x64->128-bit multiply. Anything else (sign, exponent, escapes, more
+    /// digits) goes through `FixedDecimal(parsing:)`, which gives the same value for every input
+    /// the fast paths take.
     @inline(__always) public mutating func decimalString() throws(ScanError) -> Int128 {
-        let range = try stringRange()
-        var i = range.lowerBound
-        let end = range.upperBound
-        var negative = false
-        if i < end, base[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+        if index < count, base[index] != UInt8(ascii: "\"") { skipSpace() }
+        guard index < count, base[index] == UInt8(ascii: "\"") else {
+            try expect(UInt8(ascii: "\""))
+            throw fail("expected a string")
+        }
+        let start = index &+ 1
+        if start &+ 8 <= count, let (value, fraction, length) = Self.shortDecimal(base + start) {
+            index = start &+ length &+ 1
+            return Self.mantissa(value, fraction: fraction)
+        }
+        return try longDecimal(start: start)
+    }
+
+    /// `value * 10^(18 - fraction)` as a FixedDecimal mantissa (`fraction` <= 18, `value` < 10^19).
+    @inline(__always) static func mantissa(_ value: UInt64, fraction: Int) -> Int128 {
+        let scaled = value.multipliedFullWidth(by: powerOfTen(18 &- fraction))
+        return Int128(bitPattern: UInt128(scaled.high) &<< 64 | UInt128(scaled.low))
+    }
+
+    /// The 8 bytes at `p`: `digits["." digits]` then `"`, at most 7 digits in all. Returns the
+    /// digits as an integer, the digits after the point, and the bytes before the quote; nil
+    /// when the text has another shape (the caller takes the general path).
+    @inline(__always) static func shortDecimal(_ p: UnsafePointer<UInt8>) -> (value: UInt64, fraction: Int, length: Int)? {
+        let word = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+        // Per byte: high nibble 3 and low nibble <= 9 <=> a digit. `word + 6` carries into the high
+        // nibble exactly for low nibbles >= 10 (a carry out of a byte only comes from a byte >= 0xFA,
+        // itself a non-digit, and only reaches later bytes). Non-digit bytes of `marks` are non-zero.
+        let high = word & 0xF0F0_F0F0_F0F0_F0F0
+        let carried = ((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) &>> 4
+        let marks = (high | carried) ^ 0x3333_3333_3333_3333
+        guard marks != 0 else { return nil }
+        let first = marks.trailingZeroBitCount &>> 3
+        guard first > 0 else { return nil }
+        let digitValues = word & 0x0F0F_0F0F_0F0F_0F0F
+        func byte(_ i: Int) -> UInt64 { (word &>> UInt64(i &<< 3)) & 0xFF }
+        func low(_ bytes: Int) -> UInt64 { (1 &<< UInt64(bytes &<< 3)) &- 1 }  // bytes 1...7
+        let end: Int, fraction: Int, digits: UInt64, digitCount: Int
+        if byte(first) == UInt64(UInt8(ascii: ".")) {
+            guard first < 7 else { return nil }
+            let rest = marks & ~low(first &+ 1)
+            guard rest != 0 else { return nil }
+            end = rest.trailingZeroBitCount &>> 3
+            fraction = end &- first &- 1
+            guard fraction > 0 else { return nil }
+            // Drop the point: bytes after it move down one place.
+            digits = (digitValues & low(first)) | ((digitValues &>> 8) & low(end &- 1) & ~low(first))
+            digitCount = end &- 1
+        } else {
+            end = first
+            fraction = 0
+            digits = digitValues & low(first)
+            digitCount = first
+        }
+        guard byte(end) == UInt64(UInt8(ascii: "\"")) else { return nil }
+        return (eightDigits(digits &<< UInt64((8 &- digitCount) &<< 3)), fraction, end)
+    }
+
+    /// The integer written by 8 digit values, one per byte, first digit in the lowest byte.
+    @inline(__always) static func eightDigits(_ v: UInt64) -> UInt64 {
+        var v = (v &* 2561) &>> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) &>> 16
+        return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) &>> 32
+    }
+
+    /// The general path of `decimalString` from the first byte after the quote.
+    mutating func longDecimal(start: Int) throws(ScanError) -> Int128 {
+        var i = start
         var value: UInt64 = 0
-        var digits = 0
-        var fraction = -1
-        while i < end {
+        var point = -1
+        while i < count {
             let b = base[i]
             let d = b &- UInt8(ascii: "0")
-            if d <= 9 {
+            if d < 10 {
                 value = value &* 10 &+ UInt64(d)
-                digits += 1
-                if fraction >= 0 { fraction += 1 }
-            } else if b == UInt8(ascii: "."), fraction < 0 {
-                fraction = 0
+            } else if b == UInt8(ascii: "."), point < 0 {
+                point = i
             } else {
-                return try slowDecimal(range)
+                break
             }
-            i += 1
+            i &+= 1
         }
-        if digits == 0 || digits > 19 || fraction > 18 || fraction == 0 { return try slowDecimal(range) }
-        let scaled = Int128(value) * Self.powers[18 - max(fraction, 0)]
-        return negative ? -scaled : scaled
+        let fraction = point < 0 ? 0 : i &- point &- 1
+        let digits = i &- start &- (point < 0 ? 0 : 1)
+        guard i < count, base[i] == UInt8(ascii: "\""), digits > 0, digits <= 19, fraction <= 18 else {
+            index = start &- 1
+            return try slowDecimal(try stringRange())
+        }
+        index = i &+ 1
+        return Self.mantissa(value, fraction: fraction)
     }
 
     func slowDecimal(_ range: Range<Int>) throws(ScanError) -> Int128 {
@@ -189,6 +292,42 @@ public struct ByteScanner {
     /// Reads `[[price, size, ...], ...]` levels into `levels` (replacing its contents).
     @inline(__always) public mutating func levels(into levels: inout [PriceLevel]) throws(ScanError) {
         levels.removeAll(keepingCapacity: true)
+        try levelPairs { price, size in levels.append(PriceLevel(price: FixedDecimal(mantissa: price), size: FixedDecimal(mantissa: size))) }
+    }
+
+    /// Reads `[[price, size, ...], ...]` levels into the first `count` elements of `storage`
+    /// (the hot-path form): the storage only grows, in steps, and levels are written through one
+    /// unsafe buffer per step, so a level costs no uniqueness or capacity check.
+    @inline(__always) public mutating func levels(into storage: inout [LevelChange], count n: inout Int) throws(ScanError) {
+        n = 0
+        try expect(UInt8(ascii: "["))
+        if consume(UInt8(ascii: "]")) { return }
+        var more = true
+        while more {
+            if n == storage.count {
+                storage.append(contentsOf: repeatElement(LevelChange(price: 0, size: 0), count: max(64, storage.count)))
+            }
+            more = try storage.withUnsafeMutableBufferPointer { (buffer: inout UnsafeMutableBufferPointer<LevelChange>) throws(ScanError) -> Bool in
+                repeat {
+                    guard n < buffer.count else { return true }
+                    try expect(UInt8(ascii: "["))
+                    let price = try decimalString()
+                    try expect(UInt8(ascii: ","))
+                    let size = try decimalString()
+                    while consume(UInt8(ascii: ",")) { try skipValue() }
+                    try expect(UInt8(ascii: "]"))
+                    buffer[n] = LevelChange(price: price, size: size)
+                    n &+= 1
+                } while consume(UInt8(ascii: ","))
+                return false
+            }
+        }
+        try expect(UInt8(ascii: "]"))
+    }
+
+    /// Calls `body` with the price and size mantissas of each `[price, size, ...]` in an array;
+    /// extra elements per level are skipped.
+    @inline(__always) mutating func levelPairs(_ body: (Int128, Int128) -> Void) throws(ScanError) {
         try expect(UInt8(ascii: "["))
         if consume(UInt8(ascii: "]")) { return }
         repeat {
@@ -198,7 +337,7 @@ public struct ByteScanner {
             let size = try decimalString()
             while consume(UInt8(ascii: ",")) { try skipValue() }
             try expect(UInt8(ascii: "]"))
-            levels.append(PriceLevel(price: FixedDecimal(mantissa: price), size: FixedDecimal(mantissa: size)))
+            body(price, size)
         } while consume(UInt8(ascii: ","))
         try expect(UInt8(ascii: "]"))
     }
