@@ -43,7 +43,8 @@ public enum BybitDepthParser {
                             field = "data.s"
                             let range = try d.stringRange()
                             let text = UnsafeBufferPointer(start: d.base + range.lowerBound, count: range.count)
-                            if !symbol.utf8.elementsEqual(text) { symbol = String(decoding: text, as: UTF8.self) }
+                            let same = symbol.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(text) } ?? symbol.utf8.elementsEqual(text)
+                            if !same { symbol = String(decoding: text, as: UTF8.self) }
                         } else { try d.skipValue() }
                     }
                 } else {

@@ -87,6 +87,13 @@ public struct ByteScanner {
         if index < count, base[index] == UInt8(ascii: "-") { negative = true; index += 1 }
         let start = index
         var value: Int64 = 0
+        // Eight digits at a time while they cannot overflow (at most 16 this way).
+        while index &+ 8 <= count, index &- start <= 8 {
+            let word = Self.word(base + index)
+            guard Self.nonDigits(word) == 0 else { break }
+            value = value &* 100_000_000 &+ Int64(Self.eightDigits(word & 0x0F0F_0F0F_0F0F_0F0F))
+            index &+= 8
+        }
         while index < count {
             let d = base[index] &- UInt8(ascii: "0")
             if d > 9 { break }
@@ -162,39 +169,55 @@ public struct ByteScanner {
     /// The 8 bytes at `p`: `digits["." digits]` then `"`, at most 7 digits in all. Returns the
     /// digits as an integer, the digits after the point, and the bytes before the quote; nil
     /// when the text has another shape (the caller takes the general path).
+    ///
+    /// The quote's position (where the next token starts) comes from the quote mask alone, so the
+    /// scan of the next number never waits for the checks and the digit conversion of this one.
     @inline(__always) static func shortDecimal(_ p: UnsafePointer<UInt8>) -> (value: UInt64, fraction: Int, length: Int)? {
-        let word = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
-        // Per byte: high nibble 3 and low nibble <= 9 <=> a digit. `word + 6` carries into the high
-        // nibble exactly for low nibbles >= 10 (a carry out of a byte only comes from a byte >= 0xFA,
-        // itself a non-digit, and only reaches later bytes). Non-digit bytes of `marks` are non-zero.
+        let word = Self.word(p)
+        let quotes = Self.zeroBytes(word ^ 0x2222_2222_2222_2222)
+        guard quotes != 0 else { return nil }
+        let end = quotes.trailingZeroBitCount &>> 3
+        guard end > 0 else { return nil }
+        func low(_ bytes: Int) -> UInt64 { (1 &<< UInt64(bytes &<< 3)) &- 1 }  // bytes 0...7
+        let digitValues = word & 0x0F0F_0F0F_0F0F_0F0F
+        let others = Self.nonDigits(word) & low(end)
+        let fraction: Int, digits: UInt64, digitCount: Int
+        if others == 0 {
+            fraction = 0
+            digits = digitValues & low(end)
+            digitCount = end
+        } else {
+            // Exactly one non-digit before the quote, a point with digits on both sides.
+            let point = others.trailingZeroBitCount &>> 3
+            guard (word &>> UInt64(point &<< 3)) & 0xFF == UInt64(UInt8(ascii: ".")), others & ~(0xFF &<< UInt64(point &<< 3)) == 0,
+                  point > 0, point < end &- 1 else { return nil }
+            fraction = end &- point &- 1
+            // Drop the point: the bytes after it move down one place.
+            digits = (digitValues & low(point)) | ((digitValues &>> 8) & low(end &- 1) & ~low(point))
+            digitCount = end &- 1
+        }
+        return (eightDigits(digits &<< UInt64((8 &- digitCount) &<< 3)), fraction, end)
+    }
+
+    /// 0x80 in each byte of `word` that is zero, nothing elsewhere below the first zero byte (a
+    /// borrow can only mark bytes above a real zero, so the lowest mark is exact).
+    @inline(__always) static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+    }
+
+    /// The 8 bytes at `p`, first byte lowest.
+    @inline(__always) static func word(_ p: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Per byte of `word`: zero for an ASCII digit, non-zero otherwise. A digit has high nibble 3
+    /// and low nibble <= 9; `word + 6` carries into the high nibble exactly for low nibbles >= 10
+    /// (a carry out of a byte only comes from a byte >= 0xFA, itself a non-digit, and only
+    /// reaches later bytes, so the first non-digit is always found).
+    @inline(__always) static func nonDigits(_ word: UInt64) -> UInt64 {
         let high = word & 0xF0F0_F0F0_F0F0_F0F0
         let carried = ((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) &>> 4
-        let marks = (high | carried) ^ 0x3333_3333_3333_3333
-        guard marks != 0 else { return nil }
-        let first = marks.trailingZeroBitCount &>> 3
-        guard first > 0 else { return nil }
-        let digitValues = word & 0x0F0F_0F0F_0F0F_0F0F
-        func byte(_ i: Int) -> UInt64 { (word &>> UInt64(i &<< 3)) & 0xFF }
-        func low(_ bytes: Int) -> UInt64 { (1 &<< UInt64(bytes &<< 3)) &- 1 }  // bytes 1...7
-        let end: Int, fraction: Int, digits: UInt64, digitCount: Int
-        if byte(first) == UInt64(UInt8(ascii: ".")) {
-            guard first < 7 else { return nil }
-            let rest = marks & ~low(first &+ 1)
-            guard rest != 0 else { return nil }
-            end = rest.trailingZeroBitCount &>> 3
-            fraction = end &- first &- 1
-            guard fraction > 0 else { return nil }
-            // Drop the point: bytes after it move down one place.
-            digits = (digitValues & low(first)) | ((digitValues &>> 8) & low(end &- 1) & ~low(first))
-            digitCount = end &- 1
-        } else {
-            end = first
-            fraction = 0
-            digits = digitValues & low(first)
-            digitCount = first
-        }
-        guard byte(end) == UInt64(UInt8(ascii: "\"")) else { return nil }
-        return (eightDigits(digits &<< UInt64((8 &- digitCount) &<< 3)), fraction, end)
+        return (high | carried) ^ 0x3333_3333_3333_3333
     }
 
     /// The integer written by 8 digit values, one per byte, first digit in the lowest byte.
@@ -245,6 +268,15 @@ public struct ByteScanner {
         switch base[index] {
         case UInt8(ascii: "\""):
             index += 1
+            // Eight bytes at a time up to the first quote or backslash.
+            while index &+ 8 <= count {
+                let word = Self.word(base + index)
+                let quotes = word ^ 0x2222_2222_2222_2222, escapes = word ^ 0x5C5C_5C5C_5C5C_5C5C
+                let found = ((quotes &- 0x0101_0101_0101_0101) & ~quotes | (escapes &- 0x0101_0101_0101_0101) & ~escapes) & 0x8080_8080_8080_8080
+                if found == 0 { index &+= 8; continue }
+                index &+= found.trailingZeroBitCount &>> 3
+                break
+            }
             while index < count {
                 let b = base[index]
                 if b == UInt8(ascii: "\\") { index += 2; continue }
@@ -267,6 +299,7 @@ public struct ByteScanner {
             throw fail("unterminated object or array")
         default:
             let start = index
+            while index &+ 8 <= count, Self.nonDigits(Self.word(base + index)) == 0 { index &+= 8 }
             while index < count {
                 let b = base[index]
                 if b == UInt8(ascii: ",") || b == UInt8(ascii: "}") || b == UInt8(ascii: "]") || b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { break }
@@ -310,19 +343,40 @@ public struct ByteScanner {
             more = try storage.withUnsafeMutableBufferPointer { (buffer: inout UnsafeMutableBufferPointer<LevelChange>) throws(ScanError) -> Bool in
                 repeat {
                     guard n < buffer.count else { return true }
-                    try expect(UInt8(ascii: "["))
-                    let price = try decimalString()
-                    try expect(UInt8(ascii: ","))
-                    let size = try decimalString()
-                    while consume(UInt8(ascii: ",")) { try skipValue() }
-                    try expect(UInt8(ascii: "]"))
-                    buffer[n] = LevelChange(price: price, size: size)
+                    if let level = compactLevel() {
+                        buffer[n] = level
+                    } else {
+                        try expect(UInt8(ascii: "["))
+                        let price = try decimalString()
+                        try expect(UInt8(ascii: ","))
+                        let size = try decimalString()
+                        while consume(UInt8(ascii: ",")) { try skipValue() }
+                        try expect(UInt8(ascii: "]"))
+                        buffer[n] = LevelChange(price: price, size: size)
+                    }
                     n &+= 1
                 } while consume(UInt8(ascii: ","))
                 return false
             }
         }
         try expect(UInt8(ascii: "]"))
+    }
+
+    /// A level written the way venues write it, `["1.9531","6203"]` with no spaces and short
+    /// numbers, read in one go (the punctuation checked in place, both numbers by `shortDecimal`);
+    /// nil, with nothing consumed, for any other shape (the caller takes the general path).
+    @inline(__always) mutating func compactLevel() -> LevelChange? {
+        let i = index
+        // `["` + 8 bytes of the price; then `,"` + 8 bytes of the size; then `]`.
+        guard i &+ 10 <= count, base[i] == UInt8(ascii: "["), base[i &+ 1] == UInt8(ascii: "\""),
+              let price = Self.shortDecimal(base + (i &+ 2)) else { return nil }
+        let comma = i &+ 2 &+ price.length &+ 1
+        guard comma &+ 10 <= count, base[comma] == UInt8(ascii: ","), base[comma &+ 1] == UInt8(ascii: "\""),
+              let size = Self.shortDecimal(base + (comma &+ 2)) else { return nil }
+        let close = comma &+ 2 &+ size.length &+ 1
+        guard base[close] == UInt8(ascii: "]") else { return nil }
+        index = close &+ 1
+        return LevelChange(price: Self.mantissa(price.value, fraction: price.fraction), size: Self.mantissa(size.value, fraction: size.fraction))
     }
 
     /// Calls `body` with the price and size mantissas of each `[price, size, ...]` in an array;

@@ -27,10 +27,11 @@ public struct BookSide: Sendable {
     /// Wire text per level in storage order, kept only when `keepsText` (OKX checksum).
     @usableFromInline var texts: [(String, String)] = []
     public let keepsText: Bool
-    /// Interpolation constants, refreshed after every insert, delete or load: keys are shifted
-    /// right by `shift` (so the key span fits 62 bits) and scaled by `scale` = (count - 1) / span.
+    /// Interpolation constants, refreshed after every insert, delete or load: a key's offset from
+    /// the worst key, shifted right by `shift` (so the span fits 64 bits), times `scale` =
+    /// (count - 1) / span as a 0.64 fixed-point fraction, is the guessed position (one multiply).
     @usableFromInline var shift = 0
-    @usableFromInline var scale = 0.0
+    @usableFromInline var scale: UInt64 = 0
 
     public init(isBid: Bool, keepsText: Bool = false) {
         self.isBid = isBid
@@ -77,17 +78,19 @@ public struct BookSide: Sendable {
             scale = 0
             return
         }
-        let span = last &- first
-        // Shift the (positive) span under 2^62 so Int64 -> Double keeps it.
-        shift = max(0, 66 &- span.leadingZeroBitCount)
-        scale = Double(slots.count &- 1) / Double(Int64(truncatingIfNeeded: span &>> shift))
+        let span = UInt128(bitPattern: last &- first)
+        shift = max(0, 64 &- span.leadingZeroBitCount)
+        let shifted = UInt64(truncatingIfNeeded: span &>> shift)
+        // Keys are distinct integers, so span >= count - 1 and the fraction is at most 1.
+        let fraction = UInt128(UInt64(slots.count &- 1)) &<< 64 / UInt128(shifted)
+        scale = fraction > UInt128(UInt64.max) ? UInt64.max : UInt64(fraction)
     }
 
     /// First storage position whose key is not below `key` (`count` when every key is below).
     ///
     /// Interpolates between the worst and best keys, then gallops from the guess towards the
     /// level (1, 2, 4, ... positions) and finishes with a binary search inside the last step.
-    @inlinable static func lowerBound(_ key: Int128, in slot: UnsafeBufferPointer<Slot>, shift: Int, scale: Double) -> Int {
+    @inlinable static func lowerBound(_ key: Int128, in slot: UnsafeBufferPointer<Slot>, shift: Int, scale: UInt64) -> Int {
         let n = slot.count
         guard n > 0 else { return 0 }
         let first = slot[0].key
@@ -96,11 +99,15 @@ public struct BookSide: Sendable {
         if key > last { return n }
         if key == last { return n &- 1 }
         // first < key < last, so n >= 2 and the answer is in 1...n-1.
-        var guess = Int(Double(Int64(truncatingIfNeeded: (key &- first) &>> shift)) * scale)
+        let difference = UInt128(bitPattern: key &- first)
+        let offset = shift == 0 ? UInt64(truncatingIfNeeded: difference) : UInt64(truncatingIfNeeded: difference &>> shift)
+        var guess = Int(truncatingIfNeeded: offset.multipliedFullWidth(by: scale).high)
         guess = min(max(guess, 1), n &- 1)
+        let probe = slot[guess].key
+        if probe == key { return guess }  // a dense book: the usual case
         // Bracket the answer as slot[low].key < key <= slot[high].key.
         var low: Int, high: Int
-        if slot[guess].key >= key {
+        if probe > key {
             high = guess
             var step = 1
             low = high &- 1
