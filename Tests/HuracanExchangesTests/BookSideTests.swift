@@ -133,6 +133,52 @@ import Testing
         }
     }
 
+    /// Depth messages mixing the compact level form with every other legal shape (spaces, extra
+    /// fields, long numbers, escapes-free exotic decimals, more levels than the storage holds)
+    /// parse to the levels a JSON document tree gives.
+    @Test func everyLevelShapeParsesLikeTheDocumentTree() throws {
+        var random = SplitMix(seed: 99)
+        var update = CompactDepthUpdate()
+        func number() -> String {
+            switch random.next() % 6 {
+            case 0: return "\(random.next() % 100_000)"
+            case 1: return "\(random.next() % 1_000).\(random.next() % 10_000)"
+            case 2: return "0.00000\(random.next() % 1_000)"
+            case 3: return "\(random.next() % 10_000_000_000).\(random.next() % 100_000_000)"  // long
+            case 4: return "1e\(random.next() % 3)"
+            default: return "\(random.next() % 10)"
+            }
+        }
+        func level() -> String {
+            let (p, q) = (number(), number())
+            switch random.next() % 5 {
+            case 0: return "[ \"\(p)\" , \"\(q)\" ]"
+            case 1: return "[\"\(p)\",\"\(q)\",\"extra\",[1,{\"x\":\"]\"}]]"
+            default: return "[\"\(p)\",\"\(q)\"]"
+            }
+        }
+        for round in 0..<200 {
+            let bids = (0..<Int(random.next() % 150)).map { _ in level() }
+            let asks = (0..<Int(random.next() % 3)).map { _ in level() }
+            let gap = round % 7 == 0 ? " " : ""
+            let text = #"{"topic":"orderbook.50.BTCUSDT","type":"delta","ts":1,"data":{"s":"BTCUSDT","b":["# + gap + bids.joined(separator: "," + gap) + gap
+                + #"],"a":["# + asks.joined(separator: ",") + #"],"u":\#(round + 2),"seq":3},"cts":1}"#
+            let bytes = Array(text.utf8)
+            try bytes.withUnsafeBufferPointer { try BybitDepthParser.parse($0, into: &update) }
+            guard case .object(let top) = try JSONValue.parse(bytes), case .object(let data)? = top["data"],
+                  case .array(let b)? = data["b"], case .array(let a)? = data["a"] else { Issue.record("not a depth message"); return }
+            func reference(_ levels: [JSONValue]) throws -> [LevelChange] {
+                try levels.map { level in
+                    guard case .array(let fields) = level, case .string(let p) = fields[0], case .string(let q) = fields[1] else { throw VenueParseError(venue: .bybit, message: "test", field: "level", reason: "shape") }
+                    return LevelChange(price: try FixedDecimal(parsing: p).mantissa, size: try FixedDecimal(parsing: q).mantissa)
+                }
+            }
+            #expect(Array(update.bids) == (try reference(b)), "round \(round)")
+            #expect(Array(update.asks) == (try reference(a)), "round \(round)")
+            #expect(update.finalID == Int64(round + 2))
+        }
+    }
+
     // MARK: Real Bybit sample
 
     /// The whole sample through the hot path (byte scanner, compact levels, flat book) gives the

@@ -329,54 +329,93 @@ public struct ByteScanner {
     }
 
     /// Reads `[[price, size, ...], ...]` levels into the first `count` elements of `storage`
-    /// (the hot-path form): the storage only grows, in steps, and levels are written through one
-    /// unsafe buffer per step, so a level costs no uniqueness or capacity check.
+    /// (the hot-path form). The storage only grows, in steps. Levels in the venues' compact form
+    /// are read by `compactRun` with the position and the count in registers and written through
+    /// one unsafe pointer; any other level (spaces, long numbers, extra fields) takes the general
+    /// path and the compact run resumes after it.
     @inline(__always) public mutating func levels(into storage: inout [LevelChange], count n: inout Int) throws(ScanError) {
         n = 0
         try expect(UInt8(ascii: "["))
         if consume(UInt8(ascii: "]")) { return }
-        var more = true
-        while more {
-            if n == storage.count {
+        var written = 0
+        while true {
+            if written == storage.count {
                 storage.append(contentsOf: repeatElement(LevelChange(price: 0, size: 0), count: max(64, storage.count)))
             }
-            more = try storage.withUnsafeMutableBufferPointer { (buffer: inout UnsafeMutableBufferPointer<LevelChange>) throws(ScanError) -> Bool in
-                repeat {
-                    guard n < buffer.count else { return true }
-                    if let level = compactLevel() {
-                        buffer[n] = level
-                    } else {
-                        try expect(UInt8(ascii: "["))
-                        let price = try decimalString()
-                        try expect(UInt8(ascii: ","))
-                        let size = try decimalString()
-                        while consume(UInt8(ascii: ",")) { try skipValue() }
-                        try expect(UInt8(ascii: "]"))
-                        buffer[n] = LevelChange(price: price, size: size)
-                    }
-                    n &+= 1
-                } while consume(UInt8(ascii: ","))
-                return false
+            let (base, count, start) = (self.base, self.count, index)
+            let run = storage.withUnsafeMutableBufferPointer { buffer in
+                Self.compactRun(base, count: count, from: start, into: buffer.baseAddress!, capacity: buffer.count, written: written)
             }
+            index = run.index
+            written = run.written
+            switch run.stop {
+            case .full:
+                continue
+            case .closed:
+                break
+            case .other:
+                // The next level is not in the compact form: read it in full.
+                try expect(UInt8(ascii: "["))
+                let price = try decimalString()
+                try expect(UInt8(ascii: ","))
+                let size = try decimalString()
+                while consume(UInt8(ascii: ",")) { try skipValue() }
+                try expect(UInt8(ascii: "]"))
+                storage[written] = LevelChange(price: price, size: size)
+                written &+= 1
+                if consume(UInt8(ascii: ",")) { continue }
+            case .separator:
+                if consume(UInt8(ascii: ",")) { continue }
+            }
+            n = written
+            try expect(UInt8(ascii: "]"))
+            return
         }
-        try expect(UInt8(ascii: "]"))
+    }
+
+    /// Where `compactRun` stopped.
+    enum RunStop {
+        /// At `]`, the end of the array.
+        case closed
+        /// At a level that is not in the compact form (or at whatever else is there).
+        case other
+        /// After a level, at something other than `,` or `]` (spaces).
+        case separator
+        /// The buffer is full; `index` is at the next level.
+        case full
+    }
+
+    /// Reads levels in the compact form `["1.9531","6203"]` separated by bare commas, from the
+    /// start of a level at `from`, into `buffer[written...]`.
+    @inline(__always) static func compactRun(_ base: UnsafePointer<UInt8>, count: Int, from: Int, into buffer: UnsafeMutablePointer<LevelChange>,
+                                             capacity: Int, written: Int) -> (index: Int, written: Int, stop: RunStop) {
+        var i = from, n = written
+        while n < capacity {
+            guard let (level, next) = compactLevel(base, count: count, at: i) else { return (i, n, .other) }
+            buffer[n] = level
+            n &+= 1
+            i = next
+            guard i < count else { return (i, n, .separator) }
+            let b = base[i]
+            if b == UInt8(ascii: ",") { i &+= 1; continue }
+            return (i, n, b == UInt8(ascii: "]") ? .closed : .separator)
+        }
+        return (i, n, .full)
     }
 
     /// A level written the way venues write it, `["1.9531","6203"]` with no spaces and short
-    /// numbers, read in one go (the punctuation checked in place, both numbers by `shortDecimal`);
-    /// nil, with nothing consumed, for any other shape (the caller takes the general path).
-    @inline(__always) mutating func compactLevel() -> LevelChange? {
-        let i = index
+    /// numbers, read in one go (the punctuation checked in place, both numbers by `shortDecimal`)
+    /// with the position after it; nil for any other shape.
+    @inline(__always) static func compactLevel(_ base: UnsafePointer<UInt8>, count: Int, at i: Int) -> (LevelChange, next: Int)? {
         // `["` + 8 bytes of the price; then `,"` + 8 bytes of the size; then `]`.
         guard i &+ 10 <= count, base[i] == UInt8(ascii: "["), base[i &+ 1] == UInt8(ascii: "\""),
-              let price = Self.shortDecimal(base + (i &+ 2)) else { return nil }
+              let price = shortDecimal(base + (i &+ 2)) else { return nil }
         let comma = i &+ 2 &+ price.length &+ 1
         guard comma &+ 10 <= count, base[comma] == UInt8(ascii: ","), base[comma &+ 1] == UInt8(ascii: "\""),
-              let size = Self.shortDecimal(base + (comma &+ 2)) else { return nil }
+              let size = shortDecimal(base + (comma &+ 2)) else { return nil }
         let close = comma &+ 2 &+ size.length &+ 1
         guard base[close] == UInt8(ascii: "]") else { return nil }
-        index = close &+ 1
-        return LevelChange(price: Self.mantissa(price.value, fraction: price.fraction), size: Self.mantissa(size.value, fraction: size.fraction))
+        return (LevelChange(price: mantissa(price.value, fraction: price.fraction), size: mantissa(size.value, fraction: size.fraction)), close &+ 1)
     }
 
     /// Calls `body` with the price and size mantissas of each `[price, size, ...]` in an array;
