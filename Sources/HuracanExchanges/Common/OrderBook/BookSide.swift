@@ -169,11 +169,16 @@ public struct BookSide: Sendable {
     /// Size changes of existing levels (nearly all of them) are written in place through one
     /// mutable buffer; an insert or delete leaves the buffer, goes through `set`, and resumes.
     @inlinable public mutating func apply(_ changes: ArraySlice<LevelChange>) {
+        changes.withUnsafeBufferPointer { apply($0) }
+    }
+
+    /// `apply` for level changes in place (the hot path: no copy, no reference counting).
+    @inlinable mutating func apply(_ changes: UnsafeBufferPointer<LevelChange>) {
         if keepsText {
             for change in changes { set(price: change.price, size: change.size) }
             return
         }
-        changes.withUnsafeBufferPointer { changes in
+        do {
             var next = 0
             while next < changes.count {
                 let (shift, scale, isBid) = (self.shift, self.scale, self.isBid)

@@ -44,8 +44,8 @@ public struct LocalOrderBook: Sendable {
 
     /// Applies absolute sizes per level (size 0 deletes), hot-path form.
     public mutating func apply(_ update: CompactDepthUpdate) {
-        bids.apply(update.bids)
-        asks.apply(update.asks)
+        update.bidStorage.withUnsafeBufferPointer { bids.apply(UnsafeBufferPointer(rebasing: $0[..<update.bidCount])) }
+        update.askStorage.withUnsafeBufferPointer { asks.apply(UnsafeBufferPointer(rebasing: $0[..<update.askCount])) }
         time = update.time
     }
 
