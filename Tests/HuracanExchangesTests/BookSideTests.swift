@@ -199,6 +199,18 @@ import Testing
         #expect(feed.sync.book.bestBid == FixedDecimal(mantissa: bids.levels[0].0))
     }
 
+    /// The public-stream reader's routing test: depth messages with their topic first go to the
+    /// compact parser, everything else (tickers, trades, acks, a topic further on) to the full one.
+    @Test func orderBookMessagesAreRecognisedByTheirFirstField() throws {
+        for line in try BookSyncTests.bybitSample() {
+            #expect(line.withUnsafeBufferPointer { BybitDepthParser.isOrderBookMessage($0) })
+        }
+        for other in [#"{"topic":"tickers.BTCUSDT","type":"delta","data":{}}"#, #"{"op":"ping","success":true}"#,
+                      #"{"type":"delta","topic":"orderbook.50.BTCUSDT","data":{}}"#, #"{"topic":"orderbook."#, "", "[]"] {
+            #expect(!Array(other.utf8).withUnsafeBufferPointer { BybitDepthParser.isOrderBookMessage($0) }, "\(other)")
+        }
+    }
+
     /// Compact and full parses of every sample message carry the same levels and sequence fields.
     @Test func compactParseMatchesTheFullParse() throws {
         var compact = CompactDepthUpdate()

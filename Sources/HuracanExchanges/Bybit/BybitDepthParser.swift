@@ -91,6 +91,22 @@ public enum BybitDepthParser {
         update.time = header.time
     }
 
+    /// Whether `bytes` is an `orderbook.*` message that starts with its topic, as Bybit sends
+    /// them: a look at the first field only, so a public-stream reader can send depth messages
+    /// straight to the compact parser and everything else to `BybitParsers.publicMessage`.
+    public static func isOrderBookMessage(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var scanner = ByteScanner(bytes)
+        do throws(ByteScanner.ScanError) {
+            try scanner.expect(UInt8(ascii: "{"))
+            guard scanner.equals(try scanner.stringRange(), "topic") else { return false }
+            try scanner.expect(UInt8(ascii: ":"))
+            let topic = try scanner.stringRange()
+            return topic.count > 10 && scanner.equals(topic.lowerBound..<(topic.lowerBound + 10), "orderbook.")
+        } catch {
+            return false
+        }
+    }
+
     public static func parse(_ bytes: [UInt8]) throws -> DepthUpdate {
         var update = DepthUpdate(symbol: "", isSnapshot: false, finalID: 0, bids: [], asks: [], time: .epoch)
         try bytes.withUnsafeBufferPointer { buffer in try parse(buffer, into: &update) }
