@@ -138,9 +138,9 @@ public struct VenueAPI: Sendable {
     ///
     /// Why one `OrderAmendment` and not loose `FixedDecimal` arguments: with Swift 6.3.1 on x86_64,
     /// debug builds miscompile a call to an async function when an `Int128` argument has to go on
-    /// the stack and the stack arguments do not fill a multiple of 16 bytes. The caller reserves
-    /// the rounded size, the callee releases the exact size, so the stack is 8 bytes off when the
-    /// task next returns to the executor, which then resumes a job at a garbage or null address.
+    /// the stack and the stack arguments do not fill a multiple of 16 bytes: caller and callee
+    /// disagree by 8 bytes on the size of that area, so the stack is off when the task next returns
+    /// to the executor, which then resumes a job at a garbage or null address.
     /// The former `amendOrder(clientOrderID:symbol:side:quantity:price:)` (nine argument words plus
     /// the four of `self`) hit exactly that; a struct this size is passed by address instead.
     public func amendOrder(_ amendment: OrderAmendment, symbol: String) async throws {
