@@ -76,6 +76,9 @@ struct VenuesCommand: ParsableCommand {
             let depth = try ExchangeBenchmarks.bybitDepth(lines: lines, duration: .milliseconds(Int64(seconds * 1000)))
             print(String(format: "bybit orderbook.500 deltas (parse + apply): %.0f messages/s, %.0f level updates/s (%d messages)",
                          depth.messagesPerSecond, depth.levelsPerSecond, depth.messages))
+            let parse = try ExchangeBenchmarks.bybitDepthParseOnly(lines: lines, duration: .milliseconds(Int64(max(1, seconds / 3) * 1000)))
+            print(String(format: "  of which parsing alone (same messages, nothing applied): %.0f messages/s, %.0f ns per message",
+                         parse.messagesPerSecond, 1e9 / parse.messagesPerSecond))
             for venue in VenueID.allCases {
                 let result = try ExchangeBenchmarks.orderRoundTrip(venue: venue, iterations: iterations)
                 print(String(format: "%@ order round trip in process (validate, encode, sign, parse ack, parse fill, apply): p50 %.1f µs, p99 %.1f µs, max %.1f µs",

@@ -31,7 +31,6 @@ import Testing
         #expect(ack.clientOrderID == rest.clientOrderID)
         let open = try await api.openOrders()
         #expect(open.contains { $0.clientOrderID == rest.clientOrderID && $0.status == .acknowledged })
-        // amend: see report (PUT crash under investigation)
         try await api.cancelOrder(clientOrderID: rest.clientOrderID, symbol: symbol)
         let queried = try #require(try await api.queryOrder(clientOrderID: rest.clientOrderID, symbol: symbol))
         #expect(queried.status == .cancelled)

@@ -38,6 +38,20 @@ enum TestMarkets {
         return server
     }
 
+    /// Runs `body` against a started fake venue and stops the server before returning, also when
+    /// `body` throws, so no server outlives its test (a `defer { Task { await server.stop() } }`
+    /// leaves the shutdown racing the next test).
+    static func withServer(_ venue: VenueID, tick: Duration = .milliseconds(50), _ body: (FakeVenueServer) async throws -> Void) async throws {
+        let server = try await startServer(venue, tick: tick)
+        do {
+            try await body(server)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
     static func api(_ server: FakeVenueServer, credentials: VenueCredentials? = nil, timeout: Duration = .seconds(10)) -> VenueAPI {
         var configuration = VenueRESTClient.Configuration()
         configuration.timeout = timeout

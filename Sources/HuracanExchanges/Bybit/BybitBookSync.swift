@@ -24,19 +24,32 @@ public struct BybitBookSync: Sendable {
     public var isInSync: Bool { if case .live = state { true } else { false } }
 
     public mutating func receive(_ message: DepthUpdate) -> BookSyncResult {
-        if message.isSnapshot || message.finalID == 1 {
-            book.reset(message)
-            state = .live(lastUpdateID: message.finalID)
-            lastCrossSequence = message.crossSequence
+        receive(isSnapshot: message.isSnapshot, finalID: message.finalID, crossSequence: message.crossSequence,
+                reset: { $0.reset(message) }, apply: { $0.apply(message) })
+    }
+
+    /// The same rules for a message in the hot-path form.
+    public mutating func receive(_ message: CompactDepthUpdate) -> BookSyncResult {
+        receive(isSnapshot: message.isSnapshot, finalID: message.finalID, crossSequence: message.crossSequence,
+                reset: { $0.reset(message) }, apply: { $0.apply(message) })
+    }
+
+    @inline(__always)
+    private mutating func receive(isSnapshot: Bool, finalID: Int64, crossSequence: Int64,
+                                  reset: (inout LocalOrderBook) -> Void, apply: (inout LocalOrderBook) -> Void) -> BookSyncResult {
+        if isSnapshot || finalID == 1 {
+            reset(&book)
+            state = .live(lastUpdateID: finalID)
+            lastCrossSequence = crossSequence
             return .applied
         }
         guard case .live(let last) = state else { return .ignored }
-        guard message.finalID == last + 1 else {
-            return dropBook("update id \(message.finalID) does not follow \(last)")
+        guard finalID == last + 1 else {
+            return dropBook("update id \(finalID) does not follow \(last)")
         }
-        book.apply(message)
-        state = .live(lastUpdateID: message.finalID)
-        lastCrossSequence = message.crossSequence
+        apply(&book)
+        state = .live(lastUpdateID: finalID)
+        lastCrossSequence = crossSequence
         return .applied
     }
 

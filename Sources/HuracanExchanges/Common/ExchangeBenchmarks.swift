@@ -39,6 +39,26 @@ public enum ExchangeBenchmarks {
         return DepthResult(messages: passes * deltas, levels: passes * deltaLevels, seconds: seconds)
     }
 
+    /// The parse half of `bybitDepth` alone (same messages, same parser, nothing applied), to
+    /// show how the time splits between reading the JSON and updating the book.
+    public static func bybitDepthParseOnly(lines: [[UInt8]], duration: Duration = .seconds(1)) throws -> DepthResult {
+        let clock = ContinuousClock()
+        var update = CompactDepthUpdate()
+        let deltas = lines.dropFirst()
+        var passes = 0, levels = 0
+        let start = clock.now
+        while clock.now - start < duration {
+            for line in deltas {
+                try line.withUnsafeBufferPointer { try BybitDepthParser.parse($0, into: &update) }
+                levels &+= update.levelCount
+            }
+            passes += 1
+        }
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return DepthResult(messages: passes * deltas.count, levels: levels, seconds: seconds)
+    }
+
     public struct LatencyResult: Sendable {
         /// Nanoseconds per round trip, sorted.
         public var samples: [Int64]

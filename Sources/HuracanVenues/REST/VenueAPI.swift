@@ -131,21 +131,43 @@ public struct VenueAPI: Sendable {
         }
     }
 
-    /// Changes price and/or quantity (base units) of a resting limit order.
-    public func amendOrder(clientOrderID: String, symbol: String, side: Side, quantity: Quantity, price: Price) async throws {
+    /// Changes the price and quantity (base units) of a resting limit order: Binance
+    /// `PUT /fapi/v1/order`, OKX `POST /api/v5/trade/amend-order` (quantity in contracts), Bybit
+    /// `POST /v5/order/amend`. Not retried: like a new order, an amend whose reply is lost is
+    /// resolved with `queryOrder`.
+    ///
+    /// Why one `OrderAmendment` and not loose `FixedDecimal` arguments: with Swift 6.3.1 on x86_64,
+    /// debug builds miscompile a call to an async function when an `Int128` argument has to go on
+    /// the stack and the stack arguments do not fill a multiple of 16 bytes: caller and callee
+    /// disagree by 8 bytes on the size of that area, so the stack is off when the task next returns
+    /// to the executor, which then resumes a job at a garbage or null address.
+    /// The former `amendOrder(clientOrderID:symbol:side:quantity:price:)` (nine argument words plus
+    /// the four of `self`) hit exactly that; a struct this size is passed by address instead.
+    public func amendOrder(_ amendment: OrderAmendment, symbol: String) async throws {
         let cost = VenueRateLimits.cost(.amendOrder(symbol: symbol), venue: venue)
+        let e = amendRequest(amendment, symbol: symbol)
         switch venue {
         case .binance:
-            let e = OrderEncoding.binanceAmend(clientOrderID: clientOrderID, symbol: symbol, side: side, quantity: quantity, price: price)
             _ = try await client.call(.PUT, e.path, parameters: e.parameters, signed: true, cost: cost, idempotent: false, decode: binance("PUT /fapi/v1/order"))
         case .okx:
-            let value = directory.contractValue(symbol) ?? 1
-            let e = OrderEncoding.okxAmend(clientOrderID: clientOrderID, symbol: symbol, contracts: quantity / value, price: price)
             let items = try await client.call(.POST, e.path, body: e.body, signed: true, cost: cost, idempotent: false, decode: okx("amend-order"))
             if let first = items.first { _ = try OKXProtocol.orderResult(first, operation: "amend-order") }
         case .bybit:
-            let e = OrderEncoding.bybitAmend(clientOrderID: clientOrderID, symbol: symbol, quantity: quantity, price: price)
             _ = try await client.call(.POST, e.path, body: e.body, signed: true, cost: cost, idempotent: false, decode: bybit("amend"))
+        }
+    }
+
+    /// The venue's amend request (OKX quantities converted to contracts with `directory`).
+    public func amendRequest(_ amendment: OrderAmendment, symbol: String) -> EncodedOrder {
+        switch venue {
+        case .binance:
+            return OrderEncoding.binanceAmend(clientOrderID: amendment.clientOrderID, symbol: symbol, side: amendment.side,
+                                              quantity: amendment.quantity, price: amendment.price)
+        case .okx:
+            let value = directory.contractValue(symbol) ?? 1
+            return OrderEncoding.okxAmend(clientOrderID: amendment.clientOrderID, symbol: symbol, contracts: amendment.quantity / value, price: amendment.price)
+        case .bybit:
+            return OrderEncoding.bybitAmend(clientOrderID: amendment.clientOrderID, symbol: symbol, quantity: amendment.quantity, price: amendment.price)
         }
     }
 

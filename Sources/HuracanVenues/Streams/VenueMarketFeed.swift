@@ -192,6 +192,15 @@ public final class VenueMarketFeed: Sendable {
                 default: break
                 }
             case .bybit:
+                // Depth messages (most of the traffic) go straight to the compact parser: no
+                // document tree, no per-level text.
+                if bytes.withUnsafeBufferPointer({ BybitDepthParser.isOrderBookMessage($0) }) {
+                    var update = CompactDepthUpdate()
+                    try bytes.withUnsafeBufferPointer { try BybitDepthParser.parse($0, into: &update) }
+                    applyDepth(symbol: update.symbol, finalID: update.finalID, time: update.time, chunk: chunk,
+                               binance: { _ in .ignored }, okx: { _ in .ignored }, bybit: { $0.receive(update) })
+                    return
+                }
                 switch try BybitParsers.publicMessage(bytes) {
                 case .depth(let d): applyDepth(d, chunk: chunk)
                 case .trades(let trades): for t in trades { sink(.trade(t)) }
@@ -209,23 +218,31 @@ public final class VenueMarketFeed: Sendable {
     }
 
     private func applyDepth(_ update: DepthUpdate, chunk: Int) {
-        let symbol = update.symbol
+        applyDepth(symbol: update.symbol, finalID: update.finalID, time: update.time, chunk: chunk,
+                   binance: { $0.receive(update) }, okx: { $0.receive(update) }, bybit: { $0.receive(update) })
+    }
+
+    /// Feeds one depth message of `symbol` to its synchroniser (`binance`, `okx` or `bybit`
+    /// applies it), then records the book's health and publishes its top or asks for a resync.
+    private func applyDepth(symbol: String, finalID: Int64, time: Timestamp, chunk: Int,
+                            binance: (inout BinanceBookSync) -> BookSyncResult, okx: (inout OKXBookSync) -> BookSyncResult,
+                            bybit: (inout BybitBookSync) -> BookSyncResult) {
         let coin = api.directory.coin(symbol)
         enum Follow { case none, fetchSnapshot, resubscribe }
         let (result, follow, top) = books.withLock { books -> (BookSyncResult, Follow, BookTop?) in
             switch books[symbol] {
             case .binance(var sync, let fetching):
-                let result = sync.receive(update)
+                let result = binance(&sync)
                 let fetch = sync.needsSnapshot && !fetching
                 books[symbol] = .binance(sync, fetching: fetching || fetch)
                 return (result, fetch ? .fetchSnapshot : .none, sync.isInSync ? sync.book.top : nil)
             case .okx(var sync, let fetching):
-                let result = sync.receive(update)
+                let result = okx(&sync)
                 let fetch = sync.needsSnapshot && !fetching
                 books[symbol] = .okx(sync, fetching: fetching || fetch)
                 return (result, fetch ? .fetchSnapshot : .none, sync.isInSync ? sync.book.top : nil)
             case .bybit(var sync):
-                let result = sync.receive(update)
+                let result = bybit(&sync)
                 books[symbol] = .bybit(sync)
                 if case .resync = result { return (result, .resubscribe, nil) }
                 return (result, .none, sync.isInSync ? sync.book.top : nil)
@@ -238,7 +255,7 @@ public final class VenueMarketFeed: Sendable {
         if let top, case .applied = result {
             sink(.top(symbol: symbol, BookTicker(symbol: symbol, bidPrice: FixedDecimal(approximating: top.bidPrice), bidSize: FixedDecimal(approximating: top.bidSize),
                                                  askPrice: FixedDecimal(approximating: top.askPrice), askSize: FixedDecimal(approximating: top.askSize),
-                                                 updateID: update.finalID, time: update.time)))
+                                                 updateID: finalID, time: time)))
         }
         switch follow {
         case .none: break

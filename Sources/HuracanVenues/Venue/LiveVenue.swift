@@ -274,6 +274,27 @@ public final class LiveVenue: ExchangeVenue {
         }
     }
 
+    /// Changes the quantity (new total, base units) and price of one of our resting limit orders.
+    /// The venue's reply is the acknowledgement; the stream reports the order as it now stands.
+    /// When the venue says the order is gone or final, its state is fetched and reported, and the
+    /// error is rethrown: the amend did not happen.
+    public func amendOrder(clientOrderID: String, coin: String, quantity: Quantity, price: Price) async throws {
+        let symbol = try symbol(coin)
+        guard let side = state.withLock({ $0.orders[clientOrderID]?.request.side }) else {
+            throw LiveVenueError.unknownOrder(clientOrderID, venue: venue)
+        }
+        do {
+            try await api.amendOrder(OrderAmendment(clientOrderID: clientOrderID, side: side, quantity: quantity, price: price), symbol: symbol)
+        } catch let error as VenueAPIError where error.action == .orderNotFoundOrFinal {
+            if let found = try await api.queryOrder(clientOrderID: clientOrderID, symbol: symbol) { deliver(found) }
+            throw error
+        }
+        state.withLock { state in
+            state.orders[clientOrderID]?.request.quantity = quantity
+            state.orders[clientOrderID]?.request.price = price
+        }
+    }
+
     public func fees(coin: String) async throws -> FeeSchedule {
         let symbol = try symbol(coin)
         if let cached = state.withLock({ $0.fees[symbol] }) { return cached }
@@ -325,12 +346,14 @@ public enum LiveVenueError: Error, Sendable, Equatable, CustomStringConvertible 
     case unknownCoin(coin: String, venue: VenueID)
     case duplicateClientOrderID(String, venue: VenueID)
     case noFundingYet(coin: String, venue: VenueID)
+    case unknownOrder(String, venue: VenueID)
 
     public var description: String {
         switch self {
         case .unknownCoin(let coin, let venue): "\(venue): \(coin) has no native symbol in the universe"
         case .duplicateClientOrderID(let id, let venue): "\(venue): client order id \(id) was already sent; orders are never sent twice"
         case .noFundingYet(let coin, let venue): "\(venue): no funding for \(coin) received yet from the mark price stream"
+        case .unknownOrder(let id, let venue): "\(venue): client order id \(id) was not placed through this venue; only our own orders can be amended"
         }
     }
 }

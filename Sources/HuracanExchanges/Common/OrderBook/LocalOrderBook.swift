@@ -18,8 +18,16 @@ public struct LocalOrderBook: Sendable {
 
     /// Replaces the book with a snapshot's levels.
     public mutating func reset(_ snapshot: DepthUpdate) {
-        clear()
-        apply(snapshot)
+        bids.load(snapshot.bids)
+        asks.load(snapshot.asks)
+        time = snapshot.time
+    }
+
+    /// Replaces the book with a snapshot's levels (hot-path form).
+    public mutating func reset(_ snapshot: CompactDepthUpdate) {
+        bids.load(snapshot.bids)
+        asks.load(snapshot.asks)
+        time = snapshot.time
     }
 
     /// Applies absolute sizes per level (size 0 deletes).
@@ -31,6 +39,13 @@ public struct LocalOrderBook: Sendable {
             for level in update.bids { bids.set(price: level.price.mantissa, size: level.size.mantissa) }
             for level in update.asks { asks.set(price: level.price.mantissa, size: level.size.mantissa) }
         }
+        time = update.time
+    }
+
+    /// Applies absolute sizes per level (size 0 deletes), hot-path form.
+    public mutating func apply(_ update: CompactDepthUpdate) {
+        update.bidStorage.withUnsafeBufferPointer { bids.apply(UnsafeBufferPointer(rebasing: $0[..<update.bidCount])) }
+        update.askStorage.withUnsafeBufferPointer { asks.apply(UnsafeBufferPointer(rebasing: $0[..<update.askCount])) }
         time = update.time
     }
 
