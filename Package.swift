@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "HuracanFakeVenues",
             dependencies: [
-                "HuracanCore", "HuracanExchanges",
+                "HuracanCore", "HuracanExchanges", "HuracanVenues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),

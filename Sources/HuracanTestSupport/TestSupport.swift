@@ -79,3 +79,14 @@ extension TestPaths {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }
+
+/// Polls `condition` (async, never blocking a thread) until it holds or `timeout` passes.
+public func eventually(_ timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}

@@ -5,6 +5,7 @@ import HuracanRuntime
 import HuracanVenues
 import Logging
 import Synchronization
+import HuracanTestSupport
 import Testing
 
 /// The router between shards and a real venue, against the fake venues: the intent hook runs

@@ -73,7 +73,7 @@ import Testing
             let unfinished = try await journal.unfinishedOrders(venue: venue)
             #expect(unfinished.isEmpty, "\(venue): \(unfinished.map { "\($0.clientOrderID) \($0.status)" })")
             // The journal's positions equal the venue's, and positions left by the killed run were closed.
-            let api = Self.api(rig.server)
+            let api = rig.server.api()
             let venuePositions = try await api.positions()
             let journalPositions = try await journal.positions(venue: venue)
             for coin in ["BTC", "ETH", "XRP"] {
@@ -88,12 +88,5 @@ import Testing
             try await journal.close()
             await rig.server.stop()
         }
-    }
-
-    static func api(_ server: FakeVenueServer) -> VenueAPI {
-        let client = VenueRESTClient(venue: server.venue, endpoints: .local(server.venue, port: server.port), credentials: server.credentials)
-        var directory = SymbolDirectory(venue: server.venue)
-        for i in (try? EngineProcess.instruments(server.venue)) ?? [] { directory.add(symbol: i.symbol, coin: i.coin, contractValue: i.contractValue) }
-        return VenueAPI(client: client, directory: directory)
     }
 }

@@ -111,7 +111,7 @@ import Testing
         #expect(report.positionDifferences.isEmpty, "\(report.render())")
         #expect(report.isClean)
         var venuePositions: [String: Quantity] = [:]
-        for (symbol, position) in server.positions { venuePositions[M.directory(venue).coin(symbol)] = position.quantity }
+        for (symbol, position) in server.positions { venuePositions[server.directory.coin(symbol)] = position.quantity }
         #expect(try await journal.positions(venue: venue) == venuePositions)
         #expect(venuePositions["ETH"] == M.lot(venue, "ETH") * 25 && venuePositions["BTC"] == -(M.lot(venue, "BTC") * 2))
 

@@ -29,16 +29,6 @@ func engineConfig(coins: Int = 4, folder: URL, metadataDB: String) throws -> Eng
     return config
 }
 
-/// Waits up to `seconds` for `condition`.
-func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(100))
-    }
-    return try await condition()
-}
-
 /// Runs `engine` in real time (as `huracan run` does) on its own thread until `body` returns.
 func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throws -> T {
     let thread = Thread { engine.run(until: nil, pacing: .realTime, stepsPerRound: 1, statusInterval: 0.2) }
@@ -123,7 +113,7 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
             try await Task.sleep(for: .milliseconds(500))   // the first poll has run; LISTEN is set up
             let v1 = try await registry.register(TestModels.registration(coin: "ETH"), artifact: TestModels.stump(low: 5, high: 5))
             try await registry.activate(coin: "ETH", version: v1.version)
-            #expect(await eventually(10) { engine.modelNames["ETH"] == "all: xgb ETH v1" })
+            #expect(await eventually(.seconds(10)) { engine.modelNames["ETH"] == "all: xgb ETH v1" })
         }
         // The watcher stops before its registry closes (a poll on a closed SQLite handle crashes).
         watching.cancel()

@@ -287,16 +287,6 @@ func http(_ request: URLRequest) async throws -> (status: Int, body: Data) {
     return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
 }
 
-/// Polls `condition` every 0.2 s until it holds or `seconds` pass.
-func eventually(_ seconds: Double, _ condition: () async -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(nanoseconds: 200_000_000)
-    }
-    return await condition()
-}
-
 /// Values of a query result (`value: [time, "number"]`).
 func values(_ result: [[String: Any]]) -> [Double] {
     result.compactMap { ($0["value"] as? [Any])?.last as? String }.compactMap(Double.init)
@@ -334,7 +324,7 @@ extension ObservabilityTests {
         let serverTask = Task { try await server.run() }
         defer { serverTask.cancel() }
         let metricsURL = URLRequest(url: URL(string: "http://127.0.0.1:\(enginePort)/metrics")!)
-        let serving = await eventually(10) { (try? await http(metricsURL).status) == 200 }
+        let serving = await eventually(.seconds(10)) { (try? await http(metricsURL).status) == 200 }
         try #require(serving, "the admin server answers /metrics on port \(enginePort)")
         let exported = String(decoding: try await http(metricsURL).body, as: UTF8.self)
 
@@ -353,17 +343,17 @@ extension ObservabilityTests {
         let prometheus = try PrometheusProcess(binary: prometheusBinary, configFile: configFile, port: prometheusPort, folder: folder)
         defer { prometheus.stop() }
 
-        let ready = await eventually(15) { (try? await prometheus.get("/-/ready").status) == 200 }
+        let ready = await eventually(.seconds(15)) { (try? await prometheus.get("/-/ready").status) == 200 }
         try #require(ready, "prometheus became ready; log:\n\(prometheus.log)")
         // A few scrapes, so rates over 1m have samples to work with.
-        let scraped = await eventually(15) {
+        let scraped = await eventually(.seconds(15)) {
             let up = (try? await prometheus.query("up{job=\"huracan\"}")).map(values) ?? []
             let scrapes = (try? await prometheus.query("count_over_time(up{job=\"huracan\"}[1m])")).map(values) ?? []
             return up == [1] && (scrapes.first ?? 0) >= 4
         }
         try #require(scraped, "prometheus scraped the engine; log:\n\(prometheus.log)")
         // Every alert rule evaluated (again after the scrapes).
-        let rulesReady = await eventually(10) {
+        let rulesReady = await eventually(.seconds(10)) {
             let rules = (try? await prometheus.rules()) ?? []
             return !rules.isEmpty && rules.allSatisfy { $0.evaluated && $0.health == "ok" }
         }

@@ -3,6 +3,7 @@ import HuracanExchanges
 import HuracanFakeVenues
 import HuracanVenues
 import Synchronization
+import HuracanTestSupport
 import Testing
 
 /// `LiveVenue` with its private stream against the fake venues: acknowledgements, fills with fee

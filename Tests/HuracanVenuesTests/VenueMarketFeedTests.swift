@@ -3,6 +3,7 @@ import HuracanExchanges
 import HuracanFakeVenues
 import HuracanVenues
 import Synchronization
+import HuracanTestSupport
 import Testing
 
 /// Public feeds against the fake venues: books sync per the venues' procedures, resync after a

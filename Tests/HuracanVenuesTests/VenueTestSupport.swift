@@ -1,28 +1,14 @@
 import HuracanCore
 import HuracanExchanges
 import HuracanFakeVenues
+import HuracanTestSupport
 import HuracanVenues
 import Logging
 import Synchronization
 
 /// The coins the fake venues list in these tests.
 enum TestMarkets {
-    static func instruments(_ venue: VenueID) -> [FakeInstrument] {
-        switch venue {
-        case .okx:
-            return [
-                FakeInstrument(coin: "BTC", symbol: "BTC-USDT-SWAP", tickSize: FixedDecimal(units: 1, exponent: 1), lotSize: 1, minNotional: 0, contractValue: FixedDecimal(units: 1, exponent: 2), startPrice: 90_000),
-                FakeInstrument(coin: "ETH", symbol: "ETH-USDT-SWAP", tickSize: FixedDecimal(units: 1, exponent: 2), lotSize: 1, minNotional: 0, contractValue: FixedDecimal(units: 1, exponent: 1), startPrice: 3_000),
-                FakeInstrument(coin: "XRP", symbol: "XRP-USDT-SWAP", tickSize: FixedDecimal(units: 1, exponent: 4), lotSize: 1, minNotional: 0, contractValue: 100, startPrice: FixedDecimal(units: 22_000, exponent: 4)),
-            ]
-        default:
-            return [
-                FakeInstrument(coin: "BTC", symbol: "BTCUSDT", tickSize: FixedDecimal(units: 1, exponent: 1), lotSize: FixedDecimal(units: 1, exponent: 3), startPrice: 90_000),
-                FakeInstrument(coin: "ETH", symbol: "ETHUSDT", tickSize: FixedDecimal(units: 1, exponent: 2), lotSize: FixedDecimal(units: 1, exponent: 3), startPrice: 3_000),
-                FakeInstrument(coin: "XRP", symbol: "XRPUSDT", tickSize: FixedDecimal(units: 1, exponent: 4), lotSize: FixedDecimal(units: 1, exponent: 1), startPrice: FixedDecimal(units: 22_000, exponent: 4)),
-            ]
-        }
-    }
+    static func instruments(_ venue: VenueID) -> [FakeInstrument] { FakeInstrument.sample(venue) }
 
     static func directory(_ venue: VenueID) -> SymbolDirectory {
         var directory = SymbolDirectory(venue: venue)
@@ -53,12 +39,7 @@ enum TestMarkets {
     }
 
     static func api(_ server: FakeVenueServer, credentials: VenueCredentials? = nil, timeout: Duration = .seconds(10)) -> VenueAPI {
-        var configuration = VenueRESTClient.Configuration()
-        configuration.timeout = timeout
-        configuration.backoffBase = .milliseconds(20)
-        let client = VenueRESTClient(venue: server.venue, endpoints: .local(server.venue, port: server.port), credentials: credentials ?? server.credentials,
-                                     configuration: configuration)
-        return VenueAPI(client: client, directory: directory(server.venue))
+        server.api(credentials: credentials, timeout: timeout)
     }
 
     static var logger: Logger {
@@ -68,16 +49,6 @@ enum TestMarkets {
     }
 }
 
-/// Polls `condition` (async, never blocking a thread) until it holds or `timeout` passes.
-func eventually(_ timeout: Duration = .seconds(30), _ condition: @Sendable () async -> Bool) async -> Bool {
-    let clock = ContinuousClock()
-    let deadline = clock.now + timeout
-    while clock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return await condition()
-}
 
 /// Collects a venue's reports in the background.
 final class ReportCollector: Sendable {
