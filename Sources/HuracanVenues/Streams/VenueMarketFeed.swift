@@ -54,11 +54,7 @@ public final class VenueMarketFeed: Sendable {
         self.sink = sink
         self.logger = logger
         var config = configuration
-        switch api.venue {
-        case .binance: break
-        case .okx: config.connection.heartbeat = .text("ping", every: .seconds(20))
-        case .bybit: config.connection.heartbeat = .text("{\"op\":\"ping\"}", every: .seconds(20))
-        }
+        config.connection = config.connection.withHeartbeat(of: api.venue)
         self.configuration = config
         self.connectionsStorage = Mutex([])
         let chunks = stride(from: 0, to: symbols.count, by: max(1, config.symbolsPerConnection)).map { Array(symbols[$0..<min($0 + config.symbolsPerConnection, symbols.count)]) }

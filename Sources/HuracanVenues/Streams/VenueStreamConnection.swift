@@ -27,6 +27,18 @@ public final class VenueStreamConnection: Sendable {
             self.heartbeat = heartbeat
             self.idleTimeout = idleTimeout
         }
+
+        /// With `venue`'s documented keep-alive: Binance pings from the server; OKX text `ping`
+        /// and Bybit `{"op":"ping"}` from us every 20 s.
+        public func withHeartbeat(of venue: VenueID) -> Configuration {
+            var config = self
+            switch venue {
+            case .binance: break
+            case .okx: config.heartbeat = .text("ping", every: .seconds(20))
+            case .bybit: config.heartbeat = .text("{\"op\":\"ping\"}", every: .seconds(20))
+            }
+            return config
+        }
     }
 
     public let name: String

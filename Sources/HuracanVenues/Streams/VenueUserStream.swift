@@ -43,11 +43,7 @@ public final class VenueUserStream: Sendable {
         self.sink = sink
         self.logger = logger
         var config = configuration
-        switch api.venue {
-        case .binance: break
-        case .okx: config.connection.heartbeat = .text("ping", every: .seconds(20))
-        case .bybit: config.connection.heartbeat = .text("{\"op\":\"ping\"}", every: .seconds(20))
-        }
+        config.connection = config.connection.withHeartbeat(of: api.venue)
         self.configuration = config
         let base = api.client.endpoints.privateWebSocket
         let venue = api.venue
