@@ -125,6 +125,30 @@ import Testing
         #expect(rig.server.submissions(clientOrderID: id) == 1)
     }
 
+    /// Binance user data is silent while the account is idle: the stream must stay up (ping
+    /// frames, not silence, tell a dead connection), or fills sent during a reconnect are lost.
+    @Test func quietBinanceUserStreamStaysConnectedAndDeliversLaterFills() async throws {
+        let server = try await TestMarkets.startServer(.binance)
+        defer { Task { await server.stop() } }
+        let api = TestMarkets.api(server)
+        _ = try await api.client.syncTime()
+        let venue = LiveVenue(api: api, streamGrace: .seconds(60), logger: TestMarkets.logger)
+        let collector = ReportCollector(venue)
+        var configuration = VenueUserStream.Configuration()
+        configuration.connection.idleTimeout = .seconds(1)
+        let stream = VenueUserStream(api: api, credentials: server.credentials, configuration: configuration, logger: TestMarkets.logger) { venue.apply($0) }
+        let task = Task { await stream.run() }
+        defer { task.cancel() }
+        #expect(await eventually { stream.authenticated.load(ordering: .relaxed) })
+        try await Task.sleep(for: .seconds(3))
+        #expect(stream.connection.connects.load(ordering: .relaxed) == 1, "three quiet seconds with a 1 s idle timeout: no reconnect")
+        let id = "afterquiet"
+        try await venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: .binance, side: .buy, type: .market, timeInForce: .ioc,
+                                                quantity: FixedDecimal(units: 1, exponent: 1)))
+        #expect(await eventually(.seconds(5)) { !collector.fills(id).isEmpty }, "the fill came on the stream (REST completion is 60 s away)")
+        collector.task.cancel()
+    }
+
     @Test func binanceListenKeyExpiryReconnectsWithANewKey() async throws {
         let rig = try await Self.rig(.binance)
         defer { Task { await rig.stop() } }

@@ -11,8 +11,13 @@ import WSClient
 /// through `onOpen` again). `onDisconnect` runs after every drop so books can be marked out of sync.
 public final class VenueStreamConnection: Sendable {
     public enum Heartbeat: Sendable {
-        /// The server pings (Binance); pongs are answered by the WebSocket layer.
+        /// The server pings (Binance); pongs are answered by the WebSocket layer. A connection
+        /// without data for `idleTimeout` is treated as dead (market streams never go quiet).
         case serverPings
+        /// We send WebSocket ping frames; the WebSocket layer closes the connection when no pong
+        /// comes back. Quiet is normal (Binance user data: no account activity, no message), so
+        /// `idleTimeout` does not apply.
+        case protocolPings(every: Duration)
         /// Send this text every interval (OKX `ping`, Bybit `{"op":"ping"}`).
         case text(String, every: Duration)
     }
@@ -28,12 +33,13 @@ public final class VenueStreamConnection: Sendable {
             self.idleTimeout = idleTimeout
         }
 
-        /// With `venue`'s documented keep-alive: Binance pings from the server; OKX text `ping`
-        /// and Bybit `{"op":"ping"}` from us every 20 s.
-        public func withHeartbeat(of venue: VenueID) -> Configuration {
+        /// With `venue`'s documented keep-alive: Binance pings from the server (and, on streams
+        /// that may stay `quiet`, ping frames from us every 30 s); OKX text `ping` and Bybit
+        /// `{"op":"ping"}` from us every 20 s, answered by the venue.
+        public func withHeartbeat(of venue: VenueID, quiet: Bool = false) -> Configuration {
             var config = self
             switch venue {
-            case .binance: break
+            case .binance: if quiet { config.heartbeat = .protocolPings(every: .seconds(30)) }
             case .okx: config.heartbeat = .text("ping", every: .seconds(20))
             case .bybit: config.heartbeat = .text("{\"op\":\"ping\"}", every: .seconds(20))
             }
@@ -108,7 +114,8 @@ public final class VenueStreamConnection: Sendable {
 
     private func connectOnce(_ target: String) async throws {
         closeRequested.store(false, ordering: .relaxed)
-        let config = WebSocketClientConfiguration(maxFrameSize: 1 << 24)
+        var config = WebSocketClientConfiguration(maxFrameSize: 1 << 24)
+        if case .protocolPings(let every) = configuration.heartbeat { config.autoPing = .enabled(timePeriod: every) }
         try await WebSocketClient.connect(url: target, configuration: config, logger: logger) { [self] inbound, outbound, _ in
             connects.add(1, ordering: .relaxed)
             lastReceived.store(Self.monotonicNow(), ordering: .relaxed)
@@ -130,7 +137,9 @@ public final class VenueStreamConnection: Sendable {
                         try await Task.sleep(for: .milliseconds(100))
                         let now = Self.monotonicNow()
                         if closeRequested.load(ordering: .relaxed) { return }
-                        if now - lastReceived.load(ordering: .relaxed) > configuration.idleTimeout.nanosecondsTotal {
+                        if case .protocolPings = configuration.heartbeat {
+                            // Liveness is the WebSocket layer's ping and pong.
+                        } else if now - lastReceived.load(ordering: .relaxed) > configuration.idleTimeout.nanosecondsTotal {
                             logger.info("\(name): silent for \(configuration.idleTimeout), reconnecting")
                             return
                         }

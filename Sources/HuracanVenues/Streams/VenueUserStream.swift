@@ -43,7 +43,7 @@ public final class VenueUserStream: Sendable {
         self.sink = sink
         self.logger = logger
         var config = configuration
-        config.connection = config.connection.withHeartbeat(of: api.venue)
+        config.connection = config.connection.withHeartbeat(of: api.venue, quiet: true)
         self.configuration = config
         let base = api.client.endpoints.privateWebSocket
         let venue = api.venue
