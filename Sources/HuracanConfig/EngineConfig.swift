@@ -183,7 +183,7 @@ public struct EngineConfig: Sendable, Equatable {
     public struct Venues: Sendable, Equatable {
         public var binance = Venue(
             restURL: "https://fapi.binance.com", wsURL: "wss://fstream.binance.com",
-            testnetRestURL: "https://demo-fapi.binance.com", testnetWsURL: "wss://fstream.binancefuture.com", prefix: "BINANCE"
+            testnetRestURL: "https://demo-fapi.binance.com", testnetWsURL: "wss://demo-fstream.binance.com", prefix: "BINANCE"
         )
         public var okx = Venue(
             restURL: "https://www.okx.com", wsURL: "wss://ws.okx.com:8443",

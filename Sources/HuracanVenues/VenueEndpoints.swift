@@ -1,7 +1,8 @@
 import HuracanCore
 
-/// Base URLs of one venue: REST, public and private WebSocket. Production and testnet/demo
-/// defaults from each venue's docs (/work/shared/exchanges/*.md §1); every URL is configurable.
+/// Base URLs of one venue: REST, public and private WebSocket. The production and testnet/demo
+/// hosts are configuration defaults (`engine.venues.<venue>`, from each venue's docs); this type
+/// adds each venue's stream paths to them.
 public struct VenueEndpoints: Sendable, Hashable {
     public var rest: String
     public var publicWebSocket: String
@@ -15,23 +16,6 @@ public struct VenueEndpoints: Sendable, Hashable {
         self.publicWebSocket = publicWebSocket
         self.privateWebSocket = privateWebSocket
         self.isDemo = isDemo
-    }
-
-    public static func production(_ venue: VenueID) -> VenueEndpoints {
-        switch venue {
-        case .binance: VenueEndpoints(rest: "https://fapi.binance.com", publicWebSocket: "wss://fstream.binance.com/ws", privateWebSocket: "wss://fstream.binance.com/ws")
-        case .okx: VenueEndpoints(rest: "https://www.okx.com", publicWebSocket: "wss://ws.okx.com:8443/ws/v5/public", privateWebSocket: "wss://ws.okx.com:8443/ws/v5/private")
-        case .bybit: VenueEndpoints(rest: "https://api.bybit.com", publicWebSocket: "wss://stream.bybit.com/v5/public/linear", privateWebSocket: "wss://stream.bybit.com/v5/private")
-        }
-    }
-
-    /// Binance demo futures, OKX demo trading, Bybit testnet.
-    public static func testnet(_ venue: VenueID) -> VenueEndpoints {
-        switch venue {
-        case .binance: VenueEndpoints(rest: "https://demo-fapi.binance.com", publicWebSocket: "wss://demo-fstream.binance.com/ws", privateWebSocket: "wss://demo-fstream.binance.com/ws")
-        case .okx: VenueEndpoints(rest: "https://www.okx.com", publicWebSocket: "wss://wspap.okx.com:8443/ws/v5/public", privateWebSocket: "wss://wspap.okx.com:8443/ws/v5/private", isDemo: true)
-        case .bybit: VenueEndpoints(rest: "https://api-testnet.bybit.com", publicWebSocket: "wss://stream-testnet.bybit.com/v5/public/linear", privateWebSocket: "wss://stream-testnet.bybit.com/v5/private")
-        }
     }
 
     /// Endpoints from configured base URLs (`engine.venues.<venue>.rest_url` / `ws_url` and their

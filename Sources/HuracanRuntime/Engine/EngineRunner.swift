@@ -96,8 +96,9 @@ public enum EngineRunner {
         engine.entriesSuspended = false
         let end = duration.map { Timestamp(nanoseconds: second) + .nanoseconds(Int64($0 * 1e9)) }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        // First in the list, so it stops last: the engine's final messages are sent before it ends.
-        if let redis { services.append(.init(service: RedisLinkService(link: redis))) }
+        // First in the list, so it stops last: the engine's final messages are sent before it ends
+        // (the link sends what is left when cancelled).
+        if let redis { services.append(.init(service: TaskService { await redis.run() })) }
         // First of all: the recorder stops after the Redis link has sent the engine's last messages.
         services.insert(contentsOf: recordingServices(config: config, engine: engine, logger: logger), at: 0)
         try await serve(engine: engine, end: end, view: view, config: config, configPath: configPath, control: control, redis: redis,

@@ -136,12 +136,3 @@ public struct RedisLinkError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
 }
-
-/// The link as a service: runs until graceful shutdown, then sends what is left.
-struct RedisLinkService: Service {
-    let link: RedisLink
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown { await link.run() }
-    }
-}

@@ -88,7 +88,7 @@ extension EngineRunner {
         directory.update(from: instruments)
         api.directory = directory
         let universe = Universe(instruments: tradable)
-        let activeCoins = min(max(1, min(activeWanted, tradable.count)), tradable.count)
+        let activeCoins = max(1, min(activeWanted, tradable.count))
         logger.info("\(venue): \(tradable.count) coins listed, \(activeCoins) active; \(options.sendsOrders ? "LIVE orders" : "paper fills on the live feed")")
 
         var settings = EngineSettings(config)
@@ -121,7 +121,7 @@ extension EngineRunner {
         var feedConfiguration = VenueMarketFeed.Configuration()
         feedConfiguration.symbolsPerConnection = config.live.symbolsPerConnection
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let redis { services.append(.init(service: RedisLinkService(link: redis))) }
+        if let redis { services.append(.init(service: TaskService { await redis.run() })) }
         var liveServices: LiveServices?
         if options.sendsOrders, let credentials = options.credentials {
             let live = try await startLiveTrading(config: config, api: api, credentials: credentials, universe: universe, bookHealth: bookHealth,
@@ -165,14 +165,5 @@ extension EngineRunner {
     /// (alphanumeric, as OKX requires; 7 characters until the year 2080).
     static func orderIDPrefix(startSeconds: Int64) -> String {
         "h" + String(startSeconds, radix: 36)
-    }
-}
-
-/// A long-running task as a service: cancelled when the group shuts down gracefully.
-struct TaskService: Service {
-    let body: @Sendable () async -> Void
-    init(_ body: @escaping @Sendable () async -> Void) { self.body = body }
-    func run() async throws {
-        await cancelWhenGracefulShutdown { await body() }
     }
 }

@@ -31,7 +31,6 @@ public final class LiveOrderRouter: Sendable {
 
     /// - Parameters:
     ///   - coinCount: size of the engine's universe (coin indexes are below it).
-    ///   - coinIndex: the engine's index of a coin name (for reports that carry only the coin).
     public init(venue: LiveVenue, coinCount: Int, logger: Logger,
                 beforeSend: @escaping @Sendable (OrderRequest, _ tradeID: UInt64?) async throws -> Void = { _, _ in },
                 onReport: @escaping @Sendable (VenueReport) async -> Void = { _ in }) {

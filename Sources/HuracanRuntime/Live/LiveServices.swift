@@ -14,8 +14,9 @@ final class LiveServices: Sendable {
     let router: LiveOrderRouter
     let journal: OrderJournal
     let trades: AsyncStream<[Trade]>.Continuation
-    private let tasks: [Task<Void, Never>]
     private let routerTask: Task<Void, Never>
+    private let userStreamTask: Task<Void, Never>
+    private let tradeWriterTask: Task<Void, Never>
     private let logger: Logger
 
     init(venue: LiveVenue, router: LiveOrderRouter, journal: OrderJournal, userStream: VenueUserStream, logger: Logger) {
@@ -26,16 +27,14 @@ final class LiveServices: Sendable {
         let (tradeStream, trades) = AsyncStream.makeStream(of: [Trade].self, bufferingPolicy: .unbounded)
         self.trades = trades
         routerTask = Task { await router.run() }
-        tasks = [
-            Task { await userStream.run() },
-            Task {
-                for await batch in tradeStream {
-                    for trade in batch {
-                        do { try await journal.recordClosedTrade(trade) } catch { logger.error("trade history: trade \(trade.id) of \(trade.coin) not written: \(error)") }
-                    }
+        userStreamTask = Task { await userStream.run() }
+        tradeWriterTask = Task {
+            for await batch in tradeStream {
+                for trade in batch {
+                    do { try await journal.recordClosedTrade(trade) } catch { logger.error("trade history: trade \(trade.id) of \(trade.coin) not written: \(error)") }
                 }
-            },
-        ]
+            }
+        }
     }
 
     /// Sends what is queued (up to 10 s), then stops the stream and closes the journal.
@@ -50,8 +49,8 @@ final class LiveServices: Sendable {
         await routerTask.value
         deadline.cancel()
         // The trade writer ends once the stream is drained.
-        await tasks[1].value
-        tasks[0].cancel()
+        await tradeWriterTask.value
+        userStreamTask.cancel()
         do { try await journal.close() } catch { logger.error("order journal did not close cleanly: \(error)") }
     }
 }

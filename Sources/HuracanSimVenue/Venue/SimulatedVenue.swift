@@ -15,19 +15,17 @@ public final class SimulatedVenue: ExchangeVenue {
     /// Matcher slot per universe coin index, -1 when not served.
     private let slotByCoin: [Int]
     private let state: Mutex<State>
+    private let broadcast = VenueReportBroadcast()
 
     private struct State {
         var matchers: [SimulatedMatcher]
         var now: Timestamp
-        var subscribers: [(id: Int, continuation: AsyncStream<VenueReport>.Continuation)] = []
-        var nextSubscriber = 0
         var scratch: [VenueReport] = []
 
-        mutating func deliver() {
+        /// Sends the reports gathered in `scratch` (under the state lock: venue order).
+        mutating func deliver(to broadcast: VenueReportBroadcast) {
             guard !scratch.isEmpty else { return }
-            for report in scratch {
-                for subscriber in subscribers { subscriber.continuation.yield(report) }
-            }
+            for report in scratch { broadcast.send(report) }
             scratch.removeAll(keepingCapacity: true)
         }
     }
@@ -63,13 +61,7 @@ public final class SimulatedVenue: ExchangeVenue {
         state = Mutex(State(matchers: matchers, now: start, scratch: scratch))
     }
 
-    deinit {
-        let subscribers = state.withLock { state in
-            defer { state.subscribers.removeAll() }
-            return state.subscribers
-        }
-        for subscriber in subscribers { subscriber.continuation.finish() }
-    }
+    deinit { broadcast.finish() }
 
     /// Applies one market event to its coin's matcher (events of coins not served are ignored)
     /// and yields the resulting reports.
@@ -81,7 +73,7 @@ public final class SimulatedVenue: ExchangeVenue {
         state.withLock { state in
             if event.time > state.now { state.now = event.time }
             state.matchers[slot].onMarket(event, reports: &state.scratch)
-            state.deliver()
+            state.deliver(to: broadcast)
         }
     }
 
@@ -90,7 +82,7 @@ public final class SimulatedVenue: ExchangeVenue {
         state.withLock { state in
             if time > state.now { state.now = time }
             for slot in state.matchers.indices { state.matchers[slot].advance(to: time, reports: &state.scratch) }
-            state.deliver()
+            state.deliver(to: broadcast)
         }
     }
 
@@ -146,18 +138,7 @@ public final class SimulatedVenue: ExchangeVenue {
 
     /// A new subscription to this venue's reports from now on (acknowledgements, fills,
     /// cancels, funding), in venue order. Each call returns an independent stream.
-    public func reports() -> AsyncStream<VenueReport> {
-        let (stream, continuation) = AsyncStream.makeStream(of: VenueReport.self, bufferingPolicy: .unbounded)
-        let id = state.withLock { state in
-            state.nextSubscriber += 1
-            state.subscribers.append((state.nextSubscriber, continuation))
-            return state.nextSubscriber
-        }
-        continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { state in state.subscribers.removeAll { $0.id == id } }
-        }
-        return stream
-    }
+    public func reports() -> AsyncStream<VenueReport> { broadcast.subscribe() }
 
     private func slot(_ coin: String) throws(SimulatedVenueError) -> Int {
         guard let index = market.universe.index(of: coin) else { throw .unknownCoin(coin: coin, venue: venue) }

@@ -18,6 +18,7 @@ public final class LiveVenue: ExchangeVenue {
     public let bookHealth: BookHealth
     let logger: Logger
     let state = Mutex(State())
+    private let broadcast = VenueReportBroadcast()
     /// How long an UNKNOWN order is searched for before it is declared absent.
     public let unknownResolution: (attempts: Int, interval: Duration)
     /// How long an acknowledged immediate order (market, IOC) may wait for its fills on the
@@ -43,8 +44,6 @@ public final class LiveVenue: ExchangeVenue {
         var tops: [String: BookTicker] = [:]
         var marks: [String: MarkFunding] = [:]
         var positions: [String: VenuePosition] = [:]
-        var subscribers: [(id: Int, continuation: AsyncStream<VenueReport>.Continuation)] = []
-        var nextSubscriber = 0
         var fees: [String: FeeSchedule] = [:]
     }
 
@@ -131,8 +130,9 @@ public final class LiveVenue: ExchangeVenue {
         }
     }
 
+    /// Sends reports while the caller holds the state lock, so they leave in venue order.
     private func emit(_ reports: [VenueReport], state: inout State) {
-        for report in reports { for s in state.subscribers { s.continuation.yield(report) } }
+        for report in reports { broadcast.send(report) }
     }
 
     private func emit(_ reports: [VenueReport]) { state.withLock { emit(reports, state: &$0) } }
@@ -312,16 +312,7 @@ public final class LiveVenue: ExchangeVenue {
                            nextFundingTime: mark.nextFundingTime ?? .epoch)
     }
 
-    public func reports() -> AsyncStream<VenueReport> {
-        let (stream, continuation) = AsyncStream.makeStream(of: VenueReport.self, bufferingPolicy: .unbounded)
-        let id = state.withLock { state in
-            state.nextSubscriber += 1
-            state.subscribers.append((state.nextSubscriber, continuation))
-            return state.nextSubscriber
-        }
-        continuation.onTermination = { [weak self] _ in self?.state.withLock { state in state.subscribers.removeAll { $0.id == id } } }
-        return stream
-    }
+    public func reports() -> AsyncStream<VenueReport> { broadcast.subscribe() }
 
     /// Latest best bid/ask of `coin` from the feed.
     public func top(coin: String) -> BookTicker? {
