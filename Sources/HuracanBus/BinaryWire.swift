@@ -11,13 +11,14 @@ enum BinaryWire {
     static let version: UInt8 = 2
 }
 
-/// Reads a binary message field by field; every failure names the message type and field.
-final class BinaryCursor {
-    private let bytes: [UInt8]
+/// Reads a binary message field by field, in place (no copy of the bytes, which must stay valid
+/// while it reads); every failure names the message type and field.
+final class BinaryFieldReader: FieldReader {
+    private let bytes: UnsafeRawBufferPointer
     private(set) var position: Int
     var type = "envelope"
 
-    init(_ bytes: [UInt8], position: Int = 0) {
+    init(_ bytes: UnsafeRawBufferPointer, position: Int = 0) {
         self.bytes = bytes
         self.position = position
     }
@@ -36,18 +37,10 @@ final class BinaryCursor {
         return bytes[position]
     }
 
-    func fixed64(_ field: String) throws(BusDecodeError) -> UInt64 {
+    func uint64(_ field: String) throws(BusDecodeError) -> UInt64 {
         try need(8, field)
-        var value: UInt64 = 0
-        for i in 0..<8 { value |= UInt64(bytes[position + i]) << (8 * UInt64(i)) }
-        position += 8
-        return value
-    }
-
-    func fixed128(_ field: String) throws(BusDecodeError) -> Int128 {
-        let low = try fixed64(field)
-        let high = try fixed64(field)
-        return Int128(bitPattern: UInt128(high) << 64 | UInt128(low))
+        defer { position += 8 }
+        return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
     }
 
     func varint(_ field: String) throws(BusDecodeError) -> UInt64 {
@@ -62,15 +55,22 @@ final class BinaryCursor {
         }
     }
 
-    func string(_ field: String) throws(BusDecodeError) -> String {
+    /// The UTF-8 bytes of a string field.
+    private func stringBytes(_ field: String) throws(BusDecodeError) -> UnsafeBufferPointer<UInt8> {
         let length = try varint(field)
         guard length <= UInt64(bytes.count - position) else {
             throw .malformedBinary(detail: "\(type).\(field): string of \(length) bytes at offset \(position) runs past the end (\(bytes.count) bytes)")
         }
         let count = Int(length)
-        let text = bytes[position..<(position + count)].withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
-        guard let text else { throw .malformedBinary(detail: "\(type).\(field): string is not valid UTF-8") }
-        position += count
+        defer { position += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[position..<(position + count)]).assumingMemoryBound(to: UInt8.self)
+    }
+
+    func string(_ field: String) throws(BusDecodeError) -> String {
+        let utf8 = try stringBytes(field)
+        // ASCII (almost every field) needs no validation.
+        if !utf8.contains(where: { $0 >= 0x80 }) { return String(decoding: utf8, as: UTF8.self) }
+        guard let text = String(validating: utf8, as: UTF8.self) else { throw .malformedBinary(detail: "\(type).\(field): string is not valid UTF-8") }
         return text
     }
 
@@ -81,4 +81,27 @@ final class BinaryCursor {
         case let other: throw .malformedBinary(detail: "\(type).\(field): boolean byte is \(other), expected 0 or 1")
         }
     }
+
+    func present(_ field: String) throws(BusDecodeError) -> Bool { try bool(field) }
+    func int(_ field: String) throws(BusDecodeError) -> Int { Int(Int64(bitPattern: try uint64(field))) }
+    func double(_ field: String) throws(BusDecodeError) -> Double { Double(bitPattern: try uint64(field)) }
+    func time(_ field: String) throws(BusDecodeError) -> Timestamp { Timestamp(nanoseconds: Int64(bitPattern: try uint64(field))) }
+
+    func decimal(_ field: String) throws(BusDecodeError) -> FixedDecimal {
+        let low = try uint64(field)
+        let high = try uint64(field)
+        return FixedDecimal(mantissa: Int128(bitPattern: UInt128(high) << 64 | UInt128(low)))
+    }
+
+    /// Matched on the bytes: no String is made unless the value is refused.
+    func choice<E: RawRepresentable>(_ field: String, _ cases: [E]) throws(BusDecodeError) -> E where E.RawValue == String {
+        let utf8 = try stringBytes(field)
+        for value in cases {
+            var raw = value.rawValue
+            if raw.withUTF8({ $0.elementsEqual(utf8) }) { return value }
+        }
+        throw notAChoice(field, String(decoding: utf8, as: UTF8.self), cases)
+    }
+
+    func object(_ key: String) throws(BusDecodeError) -> BinaryFieldReader { self }
 }

@@ -40,7 +40,13 @@ public enum BusCodec {
     /// Decodes one message, JSON or binary (told apart by the first byte). Never traps: garbage, truncated input, unknown versions or types and
     /// missing or malformed fields all throw a `BusDecodeError` that names the problem.
     public static func decode(_ bytes: some Collection<UInt8>) throws(BusDecodeError) -> BusMessage {
-        if bytes.first == BinaryWire.magic { return try decodeBinary(Array(bytes)) }
+        if bytes.first == BinaryWire.magic {
+            let decoded: Result<BusMessage, BusDecodeError>? = bytes.withContiguousStorageIfAvailable { buffer in
+                Result { () throws(BusDecodeError) in try decodeBinary(UnsafeRawBufferPointer(buffer)) }
+            }
+            if let decoded { return try decoded.get() }
+            return try Array(bytes).withUnsafeBytes { raw in Result { () throws(BusDecodeError) in try decodeBinary(raw) } }.get()
+        }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: nonConforming.positiveInfinity, negativeInfinity: nonConforming.negativeInfinity, nan: nonConforming.nan
@@ -58,14 +64,15 @@ public enum BusCodec {
         }
     }
 
-    static func decodeBinary(_ bytes: [UInt8]) throws(BusDecodeError) -> BusMessage {
-        let cursor = BinaryCursor(bytes, position: 1)
-        let version = try cursor.byte("v")
+    /// Decodes the binary form in place; `bytes` starts with the 0xB5 header.
+    static func decodeBinary(_ bytes: UnsafeRawBufferPointer) throws(BusDecodeError) -> BusMessage {
+        let fields = BinaryFieldReader(bytes, position: 1)
+        let version = try fields.byte("v")
         guard version == BinaryWire.version else { throw .unsupportedVersion(Int(version)) }
-        let typeIndex = Int(try cursor.byte("type"))
+        let typeIndex = Int(try fields.byte("type"))
         guard typeIndex < BusMessage.typeNames.count else { throw .unknownType("binary type \(typeIndex)") }
         let type = BusMessage.typeNames[typeIndex]
-        let fields = FieldReader(binary: cursor, type: type)
+        fields.type = type
         let message: BusMessage
         switch typeIndex {
         case 0: message = .order(try OrderMessage(fields))
@@ -75,8 +82,8 @@ public enum BusCodec {
         case 4: message = .market(try MarketMessage(fields))
         default: message = .features(try FeaturesMessage(fields))
         }
-        guard cursor.atEnd else {
-            throw .malformedBinary(detail: "\(type): \(bytes.count - cursor.position) bytes left over after the last field")
+        guard fields.atEnd else {
+            throw .malformedBinary(detail: "\(type): \(bytes.count - fields.position) bytes left over after the last field")
         }
         return message
     }

@@ -42,11 +42,11 @@ extension BusMessage: Codable {
     public init(from decoder: any Decoder) throws {
         let container: KeyedDecodingContainer<WireKey>
         do { container = try decoder.container(keyedBy: WireKey.self) } catch { throw BusDecodeError.notAnObject }
-        let envelope = FieldReader(container: container, type: "envelope")
+        let envelope = JSONFieldReader(container: container, type: "envelope")
         let version = try envelope.int("v")
         guard version == BusCodec.version else { throw BusDecodeError.unsupportedVersion(version) }
         let type = try envelope.string("type")
-        let fields = FieldReader(container: container, type: type)
+        let fields = JSONFieldReader(container: container, type: type)
         switch type {
         case "order": self = .order(try OrderMessage(fields))
         case "execution": self = .execution(try ExecutionMessage(fields))

@@ -9,90 +9,37 @@ struct WireKey: CodingKey {
     init?(intValue: Int) { nil }
 }
 
-/// Reads typed fields of one message, from a JSON object (by key) or from the binary form (in
-/// order), and turns every failure into a `BusDecodeError` naming the message type and field.
-struct FieldReader {
-    enum Source {
-        case json(KeyedDecodingContainer<WireKey>)
-        case binary(BinaryCursor)
-    }
-
-    let source: Source
+/// Reads typed fields of one message, from a JSON object (`JSONFieldReader`, by key) or from the
+/// binary form (`BinaryFieldReader`, in order), and turns every failure into a `BusDecodeError`
+/// naming the message type and field. Message decoders are generic over it, so each form gets
+/// its own specialised code.
+protocol FieldReader {
     /// The envelope `type` (or "envelope"), for error messages.
-    let type: String
-
-    init(container: KeyedDecodingContainer<WireKey>, type: String) {
-        source = .json(container)
-        self.type = type
-    }
-
-    init(binary cursor: BinaryCursor, type: String) {
-        cursor.type = type
-        source = .binary(cursor)
-        self.type = type
-    }
-
+    var type: String { get }
     /// JSON: the key is present and not null. Binary: the presence byte of an optional field.
-    private func present(_ key: String) throws(BusDecodeError) -> Bool {
-        switch source {
-        case .json(let container):
-            let k = WireKey(key)
-            guard container.contains(k) else { return false }
-            return !((try? container.decodeNil(forKey: k)) ?? false)
-        case .binary(let cursor):
-            return try cursor.bool(key)
-        }
-    }
+    func present(_ key: String) throws(BusDecodeError) -> Bool
+    func string(_ key: String) throws(BusDecodeError) -> String
+    func int(_ key: String) throws(BusDecodeError) -> Int
+    func bool(_ key: String) throws(BusDecodeError) -> Bool
+    func double(_ key: String) throws(BusDecodeError) -> Double
+    func time(_ key: String) throws(BusDecodeError) -> Timestamp
+    func uint64(_ key: String) throws(BusDecodeError) -> UInt64
+    /// A decimal: in JSON a string parsed exactly with `FixedDecimal(parsing:)` (JSON numbers are
+    /// refused: they would pass through binary floating point in most readers); in binary the
+    /// fixed-point mantissa.
+    func decimal(_ key: String) throws(BusDecodeError) -> FixedDecimal
+    /// One of the raw values of `cases`.
+    func choice<E: RawRepresentable>(_ key: String, _ cases: [E]) throws(BusDecodeError) -> E where E.RawValue == String
+    /// A nested JSON object (in binary, its fields simply follow).
+    func object(_ key: String) throws(BusDecodeError) -> Self
+}
 
-    private func json<T: Decodable>(_ container: KeyedDecodingContainer<WireKey>, _ key: String, _: T.Type, expected: String) throws(BusDecodeError) -> T {
-        let k = WireKey(key)
-        guard container.contains(k), !((try? container.decodeNil(forKey: k)) ?? false) else { throw .missingField(type: type, field: key) }
-        do { return try container.decode(T.self, forKey: k) } catch {
-            throw .wrongType(type: type, field: key, expected: expected)
-        }
-    }
-
-    func string(_ key: String) throws(BusDecodeError) -> String {
-        switch source {
-        case .json(let c): try json(c, key, String.self, expected: "a string")
-        case .binary(let cursor): try cursor.string(key)
-        }
-    }
-
-    func int(_ key: String) throws(BusDecodeError) -> Int {
-        switch source {
-        case .json(let c): try json(c, key, Int.self, expected: "an integer")
-        case .binary(let cursor): Int(Int64(bitPattern: try cursor.fixed64(key)))
-        }
-    }
-
-    func bool(_ key: String) throws(BusDecodeError) -> Bool {
-        switch source {
-        case .json(let c): try json(c, key, Bool.self, expected: "true or false")
-        case .binary(let cursor): try cursor.bool(key)
-        }
-    }
-
-    func double(_ key: String) throws(BusDecodeError) -> Double {
-        switch source {
-        case .json(let c): try json(c, key, Double.self, expected: "a number (or \"NaN\", \"Infinity\", \"-Infinity\")")
-        case .binary(let cursor): Double(bitPattern: try cursor.fixed64(key))
-        }
-    }
-
-    func time(_ key: String = "time_ns") throws(BusDecodeError) -> Timestamp {
-        switch source {
-        case .json(let c): Timestamp(nanoseconds: try json(c, key, Int64.self, expected: "an integer (nanoseconds since the epoch)"))
-        case .binary(let cursor): Timestamp(nanoseconds: Int64(bitPattern: try cursor.fixed64(key)))
-        }
-    }
+extension FieldReader {
+    func time() throws(BusDecodeError) -> Timestamp { try time("time_ns") }
 
     func optionalUInt64(_ key: String) throws(BusDecodeError) -> UInt64? {
         guard try present(key) else { return nil }
-        switch source {
-        case .json(let c): return try json(c, key, UInt64.self, expected: "a non-negative integer")
-        case .binary(let cursor): return try cursor.fixed64(key)
-        }
+        return try uint64(key)
     }
 
     func optionalString(_ key: String) throws(BusDecodeError) -> String? {
@@ -100,34 +47,9 @@ struct FieldReader {
         return try string(key)
     }
 
-    /// A decimal: in JSON a string parsed exactly with `FixedDecimal(parsing:)` (JSON numbers are
-    /// refused: they would pass through binary floating point in most readers); in binary the
-    /// fixed-point mantissa.
-    func decimal(_ key: String) throws(BusDecodeError) -> FixedDecimal {
-        switch source {
-        case .json(let c):
-            let text = try json(c, key, String.self, expected: "a decimal string such as \"65000.1\"")
-            do { return try FixedDecimal(parsing: text) } catch {
-                throw .invalidValue(type: type, field: key, value: text, reason: error.reason)
-            }
-        case .binary(let cursor):
-            return FixedDecimal(mantissa: try cursor.fixed128(key))
-        }
-    }
-
     func optionalDecimal(_ key: String) throws(BusDecodeError) -> FixedDecimal? {
         guard try present(key) else { return nil }
         return try decimal(key)
-    }
-
-    /// One of the raw values of `cases`.
-    func choice<E: RawRepresentable>(_ key: String, _ cases: [E]) throws(BusDecodeError) -> E where E.RawValue == String {
-        let text = try string(key)
-        guard let value = E(rawValue: text) else {
-            let allowed = cases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-            throw .invalidValue(type: type, field: key, value: text, reason: "expected one of \(allowed)")
-        }
-        return value
     }
 
     func optionalChoice<E: RawRepresentable>(_ key: String, _ cases: [E]) throws(BusDecodeError) -> E? where E.RawValue == String {
@@ -135,17 +57,69 @@ struct FieldReader {
         return try choice(key, cases)
     }
 
-    /// A nested JSON object (in binary, its fields simply follow).
-    func object(_ key: String) throws(BusDecodeError) -> FieldReader {
-        switch source {
-        case .binary: return self
-        case .json(let container):
-            guard try present(key) else { throw .missingField(type: type, field: key) }
-            do {
-                return FieldReader(container: try container.nestedContainer(keyedBy: WireKey.self, forKey: WireKey(key)), type: type)
-            } catch {
-                throw .wrongType(type: type, field: key, expected: "a JSON object")
-            }
+    /// The error for a string that is none of `cases`.
+    func notAChoice<E: RawRepresentable>(_ key: String, _ text: String, _ cases: [E]) -> BusDecodeError where E.RawValue == String {
+        let allowed = cases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+        return .invalidValue(type: type, field: key, value: text, reason: "expected one of \(allowed)")
+    }
+}
+
+/// Reads the fields of a message from its JSON object.
+struct JSONFieldReader: FieldReader {
+    let container: KeyedDecodingContainer<WireKey>
+    let type: String
+
+    init(container: KeyedDecodingContainer<WireKey>, type: String) {
+        self.container = container
+        self.type = type
+    }
+
+    func present(_ key: String) throws(BusDecodeError) -> Bool {
+        let k = WireKey(key)
+        guard container.contains(k) else { return false }
+        return !((try? container.decodeNil(forKey: k)) ?? false)
+    }
+
+    private func value<T: Decodable>(_ key: String, _: T.Type, expected: String) throws(BusDecodeError) -> T {
+        let k = WireKey(key)
+        guard container.contains(k), !((try? container.decodeNil(forKey: k)) ?? false) else { throw .missingField(type: type, field: key) }
+        do { return try container.decode(T.self, forKey: k) } catch {
+            throw .wrongType(type: type, field: key, expected: expected)
+        }
+    }
+
+    func string(_ key: String) throws(BusDecodeError) -> String { try value(key, String.self, expected: "a string") }
+    func int(_ key: String) throws(BusDecodeError) -> Int { try value(key, Int.self, expected: "an integer") }
+    func bool(_ key: String) throws(BusDecodeError) -> Bool { try value(key, Bool.self, expected: "true or false") }
+    func uint64(_ key: String) throws(BusDecodeError) -> UInt64 { try value(key, UInt64.self, expected: "a non-negative integer") }
+
+    func double(_ key: String) throws(BusDecodeError) -> Double {
+        try value(key, Double.self, expected: "a number (or \"NaN\", \"Infinity\", \"-Infinity\")")
+    }
+
+    func time(_ key: String) throws(BusDecodeError) -> Timestamp {
+        Timestamp(nanoseconds: try value(key, Int64.self, expected: "an integer (nanoseconds since the epoch)"))
+    }
+
+    func decimal(_ key: String) throws(BusDecodeError) -> FixedDecimal {
+        let text = try value(key, String.self, expected: "a decimal string such as \"65000.1\"")
+        do { return try FixedDecimal(parsing: text) } catch {
+            throw .invalidValue(type: type, field: key, value: text, reason: error.reason)
+        }
+    }
+
+    func choice<E: RawRepresentable>(_ key: String, _ cases: [E]) throws(BusDecodeError) -> E where E.RawValue == String {
+        let text = try string(key)
+        guard let value = E(rawValue: text) else { throw notAChoice(key, text, cases) }
+        return value
+    }
+
+    func object(_ key: String) throws(BusDecodeError) -> JSONFieldReader {
+        guard try present(key) else { throw .missingField(type: type, field: key) }
+        do {
+            return JSONFieldReader(container: try container.nestedContainer(keyedBy: WireKey.self, forKey: WireKey(key)), type: type)
+        } catch {
+            throw .wrongType(type: type, field: key, expected: "a JSON object")
         }
     }
 }

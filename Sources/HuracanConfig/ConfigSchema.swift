@@ -32,6 +32,7 @@ public enum ConfigSchema {
             .bool(e + "message_bus.tls", \.messageBus.tls, "Connect to Redis over TLS"),
             .string(e + "message_bus.tls_ca_file", \.messageBus.tlsCAFile, allowed: "a PEM file path, or empty for the system's CAs", "Certificate authorities trusted for Redis TLS"),
             .int(e + "message_bus.queue_capacity", \.messageBus.queueCapacity, 16...16_777_216, "Bounded queue size per stream (in-process) and publish buffer (Redis)"),
+            .int(e + "message_bus.messages_per_entry", \.messageBus.messagesPerEntry, 1...1_024, "Most messages packed into one Redis stream entry when published together to the same stream (1: one entry per message)"),
 
             .string(e + "model_registry.storage_path", \.modelRegistry.storagePath, allowed: "a directory path", "Model artifacts: {storage_path}/{coin}/{version}.json", check: nonEmpty),
             .string(e + "model_registry.metadata_db", \.modelRegistry.metadataDB, allowed: "postgresql://[user@]host[:port]/db or sqlite:PATH", "Registry and trade history database", check: databaseURL),

@@ -91,6 +91,8 @@ public struct EngineConfig: Sendable, Equatable {
         /// PEM file of the CAs to trust for Redis TLS; empty: the system's.
         public var tlsCAFile = ""
         public var queueCapacity = 65_536
+        /// Most messages packed into one Redis stream entry (messages published together to one stream).
+        public var messagesPerEntry = 16
     }
 
     public struct ModelRegistry: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HuracanBus
+import HuracanConfig
 import HuracanCore
 import HuracanRedis
 
@@ -28,6 +29,9 @@ struct BusBenchCommand: AsyncParsableCommand {
     @Option(help: "Port of a redis-server on 127.0.0.1 to measure against.")
     var redisPort: Int?
 
+    @Option(help: "Messages packed per Redis entry in the packed runs (engine.message_bus.messages_per_entry); runs with one message per entry come first.")
+    var messagesPerEntry = EngineConfig().messageBus.messagesPerEntry
+
     func run() async throws {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let fills = Self.fills(4_096)
@@ -37,19 +41,67 @@ struct BusBenchCommand: AsyncParsableCommand {
         if !rates.isEmpty { print("in-process bus, publish(batch 1000) + read + ack, 1 thread: median \(Self.format(rates[rates.count / 2])) messages/s "
               + "(runs: \(rates.map { Self.format($0) }.joined(separator: ", ")))") }
         guard let redisPort else { return }
-        let publishOnly = try await Self.redisPublish(fills, count: min(messages, 1_000_000), port: redisPort)
-        print("Redis Streams, publish only (pipelined XADD, 2 connections): \(Self.format(publishOnly)) messages/s")
-        let redis = try await Self.redis(fills, count: min(messages, 1_000_000), port: redisPort)
-        print("Redis Streams, publish -> consume -> ack over loopback (at least once): \(Self.format(redis.rate)) messages/s "
-              + "(\(redis.count) messages, \(redis.bytes) bytes each)")
-        let atMostOnce = try await Self.redis(fills, count: min(messages, 1_000_000), port: redisPort, acknowledge: false)
-        print("Redis Streams, publish -> consume with NOACK (at most once, lossy streams): \(Self.format(atMostOnce.rate)) messages/s")
-        if let reference = Self.redisBenchmark(port: redisPort, payloadBytes: redis.bytes, count: min(messages, 1_000_000)) {
-            print("redis-benchmark XADD (-P 1000, same server, \(redis.bytes)-byte field): \(Self.format(reference)) requests/s; "
-                  + "our publish is \(String(format: "%.2f", publishOnly / reference)) of it, publish-to-consume \(String(format: "%.2f", redis.rate / reference)) "
-                  + "with acks, \(String(format: "%.2f", atMostOnce.rate / reference)) at most once")
-        } else {
+        let count = min(messages, 1_000_000)
+        let bytes = BusCodec.encodeBinary(fills[0]).count
+        print("Redis Streams over loopback, \(count) messages of \(bytes) bytes, pipelined batches of 1000 from 2 publishers, "
+              + "consumer group read COUNT 1000:")
+        let meter = try await CPUMeter(port: redisPort)
+        var results: [(name: String, rate: Double)] = []
+        for perEntry in Set([1, messagesPerEntry]).sorted() {
+            let packing = perEntry == 1 ? "1 message per entry" : "\(perEntry) messages per entry"
+            let publishOnly = try await Self.redisPublish(fills, count: count, port: redisPort, messagesPerEntry: perEntry)
+            print("  publish only, \(packing): \(Self.format(publishOnly)) messages/s; \(try await meter.lap(count))")
+            let acknowledged = try await Self.redis(fills, count: count, port: redisPort, messagesPerEntry: perEntry)
+            print("  publish -> consume -> ack (at least once), \(packing): \(Self.format(acknowledged)) messages/s; \(try await meter.lap(count))")
+            let atMostOnce = try await Self.redis(fills, count: count, port: redisPort, messagesPerEntry: perEntry, acknowledge: false)
+            print("  publish -> consume NOACK (at most once), \(packing): \(Self.format(atMostOnce)) messages/s; \(try await meter.lap(count))")
+            results += [("publish only, \(packing)", publishOnly), ("publish-to-consume with acks, \(packing)", acknowledged),
+                        ("publish-to-consume at most once, \(packing)", atMostOnce)]
+        }
+        guard let reference = Self.redisBenchmark(port: redisPort, payloadBytes: bytes, count: count) else {
             print("redis-benchmark not found: install redis-tools for the comparison")
+            return
+        }
+        print("redis-benchmark XADD -P 1000 -c 4 (same server, \(bytes)-byte field): \(Self.format(reference)) requests/s; \(try await meter.lap(count))")
+        for result in results { print(String(format: "  %@: %.2f of redis-benchmark", result.name, result.rate / reference)) }
+    }
+
+    /// CPU time per message of redis-server (INFO CPU) and of this process (getrusage) between laps.
+    final class CPUMeter {
+        let client: RedisClient
+        var server: Double
+        var own: Double
+
+        init(port: Int) async throws {
+            client = RedisClient(RedisConfiguration(port: port, poolSize: 1))
+            server = 0
+            own = Self.ownSeconds()
+            server = try await serverSeconds()
+        }
+
+        deinit { client.shutdown() }
+
+        func serverSeconds() async throws -> Double {
+            let text = try await client.send(["INFO", "CPU"]).string ?? ""
+            return text.split(whereSeparator: \.isNewline).reduce(0) { sum, line in
+                let parts = line.split(separator: ":")
+                guard parts.count == 2, parts[0] == "used_cpu_sys" || parts[0] == "used_cpu_user" else { return sum }
+                return sum + (Double(parts[1]) ?? 0)
+            }
+        }
+
+        static func ownSeconds() -> Double {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        }
+
+        /// "CPU per message: redis-server X us, huracan Y us" since the last lap.
+        func lap(_ messages: Int) async throws -> String {
+            let (nowServer, nowOwn) = (try await serverSeconds(), Self.ownSeconds())
+            defer { (server, own) = (nowServer, nowOwn) }
+            return String(format: "CPU per message: redis-server %.2f us, huracan %.2f us", (nowServer - server) / Double(messages) * 1e6,
+                          (nowOwn - own) / Double(messages) * 1e6)
         }
     }
 
@@ -97,10 +149,10 @@ struct BusBenchCommand: AsyncParsableCommand {
 
     /// Publish-to-consume through Redis: a publisher pipelining XADD batches and a consumer
     /// group reader acknowledging what it decoded, concurrently.
-    static func redis(_ fills: [BusMessage], count: Int, port: Int, acknowledge: Bool = true) async throws -> (rate: Double, count: Int, bytes: Int) {
+    static func redis(_ fills: [BusMessage], count: Int, port: Int, messagesPerEntry: Int, acknowledge: Bool = true) async throws -> Double {
         let client = RedisClient(RedisConfiguration(port: port, poolSize: 2, commandTimeoutSeconds: 30))
         defer { client.shutdown() }
-        let bus = RedisStreamsBus(client: client, losslessMaxLength: 10_000_000)
+        let bus = RedisStreamsBus(client: client, losslessMaxLength: 10_000_000, messagesPerEntry: messagesPerEntry)
         let stream = "bench:executions"
         try await client.send(["DEL", .text(stream)])
         try await bus.createGroup(stream: stream, group: "bench")
@@ -126,20 +178,22 @@ struct BusBenchCommand: AsyncParsableCommand {
             }
             if let acking { consumed += try await acking.value }
             let ids = entries.map(\.id)
-            acking = ids.isEmpty ? nil : Task { try await bus.ack(stream: stream, group: "bench", ids: ids) }
+            acking = ids.isEmpty ? nil : Task {
+                _ = try await bus.ack(stream: stream, group: "bench", ids: ids)
+                return ids.count
+            }
         }
         if let acking { consumed += try await acking.value }
         _ = try await published
         let rate = Double(consumed) / seconds(clock.now - start)
         try await client.send(["DEL", .text(stream)])
         guard undecodable == 0 else { throw ValidationError("\(undecodable) entries did not decode") }
-        return (rate, consumed, BusCodec.encodeBinary(fills[0]).count)
+        return rate
     }
 
-    /// Two publishers, each with one pipelined XADD batch of 1000 in flight on its own pooled
-    /// connection; returns how many messages were appended.
+    /// Two publishers, each with one pipelined batch of 1000 messages in flight on its own pooled
+    /// connection (packed as the bus packs them); returns how many messages were appended.
     static func publishFromTwoTasks(_ fills: [BusMessage], count: Int, bus: RedisStreamsBus, stream: String) async throws -> Int {
-        let cap = bus.maxLength(of: stream)
         return try await withThrowingTaskGroup(of: Int.self) { group in
             for part in 0..<2 {
                 group.addTask {
@@ -147,7 +201,8 @@ struct BusBenchCommand: AsyncParsableCommand {
                     let share = count / 2 + (part == 0 ? count % 2 : 0)
                     while sent < share {
                         let n = min(1_000, share - sent)
-                        sent += try await bus.publish(commands: (0..<n).map { bus.addCommand(fills[(sent + $0) & 4_095], to: stream, cap: cap) })
+                        _ = try await bus.publish(commands: bus.addCommands((0..<n).map { (stream, fills[(sent + $0) & 4_095]) }).commands)
+                        sent += n
                     }
                     return sent
                 }
@@ -157,10 +212,10 @@ struct BusBenchCommand: AsyncParsableCommand {
     }
 
     /// Pipelined XADD batches of 1000 from two publishers, nobody reading.
-    static func redisPublish(_ fills: [BusMessage], count: Int, port: Int) async throws -> Double {
+    static func redisPublish(_ fills: [BusMessage], count: Int, port: Int, messagesPerEntry: Int) async throws -> Double {
         let client = RedisClient(RedisConfiguration(port: port, poolSize: 2, commandTimeoutSeconds: 30))
         defer { client.shutdown() }
-        let bus = RedisStreamsBus(client: client, losslessMaxLength: 10_000_000)
+        let bus = RedisStreamsBus(client: client, losslessMaxLength: 10_000_000, messagesPerEntry: messagesPerEntry)
         let stream = "bench:publish"
         try await client.send(["DEL", .text(stream)])
         let clock = ContinuousClock()

@@ -6,12 +6,58 @@ import Testing
 
 /// The Redis Streams bus against a real redis-server started by each test.
 @Suite(.serialized) struct RedisStreamsBusTests {
-    func withBus(password: String? = nil, _ body: (RedisStreamsBus, RedisServer) async throws -> Void) async throws {
+    func withBus(password: String? = nil, messagesPerEntry: Int = 1, _ body: (RedisStreamsBus, RedisServer) async throws -> Void) async throws {
         guard let server = try RedisServer.start(password: password) else { return }
         defer { server.stop() }
         let client = RedisClient(RedisConfiguration(port: server.port, password: password, reconnectBaseSeconds: 0.01, reconnectMaxSeconds: 0.2))
         defer { client.shutdown() }
-        try await body(RedisStreamsBus(client: client, lossyMaxLength: 1_000, maxConsumersPerGroup: 3), server)
+        try await body(RedisStreamsBus(client: client, lossyMaxLength: 1_000, maxConsumersPerGroup: 3, messagesPerEntry: messagesPerEntry), server)
+    }
+
+    @Test func messagesPublishedTogetherArePackedIntoEntriesAndAcknowledgedOnce() async throws {
+        try await withBus(messagesPerEntry: 16) { bus, _ in
+            let fills = names.executionsGlobal, orders = names.ordersGlobal
+            try await bus.createGroup(stream: fills, group: "pnl")
+            // Interleaved: 40 fills and 5 orders in one publish.
+            let batch = (0..<45).map { i in i % 9 == 8 ? (stream: orders, message: order(i)) : (stream: fills, message: execution(i)) }
+            let ids = try await bus.publish(batch)
+            #expect(ids.count == 45)
+            #expect(try await bus.info(stream: fills).length == 3, "40 fills in entries of 16, 16 and 8")
+            #expect(try await bus.info(stream: orders).length == 1)
+            let entries = try await bus.read(streams: [fills], group: "pnl", consumer: "c1", count: 10)
+            #expect(entries.compactMap(\.message) == batch.filter { $0.stream == fills }.map(\.message), "every fill, in publish order")
+            #expect(entries.map(\.part) == Array(0..<16) + Array(0..<16) + Array(0..<8))
+            #expect(entries.map(\.parts) == Array(repeating: 16, count: 32) + Array(repeating: 8, count: 8))
+            #expect(entries.map(\.id) == zip(batch, ids).filter { $0.0.stream == fills }.map(\.1), "publish returns each message's entry id")
+            #expect(Set(entries.map(\.id)).count == 3)
+            #expect(try await bus.ack(stream: fills, group: "pnl", ids: entries.map(\.id)) == 3)
+            #expect(try await bus.info(stream: fills).groups["pnl"]?.pending == 0)
+        }
+    }
+
+    @Test func aConsumerStoppingInsideAnEntryLeavesItPendingWhole() async throws {
+        try await withBus(messagesPerEntry: 16) { bus, _ in
+            let stream = names.executionsGlobal
+            try await bus.createGroup(stream: stream, group: "pnl")
+            _ = try await bus.publish((0..<20).map { (stream: stream, message: execution($0)) })
+            var first: [BusMessage] = []
+            let stopping = RedisStreamConsumer(bus: bus, streams: [stream], group: "pnl", consumer: "a", claimIdleMilliseconds: 60_000)
+            try await stopping.run { entry in
+                first.append(entry.message!)
+                return first.count < 5
+            }
+            #expect(first.count == 5)
+            #expect(try await bus.info(stream: stream).groups["pnl"]?.pending == 2, "the half-handled entry (and the one after it) stay pending")
+            try await Task.sleep(for: .milliseconds(20))
+            var second: [BusMessage] = []
+            let taking = RedisStreamConsumer(bus: bus, streams: [stream], group: "pnl", consumer: "b", claimIdleMilliseconds: 10)
+            try await taking.run { entry in
+                second.append(entry.message!)
+                return second.count < 20
+            }
+            #expect(second == (0..<20).map { execution($0) }, "the claimed entries come back whole, in order")
+            #expect(try await bus.info(stream: stream).groups["pnl"]?.pending == 0)
+        }
     }
 
     @Test func atMostOnceReadsLeaveNothingPendingAndAreNeverRedelivered() async throws {
@@ -58,29 +104,31 @@ import Testing
         }
     }
 
-    @Test func deadConsumersPendingEntriesAreClaimedByAnother() async throws {
-        try await withBus { bus, _ in
+    @Test(arguments: [1, 16]) func deadConsumersPendingEntriesAreClaimedByAnother(messagesPerEntry: Int) async throws {
+        try await withBus(messagesPerEntry: messagesPerEntry) { bus, _ in
+            // Entries of 1 or 16 messages: A takes 60 or 4 entries, acknowledges 25 or 2 of them, then dies.
+            let (takeEntries, ackEntries) = messagesPerEntry == 1 ? (60, 25) : (4, 2)
+            let (takenMessages, ackedMessages) = (takeEntries * messagesPerEntry, ackEntries * messagesPerEntry)
             let stream = names.ordersGlobal
             try await bus.createGroup(stream: stream, group: "risk")
             _ = try await bus.publish((0..<100).map { (stream: stream, message: order($0)) })
-            // Consumer A takes 60 entries, processes and acknowledges 25, then dies.
-            let taken = try await bus.read(streams: [stream], group: "risk", consumer: "A", count: 60)
-            #expect(taken.count == 60)
-            try await bus.ack(stream: stream, group: "risk", ids: taken.prefix(25).map(\.id))
-            var processed: [StreamEntryID: Int] = [:]
-            for entry in taken.prefix(25) { processed[entry.id, default: 0] += 1 }
+            let taken = try await bus.read(streams: [stream], group: "risk", consumer: "A", count: takeEntries)
+            #expect(taken.count == takenMessages)
+            try await bus.ack(stream: stream, group: "risk", ids: taken.prefix(ackedMessages).map(\.id))
+            var processed: [BusMessage: Int] = [:]
+            for entry in taken.prefix(ackedMessages) { processed[entry.message!, default: 0] += 1 }
 
             // Consumer B reads the rest and, after the idle timeout, claims what A left pending.
             let rest = try await bus.read(streams: [stream], group: "risk", consumer: "B", count: 100)
-            #expect(rest.count == 40)
+            #expect(rest.count == 100 - takenMessages)
             #expect(try await bus.claim(stream: stream, group: "risk", consumer: "B", minIdleMilliseconds: 60_000).entries.isEmpty,
                     "nothing is idle long enough yet")
             try await Task.sleep(for: .milliseconds(120))
             let claimed = try await bus.claim(stream: stream, group: "risk", consumer: "B", minIdleMilliseconds: 100, count: 100)
-                        let claimedFromA = claimed.entries.filter { entry in taken.contains { $0.id == entry.id } }
-            #expect(claimedFromA.count == 35)
+            let claimedFromA = claimed.entries.filter { entry in taken.contains { $0.id == entry.id } }
+            #expect(claimedFromA.count == takenMessages - ackedMessages)
             #expect(claimedFromA.allSatisfy { $0.claimed })
-            for entry in rest + claimedFromA { processed[entry.id, default: 0] += 1 }
+            for entry in rest + claimedFromA { processed[entry.message!, default: 0] += 1 }
             try await bus.ack(stream: stream, group: "risk", ids: (rest + claimedFromA).map(\.id))
             #expect(try await bus.removeConsumer("A", stream: stream, group: "risk") == 0, "A has nothing left pending")
 

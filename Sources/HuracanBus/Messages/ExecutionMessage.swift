@@ -50,7 +50,7 @@ public struct ExecutionMessage: Sendable, Hashable {
 }
 
 extension ExecutionMessage {
-    init(_ r: FieldReader) throws(BusDecodeError) {
+    init(_ r: some FieldReader) throws(BusDecodeError) {
         self.init(
             clientOrderID: try r.string("client_order_id"), tradeID: try r.string("trade_id"), coin: try r.string("coin"),
             venue: try r.choice("venue", VenueID.allCases), side: try r.choice("side", [Side.buy, .sell]),

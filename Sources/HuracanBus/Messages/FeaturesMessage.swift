@@ -15,7 +15,7 @@ public struct FeaturesMessage: Sendable, Hashable {
 }
 
 extension FeaturesMessage {
-    init(_ r: FieldReader) throws(BusDecodeError) {
+    init(_ r: some FieldReader) throws(BusDecodeError) {
         let coin = try r.string("coin")
         let time = try r.time()
         let schema = try r.int("schema")

@@ -79,7 +79,7 @@ public struct MarketMessage: Sendable, Hashable {
 }
 
 extension MarketMessage {
-    init(_ r: FieldReader) throws(BusDecodeError) {
+    init(_ r: some FieldReader) throws(BusDecodeError) {
         self.init(
             coin: try r.string("coin"), venue: try r.choice("venue", VenueID.allCases), kind: try r.choice("kind", Kind.allCases),
             time: try r.time(), bid: try r.double("bid"), bidSize: try r.double("bid_size"), ask: try r.double("ask"),

@@ -60,7 +60,7 @@ public struct OrderMessage: Sendable, Hashable {
 }
 
 extension OrderMessage {
-    init(_ r: FieldReader) throws(BusDecodeError) {
+    init(_ r: some FieldReader) throws(BusDecodeError) {
         self.init(
             clientOrderID: try r.string("client_order_id"), coin: try r.string("coin"),
             venue: try r.choice("venue", VenueID.allCases), side: try r.choice("side", [Side.buy, .sell]),

@@ -40,7 +40,7 @@ public struct RiskDecisionMessage: Sendable, Hashable {
 }
 
 extension RiskDecisionMessage {
-    init(_ r: FieldReader) throws(BusDecodeError) {
+    init(_ r: some FieldReader) throws(BusDecodeError) {
         self.init(
             coin: try r.string("coin"), venue: try r.choice("venue", VenueID.allCases),
             decision: try r.choice("decision", RiskDecision.allCases), reason: try r.choice("reason", RiskReason.allCases),

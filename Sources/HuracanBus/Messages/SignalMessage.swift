@@ -23,7 +23,7 @@ public struct SignalMessage: Sendable, Hashable {
 }
 
 extension SignalMessage {
-    init(_ r: FieldReader) throws(BusDecodeError) {
+    init(_ r: some FieldReader) throws(BusDecodeError) {
         self.init(
             coin: try r.string("coin"), style: try r.choice("style", TradeStyle.allCases),
             side: try r.choice("side", [Side.buy, .sell]), edgeBps: try r.double("edge_bps"),

@@ -80,7 +80,7 @@ public final class RedisOutbox: BusPublisher {
         guard !batch.isEmpty else { return 0 }
         let losslessCount = batch.prefix { StreamName.isLossless($0.stream) }.count
         do {
-            _ = try await bus.publish(commands: batch.map { bus.addCommand($0.message, to: $0.stream) })
+            _ = try await bus.publish(commands: bus.addCommands(batch).commands)
         } catch {
             state.withLock { s in
                 s.status.connected = false

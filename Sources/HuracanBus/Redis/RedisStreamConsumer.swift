@@ -71,8 +71,10 @@ public struct RedisStreamConsumer: Sendable {
                 var stop = false
                 for entry in entries {
                     stop = !(await handle(entry))
-                    done[entry.stream, default: []].append(entry.id)
                     handled += 1
+                    // An entry is acknowledged once all its messages were handled; one left
+                    // half done stays pending and comes back whole (at least once).
+                    if entry.isLastPart { done[entry.stream, default: []].append(entry.id) }
                     if stop { break }
                 }
                 if !atMostOnce { for (stream, ids) in done { try await bus.ack(stream: stream, group: group, ids: ids) } }

@@ -5,8 +5,10 @@ import NIOCore
 /// (XGROUP), XREADGROUP, XACK and XAUTOCLAIM, so that entries left pending by a dead consumer
 /// are taken over by another after an idle time and nothing is lost.
 ///
-/// Each entry holds one field, `m`, with the message in the compact binary bus encoding
-/// (`BusCodec.encodeBinary`; readers also accept the JSON form).
+/// Each entry holds one or more fields `m`, each with one message in the compact binary bus
+/// encoding (`BusCodec.encodeBinary`; readers also accept the JSON form). Messages published
+/// together to the same stream share an entry, up to `messagesPerEntry`: Redis's work (append,
+/// pending list, acknowledgement) is per entry, so packing multiplies what one server carries.
 /// Lossy streams (market data, features, signals) are trimmed to `lossyMaxLength`; lossless
 /// streams (orders, executions) to the much larger `losslessMaxLength`, a safety cap that
 /// consumers keep far away from (their lag is reported by `groupInfo`).
@@ -15,9 +17,14 @@ public final class RedisStreamsBus: Sendable {
     public let lossyMaxLength: Int
     public let losslessMaxLength: Int
     public let maxConsumersPerGroup: Int
+    /// Most messages written into one entry (`engine.message_bus.messages_per_entry`); 1 writes
+    /// one entry per message.
+    public let messagesPerEntry: Int
 
-    public init(client: RedisClient, lossyMaxLength: Int = 10_000, losslessMaxLength: Int = 1_000_000, maxConsumersPerGroup: Int = 10) {
+    public init(client: RedisClient, lossyMaxLength: Int = 10_000, losslessMaxLength: Int = 1_000_000, maxConsumersPerGroup: Int = 10,
+                messagesPerEntry: Int = 1) {
         self.client = client
+        self.messagesPerEntry = max(1, messagesPerEntry)
         self.lossyMaxLength = lossyMaxLength
         self.losslessMaxLength = losslessMaxLength
         self.maxConsumersPerGroup = maxConsumersPerGroup
@@ -35,6 +42,43 @@ public final class RedisStreamsBus: Sendable {
         ["XADD", .text(stream), "MAXLEN", "~", .int(cap), "*", "m", .bytes(BusCodec.encodeBinary(message))]
     }
 
+    /// The XADD command for one entry holding `messages` (one `m` field each).
+    public func addCommand(_ messages: some Collection<BusMessage>, to stream: String, cap: Int) -> [RESPArgument] {
+        var command: [RESPArgument] = ["XADD", .text(stream), "MAXLEN", "~", .int(cap), "*"]
+        command.reserveCapacity(6 + 2 * messages.count)
+        for message in messages {
+            command.append("m")
+            command.append(.bytes(BusCodec.encodeBinary(message)))
+        }
+        return command
+    }
+
+    /// XADD commands for `messages`: those to the same stream are packed, in order, into entries
+    /// of up to `messagesPerEntry`; streams come in the order of their first message. Also
+    /// returns, per command, the indexes of the messages it carries.
+    public func addCommands(_ messages: [(stream: String, message: BusMessage)]) -> (commands: [[RESPArgument]], messages: [[Int]]) {
+        var order: [String] = []
+        var byStream: [String: [Int]] = [:]
+        for (index, item) in messages.enumerated() {
+            if byStream[item.stream] == nil { order.append(item.stream) }
+            byStream[item.stream, default: []].append(index)
+        }
+        var commands: [[RESPArgument]] = []
+        var carried: [[Int]] = []
+        for stream in order {
+            let indexes = byStream[stream]!
+            let cap = maxLength(of: stream)
+            var start = 0
+            while start < indexes.count {
+                let chunk = Array(indexes[start..<min(start + messagesPerEntry, indexes.count)])
+                commands.append(addCommand(chunk.lazy.map { messages[$0].message }, to: stream, cap: cap))
+                carried.append(chunk)
+                start += chunk.count
+            }
+        }
+        return (commands, carried)
+    }
+
     /// The MAXLEN applied to `stream`.
     public func maxLength(of stream: String) -> Int { StreamName.isLossless(stream) ? losslessMaxLength : lossyMaxLength }
 
@@ -44,14 +88,18 @@ public final class RedisStreamsBus: Sendable {
         try Self.entryID(try await client.send(addCommand(message, to: stream)))
     }
 
-    /// Appends messages to their streams in one pipelined write, in order; returns their ids.
-    /// On a connection failure some may have been appended: the caller keeps them all and
-    /// publishes again (consumers see at-least-once delivery, as with any Redis consumer group).
+    /// Appends messages to their streams in one pipelined write (packed as `addCommands` does);
+    /// returns the entry id of each message, in the order given (messages sharing an entry share
+    /// its id). On a connection failure some may have been appended: the caller keeps them all
+    /// and publishes again (consumers see at-least-once delivery, as with any Redis consumer group).
     public func publish(_ messages: [(stream: String, message: BusMessage)]) async throws(RedisError) -> [StreamEntryID] {
-        let replies = try await client.pipeline(messages.map { addCommand($0.message, to: $0.stream) })
-        var ids: [StreamEntryID] = []
-        ids.reserveCapacity(replies.count)
-        for reply in replies { ids.append(try Self.entryID(reply)) }
+        let (commands, carried) = addCommands(messages)
+        let replies = try await client.pipeline(commands)
+        var ids = [StreamEntryID](repeating: .zero, count: messages.count)
+        for (reply, indexes) in zip(replies, carried) {
+            let id = try Self.entryID(reply)
+            for index in indexes { ids[index] = id }
+        }
         return ids
     }
 
@@ -130,16 +178,24 @@ public final class RedisStreamsBus: Sendable {
             guard let pair = item.array, pair.count == 2, let name = pair[0].string, let list = pair[1].array else {
                 throw .unexpectedReply(command: "XREADGROUP", reply: item.description)
             }
-            for entry in list { entries.append(try Self.entry(entry, stream: name, claimed: false, command: "XREADGROUP")) }
+            for entry in list { try Self.appendEntry(entry, stream: name, claimed: false, command: "XREADGROUP", to: &entries) }
         }
         return entries
     }
 
-    /// Acknowledges processed entries; returns how many were pending.
+    /// Acknowledges processed entries; returns how many were pending. An id repeated next to
+    /// itself (the parts of one entry) is sent once.
     @discardableResult
     public func ack(stream: String, group: String, ids: [StreamEntryID]) async throws(RedisError) -> Int {
         guard !ids.isEmpty else { return 0 }
-        let reply = try await client.send(["XACK", .text(stream), .text(group)] + ids.map { .text($0.description) })
+        var command: [RESPArgument] = ["XACK", .text(stream), .text(group)]
+        command.reserveCapacity(3 + ids.count)
+        var previous: StreamEntryID?
+        for id in ids where id != previous {
+            command.append(.text(id.description))
+            previous = id
+        }
+        let reply = try await client.send(command)
         return Int(reply.int ?? 0)
     }
 
@@ -160,7 +216,7 @@ public final class RedisStreamsBus: Sendable {
                 throw .unexpectedReply(command: "XAUTOCLAIM", reply: reply.description)
             }
             for entry in list where !entry.isNull {
-                entries.append(try Self.entry(entry, stream: stream, claimed: true, command: "XAUTOCLAIM"))
+                try Self.appendEntry(entry, stream: stream, claimed: true, command: "XAUTOCLAIM", to: &entries)
             }
             if parts.count >= 3, let gone = parts[2].array, !gone.isEmpty {
                 deleted += gone.count
@@ -205,24 +261,29 @@ public final class RedisStreamsBus: Sendable {
         return id
     }
 
-    static func entry(_ value: RESPValue, stream: String, claimed: Bool, command: String) throws(RedisError) -> StreamEntry {
+    /// Appends the messages of one entry (one per `m` field; an entry without any gives one
+    /// failed payload, so that it is still acknowledged and reported).
+    static func appendEntry(_ value: RESPValue, stream: String, claimed: Bool, command: String, to entries: inout [StreamEntry]) throws(RedisError) {
         guard let pair = value.array, pair.count == 2, let id = pair[0].bytes.flatMap(StreamEntryID.init(bytes:)) else {
             throw .unexpectedReply(command: command, reply: value.description)
         }
         let fields = pair[1].array ?? []
-        var payload: Result<BusMessage, BusDecodeError> = .failure(.missingField(type: "stream entry", field: "m"))
+        var payloads: [Result<BusMessage, BusDecodeError>] = []
         var index = 0
         while index + 1 < fields.count {
             // Field names compared as bytes: no String per entry.
             if let name = fields[index].bytes, name.readableBytes == 1, name.getInteger(at: name.readerIndex, as: UInt8.self) == UInt8(ascii: "m"),
                let bytes = fields[index + 1].bytes {
-                let message = Array(bytes.readableBytesView)
-                payload = Result { () throws(BusDecodeError) in try BusCodec.decode(message) }
-                break
+                payloads.append(Result { () throws(BusDecodeError) in
+                    try bytes.withUnsafeReadableBytes { raw throws(BusDecodeError) in try BusCodec.decode(raw) }
+                })
             }
             index += 2
         }
-        return StreamEntry(id: id, stream: stream, payload: payload, claimed: claimed)
+        if payloads.isEmpty { payloads.append(.failure(.missingField(type: "stream entry", field: "m"))) }
+        for (part, payload) in payloads.enumerated() {
+            entries.append(StreamEntry(id: id, stream: stream, payload: payload, claimed: claimed, part: part, parts: payloads.count))
+        }
     }
 
     /// A flat `[name, value, name, value...]` reply as a dictionary.

@@ -52,12 +52,30 @@ public struct StreamEntryID: Sendable, Hashable, Comparable, CustomStringConvert
 /// One entry read from a Redis stream through a consumer group. An entry whose payload does not
 /// decode is still handed over (with the decoding error) so the consumer can acknowledge it and
 /// report it: a poison message must not block a group forever, nor crash the reader.
+///
+/// A Redis entry may carry several messages (one `m` field each, see
+/// `RedisStreamsBus.messagesPerEntry`); each becomes one `StreamEntry` with the same `id`, told
+/// apart by `part`. Redis acknowledges whole entries: acknowledge an id once all its parts are done.
 public struct StreamEntry: Sendable {
     public let id: StreamEntryID
     public let stream: String
     public let payload: Result<BusMessage, BusDecodeError>
     /// True when the entry came back through XAUTOCLAIM (another consumer had it before).
     public let claimed: Bool
+    /// This message's place among the messages of its Redis entry (0-based), and their number.
+    public let part: Int
+    public let parts: Int
+
+    public init(id: StreamEntryID, stream: String, payload: Result<BusMessage, BusDecodeError>, claimed: Bool, part: Int = 0, parts: Int = 1) {
+        self.id = id
+        self.stream = stream
+        self.payload = payload
+        self.claimed = claimed
+        self.part = part
+        self.parts = parts
+    }
 
     public var message: BusMessage? { try? payload.get() }
+    /// Whether this is the last message of its Redis entry (its id may be acknowledged after it).
+    public var isLastPart: Bool { part == parts - 1 }
 }

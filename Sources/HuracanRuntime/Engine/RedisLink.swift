@@ -42,7 +42,8 @@ public final class RedisLink: Sendable {
     init(client: RedisClient, config: EngineConfig, universe: Universe, logger: Logger) {
         self.client = client
         self.bus = RedisStreamsBus(client: client, lossyMaxLength: max(1_000, config.messageBus.queueCapacity / 4),
-                                   maxConsumersPerGroup: config.messageBus.maxConsumersPerGroup)
+                                   maxConsumersPerGroup: config.messageBus.maxConsumersPerGroup,
+                                   messagesPerEntry: config.messageBus.messagesPerEntry)
         self.outbox = RedisOutbox(bus: bus, capacity: config.messageBus.queueCapacity)
         self.gate = RedisRiskGate(client: client, prefix: config.messageBus.streamPrefix, processIndex: config.processIndex, universe: universe)
         self.names = StreamName(prefix: config.messageBus.streamPrefix)
