@@ -53,30 +53,34 @@ public final class RedisStreamsBus: Sendable {
         return command
     }
 
-    /// XADD commands for `messages`: those to the same stream are packed, in order, into entries
-    /// of up to `messagesPerEntry`; streams come in the order of their first message. Also
-    /// returns, per command, the indexes of the messages it carries.
-    public func addCommands(_ messages: [(stream: String, message: BusMessage)]) -> (commands: [[RESPArgument]], messages: [[Int]]) {
+    /// XADD commands for `messages`, packed as `entries` says.
+    public func addCommands(_ messages: [(stream: String, message: BusMessage)]) -> [[RESPArgument]] {
+        addCommands(messages, packed: entries(messages))
+    }
+
+    private func addCommands(_ messages: [(stream: String, message: BusMessage)], packed: [(stream: String, messages: [Int])]) -> [[RESPArgument]] {
+        packed.map { entry in addCommand(entry.messages.lazy.map { messages[$0].message }, to: entry.stream, cap: maxLength(of: entry.stream)) }
+    }
+
+    /// How `messages` are packed into entries: those to the same stream, in order, into entries
+    /// of up to `messagesPerEntry`, streams in the order of their first message (with one
+    /// message per entry, simply in order). Each entry lists the indexes of its messages.
+    public func entries(_ messages: [(stream: String, message: BusMessage)]) -> [(stream: String, messages: [Int])] {
+        guard messagesPerEntry > 1 else { return messages.indices.map { (messages[$0].stream, [$0]) } }
         var order: [String] = []
         var byStream: [String: [Int]] = [:]
         for (index, item) in messages.enumerated() {
             if byStream[item.stream] == nil { order.append(item.stream) }
             byStream[item.stream, default: []].append(index)
         }
-        var commands: [[RESPArgument]] = []
-        var carried: [[Int]] = []
+        var entries: [(stream: String, messages: [Int])] = []
         for stream in order {
             let indexes = byStream[stream]!
-            let cap = maxLength(of: stream)
-            var start = 0
-            while start < indexes.count {
-                let chunk = Array(indexes[start..<min(start + messagesPerEntry, indexes.count)])
-                commands.append(addCommand(chunk.lazy.map { messages[$0].message }, to: stream, cap: cap))
-                carried.append(chunk)
-                start += chunk.count
+            for start in stride(from: 0, to: indexes.count, by: messagesPerEntry) {
+                entries.append((stream, Array(indexes[start..<min(start + messagesPerEntry, indexes.count)])))
             }
         }
-        return (commands, carried)
+        return entries
     }
 
     /// The MAXLEN applied to `stream`.
@@ -93,12 +97,12 @@ public final class RedisStreamsBus: Sendable {
     /// its id). On a connection failure some may have been appended: the caller keeps them all
     /// and publishes again (consumers see at-least-once delivery, as with any Redis consumer group).
     public func publish(_ messages: [(stream: String, message: BusMessage)]) async throws(RedisError) -> [StreamEntryID] {
-        let (commands, carried) = addCommands(messages)
-        let replies = try await client.pipeline(commands)
+        let entries = entries(messages)
+        let replies = try await client.pipeline(addCommands(messages, packed: entries))
         var ids = [StreamEntryID](repeating: .zero, count: messages.count)
-        for (reply, indexes) in zip(replies, carried) {
+        for (reply, entry) in zip(replies, entries) {
             let id = try Self.entryID(reply)
-            for index in indexes { ids[index] = id }
+            for index in entry.messages { ids[index] = id }
         }
         return ids
     }
