@@ -12,11 +12,13 @@ struct BusBenchCommand: AsyncParsableCommand {
         discussion: """
         Build with -c release. In-process: one thread publishes batches of 1000 fills to
         executions:global, reads them through a consumer group and acknowledges them (the median
-        of --runs). Redis (with --redis-port): pipelined XADD batches of 1000 binary-encoded fills
-        while a consumer group reads (XREADGROUP COUNT 1000) and acknowledges; then, when
-        redis-benchmark is installed, its pipelined XADD rate on the same server with a payload of
-        the same size. The server should be a throwaway one: the benchmark writes streams
-        bench:* and deletes them afterwards.
+        of --runs). Redis (with --redis-port): two publishers pipeline batches of 1000 binary-encoded
+        fills while a consumer group reads (XREADGROUP COUNT 1000) and acknowledges, with acks and
+        with NOACK, first one message per entry, then --messages-per-entry per entry; each phase
+        prints the CPU time per message of redis-server (INFO CPU) and of this process. Then, when
+        redis-benchmark is installed, its pipelined XADD rate on the same server with a field of the
+        same size, and every rate as a fraction of it. The server should be a throwaway one: the
+        benchmark writes streams bench:* and deletes them afterwards.
         """
     )
 

@@ -272,21 +272,29 @@ public final class RedisStreamsBus: Sendable {
             throw .unexpectedReply(command: command, reply: value.description)
         }
         let fields = pair[1].array ?? []
-        var payloads: [Result<BusMessage, BusDecodeError>] = []
-        var index = 0
-        while index + 1 < fields.count {
-            // Field names compared as bytes: no String per entry.
-            if let name = fields[index].bytes, name.readableBytes == 1, name.getInteger(at: name.readerIndex, as: UInt8.self) == UInt8(ascii: "m"),
-               let bytes = fields[index + 1].bytes {
-                payloads.append(Result { () throws(BusDecodeError) in
-                    try bytes.withUnsafeReadableBytes { raw throws(BusDecodeError) in try BusCodec.decode(raw) }
-                })
-            }
-            index += 2
+        // Field names compared as bytes: no String per entry.
+        func isMessage(_ index: Int) -> Bool {
+            guard let name = fields[index].bytes else { return false }
+            return name.readableBytes == 1 && name.getInteger(at: name.readerIndex, as: UInt8.self) == UInt8(ascii: "m")
         }
-        if payloads.isEmpty { payloads.append(.failure(.missingField(type: "stream entry", field: "m"))) }
-        for (part, payload) in payloads.enumerated() {
-            entries.append(StreamEntry(id: id, stream: stream, payload: payload, claimed: claimed, part: part, parts: payloads.count))
+        let names = stride(from: 0, to: fields.count - 1, by: 2)
+        let parts = names.count(where: isMessage)
+        guard parts > 0 else {
+            entries.append(StreamEntry(id: id, stream: stream, payload: .failure(.missingField(type: "stream entry", field: "m")), claimed: claimed))
+            return
+        }
+        var part = 0
+        for index in names where isMessage(index) {
+            let payload: Result<BusMessage, BusDecodeError>
+            if let bytes = fields[index + 1].bytes {
+                payload = Result { () throws(BusDecodeError) in
+                    try bytes.withUnsafeReadableBytes { raw throws(BusDecodeError) in try BusCodec.decode(raw) }
+                }
+            } else {
+                payload = .failure(.missingField(type: "stream entry", field: "m"))
+            }
+            entries.append(StreamEntry(id: id, stream: stream, payload: payload, claimed: claimed, part: part, parts: parts))
+            part += 1
         }
     }
 
