@@ -27,7 +27,7 @@ public enum BusCodec {
 
     /// The compact binary bytes of `message` (header 0xB5, version 2; see `BinaryWire`).
     public static func encodeBinary(_ message: BusMessage) -> [UInt8] {
-        var writer = FieldWriter(binaryHeader: [BinaryWire.magic, BinaryWire.version, message.typeIndex])
+        var writer = FieldWriter(binaryTypeIndex: message.typeIndex)
         do {
             try message.write(&writer)
         } catch {

@@ -137,11 +137,13 @@ struct FieldWriter {
         isBinary = false
     }
 
-    /// A binary writer whose bytes start with `header`.
-    init(binaryHeader header: [UInt8]) {
+    /// A binary writer whose bytes start with the header of a message of type `typeIndex`.
+    init(binaryTypeIndex typeIndex: UInt8) {
         isBinary = true
         bytes.reserveCapacity(160)
-        bytes += header
+        bytes.append(BinaryWire.magic)
+        bytes.append(BinaryWire.version)
+        bytes.append(typeIndex)
     }
 
     private mutating func fixed64(_ value: UInt64) {
