@@ -50,107 +50,60 @@ public struct RESPParser: Sendable {
     /// The next scalar value or array header, consumed from the buffer; nil (nothing consumed)
     /// when it is not complete yet.
     private func next(_ buffer: inout ByteBuffer) throws(RESPError) -> Item? {
+        let (maxBulkLength, maxArrayCount) = (maxBulkLength, maxArrayCount)
+        // The header: type, end of its line, the number on it; then the bytes it spans.
+        let header: (type: UInt8, cr: Int, number: Int64)? = try RESPBytes.reading(buffer) { bytes throws(RESPError) in
+            guard !bytes.isEmpty, let cr = try RESPBytes.lineEnd(bytes, from: 0) else { return nil }
+            switch bytes[0] {
+            case UInt8(ascii: "+"), UInt8(ascii: "-"):
+                return (bytes[0], cr, 0)
+            case UInt8(ascii: ":"):
+                guard let value = RESPBytes.integer(bytes, 1, cr) else {
+                    throw .malformed("integer reply \"\(RESPBytes.preview(bytes, 1, cr))\" is not a number")
+                }
+                return (bytes[0], cr, value)
+            case UInt8(ascii: "$"):
+                let length = try RESPBytes.length(bytes, 1, cr, limit: maxBulkLength, what: "bulk string")
+                if length >= 0 {
+                    guard bytes.count - (cr + 2) >= length + 2 else { return nil }
+                    guard bytes[cr + 2 + length] == 13, bytes[cr + 3 + length] == 10 else {
+                        throw .malformed("bulk string of \(length) bytes is not followed by CRLF")
+                    }
+                }
+                return (bytes[0], cr, Int64(length))
+            case UInt8(ascii: "*"):
+                return (bytes[0], cr, Int64(try RESPBytes.length(bytes, 1, cr, limit: maxArrayCount, what: "array")))
+            case let type:
+                throw .malformed("unknown type byte 0x\(String(type, radix: 16)) (expected one of + - : $ *)")
+            }
+        }
+        guard let header else { return nil }
         let start = buffer.readerIndex
-        guard let (type, lineEnd) = try Self.header(buffer) else { return nil }
-        let position = lineEnd + 2
-        let lineStart = start + 1, lineLength = lineEnd - lineStart
-        switch type {
-        case UInt8(ascii: "+"):
-            let line = buffer.getString(at: lineStart, length: lineLength) ?? ""
-            buffer.moveReaderIndex(to: position)
-            return .value(.simpleString(line))
-        case UInt8(ascii: "-"):
-            let line = buffer.getString(at: lineStart, length: lineLength) ?? ""
-            buffer.moveReaderIndex(to: position)
-            return .value(.error(line))
+        let body = start + header.cr + 2
+        switch header.type {
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            let line = buffer.getString(at: start + 1, length: header.cr - 1) ?? ""
+            buffer.moveReaderIndex(to: body)
+            return .value(header.type == UInt8(ascii: "+") ? .simpleString(line) : .error(line))
         case UInt8(ascii: ":"):
-            guard let value = Self.integer(buffer, at: lineStart, length: lineLength) else {
-                throw .malformed("integer reply \"\(Self.preview(buffer, at: lineStart, length: lineLength))\" is not a number")
-            }
-            buffer.moveReaderIndex(to: position)
-            return .value(.integer(value))
+            buffer.moveReaderIndex(to: body)
+            return .value(.integer(header.number))
         case UInt8(ascii: "$"):
-            guard let parsed = Self.integer(buffer, at: lineStart, length: lineLength), parsed >= -1, parsed <= Int64(Int.max) else {
-                throw .malformed("bulk string length \"\(Self.preview(buffer, at: lineStart, length: lineLength))\" is not a length")
-            }
-            let length = Int(parsed)
-            if length == -1 {
-                buffer.moveReaderIndex(to: position)
+            let length = Int(header.number)
+            guard length >= 0 else {
+                buffer.moveReaderIndex(to: body)
                 return .value(.bulkString(nil))
             }
-            guard length <= maxBulkLength else { throw .malformed("bulk string of \(length) bytes exceeds the \(maxBulkLength)-byte limit") }
-            guard buffer.writerIndex - position >= length + 2 else { return nil }
-            guard buffer.getInteger(at: position + length, endianness: .big, as: UInt16.self) == 0x0D0A
-            else { throw .malformed("bulk string of \(length) bytes is not followed by CRLF") }
-            let slice = buffer.getSlice(at: position, length: length)!
-            buffer.moveReaderIndex(to: position + length + 2)
+            let slice = buffer.getSlice(at: body, length: length)!
+            buffer.moveReaderIndex(to: body + length + 2)
             return .value(.bulkString(slice))
-        case UInt8(ascii: "*"):
-            guard let parsed = Self.integer(buffer, at: lineStart, length: lineLength), parsed >= -1, parsed <= Int64(Int.max) else {
-                throw .malformed("array length \"\(Self.preview(buffer, at: lineStart, length: lineLength))\" is not a length")
-            }
-            let count = Int(parsed)
-            guard count <= maxArrayCount else { throw .malformed("array of \(count) elements exceeds the \(maxArrayCount)-element limit") }
-            buffer.moveReaderIndex(to: position)
-            if count == -1 { return .value(.array(nil)) }
-            if count == 0 { return .value(.array([])) }
-            return .arrayStart(count)
         default:
-            throw .malformed("unknown type byte 0x\(String(type, radix: 16)) (expected one of + - : $ *)")
-        }
-    }
-
-    /// The type byte and the reader-relative index of the CR ending the first line, or nil
-    /// when the line is incomplete. Lines are short in RESP (lengths, integers, status replies);
-    /// a line longer than 64 KiB without CRLF is garbage.
-    private static func header(_ buffer: ByteBuffer) throws(RESPError) -> (UInt8, Int)? {
-        let found: Result<(UInt8, Int)?, RESPError> = buffer.withUnsafeReadableBytes { bytes in
-            guard bytes.count >= 1 else { return .success(nil) }
-            var index = 1
-            let end = bytes.count
-            while index < end {
-                let byte = bytes[index]
-                if byte == 13 {
-                    guard index + 1 < end else { return .success(nil) }
-                    guard bytes[index + 1] == 10 else { return .failure(.malformed("CR not followed by LF")) }
-                    return .success((bytes[0], buffer.readerIndex + index))
-                }
-                if byte == 10 { return .failure(.malformed("LF without CR")) }
-                index += 1
-                if index > 65_536 { return .failure(.malformed("line longer than 64 KiB without CRLF")) }
+            buffer.moveReaderIndex(to: body)
+            switch header.number {
+            case -1: return .value(.array(nil))
+            case 0: return .value(.array([]))
+            default: return .arrayStart(Int(header.number))
             }
-            return .success(nil)
         }
-        return try found.get()
-    }
-
-    /// A decimal integer (optional minus sign) filling the whole line, read from the bytes.
-    private static func integer(_ buffer: ByteBuffer, at index: Int, length: Int) -> Int64? {
-        guard length > 0, length <= 20 else { return nil }
-        return buffer.withUnsafeReadableBytes { bytes -> Int64? in
-            var i = index - buffer.readerIndex
-            let end = i + length
-            var negative = false
-            if bytes[i] == UInt8(ascii: "-") {
-                negative = true
-                i += 1
-                guard i < end else { return nil }
-            }
-            var value: Int64 = 0
-            while i < end {
-                let digit = bytes[i] &- 48
-                guard digit < 10 else { return nil }
-                let (times, o1) = value.multipliedReportingOverflow(by: 10)
-                let (sum, o2) = times.addingReportingOverflow(Int64(digit))
-                guard !o1, !o2 else { return nil }
-                value = sum
-                i += 1
-            }
-            return negative ? -value : value
-        }
-    }
-
-    private static func preview(_ buffer: ByteBuffer, at index: Int, length: Int) -> String {
-        String((buffer.getString(at: index, length: min(length, 40)) ?? "").prefix(40))
     }
 }

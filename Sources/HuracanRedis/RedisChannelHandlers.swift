@@ -1,13 +1,13 @@
 import NIOCore
 
-/// Splits the inbound byte stream into RESP values.
-struct RESPDecoder: ByteToMessageDecoder {
-    typealias InboundOut = RESPValue
-    var parser = RESPParser()
+/// Splits the inbound byte stream into frames, each the bytes of one complete RESP reply.
+struct RESPFrameDecoder: ByteToMessageDecoder {
+    typealias InboundOut = ByteBuffer
+    var scanner = RESPFrameScanner()
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let value = try parser.parse(&buffer) else { return .needMoreData }
-        context.fireChannelRead(Self.wrapInboundOut(value))
+        guard let length = try scanner.frameLength(in: buffer) else { return .needMoreData }
+        context.fireChannelRead(Self.wrapInboundOut(buffer.readSlice(length: length)!))
         return .continue
     }
 
@@ -17,55 +17,93 @@ struct RESPDecoder: ByteToMessageDecoder {
     }
 }
 
-/// Commands written in one go (pipelined) and the promise of their replies, in order.
+/// Commands written in one go (pipelined) and where their replies go, in order.
 struct RedisCommandBatch {
+    /// The replies as values, or as frames (each reply's bytes) for callers that read them in place.
+    enum Replies {
+        case values(EventLoopPromise<[RESPValue]>)
+        case frames(EventLoopPromise<[ByteBuffer]>)
+
+        func fail(_ error: RedisError) {
+            switch self {
+            case .values(let promise): promise.fail(error)
+            case .frames(let promise): promise.fail(error)
+            }
+        }
+    }
+
     var commands: [[RESPArgument]]
-    var promise: EventLoopPromise<[RESPValue]>
+    var replies: Replies
 }
 
 /// Matches replies to commands in FIFO order (Redis answers pipelined commands in order) and
 /// fails every outstanding command when the connection breaks or the peer sends garbage.
 final class RedisCommandHandler: ChannelDuplexHandler {
-    typealias InboundIn = RESPValue
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = RedisCommandBatch
     typealias OutboundOut = ByteBuffer
 
     private struct Pending {
         var expected: Int
-        var promise: EventLoopPromise<[RESPValue]>
+        var replies: RedisCommandBatch.Replies
     }
 
     private var pending = CircularBuffer<Pending>(initialCapacity: 64)
-    /// Replies gathered so far for the oldest pending batch.
-    private var replies: [RESPValue] = []
+    /// Replies gathered so far for the oldest pending batch (one of the two, by its kind).
+    private var values: [RESPValue] = []
+    private var frames: [ByteBuffer] = []
     private var failure: RedisError?
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let batch = unwrapOutboundIn(data)
         if let failure {
-            batch.promise.fail(failure)
+            batch.replies.fail(failure)
             promise?.fail(failure)
             return
         }
         var buffer = context.channel.allocator.buffer(capacity: 0)
         RESPEncoder.encode(commands: batch.commands, into: &buffer)
-        pending.append(Pending(expected: batch.commands.count, promise: batch.promise))
+        pending.append(Pending(expected: batch.commands.count, replies: batch.replies))
         context.write(wrapOutboundOut(buffer), promise: promise)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let value = unwrapInboundIn(data)
-        guard !pending.isEmpty else {
-            fail(context: context, .protocolViolation("reply \(value) arrived with no command outstanding"))
+        var frame = unwrapInboundIn(data)
+        guard let oldest = pending.first else {
+            fail(context: context, .protocolViolation("a reply arrived with no command outstanding"))
             return
         }
-        if replies.isEmpty { replies.reserveCapacity(pending[pending.startIndex].expected) }
-        replies.append(value)
-        if replies.count == pending[pending.startIndex].expected {
-            let done = pending.removeFirst()
-            let complete = replies
-            replies = []
-            done.promise.succeed(complete)
+        let gathered: Int
+        switch oldest.replies {
+        case .values:
+            // The frame is one complete, checked reply: it parses in one call.
+            var parser = RESPParser()
+            let value: RESPValue
+            do throws(RESPError) {
+                guard let parsed = try parser.parse(&frame), frame.readableBytes == 0 else { throw .malformed("a reply frame is not one value") }
+                value = parsed
+            } catch {
+                fail(context: context, .protocolViolation(error.description))
+                return
+            }
+            if values.isEmpty { values.reserveCapacity(oldest.expected) }
+            values.append(value)
+            gathered = values.count
+        case .frames:
+            if frames.isEmpty { frames.reserveCapacity(oldest.expected) }
+            frames.append(frame)
+            gathered = frames.count
+        }
+        guard gathered == oldest.expected else { return }
+        switch pending.removeFirst().replies {
+        case .values(let promise):
+            let complete = values
+            values = []
+            promise.succeed(complete)
+        case .frames(let promise):
+            let complete = frames
+            frames = []
+            promise.succeed(complete)
         }
     }
 
@@ -90,7 +128,8 @@ final class RedisCommandHandler: ChannelDuplexHandler {
 
     private func failAll(_ error: RedisError) {
         if failure == nil { failure = error }
-        replies = []
-        while let next = pending.popFirst() { next.promise.fail(error) }
+        values = []
+        frames = []
+        while let next = pending.popFirst() { next.replies.fail(error) }
     }
 }

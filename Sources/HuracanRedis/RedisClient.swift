@@ -52,6 +52,17 @@ public final class RedisClient: Sendable {
         }
     }
 
+    /// `pipeline` returning each reply's bytes unparsed (see `RedisConnection.frames`).
+    public func frames(_ commands: [[RESPArgument]]) async throws(RedisError) -> [ByteBuffer] {
+        let connection = try await connection()
+        do {
+            return try await connection.frames(commands)
+        } catch {
+            noteFailure(error, of: connection)
+            throw error
+        }
+    }
+
     /// A pooled connection that is up now, without waiting (nil when none is): for callers on
     /// threads of their own, with `RedisConnection.pipelineFuture`.
     public func connectedConnection() -> RedisConnection? {

@@ -41,7 +41,7 @@ public final class RedisConnection: Sendable {
                         let tls = try NIOSSLClientHandler(context: sslContext, serverHostname: isAddress ? nil : configuration.host)
                         try channel.pipeline.syncOperations.addHandler(tls)
                     }
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPFrameDecoder()))
                     try channel.pipeline.syncOperations.addHandler(RedisCommandHandler())
                 }
             }
@@ -86,34 +86,53 @@ public final class RedisConnection: Sendable {
     /// returned as `.error` values, not thrown, so one failed command does not hide the others.
     public func pipeline(_ commands: [[RESPArgument]]) async throws(RedisError) -> [RESPValue] {
         guard !commands.isEmpty else { return [] }
-        do {
-            return try await pipelineFuture(commands).get()
-        } catch let error as RedisError {
-            throw error
-        } catch {
-            throw .connectionLost("\(error)")
-        }
+        return try await Self.awaiting(pipelineFuture(commands))
     }
 
     /// `pipeline` as a future completed on the connection's event loop: for callers on threads
     /// of their own that must not wait on Swift's cooperative pool.
     public func pipelineFuture(_ commands: [[RESPArgument]]) -> EventLoopFuture<[RESPValue]> {
         let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
-        let timeout = channel.eventLoop.scheduleTask(in: commandTimeout) { [channel, commandTimeout] in
-            promise.fail(RedisError.timeout(command: Self.name(of: commands), seconds: Double(commandTimeout.nanoseconds) / 1e9))
-            channel.close(promise: nil)
-        }
-        promise.futureResult.whenComplete { _ in timeout.cancel() }
-        channel.writeAndFlush(RedisCommandBatch(commands: commands, promise: promise), promise: nil)
+        submit(commands, .values(promise), timeout: true)
         return promise.futureResult
+    }
+
+    /// Sends commands in one write and returns each reply's bytes, unparsed (a complete, checked
+    /// RESP value each), for callers that read large replies in place with `RESPReader`.
+    /// `timeout: false` is for blocking reads (XREADGROUP BLOCK) whose wait is the point.
+    public func frames(_ commands: [[RESPArgument]], timeout: Bool = true) async throws(RedisError) -> [ByteBuffer] {
+        guard !commands.isEmpty else { return [] }
+        let promise = channel.eventLoop.makePromise(of: [ByteBuffer].self)
+        submit(commands, .frames(promise), timeout: timeout)
+        return try await Self.awaiting(promise.futureResult)
     }
 
     /// Sends without a timeout: for blocking reads (XREADGROUP BLOCK) whose wait is the point.
     public func pipelineWithoutTimeout(_ commands: [[RESPArgument]]) async throws(RedisError) -> [RESPValue] {
         let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
-        channel.writeAndFlush(RedisCommandBatch(commands: commands, promise: promise), promise: nil)
+        submit(commands, .values(promise), timeout: false)
+        return try await Self.awaiting(promise.futureResult)
+    }
+
+    /// Writes a batch; with `timeout`, a batch unanswered within the command timeout fails and
+    /// closes the connection (its later replies could not be matched any more).
+    private func submit(_ commands: [[RESPArgument]], _ replies: RedisCommandBatch.Replies, timeout: Bool) {
+        if timeout {
+            let scheduled = channel.eventLoop.scheduleTask(in: commandTimeout) { [channel, commandTimeout] in
+                replies.fail(RedisError.timeout(command: Self.name(of: commands), seconds: Double(commandTimeout.nanoseconds) / 1e9))
+                channel.close(promise: nil)
+            }
+            switch replies {
+            case .values(let promise): promise.futureResult.whenComplete { _ in scheduled.cancel() }
+            case .frames(let promise): promise.futureResult.whenComplete { _ in scheduled.cancel() }
+            }
+        }
+        channel.writeAndFlush(RedisCommandBatch(commands: commands, replies: replies), promise: nil)
+    }
+
+    private static func awaiting<T: Sendable>(_ future: EventLoopFuture<T>) async throws(RedisError) -> T {
         do {
-            return try await promise.futureResult.get()
+            return try await future.get()
         } catch let error as RedisError {
             throw error
         } catch {

@@ -1,3 +1,4 @@
+import HuracanBus
 import HuracanRedis
 import HuracanTestSupport
 import NIOCore
@@ -131,6 +132,29 @@ import Testing
                 Issue.record("malformed reply accepted")
             } catch let error as RedisError {
                 #expect(isConnectionProblem(error), "\(error)")
+            }
+        }
+    }
+
+    /// XREADGROUP replies are read in place: a reply of the wrong shape, broken RESP, a bad
+    /// entry id or an error reply is an error naming the command, never a crash.
+    @Test(arguments: [
+        ("*1\r\n*2\r\n:5\r\n*0\r\n", "unexpected reply to XREADGROUP"),
+        ("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$5\r\nnotid\r\n*0\r\n", "unexpected reply to XREADGROUP"),
+        ("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*3\r\n$3\r\n1-1\r\n*0\r\n+x\r\n", "unexpected reply to XREADGROUP"),
+        ("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n?x\r\n", "malformed reply"),
+        ("-NOGROUP No such key 's'\r\n", "NOGROUP"),
+    ])
+    func malformedStreamRepliesAreErrorsNotCrashes(reply: String, expected: String) async throws {
+        try await withGarbageServer(reply) { port in
+            let client = RedisClient(RedisConfiguration(port: port, poolSize: 1, commandTimeoutSeconds: 1))
+            defer { client.shutdown() }
+            let bus = RedisStreamsBus(client: client)
+            do {
+                _ = try await bus.read(streams: ["s"], group: "g", consumer: "c", count: 10)
+                Issue.record("malformed reply accepted")
+            } catch {
+                #expect("\(error)".contains(expected), "\(error)")
             }
         }
     }

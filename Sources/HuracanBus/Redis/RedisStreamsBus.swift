@@ -167,24 +167,13 @@ public final class RedisStreamsBus: Sendable {
         command.append("STREAMS")
         command += streams.map { .text($0) }
         command += streams.map { _ in ">" }
-        let reply: RESPValue
+        let frame: ByteBuffer
         if let connection {
-            let replies = blockMilliseconds == nil ? try await connection.pipeline([command]) : try await connection.pipelineWithoutTimeout([command])
-            if case .error(let message) = replies[0] { throw .server(message) }
-            reply = replies[0]
+            frame = try await connection.frames([command], timeout: blockMilliseconds == nil)[0]
         } else {
-            reply = try await client.send(command)
+            frame = try await client.frames([command])[0]
         }
-        if reply.isNull { return [] }
-        guard let perStream = reply.array else { throw .unexpectedReply(command: "XREADGROUP", reply: reply.description) }
-        var entries: [StreamEntry] = []
-        for item in perStream {
-            guard let pair = item.array, pair.count == 2, let name = pair[0].string, let list = pair[1].array else {
-                throw .unexpectedReply(command: "XREADGROUP", reply: item.description)
-            }
-            for entry in list { try Self.appendEntry(entry, stream: name, claimed: false, command: "XREADGROUP", to: &entries) }
-        }
-        return entries
+        return try StreamReply.readGroup(frame)
     }
 
     /// Acknowledges processed entries; returns how many were pending. An id repeated next to
@@ -214,17 +203,13 @@ public final class RedisStreamsBus: Sendable {
         var entries: [StreamEntry] = []
         var deleted = 0
         repeat {
-            let reply = try await client.send(["XAUTOCLAIM", .text(stream), .text(group), .text(consumer), .int(minIdleMilliseconds),
-                                               .text(start.description), "COUNT", .int(count - entries.count)])
-            guard let parts = reply.array, parts.count >= 2, let next = parts[0].string.flatMap(StreamEntryID.init), let list = parts[1].array else {
-                throw .unexpectedReply(command: "XAUTOCLAIM", reply: reply.description)
-            }
-            for entry in list where !entry.isNull {
-                try Self.appendEntry(entry, stream: stream, claimed: true, command: "XAUTOCLAIM", to: &entries)
-            }
-            if parts.count >= 3, let gone = parts[2].array, !gone.isEmpty {
+            let frame = try await client.frames([["XAUTOCLAIM", .text(stream), .text(group), .text(consumer), .int(minIdleMilliseconds),
+                                                  .text(start.description), "COUNT", .int(count - entries.count)]])[0]
+            let (next, claimed, gone) = try StreamReply.autoClaim(frame, stream: stream)
+            entries += claimed
+            if !gone.isEmpty {
                 deleted += gone.count
-                _ = try await ack(stream: stream, group: group, ids: gone.compactMap { $0.string.flatMap(StreamEntryID.init) })
+                _ = try await ack(stream: stream, group: group, ids: gone)
             }
             start = next
         } while start != .zero && entries.count < count
@@ -263,39 +248,6 @@ public final class RedisStreamsBus: Sendable {
         if case .error(let message) = reply { throw .server(message) }
         guard let text = reply.string, let id = StreamEntryID(text) else { throw .unexpectedReply(command: "XADD", reply: reply.description) }
         return id
-    }
-
-    /// Appends the messages of one entry (one per `m` field; an entry without any gives one
-    /// failed payload, so that it is still acknowledged and reported).
-    static func appendEntry(_ value: RESPValue, stream: String, claimed: Bool, command: String, to entries: inout [StreamEntry]) throws(RedisError) {
-        guard let pair = value.array, pair.count == 2, let id = pair[0].bytes.flatMap(StreamEntryID.init(bytes:)) else {
-            throw .unexpectedReply(command: command, reply: value.description)
-        }
-        let fields = pair[1].array ?? []
-        // Field names compared as bytes: no String per entry.
-        func isMessage(_ index: Int) -> Bool {
-            guard let name = fields[index].bytes else { return false }
-            return name.readableBytes == 1 && name.getInteger(at: name.readerIndex, as: UInt8.self) == UInt8(ascii: "m")
-        }
-        let names = stride(from: 0, to: fields.count - 1, by: 2)
-        let parts = names.count(where: isMessage)
-        guard parts > 0 else {
-            entries.append(StreamEntry(id: id, stream: stream, payload: .failure(.missingField(type: "stream entry", field: "m")), claimed: claimed))
-            return
-        }
-        var part = 0
-        for index in names where isMessage(index) {
-            let payload: Result<BusMessage, BusDecodeError>
-            if let bytes = fields[index + 1].bytes {
-                payload = Result { () throws(BusDecodeError) in
-                    try bytes.withUnsafeReadableBytes { raw throws(BusDecodeError) in try BusCodec.decode(raw) }
-                }
-            } else {
-                payload = .failure(.missingField(type: "stream entry", field: "m"))
-            }
-            entries.append(StreamEntry(id: id, stream: stream, payload: payload, claimed: claimed, part: part, parts: parts))
-            part += 1
-        }
     }
 
     /// A flat `[name, value, name, value...]` reply as a dictionary.
