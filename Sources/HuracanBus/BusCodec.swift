@@ -27,14 +27,23 @@ public enum BusCodec {
 
     /// The compact binary bytes of `message` (header 0xB5, version 2; see `BinaryWire`).
     public static func encodeBinary(_ message: BusMessage) -> [UInt8] {
-        var writer = FieldWriter(binaryTypeIndex: message.typeIndex)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(160)
+        encodeBinary(message, into: &bytes)
+        return bytes
+    }
+
+    /// The binary bytes of `message` written into `bytes` (replacing what it held, reusing its
+    /// memory: no allocation per message when encoding many).
+    public static func encodeBinary(_ message: BusMessage, into bytes: inout [UInt8]) {
+        var writer = FieldWriter(binaryTypeIndex: message.typeIndex, reusing: &bytes)
         do {
             try message.write(&writer)
         } catch {
             // Unreachable: the binary writer does not throw.
             preconditionFailure("bus message \(message.typeName) could not be encoded: \(error)")
         }
-        return writer.bytes
+        writer.takeBytes(into: &bytes)
     }
 
     /// Decodes one message, JSON or binary (told apart by the first byte). Never traps: garbage, truncated input, unknown versions or types and

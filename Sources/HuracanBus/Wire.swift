@@ -137,13 +137,20 @@ struct FieldWriter {
         isBinary = false
     }
 
-    /// A binary writer whose bytes start with the header of a message of type `typeIndex`.
-    init(binaryTypeIndex typeIndex: UInt8) {
+    /// A binary writer whose bytes start with the header of a message of type `typeIndex`. It
+    /// writes into `storage`'s memory (taken over, emptied); `takeBytes` hands it back.
+    init(binaryTypeIndex typeIndex: UInt8, reusing storage: inout [UInt8]) {
         isBinary = true
-        bytes.reserveCapacity(160)
+        swap(&bytes, &storage)
+        bytes.removeAll(keepingCapacity: true)
         bytes.append(BinaryWire.magic)
         bytes.append(BinaryWire.version)
         bytes.append(typeIndex)
+    }
+
+    /// Moves the bytes written into `storage`.
+    mutating func takeBytes(into storage: inout [UInt8]) {
+        swap(&bytes, &storage)
     }
 
     private mutating func fixed64(_ value: UInt64) {

@@ -50,6 +50,34 @@ public enum RESPEncoder {
         }
     }
 
+    /// `*count\r\n`: the start of a command of `count` arguments written one by one with `writeBulk`
+    /// (for callers that build large pipelines straight into the buffer).
+    public static func writeArrayHeader(_ count: Int, into buffer: inout ByteBuffer) {
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 24) { raw in
+            let out = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            return header(UInt8(ascii: "*"), count, at: out) - out
+        }
+    }
+
+    /// One argument: `$length\r\n`, the bytes, `\r\n`.
+    public static func writeBulk(_ bytes: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bytes.count + 26) { raw in
+            var out = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let start = out
+            out = header(UInt8(ascii: "$"), bytes.count, at: out)
+            if let base = bytes.baseAddress { UnsafeMutableRawPointer(out).copyMemory(from: base, byteCount: bytes.count) }
+            out += bytes.count
+            out[0] = 13
+            out[1] = 10
+            return out + 2 - start
+        }
+    }
+
+    public static func writeBulk(_ text: String, into buffer: inout ByteBuffer) {
+        var text = text
+        text.withUTF8 { writeBulk(UnsafeRawBufferPointer($0), into: &buffer) }
+    }
+
     /// `*N\r\n` or `$N\r\n`.
     @inline(__always) private static func header(_ type: UInt8, _ value: Int, at out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         out[0] = type

@@ -32,7 +32,20 @@ struct RedisCommandBatch {
         }
     }
 
-    var commands: [[RESPArgument]]
+    /// The commands as arguments, or already written in RESP (`count` commands, named for errors).
+    enum Commands {
+        case arguments([[RESPArgument]])
+        case encoded(ByteBuffer, count: Int, name: String)
+
+        var count: Int {
+            switch self {
+            case .arguments(let commands): commands.count
+            case .encoded(_, let count, _): count
+            }
+        }
+    }
+
+    var commands: Commands
     var replies: Replies
 }
 
@@ -61,8 +74,15 @@ final class RedisCommandHandler: ChannelDuplexHandler {
             promise?.fail(failure)
             return
         }
-        var buffer = context.channel.allocator.buffer(capacity: 0)
-        RESPEncoder.encode(commands: batch.commands, into: &buffer)
+        let buffer: ByteBuffer
+        switch batch.commands {
+        case .arguments(let commands):
+            var encoded = context.channel.allocator.buffer(capacity: 0)
+            RESPEncoder.encode(commands: commands, into: &encoded)
+            buffer = encoded
+        case .encoded(let encoded, _, _):
+            buffer = encoded
+        }
         pending.append(Pending(expected: batch.commands.count, replies: batch.replies))
         context.write(wrapOutboundOut(buffer), promise: promise)
     }

@@ -63,6 +63,17 @@ public final class RedisClient: Sendable {
         }
     }
 
+    /// `frames` for commands already written in RESP (see `RedisConnection.frames(encoded:count:name:)`).
+    public func frames(encoded: ByteBuffer, count: Int, name: String) async throws(RedisError) -> [ByteBuffer] {
+        let connection = try await connection()
+        do {
+            return try await connection.frames(encoded: encoded, count: count, name: name)
+        } catch {
+            noteFailure(error, of: connection)
+            throw error
+        }
+    }
+
     /// A pooled connection that is up now, without waiting (nil when none is): for callers on
     /// threads of their own, with `RedisConnection.pipelineFuture`.
     public func connectedConnection() -> RedisConnection? {

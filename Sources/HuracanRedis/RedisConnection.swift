@@ -93,7 +93,7 @@ public final class RedisConnection: Sendable {
     /// of their own that must not wait on Swift's cooperative pool.
     public func pipelineFuture(_ commands: [[RESPArgument]]) -> EventLoopFuture<[RESPValue]> {
         let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
-        submit(commands, .values(promise), timeout: true)
+        submit(.arguments(commands), .values(promise), timeout: true)
         return promise.futureResult
     }
 
@@ -102,6 +102,17 @@ public final class RedisConnection: Sendable {
     /// `timeout: false` is for blocking reads (XREADGROUP BLOCK) whose wait is the point.
     public func frames(_ commands: [[RESPArgument]], timeout: Bool = true) async throws(RedisError) -> [ByteBuffer] {
         guard !commands.isEmpty else { return [] }
+        return try await frames(.arguments(commands), timeout: timeout)
+    }
+
+    /// `frames` for `count` commands already written in RESP into `encoded` (see
+    /// `RESPEncoder.writeArrayHeader` and `writeBulk`); `name` names them in errors.
+    public func frames(encoded: ByteBuffer, count: Int, name: String) async throws(RedisError) -> [ByteBuffer] {
+        guard count > 0 else { return [] }
+        return try await frames(.encoded(encoded, count: count, name: name), timeout: true)
+    }
+
+    private func frames(_ commands: RedisCommandBatch.Commands, timeout: Bool) async throws(RedisError) -> [ByteBuffer] {
         let promise = channel.eventLoop.makePromise(of: [ByteBuffer].self)
         submit(commands, .frames(promise), timeout: timeout)
         return try await Self.awaiting(promise.futureResult)
@@ -110,13 +121,13 @@ public final class RedisConnection: Sendable {
     /// Sends without a timeout: for blocking reads (XREADGROUP BLOCK) whose wait is the point.
     public func pipelineWithoutTimeout(_ commands: [[RESPArgument]]) async throws(RedisError) -> [RESPValue] {
         let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
-        submit(commands, .values(promise), timeout: false)
+        submit(.arguments(commands), .values(promise), timeout: false)
         return try await Self.awaiting(promise.futureResult)
     }
 
     /// Writes a batch; with `timeout`, a batch unanswered within the command timeout fails and
     /// closes the connection (its later replies could not be matched any more).
-    private func submit(_ commands: [[RESPArgument]], _ replies: RedisCommandBatch.Replies, timeout: Bool) {
+    private func submit(_ commands: RedisCommandBatch.Commands, _ replies: RedisCommandBatch.Replies, timeout: Bool) {
         if timeout {
             let scheduled = channel.eventLoop.scheduleTask(in: commandTimeout) { [channel, commandTimeout] in
                 replies.fail(RedisError.timeout(command: Self.name(of: commands), seconds: Double(commandTimeout.nanoseconds) / 1e9))
@@ -142,6 +153,13 @@ public final class RedisConnection: Sendable {
 
     public func close() {
         channel.close(promise: nil)
+    }
+
+    static func name(of commands: RedisCommandBatch.Commands) -> String {
+        switch commands {
+        case .arguments(let arguments): name(of: arguments)
+        case .encoded(_, let count, let name): count == 1 ? name : "\(name) (+\(count - 1) pipelined)"
+        }
     }
 
     static func name(of commands: [[RESPArgument]]) -> String {

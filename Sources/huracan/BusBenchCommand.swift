@@ -203,7 +203,7 @@ struct BusBenchCommand: AsyncParsableCommand {
                     let share = count / 2 + (part == 0 ? count % 2 : 0)
                     while sent < share {
                         let n = min(1_000, share - sent)
-                        _ = try await bus.publish(commands: bus.addCommands((0..<n).map { (stream, fills[(sent + $0) & 4_095]) }))
+                        _ = try await bus.publish((0..<n).map { (stream, fills[(sent + $0) & 4_095]) })
                         sent += n
                     }
                     return sent

@@ -80,7 +80,7 @@ public final class RedisOutbox: BusPublisher {
         guard !batch.isEmpty else { return 0 }
         let losslessCount = batch.prefix { StreamName.isLossless($0.stream) }.count
         do {
-            _ = try await bus.publish(commands: bus.addCommands(batch))
+            _ = try await bus.publish(batch)
         } catch {
             state.withLock { s in
                 s.status.connected = false

@@ -32,34 +32,32 @@ public final class RedisStreamsBus: Sendable {
 
     // MARK: Publishing
 
-    /// The XADD command for one message.
-    public func addCommand(_ message: BusMessage, to stream: String) -> [RESPArgument] {
-        addCommand(message, to: stream, cap: StreamName.isLossless(stream) ? losslessMaxLength : lossyMaxLength)
+    /// The MAXLEN applied to `stream`.
+    public func maxLength(of stream: String) -> Int { StreamName.isLossless(stream) ? losslessMaxLength : lossyMaxLength }
+
+    /// Appends one message; returns its entry id.
+    @discardableResult
+    public func publish(_ message: BusMessage, to stream: String) async throws(RedisError) -> StreamEntryID {
+        try await publish([(stream, message)])[0]
     }
 
-    /// The XADD command with the stream's MAXLEN already known (for batches to one stream).
-    public func addCommand(_ message: BusMessage, to stream: String, cap: Int) -> [RESPArgument] {
-        ["XADD", .text(stream), "MAXLEN", "~", .int(cap), "*", "m", .bytes(BusCodec.encodeBinary(message))]
-    }
-
-    /// The XADD command for one entry holding `messages` (one `m` field each).
-    public func addCommand(_ messages: some Collection<BusMessage>, to stream: String, cap: Int) -> [RESPArgument] {
-        var command: [RESPArgument] = ["XADD", .text(stream), "MAXLEN", "~", .int(cap), "*"]
-        command.reserveCapacity(6 + 2 * messages.count)
-        for message in messages {
-            command.append("m")
-            command.append(.bytes(BusCodec.encodeBinary(message)))
+    /// Appends messages to their streams in one pipelined write, packed as `entries` says;
+    /// returns the entry id of each message, in the order given (messages sharing an entry share
+    /// its id). On a connection failure some may have been appended: the caller keeps them all
+    /// and publishes again (consumers see at-least-once delivery, as with any Redis consumer group).
+    @discardableResult
+    public func publish(_ messages: [(stream: String, message: BusMessage)]) async throws(RedisError) -> [StreamEntryID] {
+        guard !messages.isEmpty else { return [] }
+        let entries = entries(messages)
+        var commands = ByteBuffer()
+        writeAddCommands(messages, packed: entries, into: &commands)
+        let replies = try await client.frames(encoded: commands, count: entries.count, name: "XADD")
+        var ids = [StreamEntryID](repeating: .zero, count: messages.count)
+        for (reply, entry) in zip(replies, entries) {
+            let id = try Self.entryID(reply)
+            for index in entry.messages { ids[index] = id }
         }
-        return command
-    }
-
-    /// XADD commands for `messages`, packed as `entries` says.
-    public func addCommands(_ messages: [(stream: String, message: BusMessage)]) -> [[RESPArgument]] {
-        addCommands(messages, packed: entries(messages))
-    }
-
-    private func addCommands(_ messages: [(stream: String, message: BusMessage)], packed: [(stream: String, messages: [Int])]) -> [[RESPArgument]] {
-        packed.map { entry in addCommand(entry.messages.lazy.map { messages[$0].message }, to: entry.stream, cap: maxLength(of: entry.stream)) }
+        return ids
     }
 
     /// How `messages` are packed into entries: those to the same stream, in order, into entries
@@ -83,35 +81,30 @@ public final class RedisStreamsBus: Sendable {
         return entries
     }
 
-    /// The MAXLEN applied to `stream`.
-    public func maxLength(of stream: String) -> Int { StreamName.isLossless(stream) ? losslessMaxLength : lossyMaxLength }
-
-    /// Appends one message; returns its entry id.
-    @discardableResult
-    public func publish(_ message: BusMessage, to stream: String) async throws(RedisError) -> StreamEntryID {
-        try Self.entryID(try await client.send(addCommand(message, to: stream)))
-    }
-
-    /// Appends messages to their streams in one pipelined write (packed as `addCommands` does);
-    /// returns the entry id of each message, in the order given (messages sharing an entry share
-    /// its id). On a connection failure some may have been appended: the caller keeps them all
-    /// and publishes again (consumers see at-least-once delivery, as with any Redis consumer group).
-    public func publish(_ messages: [(stream: String, message: BusMessage)]) async throws(RedisError) -> [StreamEntryID] {
-        let entries = entries(messages)
-        let replies = try await client.pipeline(addCommands(messages, packed: entries))
-        var ids = [StreamEntryID](repeating: .zero, count: messages.count)
-        for (reply, entry) in zip(replies, entries) {
-            let id = try Self.entryID(reply)
-            for index in entry.messages { ids[index] = id }
+    /// Writes one `XADD stream MAXLEN ~ cap * m <message> [m <message> ...]` per entry, the
+    /// messages encoded in binary straight into the command buffer.
+    func writeAddCommands(_ messages: [(stream: String, message: BusMessage)], packed entries: [(stream: String, messages: [Int])],
+                          into buffer: inout ByteBuffer) {
+        var prefixes: [String: ByteBuffer] = [:]
+        var message: [UInt8] = []
+        message.reserveCapacity(256)
+        for entry in entries {
+            let prefix = prefixes[entry.stream] ?? {
+                var prefix = ByteBuffer()
+                for argument in ["XADD", entry.stream, "MAXLEN", "~", String(maxLength(of: entry.stream)), "*"] {
+                    RESPEncoder.writeBulk(argument, into: &prefix)
+                }
+                prefixes[entry.stream] = prefix
+                return prefix
+            }()
+            RESPEncoder.writeArrayHeader(6 + 2 * entry.messages.count, into: &buffer)
+            buffer.writeImmutableBuffer(prefix)
+            for index in entry.messages {
+                buffer.writeStaticString("$1\r\nm\r\n")
+                BusCodec.encodeBinary(messages[index].message, into: &message)
+                message.withUnsafeBytes { RESPEncoder.writeBulk($0, into: &buffer) }
+            }
         }
-        return ids
-    }
-
-    /// Appends pre-encoded commands (see `addCommand`) in one pipelined write.
-    public func publish(commands: [[RESPArgument]]) async throws(RedisError) -> Int {
-        let replies = try await client.pipeline(commands)
-        for reply in replies { if case .error(let message) = reply { throw .server(message) } }
-        return replies.count
     }
 
     // MARK: Groups and consumers
@@ -244,10 +237,17 @@ public final class RedisStreamsBus: Sendable {
 
     // MARK: Reply parsing
 
-    static func entryID(_ reply: RESPValue) throws(RedisError) -> StreamEntryID {
-        if case .error(let message) = reply { throw .server(message) }
-        guard let text = reply.string, let id = StreamEntryID(text) else { throw .unexpectedReply(command: "XADD", reply: reply.description) }
-        return id
+    /// The entry id an XADD answered.
+    static func entryID(_ reply: ByteBuffer) throws(RedisError) -> StreamEntryID {
+        let result: Result<StreamEntryID, RedisError> = reply.withUnsafeReadableBytes { bytes in
+            var reader = RESPReader(bytes)
+            if let message = reader.error() { return .failure(.server(message)) }
+            guard let text = try? reader.bulk(), let id = StreamEntryID(utf8: text) else {
+                return .failure(.unexpectedReply(command: "XADD", reply: String(decoding: bytes.prefix(200), as: UTF8.self)))
+            }
+            return .success(id)
+        }
+        return try result.get()
     }
 
     /// A flat `[name, value, name, value...]` reply as a dictionary.
