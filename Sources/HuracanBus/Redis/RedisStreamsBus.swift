@@ -41,65 +41,76 @@ public final class RedisStreamsBus: Sendable {
         try await publish([(stream, message)])[0]
     }
 
-    /// Appends messages to their streams in one pipelined write, packed as `entries` says;
+    /// Appends messages to their streams in one pipelined write, packed as `Packing` says;
     /// returns the entry id of each message, in the order given (messages sharing an entry share
     /// its id). On a connection failure some may have been appended: the caller keeps them all
     /// and publishes again (consumers see at-least-once delivery, as with any Redis consumer group).
     @discardableResult
     public func publish(_ messages: [(stream: String, message: BusMessage)]) async throws(RedisError) -> [StreamEntryID] {
         guard !messages.isEmpty else { return [] }
-        let entries = entries(messages)
+        let packing = Packing(messages, messagesPerEntry: messagesPerEntry)
         var commands = ByteBuffer()
-        writeAddCommands(messages, packed: entries, into: &commands)
-        let replies = try await client.frames(encoded: commands, count: entries.count, name: "XADD")
+        writeAddCommands(messages, packing, into: &commands)
+        let replies = try await client.frames(encoded: commands, count: packing.entries.count, name: "XADD")
         var ids = [StreamEntryID](repeating: .zero, count: messages.count)
-        for (reply, entry) in zip(replies, entries) {
+        for (reply, entry) in zip(replies, packing.entries) {
             let id = try Self.entryID(reply)
-            for index in entry.messages { ids[index] = id }
+            for index in packing.order[entry.messages] { ids[index] = id }
         }
         return ids
     }
 
-    /// How `messages` are packed into entries: those to the same stream, in order, into entries
+    /// How messages are packed into entries: those to the same stream, in order, into entries
     /// of up to `messagesPerEntry`, streams in the order of their first message (with one
-    /// message per entry, simply in order). Each entry lists the indexes of its messages.
-    public func entries(_ messages: [(stream: String, message: BusMessage)]) -> [(stream: String, messages: [Int])] {
-        guard messagesPerEntry > 1 else { return messages.indices.map { (messages[$0].stream, [$0]) } }
-        var order: [String] = []
-        var byStream: [String: [Int]] = [:]
-        for (index, item) in messages.enumerated() {
-            if byStream[item.stream] == nil { order.append(item.stream) }
-            byStream[item.stream, default: []].append(index)
-        }
-        var entries: [(stream: String, messages: [Int])] = []
-        for stream in order {
-            let indexes = byStream[stream]!
-            for start in stride(from: 0, to: indexes.count, by: messagesPerEntry) {
-                entries.append((stream, Array(indexes[start..<min(start + messagesPerEntry, indexes.count)])))
+    /// message per entry, simply in order).
+    struct Packing {
+        /// Indexes of the messages, grouped by stream.
+        var order: [Int]
+        /// Each entry's stream and its messages, as a range of `order`.
+        var entries: [(stream: String, messages: Range<Int>)] = []
+
+        init(_ messages: [(stream: String, message: BusMessage)], messagesPerEntry: Int) {
+            guard messagesPerEntry > 1 else {
+                order = Array(messages.indices)
+                entries = messages.indices.map { (messages[$0].stream, $0..<($0 + 1)) }
+                return
+            }
+            var streams: [String] = []
+            var byStream: [String: [Int]] = [:]
+            for (index, item) in messages.enumerated() {
+                if byStream[item.stream] == nil { streams.append(item.stream) }
+                byStream[item.stream, default: []].append(index)
+            }
+            order = []
+            order.reserveCapacity(messages.count)
+            for stream in streams {
+                let start = order.count
+                order += byStream[stream]!
+                for first in stride(from: start, to: order.count, by: messagesPerEntry) {
+                    entries.append((stream, first..<min(first + messagesPerEntry, order.count)))
+                }
             }
         }
-        return entries
     }
 
     /// Writes one `XADD stream MAXLEN ~ cap * m <message> [m <message> ...]` per entry, the
     /// messages encoded in binary straight into the command buffer.
-    func writeAddCommands(_ messages: [(stream: String, message: BusMessage)], packed entries: [(stream: String, messages: [Int])],
-                          into buffer: inout ByteBuffer) {
-        var prefixes: [String: ByteBuffer] = [:]
+    func writeAddCommands(_ messages: [(stream: String, message: BusMessage)], _ packing: Packing, into buffer: inout ByteBuffer) {
+        var prefix = ByteBuffer()
+        var prefixStream: String?
         var message: [UInt8] = []
         message.reserveCapacity(256)
-        for entry in entries {
-            let prefix = prefixes[entry.stream] ?? {
-                var prefix = ByteBuffer()
+        for entry in packing.entries {
+            if entry.stream != prefixStream {
+                prefix.clear()
                 for argument in ["XADD", entry.stream, "MAXLEN", "~", String(maxLength(of: entry.stream)), "*"] {
                     RESPEncoder.writeBulk(argument, into: &prefix)
                 }
-                prefixes[entry.stream] = prefix
-                return prefix
-            }()
+                prefixStream = entry.stream
+            }
             RESPEncoder.writeArrayHeader(6 + 2 * entry.messages.count, into: &buffer)
             buffer.writeImmutableBuffer(prefix)
-            for index in entry.messages {
+            for index in packing.order[entry.messages] {
                 buffer.writeStaticString("$1\r\nm\r\n")
                 BusCodec.encodeBinary(messages[index].message, into: &message)
                 message.withUnsafeBytes { RESPEncoder.writeBulk($0, into: &buffer) }
