@@ -1,3 +1,4 @@
+import Foundation
 import HuracanCore
 
 /// The compact binary form of a bus message (see docs/message-bus.md, "Binary encoding"): a
@@ -15,7 +16,8 @@ enum BinaryWire {
 /// while it reads); every failure names the message type and field.
 final class BinaryFieldReader: FieldReader {
     private let bytes: UnsafeRawBufferPointer
-    private(set) var position: Int
+    /// Only ever touched by the one decoding call that owns this reader: no runtime exclusivity checks.
+    @exclusivity(unchecked) private(set) var position: Int
     var type = "envelope"
 
     init(_ bytes: UnsafeRawBufferPointer, position: Int = 0) {
@@ -98,7 +100,10 @@ final class BinaryFieldReader: FieldReader {
         let utf8 = try stringBytes(field)
         for value in cases {
             var raw = value.rawValue
-            if raw.withUTF8({ $0.elementsEqual(utf8) }) { return value }
+            let equal = raw.withUTF8 { known in
+                known.count == utf8.count && (known.isEmpty || memcmp(known.baseAddress!, utf8.baseAddress!, known.count) == 0)
+            }
+            if equal { return value }
         }
         throw notAChoice(field, String(decoding: utf8, as: UTF8.self), cases)
     }
