@@ -118,13 +118,6 @@ public final class RedisConnection: Sendable {
         return try await Self.awaiting(promise.futureResult)
     }
 
-    /// Sends without a timeout: for blocking reads (XREADGROUP BLOCK) whose wait is the point.
-    public func pipelineWithoutTimeout(_ commands: [[RESPArgument]]) async throws(RedisError) -> [RESPValue] {
-        let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
-        submit(.arguments(commands), .values(promise), timeout: false)
-        return try await Self.awaiting(promise.futureResult)
-    }
-
     /// Writes a batch; with `timeout`, a batch unanswered within the command timeout fails and
     /// closes the connection (its later replies could not be matched any more).
     private func submit(_ commands: RedisCommandBatch.Commands, _ replies: RedisCommandBatch.Replies, timeout: Bool) {

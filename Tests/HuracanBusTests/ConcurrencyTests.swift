@@ -31,6 +31,8 @@ struct ConcurrencyTests {
             done.enter()
             Thread {
                 defer { done.leave() }
+                // Readers start once the stream has filled up and refused a publish, so backpressure is always exercised.
+                while backpressured.load(ordering: .relaxed) == 0 { sched_yield() }
                 while seen.withLock({ $0.ids.count }) < total {
                     let batch: [Delivery]
                     do { batch = try bus.read(stream: s, group: "risk", consumer: "c\(c)", max: 16) } catch {
