@@ -31,43 +31,30 @@ public final class RedisClient: Sendable {
     /// Sends one command on the next pooled connection; error replies throw `.server`.
     @discardableResult
     public func send(_ command: [RESPArgument]) async throws(RedisError) -> RESPValue {
-        let connection = try await connection()
-        do {
-            return try await connection.send(command)
-        } catch {
-            noteFailure(error, of: connection)
-            throw error
-        }
+        try await onNextConnection { connection throws(RedisError) in try await connection.send(command) }
     }
 
     /// Sends commands pipelined in one write on one connection; replies in order, error replies
     /// as `.error` values.
     public func pipeline(_ commands: [[RESPArgument]]) async throws(RedisError) -> [RESPValue] {
-        let connection = try await connection()
-        do {
-            return try await connection.pipeline(commands)
-        } catch {
-            noteFailure(error, of: connection)
-            throw error
-        }
+        try await onNextConnection { connection throws(RedisError) in try await connection.pipeline(commands) }
     }
 
     /// `pipeline` returning each reply's bytes unparsed (see `RedisConnection.frames`).
     public func frames(_ commands: [[RESPArgument]]) async throws(RedisError) -> [ByteBuffer] {
-        let connection = try await connection()
-        do {
-            return try await connection.frames(commands)
-        } catch {
-            noteFailure(error, of: connection)
-            throw error
-        }
+        try await onNextConnection { connection throws(RedisError) in try await connection.frames(commands) }
     }
 
     /// `frames` for commands already written in RESP (see `RedisConnection.frames(encoded:count:name:)`).
     public func frames(encoded: ByteBuffer, count: Int, name: String) async throws(RedisError) -> [ByteBuffer] {
+        try await onNextConnection { connection throws(RedisError) in try await connection.frames(encoded: encoded, count: count, name: name) }
+    }
+
+    /// Runs `body` on the next pooled connection; a failure that may leave it out of step closes it.
+    private func onNextConnection<T: Sendable>(_ body: (RedisConnection) async throws(RedisError) -> T) async throws(RedisError) -> T {
         let connection = try await connection()
         do {
-            return try await connection.frames(encoded: encoded, count: count, name: name)
+            return try await body(connection)
         } catch {
             noteFailure(error, of: connection)
             throw error

@@ -30,16 +30,7 @@ import Testing
         #expect(lengths == [reply.count, following.count])
     }
 
-    @Test(arguments: [
-        ("?what\r\n", "unknown type byte"),
-        (":12a\r\n", "is not a number"),
-        ("$abc\r\n", "is not a length"),
-        ("*-2\r\n", "is not a length"),
-        ("*1\r\n$3\r\nabcXY", "not followed by CRLF"),
-        ("+OK\rX", "CR not followed by LF"),
-        ("+OK\n", "LF without CR"),
-        ("$999999999999\r\n", "exceeds"),
-    ])
+    @Test(arguments: malformedRESP)
     func malformedInputIsAnError(input: String, expected: String) {
         var scanner = RESPFrameScanner()
         do {

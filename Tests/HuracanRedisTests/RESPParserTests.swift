@@ -50,17 +50,7 @@ import Testing
         #expect(values == [.array([.bulk("foo"), .integer(12), .array([.simpleString("ok")])])])
     }
 
-    @Test(arguments: [
-        ("?what\r\n", "unknown type byte"),
-        (":12a\r\n", "is not a number"),
-        ("$abc\r\n", "is not a length"),
-        ("$-5\r\n", "is not a length"),
-        ("*-2\r\n", "is not a length"),
-        ("$3\r\nabcXY", "not followed by CRLF"),
-        ("+OK\rX", "CR not followed by LF"),
-        ("+OK\n", "LF without CR"),
-        ("$999999999999\r\n", "exceeds"),
-    ])
+    @Test(arguments: malformedRESP)
     func malformedInputIsAnError(input: String, expected: String) {
         var parser = RESPParser()
         var buffer = ByteBuffer(string: input)
@@ -106,3 +96,16 @@ import Testing
         #expect(try! parser.parse(&decoded) == .array([.bulk("SET"), .bulk("k"), .bulkString(ByteBuffer(bytes: [0, 255])), .bulk("42")]))
     }
 }
+
+/// Bytes that are not RESP, and the words each error must contain (parser and frame scanner alike).
+let malformedRESP: [(String, String)] = [
+    ("?what\r\n", "unknown type byte"),
+    (":12a\r\n", "is not a number"),
+    ("$abc\r\n", "is not a length"),
+    ("$-5\r\n", "is not a length"),
+    ("*-2\r\n", "is not a length"),
+    ("$3\r\nabcXY", "not followed by CRLF"),
+    ("+OK\rX", "CR not followed by LF"),
+    ("+OK\n", "LF without CR"),
+    ("$999999999999\r\n", "exceeds"),
+]
