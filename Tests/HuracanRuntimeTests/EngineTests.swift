@@ -114,19 +114,25 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
 
     @Test func watchdogMarksStalledShardUnhealthyAndStopsItsEntries() throws {
         var config = try testConfig(activeCoins: 4, perLoop: 2)
-        config.eventLoopTimeoutSeconds = 0.2
+        // A timeout of 1 s: the engine's own watchdog thread must not find the shard recovered
+        // before the unhealthy stretch below has run, even on a busy machine.
+        config.eventLoopTimeoutSeconds = 1
         let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 2, logger: quiet)
         engine.run(until: day + .seconds(120), pacing: .asFastAsPossible)
         let stalled = engine.shards[0]
-        stalled.injectStall(nanoseconds: 600_000_000)
+        stalled.injectStall(nanoseconds: 3_000_000_000)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             engine.run(until: day + .seconds(121), pacing: .asFastAsPossible)
             done.signal()
         }
         thread.start()
-        Thread.sleep(forTimeInterval: 0.4)
-        engine.watchdog.check(now: MonotonicClock.wallNanoseconds())
+        // Checked every 50 ms; the stall (3 s) outlasts the timeout by far, so a busy machine
+        // that starts the round late still sees it.
+        for _ in 0..<56 where stalled.isHealthy {
+            Thread.sleep(forTimeInterval: 0.05)
+            engine.watchdog.check(now: MonotonicClock.wallNanoseconds())
+        }
         #expect(stalled.isHealthy == false)
         #expect(engine.shards[1].isHealthy)
         done.wait()
@@ -138,8 +144,10 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         #expect(stalled.context.stats.riskApproved + stalled.context.stats.riskThrottled == entriesBefore)
         #expect(stalled.context.entriesAllowed == false)
         // After a full timeout of normal running it recovers.
-        Thread.sleep(forTimeInterval: 0.25)
-        engine.watchdog.check(now: MonotonicClock.wallNanoseconds())
+        for _ in 0..<80 where !stalled.isHealthy {
+            Thread.sleep(forTimeInterval: 0.05)
+            engine.watchdog.check(now: MonotonicClock.wallNanoseconds())
+        }
         #expect(stalled.isHealthy)
     }
 
