@@ -69,11 +69,18 @@ public struct RESPReader {
         }
     }
 
-    /// Runs `body` on a reader over the frame's bytes.
-    public static func read<T>(_ frame: ByteBuffer, _ body: (inout RESPReader) throws(RESPError) -> T) throws(RESPError) -> T {
-        try RESPBytes.reading(frame) { bytes throws(RESPError) in
+    /// Runs `body` on a reader over the reply `frame` of `command`: an error reply throws
+    /// `RedisError.server`, a reply `body` cannot read `RedisError.unexpectedReply` naming the command.
+    public static func read<T>(_ frame: ByteBuffer, command: String, _ body: (inout RESPReader) throws(RESPError) -> T) throws(RedisError) -> T {
+        let result: Result<T, RedisError> = frame.withUnsafeReadableBytes { bytes in
             var reader = RESPReader(bytes)
-            return try body(&reader)
+            if let message = reader.error() { return .failure(.server(message)) }
+            do throws(RESPError) {
+                return .success(try body(&reader))
+            } catch {
+                return .failure(.unexpectedReply(command: command, reply: "\(error.description) in \(bytes.count) bytes"))
+            }
         }
+        return try result.get()
     }
 }

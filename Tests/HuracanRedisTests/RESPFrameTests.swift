@@ -65,7 +65,7 @@ import Testing
 
     @Test func readerTakesValuesInPlaceAndNamesWrongTypes() throws {
         let frame = ByteBuffer(string: "*3\r\n$2\r\nhi\r\n$-1\r\n*-1\r\n")
-        try RESPReader.read(frame) { reader throws(RESPError) in
+        try RESPReader.read(frame, command: "TEST") { reader throws(RESPError) in
             #expect(try reader.array() == 3)
             #expect(try reader.bulk().map { Array($0) } == Array("hi".utf8))
             #expect(try reader.bulk() == nil)
@@ -73,10 +73,13 @@ import Testing
             #expect(reader.atEnd)
         }
         do {
-            try RESPReader.read(ByteBuffer(string: ":5\r\n")) { reader throws(RESPError) in _ = try reader.bulk() }
+            try RESPReader.read(ByteBuffer(string: ":5\r\n"), command: "TEST") { reader throws(RESPError) in _ = try reader.bulk() }
             Issue.record("an integer was read as a bulk string")
         } catch {
-            #expect(error.description.contains("expected a bulk string"), "\(error)")
+            #expect(error.description.contains("unexpected reply to TEST") && error.description.contains("expected a bulk string"), "\(error)")
+        }
+        #expect(throws: RedisError.server("ERR no")) {
+            try RESPReader.read(ByteBuffer(string: "-ERR no\r\n"), command: "TEST") { reader throws(RESPError) in _ = try reader.bulk() }
         }
     }
 }

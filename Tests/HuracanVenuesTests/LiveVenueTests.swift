@@ -56,7 +56,7 @@ import Testing
         defer { Task { await rig.stop() } }
         rig.server.faults { $0.partialFills = true }
         let id = "m1\(venue.rawValue)"
-        let quantity = venue == .okx ? FixedDecimal(units: 2, exponent: 1) : FixedDecimal(units: 2, exponent: 1)
+        let quantity = FixedDecimal(units: 2, exponent: 1)
         try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .market, timeInForce: .ioc, quantity: quantity))
         #expect(await eventually { rig.collector.fills(id).count == 2 })
         let fills = rig.collector.fills(id)

@@ -12,12 +12,18 @@ import Testing
 /// an async call, which Swift 6.3.1 debug builds miscompile (see `VenueAPI.amendOrder`). Keep
 /// them running in debug builds: they are the regression test.
 @Suite(.serialized) struct VenueAmendTests {
-    @Test(arguments: VenueID.allCases)
-    func amendChangesPriceAndQuantityAtTheVenue(venue: VenueID) async throws {
+    /// A fake venue, its API client with the clock synchronised, and its ETH symbol.
+    func withETH(_ venue: VenueID, _ body: (FakeVenueServer, VenueAPI, String) async throws -> Void) async throws {
         try await TestMarkets.withServer(venue) { server in
             let api = TestMarkets.api(server)
             _ = try await api.client.syncTime()
-            let symbol = TestMarkets.symbol(venue, "ETH")
+            try await body(server, api, TestMarkets.symbol(venue, "ETH"))
+        }
+    }
+
+    @Test(arguments: VenueID.allCases)
+    func amendChangesPriceAndQuantityAtTheVenue(venue: VenueID) async throws {
+        try await withETH(venue) { server, api, symbol in
             let (bid, _) = try #require(server.bestBidAsk(symbol: symbol))
             let quantity = FixedDecimal(units: 1, exponent: 1)
             let id = "am1\(venue.rawValue)"
@@ -37,10 +43,7 @@ import Testing
 
     @Test(arguments: VenueID.allCases)
     func amendOfAnUnknownOrderIsAClearVenueError(venue: VenueID) async throws {
-        try await TestMarkets.withServer(venue) { server in
-            let api = TestMarkets.api(server)
-            _ = try await api.client.syncTime()
-            let symbol = TestMarkets.symbol(venue, "ETH")
+        try await withETH(venue) { _, api, symbol in
             await #expect {
                 try await api.amendOrder(OrderAmendment(clientOrderID: "nosuch\(venue.rawValue)", side: .sell, quantity: 1, price: 3_100), symbol: symbol)
             } throws: { error in
@@ -52,11 +55,8 @@ import Testing
     /// `LiveVenue.amendOrder` finds the side of its own order and amends it through the REST API.
     @Test(arguments: VenueID.allCases)
     func liveVenueAmendsItsOwnRestingOrder(venue: VenueID) async throws {
-        try await TestMarkets.withServer(venue) { server in
-            let api = TestMarkets.api(server)
-            _ = try await api.client.syncTime()
+        try await withETH(venue) { server, api, symbol in
             let live = LiveVenue(api: api, logger: TestMarkets.logger)
-            let symbol = TestMarkets.symbol(venue, "ETH")
             let (_, ask) = try #require(server.bestBidAsk(symbol: symbol))
             let quantity = FixedDecimal(units: 2, exponent: 1)
             let id = "lam\(venue.rawValue)"

@@ -222,28 +222,17 @@ public final class RedisStreamsBus: Sendable {
 
     /// An XTRIM's answer: the number of entries removed, or an error.
     static func checkTrim(_ reply: ByteBuffer) throws(RedisError) {
-        let result: Result<Void, RedisError> = reply.withUnsafeReadableBytes { bytes in
-            var reader = RESPReader(bytes)
-            if let message = reader.error() { return .failure(.server(message)) }
-            guard reader.nextType == UInt8(ascii: ":") else {
-                return .failure(.unexpectedReply(command: "XTRIM", reply: String(decoding: bytes.prefix(200), as: UTF8.self)))
-            }
-            return .success(())
+        try RESPReader.read(reply, command: "XTRIM") { reader throws(RESPError) in
+            guard reader.nextType == UInt8(ascii: ":") else { throw .malformed("expected the number of entries removed") }
         }
-        try result.get()
     }
 
     /// The entry id an XADD answered.
     static func entryID(_ reply: ByteBuffer) throws(RedisError) -> StreamEntryID {
-        let result: Result<StreamEntryID, RedisError> = reply.withUnsafeReadableBytes { bytes in
-            var reader = RESPReader(bytes)
-            if let message = reader.error() { return .failure(.server(message)) }
-            guard let text = try? reader.bulk(), let id = StreamEntryID(utf8: text) else {
-                return .failure(.unexpectedReply(command: "XADD", reply: String(decoding: bytes.prefix(200), as: UTF8.self)))
-            }
-            return .success(id)
+        try RESPReader.read(reply, command: "XADD") { reader throws(RESPError) in
+            guard let text = try reader.bulk(), let id = StreamEntryID(utf8: text) else { throw .malformed("expected an entry id") }
+            return id
         }
-        return try result.get()
     }
 
     /// A flat `[name, value, name, value...]` reply as a dictionary.

@@ -1,5 +1,3 @@
-import NIOCore
-
 /// A Redis stream entry id, `milliseconds-sequence`, ordered as Redis orders them.
 public struct StreamEntryID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var milliseconds: UInt64
@@ -13,11 +11,6 @@ public struct StreamEntryID: Sendable, Hashable, Comparable, CustomStringConvert
     /// Parses `1700000000000-3`; nil for anything else.
     public init?(_ text: String) {
         self.init(utf8: text.utf8)
-    }
-
-    /// Parses the id from a reply's bytes, without making a String.
-    init?(bytes: ByteBuffer) {
-        self.init(utf8: bytes.readableBytesView)
     }
 
     init?(utf8: some Sequence<UInt8>) {

@@ -8,7 +8,7 @@ import NIOCore
 enum StreamReply {
     /// XREADGROUP: null (nothing new), or per stream `[name, [entry, ...]]`.
     static func readGroup(_ frame: ByteBuffer) throws(RedisError) -> [StreamEntry] {
-        try reading(frame, command: "XREADGROUP") { reader throws(RESPError) in
+        try RESPReader.read(frame, command: "XREADGROUP") { reader throws(RESPError) in
             var entries: [StreamEntry] = []
             for _ in 0..<(try reader.array() ?? 0) {
                 guard try reader.array() == 2, let name = try reader.bulk() else { throw .malformed("a stream is not [name, entries]") }
@@ -24,7 +24,7 @@ enum StreamReply {
     /// XAUTOCLAIM: `[next id, [entry, ...], [deleted id, ...]]` (Redis 6.2 sends no third part
     /// and nulls for deleted entries).
     static func autoClaim(_ frame: ByteBuffer, stream: String) throws(RedisError) -> (next: StreamEntryID, entries: [StreamEntry], deleted: [StreamEntryID]) {
-        try reading(frame, command: "XAUTOCLAIM") { reader throws(RESPError) in
+        try RESPReader.read(frame, command: "XAUTOCLAIM") { reader throws(RESPError) in
             guard let parts = try reader.array(), parts >= 2, let nextBytes = try reader.bulk(), let next = StreamEntryID(utf8: nextBytes) else {
                 throw .malformed("not [next id, entries, ...]")
             }
@@ -83,18 +83,5 @@ enum StreamReply {
     private static func isMessageField(_ name: UnsafeRawBufferPointer?) -> Bool {
         guard let name else { return false }
         return name.count == 1 && name[0] == UInt8(ascii: "m")
-    }
-
-    private static func reading<T>(_ frame: ByteBuffer, command: String, _ body: (inout RESPReader) throws(RESPError) -> T) throws(RedisError) -> T {
-        let result: Result<T, RedisError> = frame.withUnsafeReadableBytes { bytes in
-            var reader = RESPReader(bytes)
-            if let message = reader.error() { return .failure(.server(message)) }
-            do throws(RESPError) {
-                return .success(try body(&reader))
-            } catch {
-                return .failure(.unexpectedReply(command: command, reply: "\(error.description) in \(bytes.count) bytes"))
-            }
-        }
-        return try result.get()
     }
 }

@@ -355,12 +355,7 @@ public struct ByteScanner {
                 break
             case .other:
                 // The next level is not in the compact form: read it in full.
-                try expect(UInt8(ascii: "["))
-                let price = try decimalString()
-                try expect(UInt8(ascii: ","))
-                let size = try decimalString()
-                while consume(UInt8(ascii: ",")) { try skipValue() }
-                try expect(UInt8(ascii: "]"))
+                let (price, size) = try level()
                 storage[written] = LevelChange(price: price, size: size)
                 written &+= 1
                 if consume(UInt8(ascii: ",")) { continue }
@@ -424,14 +419,21 @@ public struct ByteScanner {
         try expect(UInt8(ascii: "["))
         if consume(UInt8(ascii: "]")) { return }
         repeat {
-            try expect(UInt8(ascii: "["))
-            let price = try decimalString()
-            try expect(UInt8(ascii: ","))
-            let size = try decimalString()
-            while consume(UInt8(ascii: ",")) { try skipValue() }
-            try expect(UInt8(ascii: "]"))
+            let (price, size) = try level()
             body(price, size)
         } while consume(UInt8(ascii: ","))
         try expect(UInt8(ascii: "]"))
+    }
+
+    /// One level `[price, size, ...]` in any JSON form: the price and size mantissas; extra
+    /// elements are skipped.
+    @inline(__always) mutating func level() throws(ScanError) -> (price: Int128, size: Int128) {
+        try expect(UInt8(ascii: "["))
+        let price = try decimalString()
+        try expect(UInt8(ascii: ","))
+        let size = try decimalString()
+        while consume(UInt8(ascii: ",")) { try skipValue() }
+        try expect(UInt8(ascii: "]"))
+        return (price, size)
     }
 }
