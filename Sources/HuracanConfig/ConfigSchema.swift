@@ -151,6 +151,12 @@ public enum ConfigSchema {
                     "At start, venue positions left by an earlier run: close them with reduce-only market orders, or keep them (reported, not managed)"),
             .number(p + "fill_lookback_hours", \.live.fillLookbackHours, 0.01...720, "How far back start-up reconciliation reads venue fills missed while the engine was down"),
             .int(p + "symbols_per_connection", \.live.symbolsPerConnection, 1...1_000, "Symbols per public WebSocket connection"),
+            .number(p + "reconcile_interval_seconds", \.live.reconcileIntervalSeconds, 0...86_400,
+                    "Seconds between reconciliations with the venue while trading (open orders, fills, positions); 0: only at start"),
+            .number(p + "recheck_finished_minutes", \.live.recheckFinishedMinutes, 0...10_080,
+                    "At start, final orders finished within this many minutes are checked against the venue again"),
+            .number(p + "shutdown_wait_seconds", \.live.shutdownWaitSeconds, 0...600,
+                    "At shutdown, how long to wait for every order in flight to be final (those that are not are reported)"),
         ]
     }
 

@@ -63,6 +63,14 @@ public struct EngineConfig: Sendable, Equatable {
         public var fillLookbackHours = 24.0
         /// Symbols per public WebSocket connection.
         public var symbolsPerConnection = 50
+        /// Seconds between reconciliations while trading (open orders, recent fills, positions
+        /// against the venue); 0 turns the periodic reconciliation off (start-up still runs).
+        public var reconcileIntervalSeconds = 60.0
+        /// Final orders finished within this many minutes are checked against the venue again
+        /// at start (a reject that was really a fill, a cancel followed by a fill).
+        public var recheckFinishedMinutes = 60.0
+        /// At shutdown, how long to wait for every order in flight to reach a final state.
+        public var shutdownWaitSeconds = 20.0
     }
 
     /// What `huracan run` records from its message bus into the data lake under `data_dir`.

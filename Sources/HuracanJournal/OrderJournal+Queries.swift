@@ -33,6 +33,22 @@ extension OrderJournal {
         }
     }
 
+    /// Final orders of `venue` to check again against the venue: those whose status contradicts
+    /// their fills (rejected, cancelled or expired with a filled quantity) and those finished at
+    /// or after `finishedSince`, oldest first.
+    public func ordersToRecheck(venue: VenueID, finishedSince: Timestamp) async throws -> [JournalOrder] {
+        let final = JournalOrderStatus.allCases.filter(\.isTerminal).map(\.rawValue)
+        let unfilled = ["rejected", "cancelled", "expired"]
+        return try await serial("orders to recheck \(venue)") { sql in
+            try await sql.raw("""
+                SELECT \(unsafeRaw: Self.orderColumns) FROM orders WHERE venue = \(bind: venue.rawValue) AND status IN (\(binds: final))
+                AND (updated_at >= \(bind: finishedSince.nanoseconds) OR (status IN (\(binds: unfilled)) AND filled_quantity NOT IN ('0', '0.0', '')))
+                ORDER BY created_at, client_order_id
+                """).all().map { try Self.decodeOrder($0, self.database) }
+                .filter { $0.updatedAt >= finishedSince || ($0.status != .filled && !$0.filledQuantity.isZero) }
+        }
+    }
+
     /// Signed net quantity per coin of `venue` from the journaled fills (flat coins left out).
     public func positions(venue: VenueID) async throws -> [String: Quantity] {
         try await serial("positions \(venue)") { sql in

@@ -151,8 +151,11 @@ public final class OrderJournal: Sendable {
             if filled > order.request.quantity {
                 self.logger.warning("order journal: fills of \(clientOrderID) total \(filled), more than the ordered \(order.request.quantity)")
             }
-            if order.status == .rejected {
-                self.logger.warning("order journal: \(clientOrderID) is journaled as rejected (\(order.rejectReason ?? "")) but the venue reports a fill \(fill.tradeID)")
+            // A fill is the venue's word: an order journaled as rejected did reach it, and one
+            // journaled cancelled or expired whose fills complete it was filled.
+            if order.status == .rejected || (order.status.isTerminal && target == .filled) , order.status != target {
+                self.logger.warning("order journal: \(clientOrderID) was journaled as \(order.status)\(order.rejectReason.map { " (\($0))" } ?? "") but the venue reports fill \(fill.tradeID); now \(target)")
+                status = target
             }
             let newVenueOrderID = (order.venueOrderID ?? "").isEmpty ? venueOrderID : order.venueOrderID
             try await sql.raw("""
@@ -176,6 +179,31 @@ public final class OrderJournal: Sendable {
                            reason: reason, at: update.time)
         if let fill = update.fill { _ = try await record(fill, venueOrderID: update.venueOrderID) }
         return try await order(clientOrderID: update.clientOrderID)?.status
+    }
+
+    /// Sets an order to the status the venue reports for it when the journal says otherwise
+    /// (reconciliation: the venue is the truth). A journaled reject the venue has, or a final
+    /// status that differs from the venue's final status, is corrected and logged; an order
+    /// the venue still works is never moved backwards out of an unfinished status. Returns
+    /// whether the status changed.
+    @discardableResult
+    public func correct(to update: VenueOrderUpdate) async throws -> Bool {
+        let venueStatus = JournalOrderStatus(update.status)
+        return try await transaction("correct \(update.clientOrderID)") { sql in
+            guard let order = try await Self.fetchOrder(sql, clientOrderID: update.clientOrderID), order.status != venueStatus else { return false }
+            let contradicts = order.status.isTerminal && (order.status == .rejected || venueStatus.isTerminal)
+            guard contradicts || order.status.canMove(to: venueStatus) else { return false }
+            if contradicts {
+                self.logger.warning("order journal: \(update.clientOrderID) was journaled as \(order.status); \(update.venue) reports \(update.venueStatus) with \(update.filledQuantity) filled: corrected to \(venueStatus)")
+            }
+            let orderID = (order.venueOrderID ?? "").isEmpty ? update.venueOrderID : order.venueOrderID
+            try await sql.raw("""
+                UPDATE orders SET status = \(bind: venueStatus.rawValue), venue_order_id = \(bind: orderID),
+                    reject_reason = \(bind: venueStatus == .rejected ? order.rejectReason : nil), updated_at = \(bind: max(order.updatedAt, update.time).nanoseconds)
+                WHERE client_order_id = \(bind: update.clientOrderID)
+                """).run()
+            return true
+        }
     }
 
     /// The send of an intent timed out: the venue may or may not have it (intent -> unknown).

@@ -25,7 +25,7 @@ import Testing
         let server = try await TestMarkets.startServer(venueID)
         let api = TestMarkets.api(server, timeout: timeout)
         _ = try await api.client.syncTime()
-        let venue = LiveVenue(api: api, unknownResolution: (10, .milliseconds(300)), streamGrace: .milliseconds(500), logger: TestMarkets.logger)
+        let venue = LiveVenue(api: api, timing: .init(firstQuery: .milliseconds(300), streamGrace: .milliseconds(500)), logger: TestMarkets.logger)
         let collector = ReportCollector(venue)
         let stream = VenueUserStream(api: api, credentials: server.credentials, logger: TestMarkets.logger) { venue.apply($0) }
         let feed = VenueMarketFeed(api: api, symbols: TestMarkets.instruments(venueID).map(\.symbol), health: venue.bookHealth, logger: TestMarkets.logger) { venue.apply($0) }
@@ -132,7 +132,7 @@ import Testing
         defer { Task { await server.stop() } }
         let api = TestMarkets.api(server)
         _ = try await api.client.syncTime()
-        let venue = LiveVenue(api: api, streamGrace: .seconds(60), logger: TestMarkets.logger)
+        let venue = LiveVenue(api: api, timing: .init(streamGrace: .seconds(60)), logger: TestMarkets.logger)
         let collector = ReportCollector(venue)
         var configuration = VenueUserStream.Configuration()
         configuration.connection.idleTimeout = .seconds(1)

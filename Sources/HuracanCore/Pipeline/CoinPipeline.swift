@@ -23,6 +23,11 @@ public struct CoinPipeline: Sendable {
     public var isActive = true
     public private(set) var trades: [Trade] = []
     private var orders: [(order: Order, tradeID: UInt64, isEntry: Bool)] = []
+    /// The latest orders that reached a final state, with their trade as it was then: a fill the
+    /// venue reports after that (after a cancel, an expiry, or a reject that was really an
+    /// unknown) is applied to the trade, or rebuilds it, never dropped.
+    private var finished: [(clientOrderID: String, tradeID: UInt64, isEntry: Bool, trade: Trade?)] = []
+    static let finishedMemory = 64
     private var cooldownUntil = Timestamp.epoch
     /// The breaker last reported as blocking this coin; reported again only when it changes.
     private var reportedBreaker: RiskReason?
@@ -90,6 +95,11 @@ public struct CoinPipeline: Sendable {
             let long = trades[i].side == .buy
             let exitPrice = long ? top.bidPrice : top.askPrice
             guard exitPrice > 0 else { continue }
+            if trades[i].exitReason != nil {
+                // An exit was refused or left a rest: retry when its backoff allows.
+                if context.now >= trades[i].exitRetryAt { exit(tradeAt: i, reason: trades[i].exitReason!, context: &context) }
+                continue
+            }
             let held = Double(context.now - trades[i].openedAt) / 1e9
             var reason: ExitReason?
             switch trades[i].style {
@@ -126,7 +136,7 @@ public struct CoinPipeline: Sendable {
         var earliest: Int64?
         for trade in trades where trade.phase == .open {
             let limit = trade.style == .scalp ? p.scalp.timeoutSeconds : p.runner.maxHoldSeconds
-            let deadline = trade.openedAt.nanoseconds + Int64((limit * 1e9).rounded(.up))
+            let deadline = max(trade.openedAt.nanoseconds + Int64((limit * 1e9).rounded(.up)), trade.exitRetryAt.nanoseconds)
             earliest = min(earliest ?? deadline, deadline)
         }
         return earliest.map { Timestamp(nanoseconds: $0) }
@@ -138,10 +148,10 @@ public struct CoinPipeline: Sendable {
     public mutating func onClock(context: inout PipelineContext) {
         guard !trades.isEmpty, features.top.bidPrice > 0 else { return }
         let p = context.parameters
-        for i in trades.indices where trades[i].phase == .open {
+        for i in trades.indices where trades[i].phase == .open && context.now >= trades[i].exitRetryAt {
             let held = Double(context.now - trades[i].openedAt) / 1e9
             let limit = trades[i].style == .scalp ? p.scalp.timeoutSeconds : p.runner.maxHoldSeconds
-            if held >= limit { exit(tradeAt: i, reason: .timeout, context: &context) }
+            if held >= limit { exit(tradeAt: i, reason: trades[i].exitReason ?? .timeout, context: &context) }
         }
     }
 
@@ -276,6 +286,7 @@ public struct CoinPipeline: Sendable {
 
     private mutating func send(_ request: OrderRequest, tradeID: UInt64, isEntry: Bool, context: inout PipelineContext) {
         orders.append((Order(request: request, createdAt: context.now), tradeID, isEntry))
+        if let t = trades.firstIndex(where: { $0.id == tradeID }) { trades[t].ordersSent += 1 }
         if let trade = trades.first(where: { $0.id == tradeID }) {
             let reason = isEntry ? trade.entryReason : "exit " + (trade.exitReason?.rawValue ?? "")
             context.orderIntents.append(OrderIntent(request: request, tradeID: tradeID, style: trade.style, reason: reason, time: context.now))
@@ -324,7 +335,13 @@ public struct CoinPipeline: Sendable {
             return
         }
         guard let o = orders.firstIndex(where: { $0.order.clientOrderID == id }) else {
-            context.stats.orderErrors += 1
+            if let f = finished.lastIndex(where: { $0.clientOrderID == id }) {
+                // A fill is applied; other reports for a final order (a repeated cancel, an ack
+                // after the fill) change nothing.
+                if case .fill(let fill) = report { applyLateFill(fill, finished: finished[f], context: &context) }
+            } else {
+                context.stats.orderErrors += 1
+            }
             return
         }
         do {
@@ -345,9 +362,49 @@ public struct CoinPipeline: Sendable {
             return
         }
         if orders[o].order.status.isTerminal {
-            let finished = orders.remove(at: o)
-            orderFinished(finished.order, tradeID: finished.tradeID, isEntry: finished.isEntry, context: &context)
+            let done = orders.remove(at: o)
+            if finished.count >= Self.finishedMemory { finished.removeFirst(finished.count - Self.finishedMemory + 1) }
+            finished.append((done.order.clientOrderID, done.tradeID, done.isEntry, trades.first { $0.id == done.tradeID }))
+            orderFinished(done.order, tradeID: done.tradeID, isEntry: done.isEntry, context: &context)
         }
+    }
+
+    /// A fill for an order that is already final. Its trade, when still there, takes it like
+    /// any fill (an exit fill that empties the trade closes it). An entry fill whose trade is
+    /// gone (its entry was reported unfilled, or it closed) rebuilds an open trade of that
+    /// quantity, managed by the same exits. An exit fill whose trade is gone is counted as an
+    /// order error (the periodic reconciliation shows the position).
+    private mutating func applyLateFill(_ fill: Fill, finished record: (clientOrderID: String, tradeID: UInt64, isEntry: Bool, trade: Trade?),
+                                        context: inout PipelineContext) {
+        context.stats.lateFills += 1
+        let sector = instrument.sector
+        if let t = trades.firstIndex(where: { $0.id == record.tradeID }) {
+            applyFill(fill, tradeID: record.tradeID, isEntry: record.isEntry, context: &context)
+            if record.isEntry {
+                let notional = fill.notional.doubleValue
+                context.risk.adjust(coin: index, sector: sector, venue: trades[t].venue, by: notional)
+                trades[t].reservedNotional += notional
+            } else if trades[t].openQuantity.isZero || trades[t].openQuantity.isNegative {
+                closeTrade(at: t, context: &context)
+            }
+            return
+        }
+        guard record.isEntry, let template = record.trade else {
+            context.stats.orderErrors += 1
+            return
+        }
+        var trade = Trade(id: context.nextTradeID(), coin: template.coin, venue: template.venue, style: template.style, side: template.side,
+                          entryReason: "late fill of \(record.clientOrderID): " + template.entryReason, signalTime: fill.time,
+                          expectedEdgeBps: template.expectedEdgeBps)
+        trade.holdsSlot = false
+        trade.quantity = fill.quantity
+        trade.entryNotional = fill.notional
+        trade.fees = fill.fee
+        trade.reservedNotional = fill.notional.doubleValue
+        context.risk.adjust(coin: index, sector: sector, venue: trade.venue, by: trade.reservedNotional)
+        trades.append(trade)
+        openTrade(at: trades.count - 1, at: fill.time, context: context)
+        finished.append((record.clientOrderID, trade.id, true, trade))
     }
 
     private mutating func applyFill(_ fill: Fill, tradeID: UInt64, isEntry: Bool, context: inout PipelineContext) {
@@ -370,30 +427,46 @@ public struct CoinPipeline: Sendable {
             let filled = trades[t].entryNotional.doubleValue
             context.risk.adjust(coin: index, sector: sector, venue: trades[t].venue, by: filled - trades[t].reservedNotional)
             trades[t].reservedNotional = filled
-            guard let entry = trades[t].averageEntryPrice?.doubleValue else {
-                trades.remove(at: t)
-                context.risk.tradeEnded()
+            guard trades[t].averageEntryPrice != nil else {
+                let trade = trades.remove(at: t)
+                if trade.holdsSlot { context.risk.tradeEnded() }
                 return
             }
-            let p = context.parameters
-            let long = trades[t].side == .buy
-            trades[t].phase = .open
-            trades[t].openedAt = order.updatedAt
-            trades[t].bestPrice = entry
-            switch trades[t].style {
-            case .scalp:
-                let tp = p.scalp.takeProfitBps / 10_000, sl = p.scalp.stopLossBps / 10_000
-                trades[t].takeProfit = long ? entry * (1 + tp) : entry * (1 - tp)
-                trades[t].stopLoss = long ? entry * (1 - sl) : entry * (1 + sl)
-            case .runner:
-                let sl = p.runner.initialStopBps / 10_000
-                trades[t].stopLoss = long ? entry * (1 - sl) : entry * (1 + sl)
-            }
-        } else if trades[t].openQuantity.isZero {
+            openTrade(at: t, at: order.updatedAt, context: context)
+        } else if trades[t].openQuantity.isZero || trades[t].openQuantity.isNegative {
             closeTrade(at: t, context: &context)
+        } else if order.status == .rejected {
+            // The venue refused the exit (reduce-only against a position it does not see, margin,
+            // maintenance): wait 1, 2, 4 ... up to 60 s before the next one, so a venue that keeps
+            // refusing never sees an order storm. A late fill closes the trade meanwhile.
+            trades[t].phase = .open
+            trades[t].exitRejects += 1
+            let wait = min(60.0, Double(1 << min(trades[t].exitRejects - 1, 6)))
+            trades[t].exitRetryAt = context.now + .nanoseconds(Int64(wait * 1e9))
+            context.stats.exitRejects += 1
         } else {
             // The exit did not fill completely (thin book): retry on the next book update.
             trades[t].phase = .open
+        }
+    }
+
+    /// An entry filled (in part): the trade is open with its take-profit and stop from the
+    /// average entry price.
+    private mutating func openTrade(at t: Int, at time: Timestamp, context: PipelineContext) {
+        guard let entry = trades[t].averageEntryPrice?.doubleValue else { return }
+        let p = context.parameters
+        let long = trades[t].side == .buy
+        trades[t].phase = .open
+        trades[t].openedAt = time
+        trades[t].bestPrice = entry
+        switch trades[t].style {
+        case .scalp:
+            let tp = p.scalp.takeProfitBps / 10_000, sl = p.scalp.stopLossBps / 10_000
+            trades[t].takeProfit = long ? entry * (1 + tp) : entry * (1 - tp)
+            trades[t].stopLoss = long ? entry * (1 - sl) : entry * (1 + sl)
+        case .runner:
+            let sl = p.runner.initialStopBps / 10_000
+            trades[t].stopLoss = long ? entry * (1 - sl) : entry * (1 + sl)
         }
     }
 
@@ -402,7 +475,7 @@ public struct CoinPipeline: Sendable {
         trade.phase = .closed
         trade.closedAt = context.now
         context.risk.adjust(coin: index, sector: instrument.sector, venue: trade.venue, by: -trade.reservedNotional)
-        context.risk.tradeEnded()
+        if trade.holdsSlot { context.risk.tradeEnded() }
         context.closedTrades.append(trade)
         cooldownUntil = context.now + .nanoseconds(Int64(context.parameters.entryCooldownSeconds * 1e9))
     }

@@ -71,6 +71,10 @@ public struct PipelineStats: Sendable, Hashable, Codable {
     public var breakerBlocked = 0
     public var orderErrors = 0
     public var rejects = 0
+    /// Exit orders refused by the venue (each backs the trade's next exit off; an alert metric).
+    public var exitRejects = 0
+    /// Fills that arrived after their order was final (applied to the trade, never dropped).
+    public var lateFills = 0
     /// Entries throttled, blocked by the risk gate, or blocked by a breaker, per limit or breaker.
     public var riskThrottledBy: [RiskReason: Int] = [:]
     public var riskBlockedBy: [RiskReason: Int] = [:]
@@ -91,6 +95,8 @@ public struct PipelineStats: Sendable, Hashable, Codable {
         s.breakerBlocked += b.breakerBlocked
         s.orderErrors += b.orderErrors
         s.rejects += b.rejects
+        s.exitRejects += b.exitRejects
+        s.lateFills += b.lateFills
         s.riskThrottledBy.merge(b.riskThrottledBy, uniquingKeysWith: +)
         s.riskBlockedBy.merge(b.riskBlockedBy, uniquingKeysWith: +)
         s.breakerBlockedBy.merge(b.breakerBlockedBy, uniquingKeysWith: +)

@@ -6,6 +6,8 @@ public enum ExitReason: String, Sendable, Hashable, CaseIterable, Codable {
     case trailingStop = "trailing_stop"
     /// The coin left the active set or the engine is stopping.
     case deactivated
+    /// Rebuilt from a fill that arrived after its order was final, closed like any other trade.
+    case lateFill = "late_fill"
 }
 
 /// One trade of one coin from entry order to exit fill. Prices for triggers are Doubles
@@ -37,6 +39,15 @@ public struct Trade: Sendable, Hashable {
     public internal(set) var bestPrice = 0.0
     /// Notional reserved with the risk ledger when the entry was approved.
     public internal(set) var reservedNotional = 0.0
+    /// Exit orders the venue refused in a row; each one doubles the wait before the next
+    /// (`exitRetryAt`), so a venue that keeps refusing never sees an order storm.
+    public internal(set) var exitRejects = 0
+    public internal(set) var exitRetryAt = Timestamp.epoch
+    /// Orders sent for this trade (entry and exits).
+    public internal(set) var ordersSent = 0
+    /// False for a trade rebuilt from a fill that arrived after its entry order was final: it
+    /// holds exposure but was never counted as an approved trade slot.
+    public internal(set) var holdsSlot = true
 
     public init(id: UInt64, coin: String, venue: VenueID, style: TradeStyle, side: Side, entryReason: String,
                 signalTime: Timestamp, expectedEdgeBps: Double) {

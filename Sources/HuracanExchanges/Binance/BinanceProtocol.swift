@@ -54,15 +54,12 @@ public enum BinanceProtocol {
         let value: JSONValue
         do { value = try JSONValue.parse(bytes) } catch {
             if (200..<300).contains(httpStatus) { throw VenueParseError(venue: .binance, message: operation, field: "", reason: error.description) }
-            throw try errors.classify(code: "http-\(httpStatus)", message: String(decoding: Array(bytes.prefix(200)), as: UTF8.self),
-                                      httpStatus: httpStatus, operation: operation)
+            throw errors.unreadable(bytes, httpStatus: httpStatus, operation: operation)
         }
         if case .object(let fields) = value, let code = fields["code"]?.scalarText, code != "200", code != "0", fields["msg"] != nil {
             throw try errors.classify(code: code, message: fields["msg"]?.scalarText ?? "", httpStatus: httpStatus, operation: operation)
         }
-        guard (200..<300).contains(httpStatus) else {
-            throw try errors.classify(code: "http-\(httpStatus)", message: "", httpStatus: httpStatus, operation: operation)
-        }
+        guard (200..<300).contains(httpStatus) else { throw errors.unreadable(bytes, httpStatus: httpStatus, operation: operation) }
         return value
     }
 }

@@ -96,5 +96,21 @@ public struct VenueErrorTable: Sendable {
         return VenueAPIError(venue: venue, code: code, message: message, httpStatus: httpStatus, action: action, operation: operation)
     }
 
+    /// A reply whose body is not the venue's JSON envelope (a gateway's plain-text "Service
+    /// Unavailable", an HTML error page, a body cut short), classified by its HTTP status alone:
+    /// 5xx outcome unknown, 429/418 rate limited, anything else retry later. The status decides
+    /// before the body is read, so a 5xx after the venue took an order is never a rejection.
+    public func unreadable(_ body: some Collection<UInt8>, httpStatus: Int, operation: String) -> VenueAPIError {
+        let action: VenueErrorAction
+        switch httpStatus {
+        case 429, 418: action = .rateLimited
+        case 500...599: action = .outcomeUnknown
+        default: action = .retryLater
+        }
+        let text = String(decoding: Array(body.prefix(120)), as: UTF8.self).map { $0.isLetter || $0.isNumber || $0.isPunctuation || $0 == " " ? $0 : " " }
+        return VenueAPIError(venue: venue, code: "http-\(httpStatus)", message: "body is not JSON: \"\(String(text))\"", httpStatus: httpStatus,
+                             action: action, operation: operation)
+    }
+
     public var knownCodes: [String] { actions.keys.sorted() }
 }

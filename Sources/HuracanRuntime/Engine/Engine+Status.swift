@@ -41,7 +41,7 @@ extension Engine {
         let snapshot = risk.snapshot()
         var trips: [String: Int] = [:]
         for (kind, count) in breakers.tripCounts { trips[kind.rawValue] = count }
-        let status = EngineStatus(
+        var status = EngineStatus(
             simulatedTime: Timestamp(nanoseconds: market.parameters.start.nanoseconds + step * market.parameters.stepNanoseconds),
             wallSeconds: Double(now) / 1e9,
             activeCoins: settings.activeCoins,
@@ -52,6 +52,7 @@ extension Engine {
             latencyP50: intervalLatency.valueAtPercentile(50), latencyP99: intervalLatency.valueAtPercentile(99),
             latencyP999: intervalLatency.valueAtPercentile(99.9),
             tradingState: breakers.globalState.rawValue, breakers: activeBreakerLines(), breakerTrips: trips)
+        status.live = liveStatus?()
         let report = riskReport(snapshot: snapshot, status: status)
         metrics.update(status: status, risk: report, closed: closedTrades[metricsTradesSeen...],
                        latency: intervalLatency, intervalSeconds: seconds,

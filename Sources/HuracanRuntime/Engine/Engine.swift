@@ -66,6 +66,8 @@ public final class Engine: @unchecked Sendable {
     /// Real venues' request and failure counts since the last call, fed to the venue error-rate
     /// breaker after every round.
     public var venueHealthSources: [(venue: VenueID, drain: @Sendable () -> (requests: Int, failures: Int))] = []
+    /// Live runs: the live-trading part of the status (reconciliation, drift, repairs).
+    public var liveStatus: (@Sendable () -> LiveTradingStatus)?
     /// The first error reading stored data; the run stops at it.
     public private(set) var replayError: (any Error)?
     /// Models handed over for hot swap, installed by the coordinator between rounds.

@@ -39,4 +39,6 @@ public struct EngineStatus: Sendable, Codable {
     /// One line per tripped breaker, with its values.
     public var breakers: [String]
     public var breakerTrips: [String: Int]
+    /// Live trading only: repairs, reconciliations and drift against the venue.
+    public var live: LiveTradingStatus? = nil
 }

@@ -125,7 +125,7 @@ extension EngineRunner {
         var liveServices: LiveServices?
         if options.sendsOrders, let credentials = options.credentials {
             let live = try await startLiveTrading(config: config, api: api, credentials: credentials, universe: universe, bookHealth: bookHealth,
-                                                  engine: engine, start: start, logger: logger)
+                                                  engine: engine, control: control, start: start, logger: logger)
             liveServices = live
             let marketFeed = VenueMarketFeed(api: api, symbols: symbols, health: bookHealth, configuration: feedConfiguration, logger: logger) { update in
                 source.apply(update)

@@ -67,22 +67,30 @@ public final class LiveOrderRouter: Sendable {
     /// Orders handed to the venue and orders refused before sending (journal unavailable).
     public var counts: (sent: Int, refused: Int) { state.withLock { ($0.sent, $0.refused) } }
 
-    /// Sends queued orders and routes reports until cancelled.
+    /// Sends queued orders and routes reports until cancelled. After `finish`, orders already
+    /// queued are still sent (never cut off mid-request) and reports keep being journaled and
+    /// routed until the task is cancelled, so a shutdown can wait for orders in flight.
     public func run() async {
         let reports = venue.reports()
         await withDiscardingTaskGroup { group in
             group.addTask {
                 for await report in reports { await self.route(report) }
             }
-            for await (request, tradeID) in requests {
-                group.addTask { await self.send(request, tradeID: tradeID) }
+            await withDiscardingTaskGroup { sends in
+                for await (request, tradeID) in requests {
+                    sends.addTask { await self.send(request, tradeID: tradeID) }
+                }
             }
-            group.cancelAll()
+            sendsDone.store(true, ordering: .relaxed)
         }
     }
 
-    /// Stops taking orders; `run` returns once the queued ones are sent.
+    /// Stops taking orders; the queued ones are still sent.
     public func finish() { requestSink.finish() }
+
+    /// Every order handed over has been sent (or refused) after `finish`.
+    public var allSent: Bool { sendsDone.load(ordering: .relaxed) }
+    private let sendsDone = Atomic<Bool>(false)
 
     private func send(_ request: OrderRequest, tradeID: UInt64?) async {
         do {

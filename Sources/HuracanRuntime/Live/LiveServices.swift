@@ -4,26 +4,41 @@ import HuracanExchanges
 import HuracanJournal
 import HuracanVenues
 import Logging
+import Synchronization
 
 /// The parts of a live run that send orders: the venue adapter, its private stream, the order
-/// router and the order journal. They start before the engine (start-up reconciliation and
-/// closing leftovers need them) and stop after it, so orders queued at shutdown are still sent
-/// and their reports journaled.
+/// router, the order journal and the periodic reconciliation. They start before the engine
+/// (start-up reconciliation and closing leftovers need them) and stop after it, so orders queued
+/// at shutdown are still sent and their reports journaled.
 final class LiveServices: Sendable {
     let venue: LiveVenue
     let router: LiveOrderRouter
     let journal: OrderJournal
+    let userStream: VenueUserStream
+    let reconciler: VenueReconciler
     let trades: AsyncStream<[Trade]>.Continuation
+    /// Seconds between reconciliations while trading; 0: only at start.
+    let reconcileInterval: Double
+    /// How long `stop` waits for orders in flight to become final.
+    let shutdownWait: Duration
+    private let status: Mutex<LiveTradingStatus>
     private let routerTask: Task<Void, Never>
     private let userStreamTask: Task<Void, Never>
     private let tradeWriterTask: Task<Void, Never>
+    private let reconcileTask = Mutex<Task<Void, Never>?>(nil)
     private let logger: Logger
 
-    init(venue: LiveVenue, router: LiveOrderRouter, journal: OrderJournal, userStream: VenueUserStream, logger: Logger) {
+    init(venue: LiveVenue, router: LiveOrderRouter, journal: OrderJournal, userStream: VenueUserStream, reconciler: VenueReconciler,
+         reconcileInterval: Double, shutdownWait: Duration, logger: Logger) {
         self.venue = venue
         self.router = router
         self.journal = journal
+        self.userStream = userStream
+        self.reconciler = reconciler
+        self.reconcileInterval = reconcileInterval
+        self.shutdownWait = shutdownWait
         self.logger = logger
+        status = Mutex(LiveTradingStatus(venue: venue.venue.rawValue))
         let (tradeStream, trades) = AsyncStream.makeStream(of: [Trade].self, bufferingPolicy: .unbounded)
         self.trades = trades
         routerTask = Task { await router.run() }
@@ -37,17 +52,82 @@ final class LiveServices: Sendable {
         }
     }
 
-    /// Sends what is queued (up to 10 s), then stops the stream and closes the journal.
+    /// The live part of `/status`, as of now.
+    var currentStatus: LiveTradingStatus {
+        var s = status.withLock { $0 }
+        s.venueCounters = Dictionary(uniqueKeysWithValues: venue.counters.values.map { ($0.name, $0.value) })
+        s.userStreamConnected = userStream.authenticated.load(ordering: .relaxed)
+        s.ordersInFlight = venue.unfinishedOrders.count
+        return s
+    }
+
+    /// Reconciles once and records the outcome for `/status`. `recheckFinishedSince` picks the
+    /// final orders checked again; periodic runs skip the orders this process is still settling.
+    @discardableResult
+    func reconcile(recheckFinishedSince: Timestamp, periodic: Bool) async throws -> ReconciliationReport {
+        if periodic { await venue.readBack(reason: "periodic reconciliation") }
+        let skip = periodic ? Set(venue.unfinishedOrders) : []
+        let report = try await reconciler.reconcile(recheckFinishedSince: recheckFinishedSince, skip: skip)
+        status.withLock { s in
+            s.reconciliations += 1
+            s.lastReconciliation = report.summary
+            s.ordersCorrected += report.resolved.count
+            s.drift = report.positionDifferences.map { "\($0.coin) venue \($0.venueQuantity) journal \($0.journalQuantity)" }
+            if !report.positionDifferences.isEmpty { s.driftsFound += 1 }
+        }
+        if periodic {
+            if report.isClean, report.resolved.isEmpty, report.missingFills.isEmpty {
+                logger.info("periodic reconciliation: \(report.summary)")
+            } else {
+                for line in report.render().split(separator: "\n") { logger.warning("periodic reconciliation: \(line)") }
+            }
+        }
+        return report
+    }
+
+    /// Starts reconciling every `reconcileInterval` seconds (each run rechecks the orders that
+    /// finished since the one before).
+    func startPeriodicReconciliation() {
+        guard reconcileInterval > 0 else { return }
+        let interval = Duration.milliseconds(Int64(reconcileInterval * 1_000))
+        let task = Task {
+            var last = OrderJournal.wallClock()
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if Task.isCancelled { break }
+                let started = OrderJournal.wallClock()
+                do {
+                    try await reconcile(recheckFinishedSince: last - .seconds(30), periodic: true)
+                    last = started
+                } catch {
+                    logger.warning("periodic reconciliation with \(venue.venue) failed (retried in \(reconcileInterval) s): \(error)")
+                }
+            }
+        }
+        reconcileTask.withLock { $0 = task }
+    }
+
+    /// Sends what is queued, waits (up to `shutdownWait`) until every order in flight is final
+    /// and reports those that are not, then stops the streams and closes the journal.
     func stop() async {
         router.finish()
         trades.finish()
-        let routerTask = routerTask
-        let deadline = Task {
-            try? await Task.sleep(for: .seconds(10))
-            routerTask.cancel()
+        reconcileTask.withLock { $0?.cancel() }
+        let clock = ContinuousClock()
+        let deadline = clock.now + shutdownWait
+        while clock.now < deadline, !router.allSent || !venue.unfinishedOrders.isEmpty {
+            try? await Task.sleep(for: .milliseconds(100))
         }
+        let left = venue.unfinishedOrders
+        if left.isEmpty {
+            logger.notice("shutdown: every order sent to \(venue.venue) is final")
+        } else {
+            logger.error("shutdown: \(left.count) orders at \(venue.venue) not final after \(shutdownWait): \(left.joined(separator: ", ")); the next start's reconciliation settles them")
+        }
+        // Reports already received are journaled before the router stops.
+        try? await Task.sleep(for: .milliseconds(200))
+        routerTask.cancel()
         await routerTask.value
-        deadline.cancel()
         // The trade writer ends once the stream is drained.
         await tradeWriterTask.value
         userStreamTask.cancel()
@@ -59,7 +139,7 @@ extension EngineRunner {
     /// Opens the order journal, starts the private stream and the router, reconciles the venue
     /// with the journal, deals with positions left by an earlier run, and hooks the engine up.
     static func startLiveTrading(config: EngineConfig, api: VenueAPI, credentials: VenueCredentials, universe: Universe, bookHealth: BookHealth,
-                                 engine: Engine, start: Timestamp, logger: Logger) async throws -> LiveServices {
+                                 engine: Engine, control: EngineControl, start: Timestamp, logger: Logger) async throws -> LiveServices {
         let venueID = api.venue
         let url = config.live.journalDB.isEmpty ? "sqlite:\(config.dataDir)/journal.sqlite" : config.live.journalDB
         let password = try Secret.resolve(environmentVariable: config.live.journalDBPasswordEnv, file: config.live.journalDBPasswordFile)
@@ -68,20 +148,28 @@ extension EngineRunner {
             throw LiveRunError("order journal \(url) cannot be opened (no live order is sent without it): \(error)")
         }
         let venue = LiveVenue(api: api, bookHealth: bookHealth, logger: logger)
+        venue.onFatalCredentials { reason in
+            logger.critical("\(reason): no new orders; the engine stops. Fix the key and restart (reconciliation settles what is open).")
+            control.setKillSwitch(true)
+            control.stop()
+        }
         let directory = api.directory
         let router = LiveOrderRouter(venue: venue, coinCount: universe.count, logger: logger, beforeSend: { request, tradeID in
             try await journal.recordIntent(request, tradeID: tradeID, isEntry: !request.reduceOnly, at: OrderJournal.wallClock(),
                                            symbol: directory.symbol(forCoin: request.coin))
+            try LiveCrashHook.afterIntent(request)
         }, onReport: { report in
             do { try await journal.record(report) } catch { logger.error("order journal: report not written (\(report)): \(error)") }
         })
         let userStream = VenueUserStream(api: api, credentials: credentials, logger: logger) { venue.apply($0) }
-        let services = LiveServices(venue: venue, router: router, journal: journal, userStream: userStream, logger: logger)
+        let policy = UnknownOrderPolicy(rawValue: config.live.unknownOrders) ?? .cancel
+        let reconciler = VenueReconciler(api: api, journal: journal, policy: policy,
+                                         fillLookback: .milliseconds(Int64(config.live.fillLookbackHours * 3_600_000)), logger: logger)
+        let services = LiveServices(venue: venue, router: router, journal: journal, userStream: userStream, reconciler: reconciler,
+                                    reconcileInterval: config.live.reconcileIntervalSeconds,
+                                    shutdownWait: .milliseconds(Int64(config.live.shutdownWaitSeconds * 1_000)), logger: logger)
         do {
-            let policy = UnknownOrderPolicy(rawValue: config.live.unknownOrders) ?? .cancel
-            let reconciler = VenueReconciler(api: api, journal: journal, policy: policy,
-                                             fillLookback: .milliseconds(Int64(config.live.fillLookbackHours * 3_600_000)), logger: logger)
-            let report = try await reconciler.reconcile()
+            let report = try await services.reconcile(recheckFinishedSince: start - .milliseconds(Int64(config.live.recheckFinishedMinutes * 60_000)), periodic: false)
             for line in report.render().split(separator: "\n") { logger.notice("reconciliation: \(line)") }
             if config.live.leftoverPositions == "close" {
                 try await closeLeftoverPositions(api: api, router: router, universe: universe, prefix: orderIDPrefix(startSeconds: start.nanoseconds / 1_000_000_000) + "f",
@@ -91,8 +179,10 @@ extension EngineRunner {
             await services.stop()
             throw LiveRunError("\(venueID): start-up reconciliation failed, nothing traded: \(error)")
         }
+        services.startPeriodicReconciliation()
         engine.router = router
         engine.orderIDPrefix = orderIDPrefix(startSeconds: start.nanoseconds / 1_000_000_000)
+        engine.liveStatus = { services.currentStatus }
         let trades = services.trades
         engine.onClosedTrades = { trades.yield($0) }
         return services

@@ -41,6 +41,8 @@ public struct ReconciliationReport: Sendable, Hashable {
     public var fillsSince: Timestamp
     /// Unfinished journal orders queried at the venue.
     public var ordersChecked = 0
+    /// Final journal orders checked again (recently finished, or with a status their fills contradict).
+    public var ordersRechecked = 0
     public var resolved: [ResolvedOrder] = []
     public var adopted: [VenueOrder] = []
     public var cancelled: [VenueOrder] = []
@@ -63,7 +65,7 @@ public struct ReconciliationReport: Sendable, Hashable {
 
     /// One line for logs and the journal's `reconciliations` table.
     public var summary: String {
-        var parts = ["\(venue): \(ordersChecked) orders checked", "\(resolved.count) resolved", "\(adopted.count) adopted",
+        var parts = ["\(venue): \(ordersChecked) orders checked", "\(ordersRechecked) final orders rechecked", "\(resolved.count) resolved", "\(adopted.count) adopted",
                      "\(cancelled.count) cancelled", "\(missingFills.count) missing fills applied"]
         if positionDifferences.isEmpty {
             parts.append("positions match")
@@ -79,6 +81,7 @@ public struct ReconciliationReport: Sendable, Hashable {
     public func render() -> String {
         var out = "reconciliation \(venue) (unknown orders: \(policy), fills since \(Self.clock(fillsSince)))\n"
         out += "  orders checked   \(ordersChecked)\n"
+        out += "  final rechecked  \(ordersRechecked)\n"
         out += "  resolved         \(resolved.count)\n"
         for r in resolved { out += "    \(r.clientOrderID)  \(r.coin)  \(r.from) -> \(r.to)  \(r.note)\n" }
         out += "  adopted          \(adopted.count)\n"

@@ -17,6 +17,11 @@ import Logging
 ///    `fillMargin` and no further back than `fillLookback`, that the journal lacks are
 ///    journaled and returned for the engine's portfolio;
 /// 4. venue positions are compared with the journal's positions per coin.
+///
+/// Final journal orders are checked again too (`recheckFinishedSince`): those whose status
+/// contradicts their fills (rejected or cancelled with a filled quantity) and those finished
+/// recently; where the venue reports another status, the venue's is journaled. Periodic runs
+/// (`skip`) leave alone the orders the running engine is still settling itself.
 public struct VenueReconciler: Sendable {
     public let api: VenueAPI
     public let journal: OrderJournal
@@ -43,8 +48,11 @@ public struct VenueReconciler: Sendable {
     /// Runs the four steps, stores the one-line summary in the journal and returns the report.
     /// Throws when the venue's open orders, fills or positions cannot be read; a single order
     /// that cannot be queried or cancelled is listed in `failures` instead.
-    public func reconcile(now: Timestamp = OrderJournal.wallClock()) async throws -> ReconciliationReport {
-        let unfinished = try await journal.unfinishedOrders(venue: venue)
+    public func reconcile(now: Timestamp = OrderJournal.wallClock(), recheckFinishedSince: Timestamp? = nil,
+                          skip: Set<String> = []) async throws -> ReconciliationReport {
+        let unfinished = try await journal.unfinishedOrders(venue: venue).filter { !skip.contains($0.clientOrderID) }
+        let recheck = try await journal.ordersToRecheck(venue: venue, finishedSince: recheckFinishedSince ?? now - fillLookback)
+            .filter { !skip.contains($0.clientOrderID) && $0.createdAt >= now - fillLookback }
         let openOrders = try await api.openOrders()
         let venuePositions = try await api.positions()
         let journalPositionsBefore = try await journal.positions(venue: venue)
@@ -52,13 +60,13 @@ public struct VenueReconciler: Sendable {
         // The venue's fills over the window, read first: a timed-out intent with fills did reach the venue.
         let floor = now - fillLookback
         var since = try await journal.lastFillTime(venue: venue).map { $0 - fillMargin } ?? floor
-        if let oldest = unfinished.map(\.createdAt).min() { since = min(since, oldest - fillMargin) }
+        if let oldest = (unfinished + recheck).map(\.createdAt).min() { since = min(since, oldest - fillMargin) }
         since = max(since, floor)
         var symbols = Set(openOrders.map(\.symbol) + venuePositions.map(\.symbol))
-        for coin in unfinished.map(\.coin) + Array(journalPositionsBefore.keys) {
+        for coin in (unfinished + recheck).map(\.coin) + Array(journalPositionsBefore.keys) {
             if let symbol = directory.symbol(forCoin: coin) { symbols.insert(symbol) }
         }
-        for order in unfinished { if let symbol = order.symbol { symbols.insert(symbol) } }
+        for order in unfinished + recheck { if let symbol = order.symbol { symbols.insert(symbol) } }
         let executions = try await api.recentFills(since: since, symbols: symbols.sorted()).sorted { ($0.fill.time, $0.fill.tradeID) < ($1.fill.time, $1.fill.tradeID) }
         let filledOrderIDs = Set(executions.map(\.fill.clientOrderID).filter { !$0.isEmpty })
         let filledVenueOrderIDs = Set(executions.map(\.venueOrderID))
@@ -103,6 +111,22 @@ public struct VenueReconciler: Sendable {
             }
         }
 
+        // 1b. Final journal orders the venue may tell otherwise.
+        report.ordersRechecked = recheck.count
+        for order in recheck {
+            guard let symbol = order.symbol ?? directory.symbol(forCoin: order.coin) else { continue }
+            let found: VenueOrderUpdate?
+            do {
+                found = try await api.queryOrder(clientOrderID: order.clientOrderID, symbol: symbol)
+            } catch {
+                report.failures.append("\(order.clientOrderID): recheck at \(venue) failed: \(error)")
+                continue
+            }
+            guard let update = found, try await journal.correct(to: update) else { continue }
+            report.resolved.append(.init(clientOrderID: order.clientOrderID, coin: order.coin, from: order.status, to: JournalOrderStatus(update.status),
+                                         note: "journaled \(order.status), the venue reports \(update.venueStatus)"))
+        }
+
         // 2. Open venue orders the journal does not know.
         for open in openOrders {
             let coin = directory.coin(open.symbol)
@@ -115,8 +139,9 @@ public struct VenueReconciler: Sendable {
                 continue
             }
             if let known = try await journal.order(clientOrderID: open.clientOrderID) {
-                if known.status.isTerminal {
-                    report.failures.append("\(open.clientOrderID) is open at \(venue) but journaled as \(known.status); check it by hand")
+                if known.status.isTerminal, try await journal.correct(to: open) {
+                    report.resolved.append(.init(clientOrderID: open.clientOrderID, coin: known.coin, from: known.status, to: JournalOrderStatus(open.status),
+                                                 note: "journaled \(known.status) but open at \(venue)"))
                 }
                 continue
             }

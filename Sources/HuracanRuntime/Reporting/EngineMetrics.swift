@@ -74,6 +74,18 @@ final class EngineMetrics: @unchecked Sendable {
         add("huracan_orders_total", [], totals.ordersSent, last.ordersSent, help: "Orders sent")
         add("huracan_errors_total", [("kind", "order_reject")], totals.rejects, last.rejects, help: "Errors by kind")
         add("huracan_errors_total", [("kind", "order_state")], totals.orderErrors, last.orderErrors, help: "Errors by kind")
+        add("huracan_errors_total", [("kind", "exit_reject")], totals.exitRejects, last.exitRejects, help: "Errors by kind")
+        add("huracan_late_fills_total", [], totals.lateFills, last.lateFills, help: "Fills that arrived after their order was final (applied)")
+        if let live = status.live {
+            for (name, value) in live.venueCounters {
+                gauge("huracan_live_repairs", [("venue", live.venue), ("kind", name)], help: "What the venue adapter repaired since start, by kind").set(to: Double(value))
+            }
+            gauge("huracan_reconciliations", [("venue", live.venue)], help: "Reconciliations with the venue since start").set(to: Double(live.reconciliations))
+            gauge("huracan_reconcile_drifts", [("venue", live.venue)], help: "Reconciliations that found venue and journal positions different").set(to: Double(live.driftsFound))
+            gauge("huracan_position_drift_coins", [("venue", live.venue)], help: "Coins whose venue position differs from the journal now").set(to: Double(live.drift.count))
+            gauge("huracan_user_stream_up", [("venue", live.venue)], help: "1 when the private stream is connected and authenticated").set(to: live.userStreamConnected ? 1 : 0)
+            gauge("huracan_orders_in_flight", [("venue", live.venue)], help: "Orders sent that are not final yet").set(to: Double(live.ordersInFlight))
+        }
         add("huracan_skipped_entries_total", [("reason", "cost")], totals.skippedByCost, last.skippedByCost, help: "Entry candidates skipped, by reason")
         add("huracan_skipped_entries_total", [("reason", "stale_cost")], totals.skippedStaleCost, last.skippedStaleCost, help: "Entry candidates skipped, by reason")
         add("huracan_skipped_entries_total", [("reason", "breaker")], totals.breakerBlocked, last.breakerBlocked, help: "Entry candidates skipped, by reason")

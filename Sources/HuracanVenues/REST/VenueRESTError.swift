@@ -19,6 +19,11 @@ public enum VenueTransportError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Whether the venue may have acted on the request.
-    public var outcomeUnknown: Bool { if case .timeout = self { true } else { false } }
+    /// Whether the venue may have acted on the request: anything but a request that never left
+    /// (no credentials to sign it). A reset or closed connection after the request was written
+    /// is as open as a timeout.
+    public var outcomeUnknown: Bool { !neverSent }
+
+    /// The request was never sent, so the venue cannot have acted on it.
+    public var neverSent: Bool { if case .missingCredentials = self { true } else { false } }
 }

@@ -7,24 +7,52 @@ import Synchronization
 /// orders, fees and snapshots, the public feed for books and funding, the private stream for
 /// acknowledgements, fills and cancels.
 ///
-/// Orders: our client order id on every order; an order is sent at most once. A timeout (or a
-/// 5xx / "outcome unknown" code) after the order may have reached the venue leaves it UNKNOWN and
-/// a background task queries it by client order id with backoff until the venue answers; it is
-/// then reported as accepted (and its fills follow on the stream) or, when the venue does not
-/// know it, as rejected. Reports are deduplicated (stream and REST may both tell the same thing).
+/// Orders: our client order id on every order; an order is sent at most once. Only an answer
+/// in which the venue itself refused the order (a business reject, a rate limit, a clock or key
+/// error) is a rejection. Any other failure after the request may have left the process (reset,
+/// closed connection, timeout, hang, 5xx, an unreadable body) leaves the order UNKNOWN: it is
+/// queried by client order id with capped backoff until the venue answers, never re-sent; it is
+/// declared absent only after the venue said "not found" twice, `notFoundConfirmation` apart.
+///
+/// Venue truth: whenever the venue's word on an order is read over REST (an unknown order, an
+/// immediate order the stream left unfinished, a final state that names more filled quantity
+/// than the fills delivered, a private-stream reconnect), its missing fills are fetched from the
+/// fill history before its final state is reported. Reports are deduplicated (stream and REST
+/// may both tell the same thing); a final state waits for the fills it names.
 public final class LiveVenue: ExchangeVenue {
+    /// How orders whose outcome is open are chased over REST.
+    public struct Timing: Sendable {
+        /// First query of an UNKNOWN order.
+        public var firstQuery: Duration = .milliseconds(500)
+        /// Queries back off exponentially up to this interval.
+        public var maxInterval: Duration = .seconds(30)
+        /// Queries per chase before it is left to the periodic reconciliation.
+        public var maxAttempts = 40
+        /// An UNKNOWN order is declared absent only when the venue said "not found" at least twice
+        /// and at least this long after it was sent (a venue may not show an order at once).
+        public var notFoundConfirmation: Duration = .seconds(3)
+        /// How long an acknowledged immediate order (market, IOC), or a final state naming fills
+        /// not yet delivered, waits for the private stream before REST is asked.
+        public var streamGrace: Duration = .seconds(3)
+        /// How far back a read-back reaches for fills (before the oldest order concerned).
+        public var fillMargin: Duration = .seconds(60)
+        public init(firstQuery: Duration = .milliseconds(500), streamGrace: Duration = .seconds(3)) {
+            self.firstQuery = firstQuery
+            self.streamGrace = streamGrace
+        }
+    }
+
     public let venue: VenueID
     public let api: VenueAPI
     public let bookHealth: BookHealth
+    public let timing: Timing
+    public let counters = LiveVenueCounters()
     let logger: Logger
     let state = Mutex(State())
     private let broadcast = VenueReportBroadcast()
-    /// How long an UNKNOWN order is searched for before it is declared absent.
-    public let unknownResolution: (attempts: Int, interval: Duration)
-    /// How long an acknowledged immediate order (market, IOC) may wait for its fills on the
-    /// private stream before they are fetched over REST: a message lost on the stream never
-    /// leaves a trade waiting.
-    public let streamGrace: Duration
+    /// Called once per refused order whose venue code says the key, signature or permission is
+    /// wrong: the engine stops trading on the venue.
+    private let fatalHandler = Mutex<(@Sendable (String) -> Void)?>(nil)
 
     struct Tracked: Sendable {
         var request: OrderRequest
@@ -35,6 +63,13 @@ public final class LiveVenue: ExchangeVenue {
         var acceptedSent = false
         var finalSent = false
         var fillIDs: Set<String> = []
+        /// Sum of the fills reported so far.
+        var filled: Quantity = .zero
+        /// A final state from the venue that names more filled quantity than reported: it is
+        /// reported once its fills are.
+        var heldFinal: VenueOrderUpdate?
+        /// A REST chase of this order is running.
+        var chasing = false
     }
 
     public enum TrackedStatus: String, Sendable, Hashable { case sending, unknown, open, final }
@@ -45,17 +80,22 @@ public final class LiveVenue: ExchangeVenue {
         var marks: [String: MarkFunding] = [:]
         var positions: [String: VenuePosition] = [:]
         var fees: [String: FeeSchedule] = [:]
+        /// The private stream connected at least once (the next `.connected` is a reconnect).
+        var streamConnectedBefore = false
+        /// Time of the last private-stream event (fills after it are read back on a reconnect).
+        var lastAccountEvent = Timestamp.epoch
     }
 
-    public init(api: VenueAPI, bookHealth: BookHealth = BookHealth(), unknownResolution: (attempts: Int, interval: Duration) = (8, .milliseconds(500)),
-                streamGrace: Duration = .seconds(3), logger: Logger = Logger(label: "huracan.venue")) {
-        self.unknownResolution = unknownResolution
-        self.streamGrace = streamGrace
+    public init(api: VenueAPI, bookHealth: BookHealth = BookHealth(), timing: Timing = Timing(), logger: Logger = Logger(label: "huracan.venue")) {
+        self.timing = timing
         self.venue = api.venue
         self.api = api
         self.bookHealth = bookHealth
         self.logger = logger
     }
+
+    /// What to do when the venue says the key cannot trade (credentials, permissions, IP).
+    public func onFatalCredentials(_ handler: @escaping @Sendable (String) -> Void) { fatalHandler.withLock { $0 = handler } }
 
     // MARK: Feeds in
 
@@ -76,66 +116,116 @@ public final class LiveVenue: ExchangeVenue {
         }
     }
 
-    /// Applies a private-stream update (wire a `VenueUserStream` sink here).
+    /// Applies a private-stream update (wire a `VenueUserStream` sink here). A reconnect reads
+    /// back, over REST, the fills and final states the stream may have missed while it was down.
     public func apply(_ update: VenueAccountUpdate) {
         switch update {
-        case .order(let order): deliver(order)
-        case .execution(let execution): deliverFill(execution.fill)
+        case .order(let order):
+            noteAccountEvent(order.time)
+            deliver(order)
+        case .execution(let execution):
+            noteAccountEvent(execution.fill.time)
+            deliverFill(execution.fill, venueOrderID: execution.venueOrderID)
         case .positions(let positions):
             state.withLock { state in for p in positions { state.positions[p.symbol] = p } }
-        case .balances, .connected: break
+        case .balances: break
+        case .connected:
+            let reconnect = state.withLock { state in
+                defer { state.streamConnectedBefore = true }
+                return state.streamConnectedBefore
+            }
+            if reconnect {
+                counters.streamReadBacks.add(1, ordering: .relaxed)
+                Task { await self.readBack(reason: "private stream reconnected") }
+            }
         }
     }
 
-    /// Reports for an order update, each once.
+    private func noteAccountEvent(_ time: Timestamp) {
+        state.withLock { state in if time > state.lastAccountEvent { state.lastAccountEvent = time } }
+    }
+
+    /// Reports for an order update, each once. A final state that names more filled quantity
+    /// than the fills reported so far is held until they arrive (a chase fetches them).
     public func deliver(_ update: VenueOrderUpdate) {
-        var out: [VenueReport] = []
-        state.withLock { state in
-            guard var tracked = state.orders[update.clientOrderID] else { return }
-            for report in update.reports {
-                switch report {
-                case .accepted:
-                    if tracked.acceptedSent { continue }
-                    tracked.acceptedSent = true
-                case .fill(let fill):
-                    guard tracked.fillIDs.insert(fill.tradeID).inserted else { continue }
-                    if !tracked.acceptedSent {
-                        tracked.acceptedSent = true
-                        out.append(.accepted(clientOrderID: update.clientOrderID, venueOrderID: update.venueOrderID, time: update.time))
-                    }
-                case .cancelled, .expired, .rejected:
-                    if tracked.finalSent { continue }
-                    tracked.finalSent = true
-                default: break
-                }
-                out.append(report)
+        let needsChase = state.withLock { state -> Bool in
+            guard var tracked = state.orders[update.clientOrderID] else { return false }
+            if tracked.venueOrderID.isEmpty { tracked.venueOrderID = update.venueOrderID }
+            var out: [VenueReport] = []
+            if let fill = update.fill { Self.addFill(fill, to: &tracked, venueOrderID: update.venueOrderID, time: update.time, out: &out) }
+            if !tracked.acceptedSent, update.status != .rejected {
+                tracked.acceptedSent = true
+                out.insert(.accepted(clientOrderID: update.clientOrderID, venueOrderID: update.venueOrderID, time: update.time), at: 0)
             }
-            tracked.status = update.status.isTerminal ? .final : .open
+            var chase = false
+            if update.status.isTerminal {
+                if update.status == .rejected, !tracked.filled.isZero {
+                    // A reject after fills is not the venue's last word: read its state back.
+                    chase = true
+                } else if update.filledQuantity > tracked.filled {
+                    var held = update
+                    held.fill = nil
+                    tracked.heldFinal = held
+                    tracked.status = .open
+                    chase = true
+                } else {
+                    Self.finish(&tracked, with: update, out: &out)
+                }
+            } else if tracked.status != .final {
+                tracked.status = .open
+            }
             state.orders[update.clientOrderID] = tracked
-            emit(out, state: &state)
+            emit(out)
+            return chase
+        }
+        if needsChase { chase(update.clientOrderID, reason: "final state \(update.venueStatus) names \(update.filledQuantity) filled", firstDelay: timing.streamGrace) }
+    }
+
+    /// A fill from the private stream or the fill history, reported once (by trade id).
+    public func deliverFill(_ fill: Fill, venueOrderID: String = "") {
+        state.withLock { state in
+            guard var tracked = state.orders[fill.clientOrderID] else { return }
+            var out: [VenueReport] = []
+            let wasFinal = tracked.status == .final
+            Self.addFill(fill, to: &tracked, venueOrderID: venueOrderID, time: fill.time, out: &out)
+            if out.contains(where: { if case .fill = $0 { true } else { false } }), wasFinal {
+                counters.lateFills.add(1, ordering: .relaxed)
+                logger.warning("\(venue) order \(fill.clientOrderID): fill \(fill.tradeID) arrived after its final state; applied")
+            }
+            if let held = tracked.heldFinal, tracked.filled >= held.filledQuantity { Self.finish(&tracked, with: held, out: &out) }
+            state.orders[fill.clientOrderID] = tracked
+            emit(out)
         }
     }
 
-    func deliverFill(_ fill: Fill) {
-        state.withLock { state in
-            guard var tracked = state.orders[fill.clientOrderID], tracked.fillIDs.insert(fill.tradeID).inserted else { return }
-            var out: [VenueReport] = []
-            if !tracked.acceptedSent {
-                tracked.acceptedSent = true
-                out.append(.accepted(clientOrderID: fill.clientOrderID, venueOrderID: "", time: fill.time))
-            }
-            out.append(.fill(fill))
-            state.orders[fill.clientOrderID] = tracked
-            emit(out, state: &state)
+    private static func addFill(_ fill: Fill, to tracked: inout Tracked, venueOrderID: String, time: Timestamp, out: inout [VenueReport]) {
+        guard tracked.fillIDs.insert(fill.tradeID).inserted else { return }
+        if !tracked.acceptedSent {
+            tracked.acceptedSent = true
+            out.append(.accepted(clientOrderID: fill.clientOrderID, venueOrderID: venueOrderID, time: time))
+        }
+        tracked.filled += fill.quantity
+        out.append(.fill(fill))
+    }
+
+    /// Reports the final state (once) and marks the order final.
+    private static func finish(_ tracked: inout Tracked, with update: VenueOrderUpdate, out: inout [VenueReport]) {
+        tracked.heldFinal = nil
+        tracked.status = .final
+        guard !tracked.finalSent else { return }
+        tracked.finalSent = true
+        switch update.status {
+        case .cancelled: out.append(.cancelled(clientOrderID: update.clientOrderID, time: update.time))
+        case .expired: out.append(.expired(clientOrderID: update.clientOrderID, time: update.time))
+        case .rejected: out.append(.rejected(clientOrderID: update.clientOrderID, reason: update.reason ?? update.venueStatus, time: update.time))
+        default: break  // filled: its fills said it
         }
     }
 
     /// Sends reports while the caller holds the state lock, so they leave in venue order.
-    private func emit(_ reports: [VenueReport], state: inout State) {
+    private func emit(_ reports: [VenueReport]) {
         for report in reports { broadcast.send(report) }
     }
-
-    private func emit(_ reports: [VenueReport]) { state.withLock { emit(reports, state: &$0) } }
 
     // MARK: ExchangeVenue
 
@@ -157,104 +247,231 @@ public final class LiveVenue: ExchangeVenue {
         guard fresh else { throw LiveVenueError.duplicateClientOrderID(request.clientOrderID, venue: venue) }
         do {
             let ack = try await api.placeOrder(request, symbol: symbol)
-            var out: [VenueReport] = []
             state.withLock { state in
                 guard var tracked = state.orders[request.clientOrderID] else { return }
-                if tracked.status == .sending { tracked.status = .open }
-                tracked.venueOrderID = ack.venueOrderID
+                if tracked.status == .sending || tracked.status == .unknown { tracked.status = .open }
+                if tracked.venueOrderID.isEmpty { tracked.venueOrderID = ack.venueOrderID }
+                var out: [VenueReport] = []
                 if !tracked.acceptedSent {
                     tracked.acceptedSent = true
                     out.append(.accepted(clientOrderID: request.clientOrderID, venueOrderID: ack.venueOrderID, time: VenueRESTClient.wallNow()))
                 }
                 state.orders[request.clientOrderID] = tracked
-                emit(out, state: &state)
+                emit(out)
             }
-            if request.type == .market || request.timeInForce == .ioc { watchForCompletion(request.clientOrderID) }
-        } catch let error as VenueTransportError where error.outcomeUnknown {
-            markUnknown(request.clientOrderID, reason: "\(error)")
-        } catch let error as VenueAPIError {
-            switch error.action {
-            case .outcomeUnknown, .duplicateClientOrderID:
-                markUnknown(request.clientOrderID, reason: error.description)
-            default:
-                reject(request.clientOrderID, reason: error.description)
+            if request.type == .market || request.timeInForce == .ioc {
+                chase(request.clientOrderID, reason: "no final state on the private stream after \(timing.streamGrace)", firstDelay: timing.streamGrace)
             }
+        } catch let error as VenueAPIError where Self.refused(error) {
+            refused(request, error: error)
+        } catch let error as OrderEncodingError {
+            reject(request.clientOrderID, reason: error.description)
+        } catch let error as VenueTransportError where error.neverSent {
+            reject(request.clientOrderID, reason: error.description)
+        } catch is CancellationError {
+            markUnknown(request.clientOrderID, reason: "cancelled while sending")
         } catch {
-            reject(request.clientOrderID, reason: "\(error)")
+            // Reset, closed connection, timeout, 5xx, an unreadable or unexpected answer: the
+            // venue may have the order.
+            markUnknown(request.clientOrderID, reason: "\(error)")
+        }
+    }
+
+    /// Whether a venue error on a new order means the venue did not take it.
+    static func refused(_ error: VenueAPIError) -> Bool {
+        switch error.action {
+        case .rejected, .resyncPosition, .fatalCredentials, .rateLimited, .resyncClock: true
+        case .outcomeUnknown, .retryLater, .duplicateClientOrderID, .orderNotFoundOrFinal: false
+        }
+    }
+
+    /// The venue refused the order: report it, and act on what the code says.
+    private func refused(_ request: OrderRequest, error: VenueAPIError) {
+        reject(request.clientOrderID, reason: error.description)
+        switch error.action {
+        case .resyncPosition:
+            // Reduce-only refused: the venue's position is not what the engine holds. Fills the
+            // engine has not seen (a lost exit fill, a reject that was really a fill) explain it.
+            counters.positionResyncs.add(1, ordering: .relaxed)
+            logger.warning("\(venue) \(request.coin): \(error.description); reading the position and recent fills back from the venue")
+            Task { await self.resyncPosition(coin: request.coin) }
+        case .fatalCredentials:
+            logger.critical("\(venue): the venue refuses this API key (\(error.code) \(error.message)); trading on \(venue) stops. Check the key's permissions, IP whitelist and expiry.")
+            let handler = fatalHandler.withLock { $0 }
+            handler?("\(venue): API key refused (\(error.code) \(error.message))")
+        default: break
         }
     }
 
     private func reject(_ clientOrderID: String, reason: String) {
-        var out: [VenueReport] = []
         state.withLock { state in
             guard var tracked = state.orders[clientOrderID], !tracked.finalSent else { return }
+            guard tracked.filled.isZero else { return }  // it reached the venue after all
             tracked.finalSent = true
             tracked.status = .final
             state.orders[clientOrderID] = tracked
-            out.append(.rejected(clientOrderID: clientOrderID, reason: reason, time: VenueRESTClient.wallNow()))
-            emit(out, state: &state)
+            emit([.rejected(clientOrderID: clientOrderID, reason: reason, time: VenueRESTClient.wallNow())])
         }
     }
 
     /// The order may or may not exist at the venue: find it by client order id, never resend.
     private func markUnknown(_ clientOrderID: String, reason: String) {
-        let symbol = state.withLock { state -> String? in
-            guard var tracked = state.orders[clientOrderID] else { return nil }
-            if tracked.status == .sending { tracked.status = .unknown }
+        let wasSending = state.withLock { state -> Bool in
+            guard var tracked = state.orders[clientOrderID], tracked.status == .sending else { return false }
+            tracked.status = .unknown
             state.orders[clientOrderID] = tracked
-            return tracked.symbol
+            return true
         }
-        guard let symbol else { return }
-        logger.warning("\(venue) order \(clientOrderID) UNKNOWN (\(reason)): querying by client order id")
-        let (attempts, interval) = unknownResolution
-        Task {
-            for attempt in 0..<attempts {
-                try? await Task.sleep(for: interval * (attempt == 0 ? 1 : 2))
-                if self.status(of: clientOrderID) != .unknown { return }
-                do {
-                    if let found = try await self.api.queryOrder(clientOrderID: clientOrderID, symbol: symbol) {
-                        self.deliver(found)
-                        return
-                    }
-                } catch {
-                    continue
+        guard wasSending else { return }
+        counters.unknownOrders.add(1, ordering: .relaxed)
+        logger.warning("\(venue) order \(clientOrderID) UNKNOWN (\(reason)): querying by client order id, never re-sent")
+        chase(clientOrderID, reason: "outcome unknown", firstDelay: timing.firstQuery)
+    }
+
+    /// What a REST read-back of one order found.
+    public enum ReadBack: Sendable, Equatable { case notFound, found, failed }
+
+    /// Queries one order by client order id; when the venue names more filled quantity than was
+    /// reported, fetches its fills from the fill history first; then reports its state.
+    @discardableResult
+    public func readBack(clientOrderID: String) async -> ReadBack {
+        guard let tracked = state.withLock({ $0.orders[clientOrderID] }) else { return .notFound }
+        do {
+            guard var found = try await api.queryOrder(clientOrderID: clientOrderID, symbol: tracked.symbol) else { return .notFound }
+            if let fill = found.fill { deliverFill(fill, venueOrderID: found.venueOrderID) }
+            found.fill = nil
+            let reported = state.withLock { $0.orders[clientOrderID]?.filled } ?? .zero
+            if found.filledQuantity > reported {
+                let since = tracked.sentAt - timing.fillMargin
+                let executions = try await api.recentFills(since: since, symbols: [tracked.symbol])
+                let venueOrderID = found.venueOrderID
+                var mine = 0
+                for execution in executions where execution.fill.clientOrderID == clientOrderID || (!venueOrderID.isEmpty && execution.venueOrderID == venueOrderID) {
+                    var fill = execution.fill
+                    fill.clientOrderID = clientOrderID
+                    deliverFill(fill, venueOrderID: execution.venueOrderID)
+                    mine += 1
                 }
+                counters.fillsReadBack.add(mine, ordering: .relaxed)
+                logger.notice("\(venue) order \(clientOrderID): \(found.venueStatus) with \(found.filledQuantity) filled at the venue; \(mine) fills read over REST")
             }
-            if self.status(of: clientOrderID) == .unknown { self.reject(clientOrderID, reason: "not found at \(self.venue) after a timeout: never reached the venue") }
+            deliver(found)
+            return .found
+        } catch {
+            logger.warning("\(venue) order \(clientOrderID): read-back failed: \(error)")
+            return .failed
         }
     }
 
-    /// Fetches over REST what the private stream has not delivered `streamGrace` after an
-    /// immediate order was acknowledged: its fills (deduplicated by trade id) and final state.
-    private func watchForCompletion(_ clientOrderID: String) {
+    /// Chases one order over REST until it is final: `readBack` with capped exponential backoff.
+    /// An UNKNOWN order the venue twice says it does not have (`notFoundConfirmation` after it
+    /// was sent) is rejected "never reached the venue"; queries that fail are retried, never
+    /// taken for an answer. One chase per order at a time.
+    func chase(_ clientOrderID: String, reason: String, firstDelay: Duration) {
+        let start = state.withLock { state -> Bool in
+            guard var tracked = state.orders[clientOrderID], tracked.status != .final, !tracked.chasing else { return false }
+            tracked.chasing = true
+            state.orders[clientOrderID] = tracked
+            return true
+        }
+        guard start else { return }
         Task {
-            for attempt in 0..<5 {
-                try? await Task.sleep(for: self.streamGrace * (attempt == 0 ? 1 : 2))
-                guard let tracked = state.withLock({ $0.orders[clientOrderID] }), tracked.status != .final else { return }
-                do {
-                    guard let found = try await api.queryOrder(clientOrderID: clientOrderID, symbol: tracked.symbol), found.status.isTerminal else { continue }
-                    let since = tracked.sentAt - .nanoseconds(5_000_000_000)
-                    let executions = try await api.recentFills(since: since, symbols: [tracked.symbol])
-                    let mine = executions.filter { $0.fill.clientOrderID == clientOrderID || (!found.venueOrderID.isEmpty && $0.venueOrderID == found.venueOrderID) }
-                    logger.warning("\(venue) order \(clientOrderID): no final state on the private stream after \(self.streamGrace); \(mine.count) fills read over REST")
-                    for execution in mine {
-                        var fill = execution.fill
-                        fill.clientOrderID = clientOrderID
-                        deliverFill(fill)
+            var delay = firstDelay
+            var notFound = 0
+            for _ in 0..<timing.maxAttempts {
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, timing.maxInterval)
+                guard let tracked = state.withLock({ $0.orders[clientOrderID] }), tracked.status != .final else { break }
+                switch await readBack(clientOrderID: clientOrderID) {
+                case .notFound:
+                    guard tracked.status == .unknown || tracked.status == .sending else { continue }
+                    notFound += 1
+                    let age = VenueRESTClient.wallNow() - tracked.sentAt
+                    if notFound >= 2, age >= timing.notFoundConfirmation.nanosecondsTotal {
+                        counters.unknownAbsent.add(1, ordering: .relaxed)
+                        reject(clientOrderID, reason: "not found at \(venue) by client order id (\(notFound) queries, \(age / 1_000_000) ms after sending): never reached the venue")
                     }
-                    var final = found
-                    final.fill = nil
-                    deliver(final)
-                    return
-                } catch {
-                    logger.warning("\(venue) order \(clientOrderID): REST check after a quiet stream failed: \(error)")
+                case .found:
+                    counters.resolvedByQuery.add(1, ordering: .relaxed)
+                case .failed:
+                    continue
                 }
+            }
+            let left = state.withLock { state -> Bool in
+                state.orders[clientOrderID]?.chasing = false
+                return state.orders[clientOrderID].map { $0.status != .final } ?? false
+            }
+            if left { logger.warning("\(venue) order \(clientOrderID) still not final after \(timing.maxAttempts) queries (\(reason)); the periodic reconciliation keeps checking it") }
+        }
+    }
+
+    /// Reads back what the private stream may have missed: the fills of our orders since the
+    /// last account event (minus the margin), then the state of every order not yet final.
+    public func readBack(reason: String) async {
+        let (open, symbols, since) = state.withLock { state -> ([String], [String], Timestamp) in
+            let recentFloor = VenueRESTClient.wallNow() - .seconds(15 * 60)
+            var symbols = Set<String>()
+            var open: [String] = []
+            var oldest = state.lastAccountEvent
+            for (id, tracked) in state.orders where tracked.status != .final || tracked.sentAt >= recentFloor {
+                symbols.insert(tracked.symbol)
+                if tracked.status != .final {
+                    open.append(id)
+                    oldest = min(oldest == .epoch ? tracked.sentAt : oldest, tracked.sentAt)
+                }
+            }
+            if oldest == .epoch { oldest = recentFloor }
+            return (open.sorted(), symbols.sorted(), oldest - timing.fillMargin)
+        }
+        guard !symbols.isEmpty else { return }
+        logger.notice("\(venue): \(reason): reading back fills since \(since) on \(symbols.count) symbols and \(open.count) unfinished orders")
+        await deliverFills(since: since, symbols: symbols)
+        for id in open { await readBack(clientOrderID: id) }
+    }
+
+    /// Fetches fills and reports those of our orders that were not reported yet.
+    private func deliverFills(since: Timestamp, symbols: [String]) async {
+        do {
+            let executions = try await api.recentFills(since: since, symbols: symbols)
+            let byVenueOrder = state.withLock { state in
+                Dictionary(state.orders.compactMap { $0.value.venueOrderID.isEmpty ? nil : ($0.value.venueOrderID, $0.key) }, uniquingKeysWith: { a, _ in a })
+            }
+            for execution in executions.sorted(by: { ($0.fill.time, $0.fill.tradeID) < ($1.fill.time, $1.fill.tradeID) }) {
+                var fill = execution.fill
+                if fill.clientOrderID.isEmpty, let owner = byVenueOrder[execution.venueOrderID] { fill.clientOrderID = owner }
+                guard !fill.clientOrderID.isEmpty else { continue }
+                let isNew = state.withLock { $0.orders[fill.clientOrderID].map { !$0.fillIDs.contains(fill.tradeID) } ?? false }
+                if isNew {
+                    counters.fillsReadBack.add(1, ordering: .relaxed)
+                    deliverFill(fill, venueOrderID: execution.venueOrderID)
+                }
+            }
+        } catch {
+            logger.warning("\(venue): fills could not be read back: \(error)")
+        }
+    }
+
+    /// After a reduce-only refusal: the coin's recent fills (reported when missing, which closes
+    /// a trade whose exit did fill) and its venue position.
+    public func resyncPosition(coin: String) async {
+        guard let symbol = api.directory.symbol(forCoin: coin) else { return }
+        let since = state.withLock { state -> Timestamp in
+            let floor = VenueRESTClient.wallNow() - .seconds(15 * 60)
+            return state.orders.values.filter { $0.symbol == symbol && $0.sentAt >= floor }.map(\.sentAt).min() ?? floor
+        }
+        await deliverFills(since: since - timing.fillMargin, symbols: [symbol])
+        if let positions = try? await api.positions() {
+            state.withLock { state in
+                state.positions[symbol] = positions.first { $0.symbol == symbol }  // nil: flat at the venue
             }
         }
     }
 
     /// Where an order stands in this process.
     public func status(of clientOrderID: String) -> TrackedStatus? { state.withLock { $0.orders[clientOrderID]?.status } }
+
+    /// Client order ids sent by this process that are not final yet.
+    public var unfinishedOrders: [String] { state.withLock { $0.orders.filter { $0.value.status != .final }.map(\.key).sorted() } }
 
     /// Adopts an order found at the venue (reconciliation) so its updates are reported.
     public func adopt(_ update: VenueOrderUpdate, request: OrderRequest) {
@@ -270,7 +487,8 @@ public final class LiveVenue: ExchangeVenue {
         do {
             try await api.cancelOrder(clientOrderID: clientOrderID, symbol: symbol)
         } catch let error as VenueAPIError where error.action == .orderNotFoundOrFinal {
-            if let found = try await api.queryOrder(clientOrderID: clientOrderID, symbol: symbol) { deliver(found) }
+            // Filled or gone before the cancel arrived: the venue's state (and fills) decide.
+            await readBack(clientOrderID: clientOrderID)
         }
     }
 
@@ -286,7 +504,7 @@ public final class LiveVenue: ExchangeVenue {
         do {
             try await api.amendOrder(OrderAmendment(clientOrderID: clientOrderID, side: side, quantity: quantity, price: price), symbol: symbol)
         } catch let error as VenueAPIError where error.action == .orderNotFoundOrFinal {
-            if let found = try await api.queryOrder(clientOrderID: clientOrderID, symbol: symbol) { deliver(found) }
+            await readBack(clientOrderID: clientOrderID)
             throw error
         }
         state.withLock { state in
@@ -301,6 +519,12 @@ public final class LiveVenue: ExchangeVenue {
         let schedule = try await api.fees(symbol: symbol)
         state.withLock { $0.fees[symbol] = schedule }
         return schedule
+    }
+
+    /// The fee schedule already read for `coin`, without a call.
+    public func cachedFees(coin: String) -> FeeSchedule? {
+        guard let symbol = api.directory.symbol(forCoin: coin) else { return nil }
+        return state.withLock { $0.fees[symbol] }
     }
 
     public func funding(coin: String) async throws -> FundingInfo {
