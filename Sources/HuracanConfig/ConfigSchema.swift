@@ -113,6 +113,8 @@ public enum ConfigSchema {
             .string(p + "model_file", \.strategy.modelFile, allowed: "a JSON file path, or empty for the built-in baseline", "Baseline model coefficients"),
             .int(p + "max_trades_per_coin", \.strategy.maxTradesPerCoin, 1...10, "Open trades allowed per coin"),
             .number(p + "entry_cooldown_seconds", \.strategy.entryCooldownSeconds, 0...86_400, "Wait after a trade closes before the coin enters again"),
+            .number(p + "warmup_seconds", \.strategy.warmupSeconds, 1...3_600,
+                    "Seconds of market data a coin needs before it trades (features use returns over up to 60 s; lower only for rehearsals on fake venues)"),
             .bool(p + "scalp.enabled", \.strategy.scalp.enabled, "Trade the scalp style"),
             .number(p + "scalp.min_confidence", \.strategy.scalp.minConfidence, 0...1, "Model confidence needed for a scalp entry"),
             .number(p + "scalp.take_profit_bps", \.strategy.scalp.takeProfitBps, 0.1...10_000, "Scalp take-profit distance"),

@@ -174,6 +174,7 @@ public struct EngineConfig: Sendable, Equatable {
         public var modelFile = ""
         public var maxTradesPerCoin = StrategyParameters().maxTradesPerCoin
         public var entryCooldownSeconds = StrategyParameters().entryCooldownSeconds
+        public var warmupSeconds = StrategyParameters().warmupSeconds
         public var scalp = StrategyParameters.Scalp()
         public var runner = StrategyParameters.Runner()
     }

@@ -69,9 +69,8 @@ struct FakeBinance: FakeVenueDialect {
             let price = p["price"].flatMap { try? FixedDecimal(parsing: $0) }
             switch server.place(clientOrderID: clientID, symbol: symbol, side: sideText == "BUY" ? .buy : .sell, type: type, timeInForce: tif,
                                 quantity: quantity, price: price, reduceOnly: p["reduceOnly"] == "true", now: now) {
-            case .success(let (order, delay)):
-                if let delay { try? await Task.sleep(for: delay) }
-                return ok(orderJSON(order))
+            case .success(let (order, fault)):
+                return await server.answer(ok(orderJSON(order)), fault: fault)
             case .failure(let failure):
                 switch failure {
                 case .unknownSymbol: return error(400, -1121, "Invalid symbol.")

@@ -54,9 +54,8 @@ struct FakeBybit: FakeVenueDialect {
             switch server.place(clientOrderID: clientID, symbol: symbol, side: sideText == "Buy" ? .buy : .sell, type: type, timeInForce: tif,
                                 quantity: quantity, price: field("price").flatMap { try? FixedDecimal(parsing: $0) },
                                 reduceOnly: field("reduceOnly") == "true", now: now) {
-            case .success(let (order, delay)):
-                if let delay { try? await Task.sleep(for: delay) }
-                return envelope("{\"orderId\":\"\(order.orderID)\",\"orderLinkId\":\(FakeJSON.quote(clientID))}", now: now)
+            case .success(let (order, fault)):
+                return await server.answer(envelope("{\"orderId\":\"\(order.orderID)\",\"orderLinkId\":\(FakeJSON.quote(clientID))}", now: now), fault: fault)
             case .failure(let failure):
                 switch failure {
                 case .unknownSymbol: return self.failure(10001, "params error: symbol invalid")

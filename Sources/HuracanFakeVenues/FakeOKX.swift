@@ -58,9 +58,8 @@ struct FakeOKX: FakeVenueDialect {
             switch server.place(clientOrderID: clientID, symbol: symbol, side: sideText == "buy" ? .buy : .sell, type: type, timeInForce: tif,
                                 quantity: contracts * value, price: field("px").flatMap { try? FixedDecimal(parsing: $0) },
                                 reduceOnly: field("reduceOnly") == "true", now: now) {
-            case .success(let (order, delay)):
-                if let delay { try? await Task.sleep(for: delay) }
-                return envelope(["{\"clOrdId\":\(FakeJSON.quote(clientID)),\"ordId\":\"\(order.orderID)\",\"tag\":\"\",\"ts\":\"\(now)\",\"sCode\":\"0\",\"sMsg\":\"Order placed\"}"])
+            case .success(let (order, fault)):
+                return await server.answer(envelope(["{\"clOrdId\":\(FakeJSON.quote(clientID)),\"ordId\":\"\(order.orderID)\",\"tag\":\"\",\"ts\":\"\(now)\",\"sCode\":\"0\",\"sMsg\":\"Order placed\"}"]), fault: fault)
             case .failure(let failure):
                 switch failure {
                 case .unknownSymbol: return orderFailure("51001", "Instrument ID does not exist", clientID: clientID)

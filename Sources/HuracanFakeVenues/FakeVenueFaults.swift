@@ -13,6 +13,16 @@ public struct FakeVenueFaults: Sendable {
     /// The next N new orders are accepted (and matched), but the HTTP reply waits this long.
     public var delayAcceptedOrderReplies = 0
     public var acceptedReplyDelay: Duration = .seconds(3)
+    /// The next N new orders are accepted (and matched), then the reply fails as `afterAccept`
+    /// says: the connection is reset, the reply hangs, or a gateway answers 503 in plain text.
+    public var failAcceptedOrderReplies = 0
+    public var afterAccept: FakeAcceptedReplyFault = .reset
+    /// Private streams are down: open ones are closed when this is switched on (with
+    /// `setPrivateStreamsDown`) and new ones are refused; account events meanwhile are lost.
+    public var privateStreamsDown = false
+    /// The private streams report an order that fills as EXPIRED with nothing filled first, and
+    /// its fills only after that (a fill after the final state, as venues do under load).
+    public var expiredBeforeFills = false
     /// The next N new orders are rejected with the venue's insufficient-margin code.
     public var rejectNext = 0
     /// Aggressive orders fill in two executions (half each) instead of one.
@@ -24,4 +34,14 @@ public struct FakeVenueFaults: Sendable {
     public var freezeRestingOrders = false
 
     public init() {}
+}
+
+/// How the reply to an order the fake venue accepted goes wrong.
+public enum FakeAcceptedReplyFault: Sendable, Hashable {
+    /// The connection is closed without a reply.
+    case reset
+    /// No reply for this long (longer than the client's timeout: a hang).
+    case hang(Duration)
+    /// HTTP 503 with a plain-text body, as a gateway in front of the venue answers.
+    case serviceUnavailable
 }

@@ -43,7 +43,7 @@ public final class FakeVenueServer: Sendable {
 
     /// Binds a free port on 127.0.0.1 and starts serving and moving the market.
     public func start() async throws {
-        let router = Router()
+        let router = Router(context: FakeRequestContext.self)
         router.add(middleware: FakeRESTMiddleware(server: self))
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "fake-\(venue)")
@@ -204,6 +204,7 @@ public final class FakeVenueServer: Sendable {
             state.connectionsOpened += 1
             var session = FakeSession(id: state.nextSession, continuation: continuation, path: path)
             guard dialect.open(&session, query: query, state: &state, now: nowMillisecondsUnlocked(state)) else { return nil }
+            if session.isPrivate, state.faults.privateStreamsDown { return nil }
             state.sessions[session.id] = session
             return session
         }
@@ -266,10 +267,10 @@ public final class FakeVenueServer: Sendable {
         return await dialect.serve(request, server: self, now: now)
     }
 
-    /// Places an order for a dialect; returns the order and how long to hold the reply.
+    /// Places an order for a dialect; returns the order and what its reply suffers (nil: none).
     func place(clientOrderID: String, symbol: String, side: Side, type: OrderType, timeInForce: TimeInForce, quantity: FixedDecimal,
-               price: FixedDecimal?, reduceOnly: Bool, now: Int64) -> Result<(FakeOrder, Duration?), FakePlaceError> {
-        let result = state.withLock { state -> Result<(FakeOrder, Duration?), FakePlaceError> in
+               price: FixedDecimal?, reduceOnly: Bool, now: Int64) -> Result<(FakeOrder, FakeAcceptedReplyFault?), FakePlaceError> {
+        let result = state.withLock { state -> Result<(FakeOrder, FakeAcceptedReplyFault?), FakePlaceError> in
             guard let book = state.books[symbol] else { return .failure(.unknownSymbol) }
             if state.faults.rejectNext > 0 {
                 state.faults.rejectNext -= 1
@@ -280,12 +281,15 @@ public final class FakeVenueServer: Sendable {
                                        quantity: quantity, price: price, reduceOnly: reduceOnly, book: book,
                                        partial: state.faults.partialFills, now: now) {
             case .success(let order):
-                var delay: Duration?
+                var fault: FakeAcceptedReplyFault?
                 if state.faults.delayAcceptedOrderReplies > 0 {
                     state.faults.delayAcceptedOrderReplies -= 1
-                    delay = state.faults.acceptedReplyDelay
+                    fault = .hang(state.faults.acceptedReplyDelay)
+                } else if state.faults.failAcceptedOrderReplies > 0 {
+                    state.faults.failAcceptedOrderReplies -= 1
+                    fault = state.faults.afterAccept
                 }
-                return .success((order, delay))
+                return .success((order, fault))
             case .failure(.duplicate): return .failure(.duplicate)
             case .failure(.reduceOnlyWouldIncrease): return .failure(.reduceOnly)
             case .failure(.invalid(let reason)): return .failure(.invalid(reason))
@@ -294,6 +298,41 @@ public final class FakeVenueServer: Sendable {
         }
         flushAccountEvents()
         return result
+    }
+
+    /// The reply to an accepted order, spoiled by `fault` when there is one.
+    func answer(_ reply: FakeRESTResponse, fault: FakeAcceptedReplyFault?) async -> FakeRESTResponse {
+        switch fault {
+        case nil: return reply
+        case .hang(let duration):
+            try? await Task.sleep(for: duration)
+            return reply
+        case .reset:
+            var closed = reply
+            closed.resetConnection = true
+            return closed
+        case .serviceUnavailable:
+            return FakeRESTResponse(status: 503, contentType: "text/plain", body: "Service Unavailable")
+        }
+    }
+
+    /// Takes the private streams down (open ones are closed, new ones refused) or lets them
+    /// connect again. Account events while they are down are lost, as on a real outage.
+    public func setPrivateStreamsDown(_ down: Bool) {
+        let closing = state.withLock { state -> [FakeSession] in
+            state.faults.privateStreamsDown = down
+            guard down else { return [] }
+            let closing = state.sessions.values.filter(\.isPrivate)
+            for session in closing { state.sessions[session.id] = nil }
+            return Array(closing)
+        }
+        for session in closing { session.continuation.finish() }
+    }
+
+    /// Closes every private-stream connection now (they reconnect; events meanwhile are lost).
+    public func disconnectPrivateStreams() {
+        setPrivateStreamsDown(true)
+        setPrivateStreamsDown(false)
     }
 
     func withState<T>(_ body: (inout FakeVenueState) -> T) -> T { state.withLock { body(&$0) } }
@@ -345,7 +384,30 @@ struct FakeVenueState: Sendable {
         let events = account.events
         account.events.removeAll()
         var out: [(Int, String)] = []
-        for event in events {
+        var ordered: [FakeAccountEvent] = []
+        if faults.expiredBeforeFills {
+            // Each order that fills is first reported EXPIRED with nothing filled, then its fills.
+            var expiredFirst: Set<String> = []
+            for event in events {
+                if case .order(let order, let fill?) = event, !expiredFirst.contains(order.clientOrderID) {
+                    expiredFirst.insert(order.clientOrderID)
+                    var expired = order
+                    expired.status = .expired
+                    expired.filled = .zero
+                    expired.filledNotional = .zero
+                    expired.removedByVenue = true
+                    ordered.append(.order(expired, fill: nil))
+                    ordered.append(.order(order, fill: fill))
+                } else if case .order(let order, nil) = event, expiredFirst.contains(order.clientOrderID) {
+                    continue
+                } else {
+                    ordered.append(event)
+                }
+            }
+        } else {
+            ordered = events
+        }
+        for event in ordered {
             if faults.dropAccountEvents > 0 {
                 faults.dropAccountEvents -= 1
                 continue
@@ -385,7 +447,10 @@ struct FakeRESTRequest: Sendable {
 struct FakeRESTResponse: Sendable {
     var status: Int
     var headers: [(String, String)] = []
+    var contentType = "application/json"
     var body: String
+    /// Close the connection instead of answering (the request was processed).
+    var resetConnection = false
 }
 
 /// What each venue's protocol front end provides.
@@ -405,7 +470,7 @@ protocol FakeVenueDialect: Sendable {
 
 /// Routes every HTTP request (WebSocket upgrades excepted) to the fake venue.
 struct FakeRESTMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = FakeRequestContext
     let server: FakeVenueServer
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -415,8 +480,13 @@ struct FakeRESTMiddleware: RouterMiddleware {
         let fake = FakeRESTRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
                                    headers: headers, body: String(buffer: body))
         let reply = await server.serveREST(fake)
+        if reply.resetConnection {
+            // The venue did the work; the client sees the connection close without a reply.
+            try? await context.channel.close()
+            throw CancellationError()
+        }
         var fields = HTTPFields()
-        fields[.contentType] = "application/json"
+        fields[.contentType] = reply.contentType
         for (name, value) in reply.headers { if let name = HTTPField.Name(name) { fields[name] = value } }
         return Response(status: HTTPResponse.Status(code: reply.status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
     }
@@ -431,5 +501,17 @@ enum FakeJSON {
     static func parse(_ text: String) -> [String: JSONValue] {
         if case .object(let fields)? = try? JSONValue.parse(text) { return fields }
         return [:]
+    }
+}
+
+/// The request context of the fake venues: Hummingbird's basic one plus the connection, so a
+/// fault can close it without replying.
+struct FakeRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
     }
 }

@@ -33,6 +33,15 @@ extension OrderJournal {
         }
     }
 
+    /// Every journaled order of `venue`, oldest first (audits and tests).
+    public func orders(venue: VenueID) async throws -> [JournalOrder] {
+        try await serial("orders \(venue)") { sql in
+            try await sql.raw("""
+                SELECT \(unsafeRaw: Self.orderColumns) FROM orders WHERE venue = \(bind: venue.rawValue) ORDER BY created_at, client_order_id
+                """).all().map { try Self.decodeOrder($0, self.database) }
+        }
+    }
+
     /// Final orders of `venue` to check again against the venue: those whose status contradicts
     /// their fills (rejected, cancelled or expired with a filled quantity) and those finished at
     /// or after `finishedSince`, oldest first.

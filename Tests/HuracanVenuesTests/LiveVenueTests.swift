@@ -13,6 +13,7 @@ import Testing
         let server: FakeVenueServer
         let venue: LiveVenue
         let collector: ReportCollector
+        let stream: VenueUserStream
         let tasks: [Task<Void, Never>]
         func stop() async {
             for task in tasks { task.cancel() }
@@ -31,7 +32,7 @@ import Testing
         let feed = VenueMarketFeed(api: api, symbols: TestMarkets.instruments(venueID).map(\.symbol), health: venue.bookHealth, logger: TestMarkets.logger) { venue.apply($0) }
         let tasks = [Task { await stream.run() }, Task { await feed.run() }]
         #expect(await eventually { stream.authenticated.load(ordering: .relaxed) })
-        return Rig(server: server, venue: venue, collector: collector, tasks: tasks)
+        return Rig(server: server, venue: venue, collector: collector, stream: stream, tasks: tasks)
     }
 
     @Test(arguments: VenueID.allCases)
@@ -123,6 +124,72 @@ import Testing
                                                         quantity: FixedDecimal(units: 1, exponent: 1), price: bid - 100))
         }
         #expect(rig.server.submissions(clientOrderID: id) == 1)
+    }
+
+    /// The venue took the order, then the connection was reset (or a gateway answered 503 in
+    /// plain text): the order is UNKNOWN, found by query, and its fills are reported; it is
+    /// neither rejected nor sent again.
+    @Test(arguments: VenueID.allCases, [FakeAcceptedReplyFault.reset, .serviceUnavailable])
+    func replyLostAfterAcceptIsResolvedByQueryWithItsFills(venue: VenueID, fault: FakeAcceptedReplyFault) async throws {
+        let rig = try await Self.rig(venue)
+        defer { Task { await rig.stop() } }
+        rig.server.faults { $0.failAcceptedOrderReplies = 1; $0.afterAccept = fault; $0.dropAccountEvents = 100 }
+        let id = "lost\(fault == .reset ? "r" : "s")\(venue.rawValue)"
+        let quantity = FixedDecimal(units: 2, exponent: 1)
+        try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .market, timeInForce: .ioc, quantity: quantity))
+        #expect(await eventually(.seconds(10)) { rig.collector.fills(id).reduce(FixedDecimal.zero) { $0 + $1.quantity } == quantity })
+        #expect(rig.venue.status(of: id) == .final)
+        #expect(!rig.collector.rejected(id))
+        #expect(rig.server.submissions(clientOrderID: id) == 1)
+        #expect(rig.venue.counters.unknownOrders.load(ordering: .relaxed) == 1)
+    }
+
+    /// A resting order fills while the private stream is down: the reconnect reads its fills
+    /// back over REST, and the stream stays up afterwards.
+    @Test(arguments: VenueID.allCases)
+    func fillsWhileThePrivateStreamIsDownAreReadBackOnReconnect(venue: VenueID) async throws {
+        let rig = try await Self.rig(venue)
+        defer { Task { await rig.stop() } }
+        let symbol = TestMarkets.symbol(venue, "BTC")
+        let (_, ask) = try #require(rig.server.bestBidAsk(symbol: symbol))
+        let quantity = venue == .okx ? FixedDecimal(units: 1, exponent: 2) : FixedDecimal(units: 1, exponent: 3)
+        let id = "down\(venue.rawValue)"
+        try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "BTC", venue: venue, side: .sell, type: .limit, timeInForce: .gtc,
+                                                    quantity: quantity, price: ask))
+        #expect(await eventually { rig.collector.accepted(id) == 1 })
+        rig.server.setPrivateStreamsDown(true)
+        #expect(await eventually(.seconds(20)) { rig.server.order(clientOrderID: id)?.status == .filled })
+        rig.server.setPrivateStreamsDown(false)
+        #expect(await eventually(.seconds(20)) { rig.collector.fills(id).reduce(FixedDecimal.zero) { $0 + $1.quantity } == quantity })
+        #expect(rig.venue.status(of: id) == .final)
+        #expect(rig.venue.counters.streamReadBacks.load(ordering: .relaxed) >= 1)
+        // Connected again, it stays connected.
+        #expect(await eventually { rig.stream.authenticated.load(ordering: .relaxed) })
+        let connects = rig.stream.connection.connects.load(ordering: .relaxed)
+        try await Task.sleep(for: .seconds(3))
+        #expect(rig.stream.connection.connects.load(ordering: .relaxed) == connects, "the private stream keeps reconnecting")
+    }
+
+    /// The stream says EXPIRED with nothing filled, then the fill arrives: the fill is reported
+    /// after the final state, never dropped.
+    @Test(arguments: VenueID.allCases)
+    func aFillAfterTheFinalStateIsReported(venue: VenueID) async throws {
+        let rig = try await Self.rig(venue)
+        defer { Task { await rig.stop() } }
+        rig.server.faults { $0.expiredBeforeFills = true }
+        let id = "late\(venue.rawValue)"
+        let quantity = FixedDecimal(units: 2, exponent: 1)
+        try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .market, timeInForce: .ioc, quantity: quantity))
+        #expect(await eventually(.seconds(10)) { rig.collector.fills(id).reduce(FixedDecimal.zero) { $0 + $1.quantity } == quantity })
+        let kinds = rig.collector.all.compactMap { report -> String? in
+            switch report {
+            case .expired(let c, _) where c == id: "expired"
+            case .fill(let f) where f.clientOrderID == id: "fill"
+            default: nil
+            }
+        }
+        #expect(kinds.first == "expired" && kinds.dropFirst().allSatisfy { $0 == "fill" }, "\(kinds)")
+        #expect(rig.venue.counters.lateFills.load(ordering: .relaxed) >= 1)
     }
 
     /// Binance user data is silent while the account is idle: the stream must stay up (ping

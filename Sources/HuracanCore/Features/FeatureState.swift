@@ -36,7 +36,10 @@ public struct FeatureState: Sendable {
     public init() { secondMids = [Double](repeating: 0, count: Self.ringSeconds) }
 
     /// Whether enough data arrived to compute features (a book and a minute of history).
-    public var isWarm: Bool { bookUpdates > 0 && lastSecond - firstSecond >= 60 }
+    public var isWarm: Bool { isWarm(after: 60) }
+
+    /// Whether a book arrived and `seconds` of history passed since the first one.
+    public func isWarm(after seconds: Double) -> Bool { bookUpdates > 0 && Double(lastSecond - firstSecond) >= seconds }
     private var firstSecond: Int64 = 0
 
     public mutating func update(_ event: MarketEvent) {

@@ -74,7 +74,7 @@ public struct CoinPipeline: Sendable {
         features.update(event)
         switch event.kind {
         case .book:
-            if event.time >= nextRegimeUpdate, features.isWarm {
+            if event.time >= nextRegimeUpdate, features.isWarm(after: context.parameters.warmupSeconds) {
                 regime.update(features.features(), at: event.time)
                 nextRegimeUpdate = event.time + .nanoseconds(1_000_000_000)
             }
@@ -173,7 +173,7 @@ public struct CoinPipeline: Sendable {
 
     private mutating func considerEntry(top: BookTop, context: inout PipelineContext) {
         let p = context.parameters
-        guard trades.count < p.maxTradesPerCoin, context.now >= cooldownUntil, features.isWarm else { return }
+        guard trades.count < p.maxTradesPerCoin, context.now >= cooldownUntil, features.isWarm(after: p.warmupSeconds) else { return }
         let f = features.features()
         let prediction = model.predict(f, regime: regime.current)
         let style: TradeStyle

@@ -31,6 +31,8 @@ public struct StrategyParameters: Sendable, Hashable {
     public var runner = Runner()
     public var maxTradesPerCoin = 1
     public var entryCooldownSeconds = 600.0
+    /// Seconds of market data a coin needs before its features are used (returns over up to 60 s).
+    public var warmupSeconds = 60.0
     /// Share of equity risked between entry and stop (0.0002 = 0.02 %).
     public var riskPerTrade = 0.0002
     public init() {}

@@ -28,6 +28,7 @@ public struct EngineSettings: Sendable {
         var strategy = StrategyParameters()
         strategy.maxTradesPerCoin = config.strategy.maxTradesPerCoin
         strategy.entryCooldownSeconds = config.strategy.entryCooldownSeconds
+        strategy.warmupSeconds = config.strategy.warmupSeconds
         strategy.riskPerTrade = config.risk.riskPerTradePct / 100
         strategy.scalp = config.strategy.scalp
         strategy.runner = config.strategy.runner

@@ -59,6 +59,12 @@ public final class VenueStreamConnection: Sendable {
     private let closeRequested = Atomic<Bool>(false)
     /// Connections opened so far (1 + reconnects).
     public let connects = Atomic<Int>(0)
+    /// Connections that ended (each logged with its cause).
+    public let disconnects = Atomic<Int>(0)
+    /// The current connection delivered a frame after it was opened and subscribed.
+    private let delivering = Atomic<Bool>(false)
+    /// Why the current connection ended, when it ended without an error.
+    private let closeCause = Mutex("")
 
     public init(name: String, configuration: Configuration, logger: Logger, url: @escaping @Sendable () async throws -> String,
                 onOpen: @escaping @Sendable (VenueStreamConnection) async throws -> Void,
@@ -93,27 +99,36 @@ public final class VenueStreamConnection: Sendable {
         var failures = 0
         while !Task.isCancelled {
             let started = Self.monotonicNow()
+            delivering.store(false, ordering: .relaxed)
+            var cause: String
             do {
                 let target = try await url()
-                try await connectOnce(target)
+                cause = try await connectOnce(target)
             } catch is CancellationError {
                 break
             } catch {
-                logger.info("\(name): connection ended: \(error)")
+                cause = "\(error)"
             }
             writer.withLock { $0 = nil }
             onDisconnect()
             if Task.isCancelled { break }
-            // A connection that lived a while resets the backoff.
-            failures = Self.monotonicNow() - started > 60_000_000_000 ? 1 : failures + 1
+            disconnects.add(1, ordering: .relaxed)
+            // A connection that was subscribed and delivering resets the backoff: a venue that
+            // drops every 20 s is reconnected in about a second each time, not ever later.
+            let delivered = delivering.load(ordering: .relaxed)
+            failures = delivered ? 1 : failures + 1
             let base = Double(configuration.reconnectBase.nanosecondsTotal) * pow(2, Double(min(failures - 1, 16)))
             let delay = min(base, Double(configuration.reconnectMax.nanosecondsTotal)) * Double.random(in: 0.5...1.0)
+            let lived = Double(Self.monotonicNow() - started) / 1e9
+            logger.warning("\(name): disconnected after \(String(format: "%.1f", lived)) s (\(cause)); reconnecting in \(String(format: "%.1f", delay / 1e9)) s\(delivered ? "" : " (attempt \(failures))")")
             try? await Task.sleep(for: .nanoseconds(Int64(delay)))
         }
     }
 
-    private func connectOnce(_ target: String) async throws {
+    /// One connection; returns why it ended (errors are thrown).
+    private func connectOnce(_ target: String) async throws -> String {
         closeRequested.store(false, ordering: .relaxed)
+        closeCause.withLock { $0 = "closed by the venue" }
         var config = WebSocketClientConfiguration(maxFrameSize: 1 << 24)
         if case .protocolPings(let every) = configuration.heartbeat { config.autoPing = .enabled(timePeriod: every) }
         try await WebSocketClient.connect(url: target, configuration: config, logger: logger) { [self] inbound, outbound, _ in
@@ -125,6 +140,7 @@ public final class VenueStreamConnection: Sendable {
                 group.addTask { [self] in
                     for try await message in inbound.messages(maxSize: 1 << 24) {
                         lastReceived.store(Self.monotonicNow(), ordering: .relaxed)
+                        delivering.store(true, ordering: .relaxed)
                         switch message {
                         case .text(let text): onMessage(Array(text.utf8))
                         case .binary(let buffer): onMessage(Array(buffer: buffer))
@@ -136,11 +152,14 @@ public final class VenueStreamConnection: Sendable {
                     while !Task.isCancelled {
                         try await Task.sleep(for: .milliseconds(100))
                         let now = Self.monotonicNow()
-                        if closeRequested.load(ordering: .relaxed) { return }
+                        if closeRequested.load(ordering: .relaxed) {
+                            closeCause.withLock { $0 = "reconnect requested" }
+                            return
+                        }
                         if case .protocolPings = configuration.heartbeat {
                             // Liveness is the WebSocket layer's ping and pong.
                         } else if now - lastReceived.load(ordering: .relaxed) > configuration.idleTimeout.nanosecondsTotal {
-                            logger.info("\(name): silent for \(configuration.idleTimeout), reconnecting")
+                            closeCause.withLock { $0 = "silent for \(configuration.idleTimeout)" }
                             return
                         }
                         if case .text(let ping, let every) = configuration.heartbeat, now - lastPing >= every.nanosecondsTotal {
@@ -154,5 +173,6 @@ public final class VenueStreamConnection: Sendable {
             }
             writer.withLock { $0 = nil }
         }
+        return closeCause.withLock { $0 }
     }
 }

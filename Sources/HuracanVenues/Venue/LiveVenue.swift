@@ -152,7 +152,7 @@ public final class LiveVenue: ExchangeVenue {
             guard var tracked = state.orders[update.clientOrderID] else { return false }
             if tracked.venueOrderID.isEmpty { tracked.venueOrderID = update.venueOrderID }
             var out: [VenueReport] = []
-            if let fill = update.fill { Self.addFill(fill, to: &tracked, venueOrderID: update.venueOrderID, time: update.time, out: &out) }
+            if let fill = update.fill { addFill(fill, to: &tracked, venueOrderID: update.venueOrderID, time: update.time, out: &out) }
             if !tracked.acceptedSent, update.status != .rejected {
                 tracked.acceptedSent = true
                 out.insert(.accepted(clientOrderID: update.clientOrderID, venueOrderID: update.venueOrderID, time: update.time), at: 0)
@@ -186,20 +186,21 @@ public final class LiveVenue: ExchangeVenue {
         state.withLock { state in
             guard var tracked = state.orders[fill.clientOrderID] else { return }
             var out: [VenueReport] = []
-            let wasFinal = tracked.status == .final
-            Self.addFill(fill, to: &tracked, venueOrderID: venueOrderID, time: fill.time, out: &out)
-            if out.contains(where: { if case .fill = $0 { true } else { false } }), wasFinal {
-                counters.lateFills.add(1, ordering: .relaxed)
-                logger.warning("\(venue) order \(fill.clientOrderID): fill \(fill.tradeID) arrived after its final state; applied")
-            }
+            addFill(fill, to: &tracked, venueOrderID: venueOrderID, time: fill.time, out: &out)
             if let held = tracked.heldFinal, tracked.filled >= held.filledQuantity { Self.finish(&tracked, with: held, out: &out) }
             state.orders[fill.clientOrderID] = tracked
             emit(out)
         }
     }
 
-    private static func addFill(_ fill: Fill, to tracked: inout Tracked, venueOrderID: String, time: Timestamp, out: inout [VenueReport]) {
+    /// Reports a fill once (by trade id); one that comes after the order's final state is
+    /// counted and logged, and reported all the same.
+    private func addFill(_ fill: Fill, to tracked: inout Tracked, venueOrderID: String, time: Timestamp, out: inout [VenueReport]) {
         guard tracked.fillIDs.insert(fill.tradeID).inserted else { return }
+        if tracked.finalSent {
+            counters.lateFills.add(1, ordering: .relaxed)
+            logger.warning("\(venue) order \(fill.clientOrderID): fill \(fill.tradeID) arrived after its final state; applied")
+        }
         if !tracked.acceptedSent {
             tracked.acceptedSent = true
             out.append(.accepted(clientOrderID: fill.clientOrderID, venueOrderID: venueOrderID, time: time))
