@@ -68,6 +68,8 @@ public final class Engine: @unchecked Sendable {
     public var venueHealthSources: [(venue: VenueID, drain: @Sendable () -> (requests: Int, failures: Int))] = []
     /// Live runs: the live-trading part of the status (reconciliation, drift, repairs).
     public var liveStatus: (@Sendable () -> LiveTradingStatus)?
+    /// Live runs: the venue readiness checks of `/ready` (last probe).
+    public var liveChecks: (@Sendable () -> [HealthCheckResult])?
     /// The first error reading stored data; the run stops at it.
     public private(set) var replayError: (any Error)?
     /// Models handed over for hot swap, installed by the coordinator between rounds.

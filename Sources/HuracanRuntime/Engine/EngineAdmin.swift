@@ -16,7 +16,12 @@ struct EngineAdmin: AdminBackend {
     func metricsText() -> String { engine.metricsText }
 
     func readiness() -> (ready: Bool, json: String) {
-        guard let report = health?.report else { return (false, "{\"ready\": false, \"message\": \"starting\"}\n") }
+        guard let health, var report = health.report else { return (false, "{\"ready\": false, \"message\": \"starting\"}\n") }
+        // The kill switch shows at once, not at the next round of checks.
+        let killSwitch = health.killSwitch()
+        report.checks.removeAll { $0.name == killSwitch.name }
+        report.checks.append(killSwitch)
+        report.ready = report.checks.allSatisfy { $0.status != .failing }
         return (report.ready, encode(report))
     }
 

@@ -65,13 +65,15 @@ final class HealthChecks: Sendable {
     func stop() { stopped.store(true, ordering: .relaxed) }
 
     func runChecks() -> ReadinessReport {
-        let checks = [
-            timed("database", database),
-            timed("message_bus", messageBus),
-            timed("exchange_api", exchanges),
-            timed("models", models),
-            timed("risk_limits", riskLimits),
-        ]
+        var checks = [timed("database", database), timed("message_bus", messageBus)]
+        if let live = engine.liveChecks {
+            // Live: the venue's REST and clock, the private stream, books in sync, the journal.
+            let probed = live()
+            checks += probed.isEmpty ? [HealthCheckResult(name: "exchange_api", status: .degraded, latencySeconds: 0, message: "first venue probe running")] : probed
+        } else {
+            checks.append(timed("exchange_api", exchanges))
+        }
+        checks += [timed("models", models), timed("risk_limits", riskLimits), killSwitch()]
         let ready = checks.allSatisfy { $0.status != .failing }
         return ReadinessReport(ready: ready, checkedAt: Timestamp(nanoseconds: MonotonicClock.wallNanoseconds()).description, checks: checks)
     }
@@ -111,6 +113,13 @@ final class HealthChecks: Sendable {
                 ? (.ok, "Redis at \(host):\(port) accepts connections")
                 : (.failing, "Redis at \(host):\(port) does not answer")
         }
+    }
+
+    /// The operator's kill switch, read when the report is built (and again at each `/ready`).
+    func killSwitch() -> HealthCheckResult {
+        engine.control.isKilled
+            ? HealthCheckResult(name: "kill_switch", status: .failing, latencySeconds: 0, message: "kill switch ON: no new entries (exits continue)")
+            : HealthCheckResult(name: "kill_switch", status: .ok, latencySeconds: 0, message: "off")
     }
 
     private func exchanges() -> (HealthCheckResult.Status, String) {

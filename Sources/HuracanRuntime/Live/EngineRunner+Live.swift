@@ -6,6 +6,7 @@ import HuracanJournal
 import HuracanVenues
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// What went wrong setting up a run on a real venue (unreachable venue, no keys, no coins).
 public struct LiveRunError: Error, Sendable, CustomStringConvertible {
@@ -131,6 +132,7 @@ extension EngineRunner {
                 source.apply(update)
                 live.venue.apply(update)
             }
+            live.marketFeed.withLock { $0 = marketFeed }
             services.append(.init(service: TaskService { await marketFeed.run() }))
         } else {
             let marketFeed = VenueMarketFeed(api: api, symbols: symbols, health: bookHealth, configuration: feedConfiguration, logger: logger) { source.apply($0) }

@@ -26,6 +26,9 @@ final class LiveServices: Sendable {
     private let userStreamTask: Task<Void, Never>
     private let tradeWriterTask: Task<Void, Never>
     private let reconcileTask = Mutex<Task<Void, Never>?>(nil)
+    private let readinessTask = Mutex<Task<Void, Never>?>(nil)
+    /// The public market feed, for its disconnect count (set once it is built).
+    let marketFeed = Mutex<VenueMarketFeed?>(nil)
     private let logger: Logger
 
     init(venue: LiveVenue, router: LiveOrderRouter, journal: OrderJournal, userStream: VenueUserStream, reconciler: VenueReconciler,
@@ -58,6 +61,11 @@ final class LiveServices: Sendable {
         s.venueCounters = Dictionary(uniqueKeysWithValues: venue.counters.values.map { ($0.name, $0.value) })
         s.userStreamConnected = userStream.authenticated.load(ordering: .relaxed)
         s.ordersInFlight = venue.unfinishedOrders.count
+        s.streamDisconnects = userStream.connection.disconnects.load(ordering: .relaxed) + (marketFeed.withLock { $0?.disconnects } ?? 0)
+        let books = venue.bookHealth.resyncTimes
+        s.bookResyncs = books.count
+        s.bookResyncMedianSeconds = books.median
+        s.bookResyncMaxSeconds = books.max
         return s
     }
 
@@ -107,12 +115,18 @@ final class LiveServices: Sendable {
         reconcileTask.withLock { $0 = task }
     }
 
+    /// Probes the venue, stream, books and journal for `/ready` every `interval`.
+    func startReadinessProbes(_ readiness: LiveReadiness, every interval: Duration) {
+        readinessTask.withLock { $0 = Task { await readiness.run(every: interval) } }
+    }
+
     /// Sends what is queued, waits (up to `shutdownWait`) until every order in flight is final
     /// and reports those that are not, then stops the streams and closes the journal.
     func stop() async {
         router.finish()
         trades.finish()
         reconcileTask.withLock { $0?.cancel() }
+        readinessTask.withLock { $0?.cancel() }
         let clock = ContinuousClock()
         let deadline = clock.now + shutdownWait
         while clock.now < deadline, !router.allSent || !venue.unfinishedOrders.isEmpty {
@@ -180,6 +194,9 @@ extension EngineRunner {
             throw LiveRunError("\(venueID): start-up reconciliation failed, nothing traded: \(error)")
         }
         services.startPeriodicReconciliation()
+        let readiness = LiveReadiness(api: api, journal: journal, userStream: userStream, bookHealth: bookHealth, coins: universe.instruments.map(\.coin))
+        services.startReadinessProbes(readiness, every: .milliseconds(Int64(max(config.observability.healthCheckIntervalSeconds, 1) * 1_000)))
+        engine.liveChecks = { readiness.checks }
         engine.router = router
         engine.orderIDPrefix = orderIDPrefix(startSeconds: start.nanoseconds / 1_000_000_000)
         engine.liveStatus = { services.currentStatus }

@@ -19,6 +19,12 @@ public struct LiveTradingStatus: Sendable, Codable, Hashable {
     public var userStreamConnected = false
     /// Orders sent by this run that are not final yet.
     public var ordersInFlight = 0
+    /// Stream connections that ended (public feed and private stream), each logged with its cause.
+    public var streamDisconnects = 0
+    /// Book resyncs since start, and the median and longest time back to in sync (seconds).
+    public var bookResyncs = 0
+    public var bookResyncMedianSeconds = 0.0
+    public var bookResyncMaxSeconds = 0.0
 
     public init(venue: String) { self.venue = venue }
 }

@@ -85,6 +85,10 @@ final class EngineMetrics: @unchecked Sendable {
             gauge("huracan_position_drift_coins", [("venue", live.venue)], help: "Coins whose venue position differs from the journal now").set(to: Double(live.drift.count))
             gauge("huracan_user_stream_up", [("venue", live.venue)], help: "1 when the private stream is connected and authenticated").set(to: live.userStreamConnected ? 1 : 0)
             gauge("huracan_orders_in_flight", [("venue", live.venue)], help: "Orders sent that are not final yet").set(to: Double(live.ordersInFlight))
+            gauge("huracan_stream_disconnects", [("venue", live.venue)], help: "WebSocket connections that ended since start (public and private)").set(to: Double(live.streamDisconnects))
+            gauge("huracan_book_resyncs", [("venue", live.venue)], help: "Order book resyncs since start").set(to: Double(live.bookResyncs))
+            gauge("huracan_book_resync_seconds", [("venue", live.venue), ("stat", "median")], help: "Time for a book to come back in sync").set(to: live.bookResyncMedianSeconds)
+            gauge("huracan_book_resync_seconds", [("venue", live.venue), ("stat", "max")], help: "Time for a book to come back in sync").set(to: live.bookResyncMaxSeconds)
         }
         add("huracan_skipped_entries_total", [("reason", "cost")], totals.skippedByCost, last.skippedByCost, help: "Entry candidates skipped, by reason")
         add("huracan_skipped_entries_total", [("reason", "stale_cost")], totals.skippedStaleCost, last.skippedStaleCost, help: "Entry candidates skipped, by reason")

@@ -33,7 +33,9 @@ public struct VenueAPI: Sendable {
         let cost = VenueRateLimits.cost(.instruments, venue: venue)
         switch venue {
         case .binance:
-            return try BinanceParsers.exchangeInfo(try await client.call(.GET, "/fapi/v1/exchangeInfo", signed: false, cost: cost, idempotent: true, decode: binance("exchangeInfo")))
+            let info = try await client.call(.GET, "/fapi/v1/exchangeInfo", signed: false, cost: cost, idempotent: true, decode: binance("exchangeInfo"))
+            client.adoptRateLimits(Self.binanceRateLimits(info))
+            return try BinanceParsers.exchangeInfo(info)
         case .okx:
             return try OKXParsers.instruments(try await client.call(.GET, "/api/v5/public/instruments", parameters: [("instType", "SWAP")], signed: false,
                                                                     cost: cost, idempotent: true, decode: okx("instruments")))
@@ -50,6 +52,26 @@ public struct VenueAPI: Sendable {
             } while !cursor.isEmpty
             return all
         }
+    }
+
+    /// Binance's own limits from exchangeInfo `rateLimits` (REQUEST_WEIGHT per minute, ORDERS per
+    /// minute and per 10 s), as (rule, limit, window) for the limiter's rules of the same meaning.
+    static func binanceRateLimits(_ info: JSONValue) -> [(rule: String, limit: Int, window: Duration)] {
+        guard case .object(let top) = info, case .array(let items)? = top["rateLimits"] else { return [] }
+        var out: [(rule: String, limit: Int, window: Duration)] = []
+        for item in items {
+            guard case .object(let f) = item, let type = f["rateLimitType"]?.scalarText, let interval = f["interval"]?.scalarText,
+                  let count = f["intervalNum"]?.scalarText.flatMap({ Int64($0) }), let limit = f["limit"]?.scalarText.flatMap({ Int($0) }) else { continue }
+            let unit: Int64 = interval == "SECOND" ? 1 : interval == "MINUTE" ? 60 : interval == "HOUR" ? 3_600 : 86_400
+            let seconds = unit * count
+            switch (type, seconds) {
+            case ("REQUEST_WEIGHT", 60): out.append(("weight", limit, .seconds(60)))
+            case ("ORDERS", 60): out.append(("orders1m", limit, .seconds(60)))
+            case ("ORDERS", 10): out.append(("orders10s", limit, .seconds(10)))
+            default: continue
+            }
+        }
+        return out
     }
 
     /// A REST depth snapshot (Binance `lastUpdateId`, OKX `seqId`, Bybit `u`).
@@ -95,21 +117,27 @@ public struct VenueAPI: Sendable {
     /// `VenueTransportError.timeout` and the caller resolves it by `queryOrder`.
     public func placeOrder(_ request: OrderRequest, symbol: String) async throws -> OrderAck {
         let cost = VenueRateLimits.cost(.placeOrder(symbol: symbol), venue: venue)
+        // Exits (reduce-only) go first under rate-limit pressure; an entry that would wait too long is dropped.
+        let priority: RequestPriority = request.reduceOnly ? .urgent : .normal
+        let dropAfter = request.reduceOnly ? nil : client.configuration.maxEntryWait
         switch venue {
         case .binance:
             let encoded = try OrderEncoding.binanceNew(request, symbol: symbol)
-            let value = try await client.call(.POST, encoded.path, parameters: encoded.parameters, signed: true, cost: cost, idempotent: false, decode: binance("POST /fapi/v1/order"))
+            let value = try await client.call(.POST, encoded.path, parameters: encoded.parameters, signed: true, cost: cost, idempotent: false,
+                                              priority: priority, dropAfter: dropAfter, decode: binance("POST /fapi/v1/order"))
             let fields = try JSONFields(value, venue: .binance, message: "order")
             return OrderAck(clientOrderID: try fields.string("clientOrderId"), venueOrderID: try fields.string("orderId"), status: .acknowledged)
         case .okx:
             guard let value = directory.contractValue(symbol) else { throw OrderEncodingError(venue: .okx, clientOrderID: request.clientOrderID, reason: "contract value of \(symbol) unknown") }
             let encoded = try OrderEncoding.okxNew(request, symbol: symbol, contractValue: value)
-            let items = try await client.call(.POST, encoded.path, body: encoded.body, signed: true, cost: cost, idempotent: false, decode: okx("POST /api/v5/trade/order"))
+            let items = try await client.call(.POST, encoded.path, body: encoded.body, signed: true, cost: cost, idempotent: false,
+                                              priority: priority, dropAfter: dropAfter, decode: okx("POST /api/v5/trade/order"))
             guard let first = items.first else { throw VenueParseError(venue: .okx, message: "order", field: "data", reason: "empty") }
             return try OKXProtocol.orderResult(first, operation: "POST /api/v5/trade/order")
         case .bybit:
             let encoded = try OrderEncoding.bybitNew(request, symbol: symbol)
-            let result = try await client.call(.POST, encoded.path, body: encoded.body, signed: true, cost: cost, idempotent: false, decode: bybit("POST /v5/order/create"))
+            let result = try await client.call(.POST, encoded.path, body: encoded.body, signed: true, cost: cost, idempotent: false,
+                                               priority: priority, dropAfter: dropAfter, decode: bybit("POST /v5/order/create"))
             return OrderAck(clientOrderID: try result.string("orderLinkId"), venueOrderID: try result.string("orderId"), status: .acknowledged)
         }
     }
@@ -120,14 +148,14 @@ public struct VenueAPI: Sendable {
         switch venue {
         case .binance:
             let e = OrderEncoding.binanceCancel(clientOrderID: clientOrderID, symbol: symbol)
-            _ = try await client.call(.DELETE, e.path, parameters: e.parameters, signed: true, cost: cost, idempotent: true, decode: binance("DELETE /fapi/v1/order"))
+            _ = try await client.call(.DELETE, e.path, parameters: e.parameters, signed: true, cost: cost, idempotent: true, priority: .urgent, decode: binance("DELETE /fapi/v1/order"))
         case .okx:
             let e = OrderEncoding.okxCancel(clientOrderID: clientOrderID, symbol: symbol)
-            let items = try await client.call(.POST, e.path, body: e.body, signed: true, cost: cost, idempotent: true, decode: okx("cancel-order"))
+            let items = try await client.call(.POST, e.path, body: e.body, signed: true, cost: cost, idempotent: true, priority: .urgent, decode: okx("cancel-order"))
             if let first = items.first { _ = try OKXProtocol.orderResult(first, operation: "cancel-order") }
         case .bybit:
             let e = OrderEncoding.bybitCancel(clientOrderID: clientOrderID, symbol: symbol)
-            _ = try await client.call(.POST, e.path, body: e.body, signed: true, cost: cost, idempotent: true, decode: bybit("cancel"))
+            _ = try await client.call(.POST, e.path, body: e.body, signed: true, cost: cost, idempotent: true, priority: .urgent, decode: bybit("cancel"))
         }
     }
 
@@ -178,14 +206,14 @@ public struct VenueAPI: Sendable {
             switch venue {
             case .binance:
                 let e = OrderEncoding.binanceQuery(clientOrderID: clientOrderID, symbol: symbol)
-                return try BinanceParsers.order(try await client.call(.GET, e.path, parameters: e.parameters, signed: true, cost: cost, idempotent: true, decode: binance("GET /fapi/v1/order")))
+                return try BinanceParsers.order(try await client.call(.GET, e.path, parameters: e.parameters, signed: true, cost: cost, idempotent: true, priority: .urgent, decode: binance("GET /fapi/v1/order")))
             case .okx:
                 let e = OrderEncoding.okxQuery(clientOrderID: clientOrderID, symbol: symbol)
-                return try OKXParsers.orders(try await client.call(.GET, e.path, parameters: e.parameters, signed: true, cost: cost, idempotent: true, decode: okx("GET /api/v5/trade/order")),
+                return try OKXParsers.orders(try await client.call(.GET, e.path, parameters: e.parameters, signed: true, cost: cost, idempotent: true, priority: .urgent, decode: okx("GET /api/v5/trade/order")),
                                              directory: directory).first
             case .bybit:
                 let e = OrderEncoding.bybitQuery(clientOrderID: clientOrderID, symbol: symbol)
-                let result = try await client.call(.GET, e.path, parameters: e.parameters, signed: true, cost: cost, idempotent: true, decode: bybit("GET /v5/order/realtime"))
+                let result = try await client.call(.GET, e.path, parameters: e.parameters, signed: true, cost: cost, idempotent: true, priority: .urgent, decode: bybit("GET /v5/order/realtime"))
                 return try BybitParsers.orders(try result.objects("list"), directory: directory).first
             }
         } catch let error as VenueAPIError where error.action == .orderNotFoundOrFinal {

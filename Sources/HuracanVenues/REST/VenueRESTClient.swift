@@ -25,6 +25,10 @@ public final class VenueRESTClient: Sendable {
         public var recvWindowMilliseconds: Int64 = 5000
         /// Fraction of each documented limit used.
         public var rateLimitSafety = 0.8
+        /// A new entry that would wait longer than this for the rate limiter is not sent (it is
+        /// refused locally, nothing reaches the venue): entries are only worth their signal's
+        /// moment, while exits and cancels wait their turn and go first.
+        public var maxEntryWait: Duration = .seconds(1)
         public init() {}
     }
 
@@ -53,6 +57,14 @@ public final class VenueRESTClient: Sendable {
     public var hasCredentials: Bool { credentials != nil }
     public var serverTimeOffset: ServerTimeOffset { clock.withLock { $0 } }
     public var rateLimiter: RateLimiter { limiter.withLock { $0 } }
+
+    /// Takes the venue's own published limits in place of the documented defaults.
+    public func adoptRateLimits(_ limits: [(rule: String, limit: Int, window: Duration)]) {
+        guard !limits.isEmpty else { return }
+        limiter.withLock { limiter in for l in limits { limiter.setLimit(l.rule, limit: l.limit, window: l.window) } }
+        let text = limits.map { "\($0.rule) \($0.limit)/\($0.window)" }.joined(separator: ", ")
+        logger.info("\(venue) rate limits from the venue: \(text)")
+    }
 
     static func wallNow() -> Timestamp { Timestamp(nanoseconds: Int64((Date().timeIntervalSince1970 * 1e9).rounded())) }
 
@@ -89,13 +101,15 @@ public final class VenueRESTClient: Sendable {
 
     /// Sends a call and decodes it with the venue's envelope check; applies the retry policy.
     public func call<T>(_ method: HTTPMethod, _ path: String, parameters: [(String, String)] = [], body: String = "", signed: Bool,
-                        cost: [RateLimitCost], idempotent: Bool, decode: (Reply) throws -> T) async throws -> T {
+                        cost: [RateLimitCost], idempotent: Bool, priority: RequestPriority = .normal, dropAfter: Duration? = nil,
+                        decode: (Reply) throws -> T) async throws -> T {
         let operation = "\(method.rawValue) \(path)"
         var attempt = 0
         var resynced = false
         while true {
             do {
-                let reply = try await send(method: method, path: path, parameters: parameters, body: body, signed: signed, cost: cost, idempotent: idempotent)
+                let reply = try await send(method: method, path: path, parameters: parameters, body: body, signed: signed, cost: cost, idempotent: idempotent,
+                                           priority: priority, dropAfter: dropAfter)
                 do {
                     let value = try decode(reply)
                     health.record(failed: false)
@@ -121,17 +135,13 @@ public final class VenueRESTClient: Sendable {
                     throw error
                 }
             } catch let error as VenueTransportError {
-                health.record(failed: true)
-                guard idempotent, attempt < configuration.maxRetries, !isMissingCredentials(error) else { throw error }
+                if !error.neverSent { health.record(failed: true) }
+                guard idempotent, attempt < configuration.maxRetries, !error.neverSent else { throw error }
             }
             attempt += 1
             try await Task.sleep(for: backoff(attempt: attempt))
             logger.debug("\(venue) \(operation): retry \(attempt)")
         }
-    }
-
-    private func isMissingCredentials(_ error: VenueTransportError) -> Bool {
-        if case .missingCredentials = error { true } else { false }
     }
 
     /// Exponential backoff with full jitter: uniform in [base·2^(n-1) / 2, base·2^(n-1)], capped.
@@ -148,9 +158,11 @@ public final class VenueRESTClient: Sendable {
 
     /// One HTTP exchange after the limiter grants it.
     func send(method: HTTPMethod, path: String, parameters: [(String, String)], body: String, signed: Bool, cost: [RateLimitCost],
-              idempotent: Bool) async throws -> Reply {
+              idempotent: Bool, priority: RequestPriority = .urgent, dropAfter: Duration? = nil) async throws -> Reply {
         let operation = "\(method.rawValue) \(path)"
-        let granted = limiter.withLock { $0.reserve(cost, now: Self.wallNow()) }
+        guard let granted = limiter.withLock({ $0.reserve(cost, now: Self.wallNow(), priority: priority, maxWait: dropAfter) }) else {
+            throw VenueTransportError.rateLimitPressure(venue: venue, operation: operation, wait: dropAfter ?? .zero)
+        }
         let wait = granted - Self.wallNow()
         if wait > 0 { try await Task.sleep(for: .nanoseconds(wait)) }
 

@@ -10,12 +10,17 @@ public enum VenueTransportError: Error, Sendable, CustomStringConvertible {
     case connection(venue: VenueID, operation: String, reason: String)
     /// Credentials are needed for a signed call and none were configured.
     case missingCredentials(venue: VenueID, operation: String)
+    /// The rate limiter would hold this request longer than its caller waits (a new entry under
+    /// rate-limit pressure): not sent.
+    case rateLimitPressure(venue: VenueID, operation: String, wait: Duration)
 
     public var description: String {
         switch self {
         case .timeout(let venue, let operation, let seconds): "\(venue) \(operation): no reply within \(seconds) s (outcome unknown for state-changing calls)"
         case .connection(let venue, let operation, let reason): "\(venue) \(operation): connection failed: \(reason)"
         case .missingCredentials(let venue, let operation): "\(venue) \(operation): API key needed; set the venue's key environment variables or files"
+        case .rateLimitPressure(let venue, let operation, let wait):
+            "\(venue) \(operation): not sent: the rate limit would hold it more than \(wait) (entries give way to exits and cancels under pressure)"
         }
     }
 
@@ -25,5 +30,10 @@ public enum VenueTransportError: Error, Sendable, CustomStringConvertible {
     public var outcomeUnknown: Bool { !neverSent }
 
     /// The request was never sent, so the venue cannot have acted on it.
-    public var neverSent: Bool { if case .missingCredentials = self { true } else { false } }
+    public var neverSent: Bool {
+        switch self {
+        case .missingCredentials, .rateLimitPressure: true
+        case .timeout, .connection: false
+        }
+    }
 }

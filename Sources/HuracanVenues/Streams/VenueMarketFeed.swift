@@ -86,6 +86,9 @@ public final class VenueMarketFeed: Sendable {
     public var streamConnections: [VenueStreamConnection] { connectionsStorage.withLock { $0 } }
 
     /// Runs every connection until cancelled.
+    /// Connections of this feed that ended since start (each logged with its cause).
+    public var disconnects: Int { streamConnections.reduce(0) { $0 + $1.disconnects.load(ordering: .relaxed) } }
+
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             for connection in streamConnections { group.addTask { await connection.run() } }

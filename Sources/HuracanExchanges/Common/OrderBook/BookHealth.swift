@@ -1,3 +1,4 @@
+import Dispatch
 import HuracanCore
 import Synchronization
 
@@ -9,21 +10,46 @@ public final class BookHealth: Sendable {
     private struct State: Sendable {
         var outOfSync: [VenueID: [String: String]] = [:]
         var resyncs = 0
+        /// Monotonic nanoseconds at which each out-of-sync book went out of sync.
+        var since: [VenueID: [String: UInt64]] = [:]
+        /// How long the latest resyncs took (seconds), newest last, at most `keptDurations`.
+        var durations: [Double] = []
     }
+    private static let keptDurations = 512
     private let state = Mutex(State())
 
     public init() {}
 
     /// Marks `coin` on `venue` out of sync with the reason (gap, checksum, disconnect, awaiting snapshot).
     public func markOutOfSync(_ coin: String, venue: VenueID, reason: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
         state.withLock {
-            if $0.outOfSync[venue, default: [:]][coin] == nil { $0.resyncs += 1 }
+            if $0.outOfSync[venue, default: [:]][coin] == nil {
+                $0.resyncs += 1
+                $0.since[venue, default: [:]][coin] = now
+            }
             $0.outOfSync[venue, default: [:]][coin] = reason
         }
     }
 
     public func markInSync(_ coin: String, venue: VenueID) {
-        state.withLock { _ = $0.outOfSync[venue]?.removeValue(forKey: coin) }
+        let now = DispatchTime.now().uptimeNanoseconds
+        state.withLock {
+            _ = $0.outOfSync[venue]?.removeValue(forKey: coin)
+            if let since = $0.since[venue]?.removeValue(forKey: coin) {
+                $0.durations.append(Double(now &- since) / 1e9)
+                if $0.durations.count > Self.keptDurations { $0.durations.removeFirst($0.durations.count - Self.keptDurations) }
+            }
+        }
+    }
+
+    /// Resyncs since start and the median and longest time a book took to come back in sync
+    /// (over the latest 512), in seconds.
+    public var resyncTimes: (count: Int, median: Double, max: Double) {
+        state.withLock { s in
+            let sorted = s.durations.sorted()
+            return (s.resyncs, sorted.isEmpty ? 0 : sorted[sorted.count / 2], sorted.last ?? 0)
+        }
     }
 
     /// Applies a synchroniser's result for `coin`.

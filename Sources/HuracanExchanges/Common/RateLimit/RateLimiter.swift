@@ -28,6 +28,11 @@ public struct RateLimitCost: Sendable, Hashable {
     }
 }
 
+/// Who goes first when a budget runs low: exits, cancels and order queries (`urgent`) may use
+/// every unit of a budget; new entries and other calls (`normal`) only `RateLimiter.normalShare`
+/// of it, so under pressure they wait (or are dropped by the caller) while urgent calls still go.
+public enum RequestPriority: Sendable, Hashable { case normal, urgent }
+
 /// A per-venue request limiter: rolling-window budgets for every documented limit, a safety
 /// margin below each, pacing when a budget runs low, and pauses driven by the venue's usage
 /// headers and 429/418 replies. A pure state machine (time passed in), so a test can replay a
@@ -61,8 +66,25 @@ public struct RateLimiter: Sendable {
         self.baseSafety = safety
     }
 
+    /// Share of each budget normal-priority requests may use; the rest is kept for urgent ones.
+    public static let normalShare = 0.8
+
     /// Usable units of `rule` per window at the current safety.
     public func budget(_ rule: RateLimitRule) -> Int { max(1, Int((Double(rule.limit) * safety).rounded(.down))) }
+
+    /// Usable units of `rule` per window for a request of `priority`.
+    public func budget(_ rule: RateLimitRule, priority: RequestPriority) -> Int {
+        let full = budget(rule)
+        return priority == .urgent ? full : max(1, Int((Double(full) * Self.normalShare).rounded(.down)))
+    }
+
+    /// Replaces a rule's limit with the venue's own figure (Binance exchangeInfo `rateLimits`).
+    public mutating func setLimit(_ ruleName: String, limit: Int, window: Duration) {
+        guard var rule = rules[ruleName], limit > 0 else { return }
+        rule.limit = limit
+        rule.windowNanoseconds = window.nanosecondsTotal
+        rules[ruleName] = rule
+    }
 
     private func counter(_ cost: RateLimitCost, _ rule: RateLimitRule) -> String { rule.isPerKey ? rule.name + "|" + cost.key : rule.name }
 
@@ -72,15 +94,22 @@ public struct RateLimiter: Sendable {
     /// grant later than t - window, future ones included: any window holding the new grant holds
     /// t, so this over-approximates every such window and can never overfill one.
     public mutating func reserve(_ costs: [RateLimitCost], now: Timestamp) -> Timestamp {
+        reserve(costs, now: now, priority: .urgent, maxWait: nil)!
+    }
+
+    /// Reserves a request of `priority` and returns when it may be sent; nil (nothing reserved)
+    /// when that would be more than `maxWait` after `now`.
+    public mutating func reserve(_ costs: [RateLimitCost], now: Timestamp, priority: RequestPriority, maxWait: Duration?) -> Timestamp? {
         recover(now: now)
         var at = max(now.nanoseconds, pausedUntil.nanoseconds)
         // Moving later only drains windows, so a time that fits every rule after a second pass fits all.
         for _ in 0..<2 {
             for cost in costs {
                 guard let rule = rules[cost.rule] else { continue }
-                at = max(at, earliest(counter(cost, rule), rule: rule, units: cost.units, from: at))
+                at = max(at, earliest(counter(cost, rule), budget: budget(rule, priority: priority), window: rule.windowNanoseconds, units: cost.units, from: at))
             }
         }
+        if let maxWait, at - now.nanoseconds > maxWait.nanosecondsTotal { return nil }
         for cost in costs {
             guard let rule = rules[cost.rule] else { continue }
             insert(counter(cost, rule), time: at, window: rule.windowNanoseconds, units: cost.units, now: now.nanoseconds)
@@ -89,10 +118,8 @@ public struct RateLimiter: Sendable {
     }
 
     /// The earliest time t ≥ `from` at which the grants later than t - window leave room for `units`.
-    private func earliest(_ key: String, rule: RateLimitRule, units: Int, from: Int64) -> Int64 {
-        let budget = budget(rule)
+    private func earliest(_ key: String, budget: Int, window: Int64, units: Int, from: Int64) -> Int64 {
         guard let log = logs[key], !log.isEmpty else { return from }
-        let window = rule.windowNanoseconds
         // First grant inside (from - window, from].
         var low = 0, high = log.count
         while low < high {
