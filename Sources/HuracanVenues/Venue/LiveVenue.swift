@@ -317,15 +317,19 @@ public final class LiveVenue: ExchangeVenue {
 
     /// The order may or may not exist at the venue: find it by client order id, never resend.
     private func markUnknown(_ clientOrderID: String, reason: String) {
-        let wasSending = state.withLock { state -> Bool in
-            guard var tracked = state.orders[clientOrderID], tracked.status == .sending else { return false }
-            tracked.status = .unknown
+        let before = state.withLock { state -> TrackedStatus? in
+            guard var tracked = state.orders[clientOrderID] else { return nil }
+            let before = tracked.status
+            if before == .sending { tracked.status = .unknown }
             state.orders[clientOrderID] = tracked
-            return true
+            return before
         }
-        guard wasSending else { return }
         counters.unknownOrders.add(1, ordering: .relaxed)
-        logger.warning("\(venue) order \(clientOrderID) UNKNOWN (\(reason)): querying by client order id, never re-sent")
+        guard before == .sending else {
+            logger.warning("\(venue) order \(clientOrderID): reply lost (\(reason)); the private stream had already reported it (\(before.map(\.rawValue) ?? "untracked"))")
+            return
+        }
+        logger.warning("\(venue) order \(clientOrderID) UNKNOWN: reply lost (\(reason)); querying by client order id, never re-sent")
         chase(clientOrderID, reason: "outcome unknown", firstDelay: timing.firstQuery)
     }
 
