@@ -96,6 +96,14 @@ public final class FakeVenueServer: Sendable {
         for session in sessions { session.continuation.finish() }
     }
 
+    /// The account's fee rates (fractions: 0.0002 = 2 bps), as the fee endpoints report them and fills charge.
+    public func setFees(maker: FixedDecimal, taker: FixedDecimal) {
+        state.withLock { state in
+            state.account.makerFee = maker
+            state.account.takerFee = taker
+        }
+    }
+
     /// Shifts the venue clock against ours (clock skew drills).
     public func setClockOffset(milliseconds: Int64) { state.withLock { $0.clockOffsetMilliseconds = milliseconds } }
 
@@ -123,6 +131,8 @@ public final class FakeVenueServer: Sendable {
     public func position(symbol: String) -> FakePosition { state.withLock { $0.account.positions[symbol] ?? FakePosition() } }
     public var positions: [String: FakePosition] { state.withLock { $0.account.positions.filter { !$0.value.quantity.isZero } } }
     public var webSocketSessionCount: Int { state.withLock { $0.sessions.count } }
+    /// Private-stream connections that are logged in (Binance: opened with a valid listen key).
+    public var authenticatedPrivateSessions: Int { state.withLock { $0.sessions.values.filter { $0.isPrivate && $0.isAuthenticated }.count } }
     public var connectionsOpened: Int { state.withLock { $0.connectionsOpened } }
     /// Every REST request seen, as "METHOD /path".
     public var requestLog: [String] { state.withLock { $0.requestLog } }

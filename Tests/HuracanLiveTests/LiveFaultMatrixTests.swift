@@ -40,6 +40,8 @@ import Testing
         defer { for rig in rigs where rig.engine.process.isRunning { rig.engine.process.terminate() } }
         for venue in VenueID.allCases {
             let server = FakeVenueServer(venue: venue, instruments: try EngineProcess.instruments(venue), tickInterval: .milliseconds(100))
+            // Not the fake's default fees: the engine must take the account's from the venue.
+            server.setFees(maker: FixedDecimal(units: 1, exponent: 4), taker: FixedDecimal(units: 75, exponent: 5))
             try await server.start()
             let runFolder = folder.appendingPathComponent("\(venue)")
             try FileManager.default.createDirectory(at: runFolder, withIntermediateDirectories: true)
@@ -54,6 +56,8 @@ import Testing
         }
         // The faults one after the other, on all three venues at once.
         for fault in Self.faults {
+            // Each fault starts with the private streams up (the one before may have left them reconnecting).
+            for rig in rigs { _ = await eventually(.seconds(40)) { rig.server.authenticatedPrivateSessions >= 1 } }
             let before = rigs.map(\.server.totalSubmissions)
             for rig in rigs { fault.on(rig.server) }
             let servers = rigs.map(\.server)
@@ -86,6 +90,7 @@ import Testing
             log.append("\(rig.server.venue): \(audit.summary), \(audit.problems.count) problems")
             let text = rig.engine.text
             #expect(text.contains("reply lost"), "\(rig.server.venue): no lost reply was noticed")
+            #expect(text.contains("fees from \(rig.server.venue) for 3 coins: maker 1.00 bps, taker 7.50 bps"), "\(rig.server.venue): the venue's fees were not used")
             #expect(text.contains("arrived after its final state"), "\(rig.server.venue): no late fill was applied")
             #expect(text.contains("periodic reconciliation"), "\(rig.server.venue): no periodic reconciliation ran")
             await rig.server.stop()

@@ -1,3 +1,4 @@
+import Foundation
 import HuracanConfig
 import HuracanCore
 import HuracanExchanges
@@ -115,6 +116,26 @@ final class LiveServices: Sendable {
         reconcileTask.withLock { $0 = task }
     }
 
+    /// Reads the account's maker/taker fees of `coins` from the venue (Binance commissionRate,
+    /// OKX trade-fee, Bybit fee-rate), in that order (the active coins first), each once, paced
+    /// by the rate limiter; logs what the active ones pay. A coin trades once its fees are read.
+    func readFees(coins: [String]) {
+        let venue = self.venue, logger = self.logger
+        Task {
+            var seen = Set<String>()
+            var schedules: [FeeSchedule] = []
+            for coin in coins where seen.insert(coin).inserted {
+                do {
+                    schedules.append(try await venue.fees(coin: coin))
+                } catch {
+                    logger.warning("\(venue.venue) fees of \(coin) could not be read (the coin opens no trade until they are): \(error)")
+                }
+            }
+            let distinct = Set(schedules.map { "maker \(String(format: "%.2f", $0.makerBps)) bps, taker \(String(format: "%.2f", $0.takerBps)) bps" })
+            logger.notice("fees from \(venue.venue) for \(schedules.count) coins: \(distinct.sorted().joined(separator: "; "))")
+        }
+    }
+
     /// Probes the venue, stream, books and journal for `/ready` every `interval`.
     func startReadinessProbes(_ readiness: LiveReadiness, every interval: Duration) {
         readinessTask.withLock { $0 = Task { await readiness.run(every: interval) } }
@@ -193,6 +214,7 @@ extension EngineRunner {
             await services.stop()
             throw LiveRunError("\(venueID): start-up reconciliation failed, nothing traded: \(error)")
         }
+        services.readFees(coins: engine.activeSet.map { universe[$0].coin } + universe.instruments.map(\.coin))
         services.startPeriodicReconciliation()
         let readiness = LiveReadiness(api: api, journal: journal, userStream: userStream, bookHealth: bookHealth, coins: universe.instruments.map(\.coin))
         services.startReadinessProbes(readiness, every: .milliseconds(Int64(max(config.observability.healthCheckIntervalSeconds, 1) * 1_000)))

@@ -1,6 +1,7 @@
 import Histogram
 import HuracanCore
 import HuracanSimVenue
+import HuracanVenues
 import Synchronization
 
 /// One event loop of the spec's Event Loop Manager: a group of coins whose state it alone owns.
@@ -288,7 +289,17 @@ final class Shard: @unchecked Sendable {
         for c in slots.indices {
             // By index: iterating the matchers would copy each one.
             for m in slots[c].matchers.indices where !costSourceDown[slots[c].matchers[m].venue.index] {
-                let venue = slots[c].matchers[m].venue, fees = slots[c].matchers[m].fees, rate = slots[c].matchers[m].fundingRate
+                let venue = slots[c].matchers[m].venue
+                if let live = router?.venue, live.venue == venue {
+                    // Live: the account's fees as the venue reports them (read at start); funding
+                    // comes with the feed's events. Until the fees are read the costs stay stale
+                    // and the coin opens nothing: never a trade on assumed fees.
+                    if let fees = live.cachedFees(coin: slots[c].pipeline.instrument.coin) {
+                        slots[c].pipeline.refreshCosts(venue: venue, fees: fees, fundingRate: nil, at: time)
+                    }
+                    continue
+                }
+                let fees = slots[c].matchers[m].fees, rate = slots[c].matchers[m].fundingRate
                 slots[c].pipeline.refreshCosts(venue: venue, fees: fees, fundingRate: rate, at: time)
             }
         }
