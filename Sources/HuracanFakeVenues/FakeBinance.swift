@@ -34,8 +34,17 @@ struct FakeBinance: FakeVenueDialect {
             guard let symbol = p["symbol"], let book = server.withState({ $0.books[symbol] }) else { return error(400, -1121, "Invalid symbol.") }
             return ok("{\"lastUpdateId\":\(book.updateID),\"E\":\(now),\"T\":\(now),\"bids\":\(FakeJSON.levels(book.bids.map { ($0.price, $0.size) })),\"asks\":\(FakeJSON.levels(book.asks.map { ($0.price, $0.size) }))}", weight: 10)
         case "GET /fapi/v1/premiumIndex":
-            guard let symbol = p["symbol"], let book = server.withState({ $0.books[symbol] }) else { return error(400, -1121, "Invalid symbol.") }
+            guard let symbol = p["symbol"] else { return ok("[" + server.allBooks().map { premiumIndex($0, now: now) }.joined(separator: ",") + "]", weight: 10) }
+            guard let book = server.withState({ $0.books[symbol] }) else { return error(400, -1121, "Invalid symbol.") }
             return ok(premiumIndex(book, now: now))
+        case "GET /fapi/v1/ticker/24hr":
+            return ok("[" + server.allBooks().map { b in
+                "{\"symbol\":\"\(b.instrument.symbol)\",\"lastPrice\":\"\(b.mid)\",\"highPrice\":\"\(b.dayHigh)\",\"lowPrice\":\"\(b.dayLow)\",\"volume\":\"0\",\"quoteVolume\":\"\(b.dayQuoteVolume)\",\"openTime\":\(now - 86_400_000),\"closeTime\":\(now)}"
+            }.joined(separator: ",") + "]", weight: 40)
+        case "GET /fapi/v1/ticker/bookTicker":
+            return ok("[" + server.allBooks().map { b in
+                "{\"symbol\":\"\(b.instrument.symbol)\",\"bidPrice\":\"\(b.bestBid)\",\"bidQty\":\"\(b.bids[0].size)\",\"askPrice\":\"\(b.bestAsk)\",\"askQty\":\"\(b.asks[0].size)\",\"time\":\(now)}"
+            }.joined(separator: ",") + "]", weight: 5)
         case "POST /fapi/v1/listenKey", "PUT /fapi/v1/listenKey", "DELETE /fapi/v1/listenKey":
             guard request.header("X-MBX-APIKEY") == server.credentials.apiKey else { return error(401, -2015, "Invalid API-key, IP, or permissions for action.") }
             return server.withState { state in

@@ -34,7 +34,10 @@ struct FakeBybit: FakeVenueDialect {
             guard let symbol = query["symbol"], let book = server.withState({ $0.books[symbol] }) else { return failure(10001, "params error: symbol invalid") }
             return envelope(snapshotData(book, now: now), now: now)
         case "GET /v5/market/tickers":
-            guard let symbol = query["symbol"], let book = server.withState({ $0.books[symbol] }) else { return failure(10001, "params error: symbol invalid") }
+            guard let symbol = query["symbol"] else {
+                return envelope("{\"category\":\"linear\",\"list\":[\(server.allBooks().map { tickerData($0, now: now) }.joined(separator: ","))]}", now: now)
+            }
+            guard let book = server.withState({ $0.books[symbol] }) else { return failure(10001, "params error: symbol invalid") }
             return envelope("{\"category\":\"linear\",\"list\":[\(tickerData(book, now: now))]}", now: now)
         default: break
         }
@@ -126,7 +129,7 @@ struct FakeBybit: FakeVenueDialect {
     }
 
     func tickerData(_ book: FakeBook, now: Int64) -> String {
-        "{\"symbol\":\"\(book.instrument.symbol)\",\"lastPrice\":\"\(book.mid)\",\"markPrice\":\"\(book.mid)\",\"indexPrice\":\"\(book.mid)\",\"fundingRate\":\"\(book.fundingRate)\",\"nextFundingTime\":\"\(nextFunding(now))\",\"bid1Price\":\"\(book.bestBid)\",\"bid1Size\":\"\(book.bids[0].size)\",\"ask1Price\":\"\(book.bestAsk)\",\"ask1Size\":\"\(book.asks[0].size)\"}"
+        "{\"symbol\":\"\(book.instrument.symbol)\",\"lastPrice\":\"\(book.mid)\",\"markPrice\":\"\(book.mid)\",\"indexPrice\":\"\(book.mid)\",\"fundingRate\":\"\(book.fundingRate)\",\"nextFundingTime\":\"\(nextFunding(now))\",\"bid1Price\":\"\(book.bestBid)\",\"bid1Size\":\"\(book.bids[0].size)\",\"ask1Price\":\"\(book.bestAsk)\",\"ask1Size\":\"\(book.asks[0].size)\",\"highPrice24h\":\"\(book.dayHigh)\",\"lowPrice24h\":\"\(book.dayLow)\",\"turnover24h\":\"\(book.dayQuoteVolume)\"}"
     }
 
     static func status(_ o: FakeOrder) -> String {

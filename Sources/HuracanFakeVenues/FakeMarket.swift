@@ -14,6 +14,10 @@ struct FakeBook: Sendable {
     var step: UInt64 = 0
     var tradeID: Int64 = 1
     var fundingRate = FixedDecimal(units: 1, exponent: 4)
+    /// The day's high-low range as a fraction of the mid (24 h statistics endpoints).
+    var dayRange = FixedDecimal(units: 2, exponent: 2)
+    /// Traded value over 24 h (quote currency).
+    var dayQuoteVolume = FixedDecimal(units: 50_000_000, exponent: 0)
 
     static let levels = 10
 
@@ -26,6 +30,8 @@ struct FakeBook: Sendable {
     var bestBid: FixedDecimal { bids.first?.price ?? .zero }
     var bestAsk: FixedDecimal { asks.first?.price ?? .zero }
     var mid: FixedDecimal { instrument.tickSize * Int(midTicks) }
+    var dayHigh: FixedDecimal { (mid * (1 + dayRange / 2)).rounded(toMultipleOf: instrument.tickSize, .nearest) }
+    var dayLow: FixedDecimal { (mid * (1 - dayRange / 2)).rounded(toMultipleOf: instrument.tickSize, .nearest) }
 
     /// Sizes in the venue's order unit (contracts on OKX).
     mutating func rebuild() {

@@ -29,6 +29,10 @@ struct FakeOKX: FakeVenueDialect {
             return envelope(instruments.map { i in
                 "{\"instType\":\"SWAP\",\"instId\":\"\(i.symbol)\",\"uly\":\"\(i.coin)-USDT\",\"instFamily\":\"\(i.coin)-USDT\",\"settleCcy\":\"USDT\",\"ctVal\":\"\(i.contractValue)\",\"ctMult\":\"1\",\"ctValCcy\":\"\(i.coin)\",\"ctType\":\"linear\",\"tickSz\":\"\(i.tickSize)\",\"lotSz\":\"\(i.lotSize)\",\"minSz\":\"\(i.lotSize)\",\"state\":\"\(i.isTrading ? "live" : "suspend")\",\"maxLmtSz\":\"100000000\",\"maxMktSz\":\"1000000\"}"
             })
+        case "GET /api/v5/market/tickers":
+            return envelope(server.allBooks().map { b in
+                "{\"instType\":\"SWAP\",\"instId\":\"\(b.instrument.symbol)\",\"last\":\"\(b.mid)\",\"bidPx\":\"\(b.bestBid)\",\"askPx\":\"\(b.bestAsk)\",\"high24h\":\"\(b.dayHigh)\",\"low24h\":\"\(b.dayLow)\",\"volCcy24h\":\"\((b.dayQuoteVolume / b.mid).rounded(toMultipleOf: FixedDecimal(units: 1, exponent: 4), .nearest))\",\"ts\":\"\(now)\"}"
+            })
         case "GET /api/v5/market/books":
             guard let symbol = query["instId"], let book = server.withState({ $0.books[symbol] }) else { return envelope([], code: "51001", msg: "Instrument ID does not exist") }
             return envelope(["{\"asks\":\(levels(book.asks)),\"bids\":\(levels(book.bids)),\"ts\":\"\(now)\",\"seqId\":\(book.updateID)}"])

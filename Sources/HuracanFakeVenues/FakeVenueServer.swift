@@ -104,6 +104,17 @@ public final class FakeVenueServer: Sendable {
         }
     }
 
+    /// The 24 h statistics of `symbol`: high-low range as a fraction of the mid, and traded value.
+    public func setDayStatistics(symbol: String, range: FixedDecimal, quoteVolume: FixedDecimal? = nil) {
+        state.withLock { state in
+            state.books[symbol]?.dayRange = range
+            if let quoteVolume { state.books[symbol]?.dayQuoteVolume = quoteVolume }
+        }
+    }
+
+    /// Every book, by symbol (sorted), for the all-symbols endpoints.
+    func allBooks() -> [FakeBook] { state.withLock { state in state.books.keys.sorted().compactMap { state.books[$0] } } }
+
     /// Shifts the venue clock against ours (clock skew drills).
     public func setClockOffset(milliseconds: Int64) { state.withLock { $0.clockOffsetMilliseconds = milliseconds } }
 

@@ -36,7 +36,8 @@ struct EngineProcess {
     /// A universe of BTC, ETH and XRP (rows of config/universe.csv) and a configuration that
     /// points `venue` at `server` and trades eagerly (any confidence, short scalps), so a
     /// minute-long run opens and closes trades once the features are warm (60 s).
-    static func writeConfig(folder: URL, server: FakeVenueServer, journal: String? = nil, warmupSeconds: Double = 60, reconcileSeconds: Double = 60) throws -> URL {
+    static func writeConfig(folder: URL, server: FakeVenueServer, journal: String? = nil, warmupSeconds: Double = 60, reconcileSeconds: Double = 60,
+                            activeCoins: Int = 3) throws -> URL {
         let rows = try String(contentsOf: TestPaths.repository.appendingPathComponent("config/universe.csv"), encoding: .utf8)
             .split(separator: "\n").filter { $0.hasPrefix("rank,") || $0.contains(",BTC,") || $0.contains(",ETH,") || $0.contains(",XRP,") }
         let universe = folder.appendingPathComponent("universe.csv")
@@ -44,7 +45,7 @@ struct EngineProcess {
         let config = folder.appendingPathComponent("engine.yaml")
         try """
         engine:
-          active_coins: 3
+          active_coins: \(activeCoins)
           max_coins: 3
           data_dir: "\(folder.path)/data"
           universe_file: "\(universe.path)"

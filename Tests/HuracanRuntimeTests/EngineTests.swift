@@ -392,9 +392,13 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         let health = HealthChecks(config: config, engine: engine)
         var report = health.runChecks()
         #expect(report.ready, "\(report.render())")
-        #expect(report.checks.map(\.name) == ["database", "message_bus", "exchange_api", "models", "risk_limits"])
+        #expect(report.checks.map(\.name) == ["database", "message_bus", "exchange_api", "models", "risk_limits", "kill_switch"])
 
+        // The kill switch shows at once (before any round ran), at /ready too.
         engine.control.setKillSwitch(true)
+        #expect(health.killSwitch().status == .failing)
+        report = health.runChecks()
+        #expect(!report.ready && report.checks.first { $0.name == "kill_switch" }?.status == .failing)
         engine.run(until: day + .seconds(61), pacing: .asFastAsPossible)
         report = health.runChecks()
         #expect(!report.ready)

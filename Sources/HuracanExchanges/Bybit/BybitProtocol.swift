@@ -38,16 +38,7 @@ public enum BybitProtocol {
 
     /// Checks the `{"retCode":0,"retMsg":"OK","result":{...}}` envelope and returns `result`.
     public static func result(_ bytes: some Collection<UInt8>, operation: String, httpStatus: Int = 200) throws -> JSONFields {
-        let ok = (200..<300).contains(httpStatus)
-        let top: JSONFields
-        do { top = try JSONFields.parse(bytes, venue: .bybit, message: operation) } catch {
-            if ok { throw error }
-            throw errors.unreadable(bytes, httpStatus: httpStatus, operation: operation)
-        }
-        guard let code = try? top.string("retCode") else {
-            if ok { _ = try top.string("retCode") }
-            throw errors.unreadable(bytes, httpStatus: httpStatus, operation: operation)
-        }
+        let (top, code) = try errors.envelope(bytes, codeField: "retCode", httpStatus: httpStatus, operation: operation)
         if code != "0" || httpStatus != 200 {
             throw try errors.classify(code: code, message: (try? top.string("retMsg")) ?? "", httpStatus: httpStatus, operation: operation)
         }

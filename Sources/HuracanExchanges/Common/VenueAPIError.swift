@@ -112,5 +112,19 @@ public struct VenueErrorTable: Sendable {
                              action: action, operation: operation)
     }
 
+    /// A JSON envelope and its code (`code`, `retCode`). A reply that is not JSON or has no
+    /// code is, with an error status, classified by that status (`unreadable`); with a 2xx
+    /// status it is a parse error naming the field.
+    public func envelope(_ bytes: some Collection<UInt8>, codeField: String, httpStatus: Int, operation: String) throws -> (JSONFields, String) {
+        let ok = (200..<300).contains(httpStatus)
+        let top: JSONFields
+        do { top = try JSONFields.parse(bytes, venue: venue, message: operation) } catch {
+            if ok { throw error }
+            throw unreadable(bytes, httpStatus: httpStatus, operation: operation)
+        }
+        if !ok, (try? top.string(codeField)) == nil { throw unreadable(bytes, httpStatus: httpStatus, operation: operation) }
+        return (top, try top.string(codeField))
+    }
+
     public var knownCodes: [String] { actions.keys.sorted() }
 }

@@ -39,16 +39,7 @@ public enum OKXProtocol {
     /// Checks the `{"code":"0","msg":"","data":[…]}` envelope and returns `data`. Per-order
     /// failures inside `data` (`sCode`) are checked by `orderResult`.
     public static func data(_ bytes: some Collection<UInt8>, operation: String, httpStatus: Int = 200) throws -> [JSONFields] {
-        let ok = (200..<300).contains(httpStatus)
-        let top: JSONFields
-        do { top = try JSONFields.parse(bytes, venue: .okx, message: operation) } catch {
-            if ok { throw error }
-            throw errors.unreadable(bytes, httpStatus: httpStatus, operation: operation)
-        }
-        guard let code = try? top.string("code") else {
-            if ok { _ = try top.string("code") }
-            throw errors.unreadable(bytes, httpStatus: httpStatus, operation: operation)
-        }
+        let (top, code) = try errors.envelope(bytes, codeField: "code", httpStatus: httpStatus, operation: operation)
         if code != "0" {
             // Order endpoints answer code 1 / 2 with the real reason per item (`sCode`).
             if code == "1" || code == "2", let first = (try? top.objects("data"))?.first {

@@ -1,5 +1,6 @@
 import HuracanCore
 import HuracanSimVenue
+import Logging
 
 /// Choosing the active set by cost efficiency.
 extension Engine {
@@ -7,6 +8,12 @@ extension Engine {
     /// enough to rank on: a minute's volatility would make the set churn), with live fees and
     /// funding for traded coins.
     func costSnapshots(at time: Timestamp) -> (snapshots: [CostSnapshot], stale: Set<CoinIndex>) {
+        let external = costSource?(time)
+        func base(_ coin: CoinIndex) -> CostSnapshot {
+            guard let external else { return market.typicalCosts(of: coin, at: time) }
+            return external[coin] ?? CostSnapshot(coin: coin, venue: market.venue(of: coin), spreadBps: .nan, takerFeeBps: .nan, makerFeeBps: .nan,
+                                                  fundingRateBps: .nan, volatilityBps: .nan, updatedAt: .epoch)
+        }
         var live: [CoinIndex: CostSnapshot] = [:]
         var stale: Set<CoinIndex> = []
         for shard in shards {
@@ -16,7 +23,7 @@ extension Engine {
                     stale.insert(p.index)
                 }
                 guard p.costs.updatedAt > .epoch else { continue }
-                var snapshot = market.typicalCosts(of: p.index, at: time)
+                var snapshot = base(p.index)
                 snapshot.takerFeeBps = p.costs.takerFeeBps
                 snapshot.makerFeeBps = p.costs.makerFeeBps
                 snapshot.fundingRateBps = p.costs.fundingRateBps
@@ -24,15 +31,16 @@ extension Engine {
                 live[p.index] = snapshot
             }
         }
-        let snapshots = (0..<universe.count).map { i in live[CoinIndex(i)] ?? market.typicalCosts(of: CoinIndex(i), at: time) }
+        let snapshots = (0..<universe.count).map { i in live[CoinIndex(i)] ?? base(CoinIndex(i)) }
         return (snapshots, stale)
     }
 
     /// The best `count` coins by cost efficiency, keeping current members within the
     /// hysteresis band; falls back to the most liquid coins when too few can be ranked.
-    func rankedSelection(count: Int, at time: Timestamp) -> [CoinIndex] {
+    /// `fresh`: no hysteresis (the current set came from other figures).
+    func rankedSelection(count: Int, at time: Timestamp, fresh: Bool = false) -> [CoinIndex] {
         let (snapshots, stale) = costSnapshots(at: time)
-        let chosen = Self.fill(ranker.select(count: count, current: activeSet, snapshots: snapshots, excluded: stale), to: count,
+        let chosen = Self.fill(ranker.select(count: count, current: fresh ? [] : activeSet, snapshots: snapshots, excluded: stale), to: count,
                                universe: universe, excluding: stale)
         costRanks = Dictionary(uniqueKeysWithValues: ranker.rank(snapshots).enumerated().map { ($1.coin, $0 + 1) })
         nextRanking = time + .nanoseconds(Int64(settings.rankingIntervalSeconds * 1e9))
@@ -44,6 +52,14 @@ extension Engine {
         guard chosen.count < count else { return chosen }
         let have = Set(chosen)
         return chosen + (0..<universe.count).map { CoinIndex($0) }.filter { !have.contains($0) && !excluded.contains($0) }.prefix(count - chosen.count)
+    }
+
+    /// Ranks now (after `costSource` was set: a live run's first active set comes from the venue).
+    public func rankNow(why: String) {
+        guard settings.rankActiveSet else { return }
+        let chosen = rankedSelection(count: settings.activeCoins, at: now, fresh: true)
+        if Set(chosen) != Set(activeSet) { setActiveSet(chosen, why: why) }
+        logger.info("active set (\(why)): \(activeSet.map { universe[$0].coin }.joined(separator: ","))")
     }
 
     func rerank() {

@@ -68,6 +68,10 @@ public final class Engine: @unchecked Sendable {
     public var venueHealthSources: [(venue: VenueID, drain: @Sendable () -> (requests: Int, failures: Int))] = []
     /// Live runs: the live-trading part of the status (reconciliation, drift, repairs).
     public var liveStatus: (@Sendable () -> LiveTradingStatus)?
+    /// Real venues: each coin's costs from the venue's 24 h statistics and quotes, which the
+    /// active set is ranked on instead of the simulated market's coin profiles. A coin missing
+    /// from it is not ranked (it only tops the set up when too few can be).
+    public var costSource: (@Sendable (Timestamp) -> [CoinIndex: CostSnapshot])?
     /// Live runs: the venue readiness checks of `/ready` (last probe).
     public var liveChecks: (@Sendable () -> [HealthCheckResult])?
     /// The first error reading stored data; the run stops at it.

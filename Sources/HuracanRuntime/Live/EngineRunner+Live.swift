@@ -119,15 +119,25 @@ extension EngineRunner {
         let health = client.health
         engine.venueHealthSources = [(venue: venue, drain: { @Sendable in health.drain() })]
 
+        // The active set is ranked on the venue's own 24 h statistics and quotes, refreshed every ranking interval.
+        let statistics = LiveDayStatistics(api: api, universe: universe, logger: logger)
+        await statistics.refresh()
+        engine.costSource = { _ in statistics.snapshots() }
+        engine.rankNow(why: "ranked on \(venue)'s 24 h statistics")
+
         var feedConfiguration = VenueMarketFeed.Configuration()
         feedConfiguration.symbolsPerConnection = config.live.symbolsPerConnection
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let redis { services.append(.init(service: TaskService { await redis.run() })) }
+        let rankingInterval = Duration.milliseconds(Int64(max(settings.rankingIntervalSeconds, 10) * 1_000))
+        services.append(.init(service: TaskService { await statistics.run(every: rankingInterval) }))
         var liveServices: LiveServices?
         if options.sendsOrders, let credentials = options.credentials {
             let live = try await startLiveTrading(config: config, api: api, credentials: credentials, universe: universe, bookHealth: bookHealth,
                                                   engine: engine, control: control, start: start, logger: logger)
             liveServices = live
+            let liveVenue = live.venue
+            statistics.useFees { liveVenue.cachedFees(coin: $0) }
             let marketFeed = VenueMarketFeed(api: api, symbols: symbols, health: bookHealth, configuration: feedConfiguration, logger: logger) { update in
                 source.apply(update)
                 live.venue.apply(update)

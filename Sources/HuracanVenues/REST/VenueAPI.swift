@@ -90,6 +90,49 @@ public struct VenueAPI: Sendable {
         }
     }
 
+    /// Every linear perpetual's last 24 hours and best bid/ask now, for ranking the active set.
+    public func dayStatistics() async throws -> [VenueDayStatistics] {
+        switch venue {
+        case .binance:
+            let tickers = try await client.call(.GET, "/fapi/v1/ticker/24hr", signed: false, cost: [RateLimitCost("weight", 40)], idempotent: true,
+                                                decode: binance("ticker/24hr"))
+            let books = try await client.call(.GET, "/fapi/v1/ticker/bookTicker", signed: false, cost: [RateLimitCost("weight", 5)], idempotent: true,
+                                              decode: binance("ticker/bookTicker"))
+            let funding = try await client.call(.GET, "/fapi/v1/premiumIndex", signed: false, cost: [RateLimitCost("weight", 10)], idempotent: true,
+                                                decode: binance("premiumIndex"))
+            func items(_ value: JSONValue, _ message: String) throws -> [JSONFields] {
+                guard case .array(let list) = value else { throw VenueParseError(venue: .binance, message: message, field: "", reason: "expected an array") }
+                return try list.map { try JSONFields($0, venue: .binance, message: message) }
+            }
+            var bidAsk: [String: (FixedDecimal, FixedDecimal)] = [:]
+            for b in try items(books, "ticker/bookTicker") { bidAsk[try b.string("symbol")] = (try b.decimal("bidPrice"), try b.decimal("askPrice")) }
+            var rates: [String: FixedDecimal] = [:]
+            for f in try items(funding, "premiumIndex") { rates[try f.string("symbol")] = try f.optionalDecimal("lastFundingRate") }
+            return try items(tickers, "ticker/24hr").map { t in
+                let symbol = try t.string("symbol")
+                return VenueDayStatistics(symbol: symbol, last: try t.decimal("lastPrice"), high: try t.decimal("highPrice"), low: try t.decimal("lowPrice"),
+                                          bid: bidAsk[symbol]?.0, ask: bidAsk[symbol]?.1, quoteVolume: try t.decimal("quoteVolume"), fundingRate: rates[symbol])
+            }
+        case .okx:
+            let items = try await client.call(.GET, "/api/v5/market/tickers", parameters: [("instType", "SWAP")], signed: false,
+                                              cost: VenueRateLimits.cost(.instruments, venue: .okx), idempotent: true, decode: okx("market/tickers"))
+            return try items.map { t in
+                let last = try t.decimal("last")
+                return VenueDayStatistics(symbol: try t.string("instId"), last: last, high: try t.decimal("high24h"), low: try t.decimal("low24h"),
+                                          bid: try t.optionalDecimal("bidPx"), ask: try t.optionalDecimal("askPx"),
+                                          quoteVolume: (try t.optionalDecimal("volCcy24h") ?? .zero) * last, fundingRate: nil)
+            }
+        case .bybit:
+            let result = try await client.call(.GET, "/v5/market/tickers", parameters: [("category", "linear")], signed: false,
+                                               cost: VenueRateLimits.cost(.instruments, venue: .bybit), idempotent: true, decode: bybit("market/tickers"))
+            return try result.objects("list").map { t in
+                VenueDayStatistics(symbol: try t.string("symbol"), last: try t.decimal("lastPrice"), high: try t.decimal("highPrice24h"),
+                                   low: try t.decimal("lowPrice24h"), bid: try t.optionalDecimal("bid1Price"), ask: try t.optionalDecimal("ask1Price"),
+                                   quoteVolume: try t.optionalDecimal("turnover24h") ?? .zero, fundingRate: try t.optionalDecimal("fundingRate"))
+            }
+        }
+    }
+
     // MARK: Account
 
     /// Maker/taker fees of `symbol` (OKX: of its instrument family).
