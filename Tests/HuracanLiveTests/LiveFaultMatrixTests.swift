@@ -89,6 +89,9 @@ import Testing
             #expect(audit.venueOrders >= 20, "\(rig.server.venue): \(audit.summary)")
             log.append("\(rig.server.venue): \(audit.summary), \(audit.problems.count) problems")
             let text = rig.engine.text
+            if let line = text.split(separator: "\n").first(where: { $0.contains("live summary") }), let at = line.range(of: "live summary") {
+                log.append(String(line[at.lowerBound...]))
+            }
             #expect(text.contains("reply lost"), "\(rig.server.venue): no lost reply was noticed")
             #expect(text.contains("fees from \(rig.server.venue) for 3 coins: maker 1.00 bps, taker 7.50 bps"), "\(rig.server.venue): the venue's fees were not used")
             #expect(text.contains("arrived after its final state"), "\(rig.server.venue): no late fill was applied")

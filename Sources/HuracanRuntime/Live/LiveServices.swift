@@ -74,7 +74,7 @@ final class LiveServices: Sendable {
     /// final orders checked again; periodic runs skip the orders this process is still settling.
     @discardableResult
     func reconcile(recheckFinishedSince: Timestamp, periodic: Bool) async throws -> ReconciliationReport {
-        if periodic { await venue.readBack(reason: "periodic reconciliation") }
+        if periodic { await venue.readBack(reason: "periodic reconciliation", window: .milliseconds(Int64(reconcileInterval * 1_000)) + .seconds(30)) }
         let skip = periodic ? Set(venue.unfinishedOrders) : []
         let report = try await reconciler.reconcile(recheckFinishedSince: recheckFinishedSince, skip: skip)
         status.withLock { s in
@@ -153,6 +153,13 @@ final class LiveServices: Sendable {
         while clock.now < deadline, !router.allSent || !venue.unfinishedOrders.isEmpty {
             try? await Task.sleep(for: .milliseconds(100))
         }
+        let summary = currentStatus
+        let repairs = summary.venueCounters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        logger.notice("""
+            live summary \(venue.venue): \(repairs); reconciliations \(summary.reconciliations), drifts \(summary.driftsFound), \
+            orders corrected \(summary.ordersCorrected); stream disconnects \(summary.streamDisconnects); book resyncs \(summary.bookResyncs), \
+            median \(String(format: "%.2f", summary.bookResyncMedianSeconds)) s, max \(String(format: "%.2f", summary.bookResyncMaxSeconds)) s
+            """)
         let left = venue.unfinishedOrders
         if left.isEmpty {
             logger.notice("shutdown: every order sent to \(venue.venue) is final")

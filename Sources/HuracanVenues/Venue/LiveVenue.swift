@@ -383,7 +383,8 @@ public final class LiveVenue: ExchangeVenue {
         Task {
             var delay = firstDelay
             var notFound = 0
-            for _ in 0..<timing.maxAttempts {
+            var resting = false
+            attempts: for _ in 0..<timing.maxAttempts {
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, timing.maxInterval)
                 guard let tracked = state.withLock({ $0.orders[clientOrderID] }), tracked.status != .final else { break }
@@ -398,6 +399,13 @@ public final class LiveVenue: ExchangeVenue {
                     }
                 case .found:
                     counters.resolvedByQuery.add(1, ordering: .relaxed)
+                    // A resting order the venue has: its stream reports the rest; an immediate
+                    // one is chased until final.
+                    let immediate = tracked.request.type == .market || tracked.request.timeInForce == .ioc
+                    if !immediate, status(of: clientOrderID) == .open {
+                        resting = true
+                        break attempts
+                    }
                 case .failed:
                     continue
                 }
@@ -406,15 +414,16 @@ public final class LiveVenue: ExchangeVenue {
                 state.orders[clientOrderID]?.chasing = false
                 return state.orders[clientOrderID].map { $0.status != .final } ?? false
             }
-            if left { logger.warning("\(venue) order \(clientOrderID) still not final after \(timing.maxAttempts) queries (\(reason)); the periodic reconciliation keeps checking it") }
+            if left, !resting { logger.warning("\(venue) order \(clientOrderID) still not final after \(timing.maxAttempts) queries (\(reason)); the periodic reconciliation keeps checking it") }
         }
     }
 
     /// Reads back what the private stream may have missed: the fills of our orders since the
-    /// last account event (minus the margin), then the state of every order not yet final.
-    public func readBack(reason: String) async {
+    /// last account event (minus the margin) on the symbols with orders sent within `window` or
+    /// not final, then the state of every order not yet final.
+    public func readBack(reason: String, window: Duration = .seconds(15 * 60)) async {
         let (open, symbols, since) = state.withLock { state -> ([String], [String], Timestamp) in
-            let recentFloor = VenueRESTClient.wallNow() - .seconds(15 * 60)
+            let recentFloor = VenueRESTClient.wallNow() - window
             var symbols = Set<String>()
             var open: [String] = []
             var oldest = state.lastAccountEvent
