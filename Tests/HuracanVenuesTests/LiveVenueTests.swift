@@ -192,6 +192,28 @@ import Testing
         #expect(rig.venue.counters.lateFills.load(ordering: .relaxed) >= 1)
     }
 
+    /// The venue refuses the key: the order is rejected and the engine is told to stop trading.
+    @Test(arguments: VenueID.allCases)
+    func aRefusedKeyRejectsTheOrderAndCallsTheFatalHandler(venue: VenueID) async throws {
+        let server = try await TestMarkets.startServer(venue)
+        defer { Task { await server.stop() } }
+        let wrong = VenueCredentials(apiKey: server.credentials.apiKey, secret: "not-the-secret", passphrase: server.credentials.passphrase, origin: "test")
+        let api = TestMarkets.api(server, credentials: wrong)
+        _ = try await api.client.syncTime()
+        let live = LiveVenue(api: api, logger: TestMarkets.logger)
+        let collector = ReportCollector(live)
+        defer { collector.task.cancel() }
+        let halted = Mutex<[String]>([])
+        live.onFatalCredentials { reason in halted.withLock { $0.append(reason) } }
+        let id = "key\(venue.rawValue)"
+        try await live.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .market, timeInForce: .ioc,
+                                               quantity: FixedDecimal(units: 1, exponent: 1)))
+        #expect(await eventually { collector.rejected(id) })
+        #expect(halted.withLock { $0.count } == 1, "\(halted.withLock { $0 })")
+        #expect(live.status(of: id) == .final)
+        #expect(server.totalSubmissions == 0, "a request with a bad signature never reaches the matching engine")
+    }
+
     /// Binance user data is silent while the account is idle: the stream must stay up (ping
     /// frames, not silence, tell a dead connection), or fills sent during a reconnect are lost.
     @Test func quietBinanceUserStreamStaysConnectedAndDeliversLaterFills() async throws {
