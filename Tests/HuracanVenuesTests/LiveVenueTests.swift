@@ -44,7 +44,7 @@ import Testing
         let id = "lost1\(venue.rawValue)"
         let quantity = FixedDecimal(units: 2, exponent: 1)
         try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .market, timeInForce: .ioc, quantity: quantity))
-        #expect(await eventually(.seconds(10)) { rig.collector.fills(id).reduce(FixedDecimal.zero) { $0 + $1.quantity } == quantity })
+        #expect(await eventually(.seconds(10)) { rig.collector.filled(id) == quantity })
         #expect(await eventually { rig.venue.status(of: id) == .final })
         #expect(rig.collector.fills(id).allSatisfy { $0.clientOrderID == id && $0.fee.isPositive })
         #expect(rig.collector.accepted(id) == 1)
@@ -137,7 +137,7 @@ import Testing
         let id = "lost\(fault == .reset ? "r" : "s")\(venue.rawValue)"
         let quantity = FixedDecimal(units: 2, exponent: 1)
         try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .market, timeInForce: .ioc, quantity: quantity))
-        #expect(await eventually(.seconds(10)) { rig.collector.fills(id).reduce(FixedDecimal.zero) { $0 + $1.quantity } == quantity })
+        #expect(await eventually(.seconds(10)) { rig.collector.filled(id) == quantity })
         #expect(await eventually { rig.venue.status(of: id) == .final })
         #expect(!rig.collector.rejected(id))
         #expect(rig.server.submissions(clientOrderID: id) == 1)
@@ -160,7 +160,7 @@ import Testing
         rig.server.setPrivateStreamsDown(true)
         #expect(await eventually(.seconds(20)) { rig.server.order(clientOrderID: id)?.status == .filled })
         rig.server.setPrivateStreamsDown(false)
-        #expect(await eventually(.seconds(20)) { rig.collector.fills(id).reduce(FixedDecimal.zero) { $0 + $1.quantity } == quantity })
+        #expect(await eventually(.seconds(20)) { rig.collector.filled(id) == quantity })
         #expect(await eventually { rig.venue.status(of: id) == .final })
         #expect(rig.venue.counters.streamReadBacks.load(ordering: .relaxed) >= 1)
         // Connected again, it stays connected.
@@ -180,7 +180,7 @@ import Testing
         let id = "late\(venue.rawValue)"
         let quantity = FixedDecimal(units: 2, exponent: 1)
         try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .market, timeInForce: .ioc, quantity: quantity))
-        #expect(await eventually(.seconds(10)) { rig.collector.fills(id).reduce(FixedDecimal.zero) { $0 + $1.quantity } == quantity })
+        #expect(await eventually(.seconds(10)) { rig.collector.filled(id) == quantity })
         let kinds = rig.collector.all.compactMap { report -> String? in
             switch report {
             case .expired(let c, _) where c == id: "expired"
@@ -197,8 +197,7 @@ import Testing
     func aRefusedKeyRejectsTheOrderAndCallsTheFatalHandler(venue: VenueID) async throws {
         let server = try await TestMarkets.startServer(venue)
         defer { Task { await server.stop() } }
-        let wrong = VenueCredentials(apiKey: server.credentials.apiKey, secret: "not-the-secret", passphrase: server.credentials.passphrase, origin: "test")
-        let api = TestMarkets.api(server, credentials: wrong)
+        let api = TestMarkets.wrongSecretAPI(server)
         _ = try await api.client.syncTime()
         let live = LiveVenue(api: api, logger: TestMarkets.logger)
         let collector = ReportCollector(live)

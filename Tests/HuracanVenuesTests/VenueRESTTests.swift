@@ -51,8 +51,7 @@ import Testing
     func badSignatureIsRefusedAsCredentialsError(venue: VenueID) async throws {
         let server = try await TestMarkets.startServer(venue)
         defer { Task { await server.stop() } }
-        let wrong = VenueCredentials(apiKey: server.credentials.apiKey, secret: "not-the-secret", passphrase: server.credentials.passphrase, origin: "test")
-        let api = TestMarkets.api(server, credentials: wrong)
+        let api = TestMarkets.wrongSecretAPI(server)
         _ = try await api.client.syncTime()
         await #expect {
             _ = try await api.balances()

@@ -42,6 +42,11 @@ enum TestMarkets {
         server.api(credentials: credentials, timeout: timeout)
     }
 
+    /// A client whose key is right and whose secret is not: the venue refuses its signatures.
+    static func wrongSecretAPI(_ server: FakeVenueServer) -> VenueAPI {
+        api(server, credentials: VenueCredentials(apiKey: server.credentials.apiKey, secret: "not-the-secret", passphrase: server.credentials.passphrase, origin: "test"))
+    }
+
     static var logger: Logger {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -67,6 +72,8 @@ final class ReportCollector: Sendable {
     }
     var all: [VenueReport] { box.reports.withLock { $0 } }
     func fills(_ id: String) -> [Fill] { all.compactMap { if case .fill(let f) = $0, f.clientOrderID == id { f } else { nil } } }
+    /// The quantity reported filled for `id`, over all its fills.
+    func filled(_ id: String) -> FixedDecimal { fills(id).reduce(.zero) { $0 + $1.quantity } }
     func accepted(_ id: String) -> Int { all.filter { if case .accepted(let c, _, _) = $0, c == id { true } else { false } }.count }
     func rejected(_ id: String) -> Bool { all.contains { if case .rejected(let c, _, _) = $0, c == id { true } else { false } } }
     func cancelled(_ id: String) -> Bool { all.contains { if case .cancelled(let c, _) = $0, c == id { true } else { false } } }

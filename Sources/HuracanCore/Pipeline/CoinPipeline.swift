@@ -95,9 +95,9 @@ public struct CoinPipeline: Sendable {
             let long = trades[i].side == .buy
             let exitPrice = long ? top.bidPrice : top.askPrice
             guard exitPrice > 0 else { continue }
-            if trades[i].exitReason != nil {
+            if let decided = trades[i].exitReason {
                 // An exit was refused or left a rest: retry when its backoff allows.
-                if context.now >= trades[i].exitRetryAt { exit(tradeAt: i, reason: trades[i].exitReason!, context: &context) }
+                if context.now >= trades[i].exitRetryAt { exit(tradeAt: i, reason: decided, context: &context) }
                 continue
             }
             let held = Double(context.now - trades[i].openedAt) / 1e9
@@ -286,10 +286,10 @@ public struct CoinPipeline: Sendable {
 
     private mutating func send(_ request: OrderRequest, tradeID: UInt64, isEntry: Bool, context: inout PipelineContext) {
         orders.append((Order(request: request, createdAt: context.now), tradeID, isEntry))
-        if let t = trades.firstIndex(where: { $0.id == tradeID }) { trades[t].ordersSent += 1 }
-        if let trade = trades.first(where: { $0.id == tradeID }) {
-            let reason = isEntry ? trade.entryReason : "exit " + (trade.exitReason?.rawValue ?? "")
-            context.orderIntents.append(OrderIntent(request: request, tradeID: tradeID, style: trade.style, reason: reason, time: context.now))
+        if let t = trades.firstIndex(where: { $0.id == tradeID }) {
+            trades[t].ordersSent += 1
+            let reason = isEntry ? trades[t].entryReason : "exit " + (trades[t].exitReason?.rawValue ?? "")
+            context.orderIntents.append(OrderIntent(request: request, tradeID: tradeID, style: trades[t].style, reason: reason, time: context.now))
         }
         context.outbox.append(request)
         context.stats.ordersSent += 1

@@ -6,8 +6,6 @@ public enum ExitReason: String, Sendable, Hashable, CaseIterable, Codable {
     case trailingStop = "trailing_stop"
     /// The coin left the active set or the engine is stopping.
     case deactivated
-    /// Rebuilt from a fill that arrived after its order was final, closed like any other trade.
-    case lateFill = "late_fill"
 }
 
 /// One trade of one coin from entry order to exit fill. Prices for triggers are Doubles

@@ -122,8 +122,10 @@ public struct VenueErrorTable: Sendable {
             if ok { throw error }
             throw unreadable(bytes, httpStatus: httpStatus, operation: operation)
         }
-        if !ok, (try? top.string(codeField)) == nil { throw unreadable(bytes, httpStatus: httpStatus, operation: operation) }
-        return (top, try top.string(codeField))
+        do { return (top, try top.string(codeField)) } catch {
+            if ok { throw error }
+            throw unreadable(bytes, httpStatus: httpStatus, operation: operation)
+        }
     }
 
     public var knownCodes: [String] { actions.keys.sorted() }

@@ -78,7 +78,8 @@ public final class VenueRESTClient: Sendable {
         case .bybit: path = "/v5/market/time"
         }
         let sent = Self.wallNow()
-        let reply = try await send(method: .GET, path: path, parameters: [], body: "", signed: false, cost: VenueRateLimits.cost(.serverTime, venue: venue), idempotent: true)
+        let reply = try await send(method: .GET, path: path, parameters: [], body: "", signed: false, cost: VenueRateLimits.cost(.serverTime, venue: venue), idempotent: true,
+                                   priority: .urgent)
         let received = Self.wallNow()
         let server: Timestamp
         switch venue {
@@ -158,7 +159,7 @@ public final class VenueRESTClient: Sendable {
 
     /// One HTTP exchange after the limiter grants it.
     func send(method: HTTPMethod, path: String, parameters: [(String, String)], body: String, signed: Bool, cost: [RateLimitCost],
-              idempotent: Bool, priority: RequestPriority = .urgent, dropAfter: Duration? = nil) async throws -> Reply {
+              idempotent: Bool, priority: RequestPriority, dropAfter: Duration? = nil) async throws -> Reply {
         let operation = "\(method.rawValue) \(path)"
         guard let granted = limiter.withLock({ $0.reserve(cost, now: Self.wallNow(), priority: priority, maxWait: dropAfter) }) else {
             throw VenueTransportError.rateLimitPressure(venue: venue, operation: operation, wait: dropAfter ?? .zero)

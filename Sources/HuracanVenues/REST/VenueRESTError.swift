@@ -24,12 +24,9 @@ public enum VenueTransportError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Whether the venue may have acted on the request: anything but a request that never left
-    /// (no credentials to sign it). A reset or closed connection after the request was written
-    /// is as open as a timeout.
-    public var outcomeUnknown: Bool { !neverSent }
-
-    /// The request was never sent, so the venue cannot have acted on it.
+    /// The request was never sent, so the venue cannot have acted on it. Every other transport
+    /// failure (a reset or closed connection after the request was written, a timeout) leaves
+    /// the outcome of a state-changing call unknown.
     public var neverSent: Bool {
         switch self {
         case .missingCredentials, .rateLimitPressure: true
