@@ -26,8 +26,8 @@ final class LiveServices: Sendable {
     private let routerTask: Task<Void, Never>
     private let userStreamTask: Task<Void, Never>
     private let tradeWriterTask: Task<Void, Never>
-    private let reconcileTask = Mutex<Task<Void, Never>?>(nil)
-    private let readinessTask = Mutex<Task<Void, Never>?>(nil)
+    /// Periodic reconciliation, readiness probes and fee reads; cancelled at `stop`.
+    private let background = Mutex<[Task<Void, Never>]>([])
     /// The public market feed, for its disconnect count (set once it is built).
     let marketFeed = Mutex<VenueMarketFeed?>(nil)
     private let logger: Logger
@@ -61,7 +61,7 @@ final class LiveServices: Sendable {
         var s = status.withLock { $0 }
         s.venueCounters = Dictionary(uniqueKeysWithValues: venue.counters.values.map { ($0.name, $0.value) })
         s.userStreamConnected = userStream.authenticated.load(ordering: .relaxed)
-        s.ordersInFlight = venue.unfinishedOrders.count
+        s.ordersInFlight = venue.unfinishedCount
         s.streamDisconnects = userStream.connection.disconnects.load(ordering: .relaxed) + (marketFeed.withLock { $0?.disconnects } ?? 0)
         let books = venue.bookHealth.resyncTimes
         s.bookResyncs = books.count
@@ -71,12 +71,17 @@ final class LiveServices: Sendable {
     }
 
     /// Reconciles once and records the outcome for `/status`. `recheckFinishedSince` picks the
-    /// final orders checked again; periodic runs skip the orders this process is still settling.
+    /// final orders checked again. Periodic runs skip the orders this process is still settling,
+    /// hand the fills the journal lacked to the venue adapter (so the coins apply them; the fill
+    /// history is read once, by the reconciler) and read back unfinished orders no chase follows.
     @discardableResult
     func reconcile(recheckFinishedSince: Timestamp, periodic: Bool) async throws -> ReconciliationReport {
-        if periodic { await venue.readBack(reason: "periodic reconciliation", window: .milliseconds(Int64(reconcileInterval * 1_000)) + .seconds(30)) }
         let skip = periodic ? Set(venue.unfinishedOrders) : []
         let report = try await reconciler.reconcile(recheckFinishedSince: recheckFinishedSince, skip: skip)
+        if periodic {
+            for fill in report.missingFills { venue.deliverFill(fill) }
+            await venue.settleUnfinished()
+        }
         status.withLock { s in
             s.reconciliations += 1
             s.lastReconciliation = report.summary
@@ -113,32 +118,46 @@ final class LiveServices: Sendable {
                 }
             }
         }
-        reconcileTask.withLock { $0 = task }
+        background.withLock { $0.append(task) }
     }
 
     /// Reads the account's maker/taker fees of `coins` from the venue (Binance commissionRate,
     /// OKX trade-fee, Bybit fee-rate), in that order (the active coins first), each once, paced
-    /// by the rate limiter; logs what the active ones pay. A coin trades once its fees are read.
+    /// by the rate limiter, and logs what they are. A coin trades once its fees are read; those
+    /// that fail are tried again (5 s, doubling to 5 minutes) until they are read.
     func readFees(coins: [String]) {
         let venue = self.venue, logger = self.logger
-        Task {
-            var seen = Set<String>()
+        var seen = Set<String>()
+        let ordered = coins.filter { seen.insert($0).inserted }
+        let task = Task {
+            var pending = ordered
             var schedules: [FeeSchedule] = []
-            for coin in coins where seen.insert(coin).inserted {
-                do {
-                    schedules.append(try await venue.fees(coin: coin))
-                } catch {
-                    logger.warning("\(venue.venue) fees of \(coin) could not be read (the coin opens no trade until they are): \(error)")
+            var wait = Duration.seconds(5)
+            while !pending.isEmpty, !Task.isCancelled {
+                var failed: [String] = []
+                for coin in pending {
+                    do {
+                        schedules.append(try await venue.fees(coin: coin))
+                    } catch {
+                        failed.append(coin)
+                        logger.warning("\(venue.venue) fees of \(coin) could not be read (the coin opens no trade until they are; retried in \(wait)): \(error)")
+                    }
                 }
+                if schedules.count + failed.count == ordered.count {
+                    let distinct = Set(schedules.map { "maker \(String(format: "%.2f", $0.makerBps)) bps, taker \(String(format: "%.2f", $0.takerBps)) bps" })
+                    logger.notice("fees from \(venue.venue) for \(schedules.count) coins: \(distinct.sorted().joined(separator: "; "))")
+                }
+                pending = failed
+                if !pending.isEmpty { try? await Task.sleep(for: wait) }
+                wait = min(wait * 2, .seconds(300))
             }
-            let distinct = Set(schedules.map { "maker \(String(format: "%.2f", $0.makerBps)) bps, taker \(String(format: "%.2f", $0.takerBps)) bps" })
-            logger.notice("fees from \(venue.venue) for \(schedules.count) coins: \(distinct.sorted().joined(separator: "; "))")
         }
+        background.withLock { $0.append(task) }
     }
 
     /// Probes the venue, stream, books and journal for `/ready` every `interval`.
     func startReadinessProbes(_ readiness: LiveReadiness, every interval: Duration) {
-        readinessTask.withLock { $0 = Task { await readiness.run(every: interval) } }
+        background.withLock { $0.append(Task { await readiness.run(every: interval) }) }
     }
 
     /// Sends what is queued, waits (up to `shutdownWait`) until every order in flight is final
@@ -146,8 +165,7 @@ final class LiveServices: Sendable {
     func stop() async {
         router.finish()
         trades.finish()
-        reconcileTask.withLock { $0?.cancel() }
-        readinessTask.withLock { $0?.cancel() }
+        for task in background.withLock({ $0 }) { task.cancel() }
         let clock = ContinuousClock()
         let deadline = clock.now + shutdownWait
         while clock.now < deadline, !router.allSent || !venue.unfinishedOrders.isEmpty {

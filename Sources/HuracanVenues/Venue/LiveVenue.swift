@@ -36,6 +36,9 @@ public final class LiveVenue: ExchangeVenue {
         public var streamGrace: Duration = .seconds(3)
         /// How far back a read-back reaches for fills (before the oldest order concerned).
         public var fillMargin: Duration = .seconds(60)
+        /// How long a final order stays tracked (a late fill for it is still reported); older
+        /// ones are dropped by `settleUnfinished`, so tracking stays bounded on long runs.
+        public var retention: Duration = .seconds(3_600)
         public init(firstQuery: Duration = .milliseconds(500), streamGrace: Duration = .seconds(3)) {
             self.firstQuery = firstQuery
             self.streamGrace = streamGrace
@@ -419,11 +422,11 @@ public final class LiveVenue: ExchangeVenue {
     }
 
     /// Reads back what the private stream may have missed: the fills of our orders since the
-    /// last account event (minus the margin) on the symbols with orders sent within `window` or
-    /// not final, then the state of every order not yet final.
-    public func readBack(reason: String, window: Duration = .seconds(15 * 60)) async {
+    /// last account event (minus the margin) on the symbols with orders sent in the last 15
+    /// minutes or not final, then the state of every order not yet final.
+    public func readBack(reason: String) async {
         let (open, symbols, since) = state.withLock { state -> ([String], [String], Timestamp) in
-            let recentFloor = VenueRESTClient.wallNow() - window
+            let recentFloor = VenueRESTClient.wallNow() - .seconds(15 * 60)
             var symbols = Set<String>()
             var open: [String] = []
             var oldest = state.lastAccountEvent
@@ -441,6 +444,17 @@ public final class LiveVenue: ExchangeVenue {
         logger.notice("\(venue): \(reason): reading back fills since \(since) on \(symbols.count) symbols and \(open.count) unfinished orders")
         await deliverFills(since: since, symbols: symbols)
         for id in open { await readBack(clientOrderID: id) }
+    }
+
+    /// Reads back the unfinished orders no chase is following (a resting order, a chase that
+    /// ran out of attempts) and stops tracking final orders older than `timing.retention`.
+    public func settleUnfinished() async {
+        let floor = VenueRESTClient.wallNow() - timing.retention
+        let idle = state.withLock { state -> [String] in
+            state.orders = state.orders.filter { $0.value.status != .final || $0.value.sentAt >= floor }
+            return state.orders.filter { $0.value.status != .final && !$0.value.chasing }.map(\.key).sorted()
+        }
+        for id in idle { await readBack(clientOrderID: id) }
     }
 
     /// Fetches fills and reports those of our orders that were not reported yet.
@@ -486,6 +500,9 @@ public final class LiveVenue: ExchangeVenue {
 
     /// Client order ids sent by this process that are not final yet.
     public var unfinishedOrders: [String] { state.withLock { $0.orders.filter { $0.value.status != .final }.map(\.key).sorted() } }
+
+    /// How many orders sent by this process are not final yet.
+    public var unfinishedCount: Int { state.withLock { $0.orders.values.reduce(0) { $0 + ($1.status != .final ? 1 : 0) } } }
 
     /// Adopts an order found at the venue (reconciliation) so its updates are reported.
     public func adopt(_ update: VenueOrderUpdate, request: OrderRequest) {
