@@ -34,7 +34,7 @@ public struct VenueAPI: Sendable {
         switch venue {
         case .binance:
             let info = try await client.call(.GET, "/fapi/v1/exchangeInfo", signed: false, cost: cost, idempotent: true, decode: binance("exchangeInfo"))
-            client.adoptRateLimits(Self.binanceRateLimits(info))
+            client.adoptRateLimits(try BinanceParsers.rateLimits(info))
             return try BinanceParsers.exchangeInfo(info)
         case .okx:
             return try OKXParsers.instruments(try await client.call(.GET, "/api/v5/public/instruments", parameters: [("instType", "SWAP")], signed: false,
@@ -52,26 +52,6 @@ public struct VenueAPI: Sendable {
             } while !cursor.isEmpty
             return all
         }
-    }
-
-    /// Binance's own limits from exchangeInfo `rateLimits` (REQUEST_WEIGHT per minute, ORDERS per
-    /// minute and per 10 s), as (rule, limit, window) for the limiter's rules of the same meaning.
-    static func binanceRateLimits(_ info: JSONValue) -> [(rule: String, limit: Int, window: Duration)] {
-        guard case .object(let top) = info, case .array(let items)? = top["rateLimits"] else { return [] }
-        var out: [(rule: String, limit: Int, window: Duration)] = []
-        for item in items {
-            guard case .object(let f) = item, let type = f["rateLimitType"]?.scalarText, let interval = f["interval"]?.scalarText,
-                  let count = f["intervalNum"]?.scalarText.flatMap({ Int64($0) }), let limit = f["limit"]?.scalarText.flatMap({ Int($0) }) else { continue }
-            let unit: Int64 = interval == "SECOND" ? 1 : interval == "MINUTE" ? 60 : interval == "HOUR" ? 3_600 : 86_400
-            let seconds = unit * count
-            switch (type, seconds) {
-            case ("REQUEST_WEIGHT", 60): out.append(("weight", limit, .seconds(60)))
-            case ("ORDERS", 60): out.append(("orders1m", limit, .seconds(60)))
-            case ("ORDERS", 10): out.append(("orders10s", limit, .seconds(10)))
-            default: continue
-            }
-        }
-        return out
     }
 
     /// A REST depth snapshot (Binance `lastUpdateId`, OKX `seqId`, Bybit `u`).
@@ -94,42 +74,17 @@ public struct VenueAPI: Sendable {
     public func dayStatistics() async throws -> [VenueDayStatistics] {
         switch venue {
         case .binance:
-            let tickers = try await client.call(.GET, "/fapi/v1/ticker/24hr", signed: false, cost: [RateLimitCost("weight", 40)], idempotent: true,
-                                                decode: binance("ticker/24hr"))
-            let books = try await client.call(.GET, "/fapi/v1/ticker/bookTicker", signed: false, cost: [RateLimitCost("weight", 5)], idempotent: true,
-                                              decode: binance("ticker/bookTicker"))
-            let funding = try await client.call(.GET, "/fapi/v1/premiumIndex", signed: false, cost: [RateLimitCost("weight", 10)], idempotent: true,
-                                                decode: binance("premiumIndex"))
-            func items(_ value: JSONValue, _ message: String) throws -> [JSONFields] {
-                guard case .array(let list) = value else { throw VenueParseError(venue: .binance, message: message, field: "", reason: "expected an array") }
-                return try list.map { try JSONFields($0, venue: .binance, message: message) }
+            func all(_ path: String, _ call: VenueRateLimits.Call) async throws -> JSONValue {
+                try await client.call(.GET, path, signed: false, cost: VenueRateLimits.cost(call, venue: .binance), idempotent: true, decode: binance(path))
             }
-            var bidAsk: [String: (FixedDecimal, FixedDecimal)] = [:]
-            for b in try items(books, "ticker/bookTicker") { bidAsk[try b.string("symbol")] = (try b.decimal("bidPrice"), try b.decimal("askPrice")) }
-            var rates: [String: FixedDecimal] = [:]
-            for f in try items(funding, "premiumIndex") { rates[try f.string("symbol")] = try f.optionalDecimal("lastFundingRate") }
-            return try items(tickers, "ticker/24hr").map { t in
-                let symbol = try t.string("symbol")
-                return VenueDayStatistics(symbol: symbol, last: try t.decimal("lastPrice"), high: try t.decimal("highPrice"), low: try t.decimal("lowPrice"),
-                                          bid: bidAsk[symbol]?.0, ask: bidAsk[symbol]?.1, quoteVolume: try t.decimal("quoteVolume"), fundingRate: rates[symbol])
-            }
+            return try BinanceParsers.dayStatistics(tickers: try await all("/fapi/v1/ticker/24hr", .dayStatistics), books: try await all("/fapi/v1/ticker/bookTicker", .bookTickers),
+                                                    premium: try await all("/fapi/v1/premiumIndex", .premiumIndex))
         case .okx:
-            let items = try await client.call(.GET, "/api/v5/market/tickers", parameters: [("instType", "SWAP")], signed: false,
-                                              cost: VenueRateLimits.cost(.instruments, venue: .okx), idempotent: true, decode: okx("market/tickers"))
-            return try items.map { t in
-                let last = try t.decimal("last")
-                return VenueDayStatistics(symbol: try t.string("instId"), last: last, high: try t.decimal("high24h"), low: try t.decimal("low24h"),
-                                          bid: try t.optionalDecimal("bidPx"), ask: try t.optionalDecimal("askPx"),
-                                          quoteVolume: (try t.optionalDecimal("volCcy24h") ?? .zero) * last, fundingRate: nil)
-            }
+            return try OKXParsers.dayStatistics(try await client.call(.GET, "/api/v5/market/tickers", parameters: [("instType", "SWAP")], signed: false,
+                                                                      cost: VenueRateLimits.cost(.dayStatistics, venue: .okx), idempotent: true, decode: okx("market/tickers")))
         case .bybit:
-            let result = try await client.call(.GET, "/v5/market/tickers", parameters: [("category", "linear")], signed: false,
-                                               cost: VenueRateLimits.cost(.instruments, venue: .bybit), idempotent: true, decode: bybit("market/tickers"))
-            return try result.objects("list").map { t in
-                VenueDayStatistics(symbol: try t.string("symbol"), last: try t.decimal("lastPrice"), high: try t.decimal("highPrice24h"),
-                                   low: try t.decimal("lowPrice24h"), bid: try t.optionalDecimal("bid1Price"), ask: try t.optionalDecimal("ask1Price"),
-                                   quoteVolume: try t.optionalDecimal("turnover24h") ?? .zero, fundingRate: try t.optionalDecimal("fundingRate"))
-            }
+            return try BybitParsers.dayStatistics(try await client.call(.GET, "/v5/market/tickers", parameters: [("category", "linear")], signed: false,
+                                                                        cost: VenueRateLimits.cost(.dayStatistics, venue: .bybit), idempotent: true, decode: bybit("market/tickers")))
         }
     }
 

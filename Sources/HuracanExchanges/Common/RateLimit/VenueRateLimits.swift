@@ -61,6 +61,11 @@ public enum VenueRateLimits {
         case instruments
         case account
         case serverTime
+        /// Every symbol's 24 h statistics (Binance `ticker/24hr`, OKX and Bybit `market/tickers`).
+        case dayStatistics
+        /// Binance: every symbol's best bid/ask and every symbol's funding (`premiumIndex`).
+        case bookTickers
+        case premiumIndex
     }
 
     /// The cost of `call` on `venue`. Binance weights per endpoint from its docs (depth: 2 for ≤50
@@ -75,6 +80,10 @@ public enum VenueRateLimits {
             case .depthSnapshot(let limit): return [RateLimitCost("weight", limit <= 50 ? 2 : limit <= 100 ? 5 : limit <= 500 ? 10 : 20)]
             case .instruments, .serverTime: return [RateLimitCost("weight", 1)]
             case .account: return [RateLimitCost("weight", 5)]
+            // All symbols at once: ticker/24hr 40, bookTicker 5, premiumIndex 10.
+            case .dayStatistics: return [RateLimitCost("weight", 40)]
+            case .bookTickers: return [RateLimitCost("weight", 5)]
+            case .premiumIndex: return [RateLimitCost("weight", 10)]
             }
         case .okx:
             switch call {
@@ -83,7 +92,8 @@ public enum VenueRateLimits {
             case .cancelOrder(let s): return [RateLimitCost("cancel", key: s)]
             case .queryOrder(let s): return [RateLimitCost("query", key: s)]
             case .depthSnapshot: return [RateLimitCost("books")]
-            case .instruments: return [RateLimitCost("instruments")]
+            // market/tickers: 20 per 2 s, the same budget as instruments.
+            case .instruments, .dayStatistics, .bookTickers, .premiumIndex: return [RateLimitCost("instruments")]
             case .account: return [RateLimitCost("account")]
             case .serverTime: return [RateLimitCost("time")]
             }
@@ -93,7 +103,7 @@ public enum VenueRateLimits {
             case .amendOrder: return [RateLimitCost("ip"), RateLimitCost("amend")]
             case .cancelOrder: return [RateLimitCost("ip"), RateLimitCost("cancel")]
             case .queryOrder: return [RateLimitCost("ip"), RateLimitCost("query")]
-            case .depthSnapshot, .instruments, .account, .serverTime: return [RateLimitCost("ip")]
+            case .depthSnapshot, .instruments, .account, .serverTime, .dayStatistics, .bookTickers, .premiumIndex: return [RateLimitCost("ip")]
             }
         }
     }
