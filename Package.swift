@@ -218,7 +218,7 @@ let package = Package(
             dependencies: ["HuracanRedis", "HuracanBus", "HuracanCore", "HuracanTestSupport", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "HuracanRuntimeTests", dependencies: ["HuracanRuntime", "HuracanTestSupport", "HuracanBus", "HuracanConfig", "HuracanHTTP", "HuracanRedis", "HuracanStorage"], swiftSettings: swiftSettings),
+        .testTarget(name: "HuracanRuntimeTests", dependencies: ["HuracanRuntime", "HuracanTestSupport", "HuracanBus", "HuracanConfig", "HuracanHTTP", "HuracanRedis", "HuracanStorage", "HuracanSimVenue"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HuracanStorageTests",
             dependencies: [

@@ -78,8 +78,8 @@ struct BacktestCommand: AsyncParsableCommand {
             do {
                 run = try EngineRunner.backtest(config: engineConfig, data: data, coins: coinNames, from: start.start, to: end.start, logger: logger,
                                                stepEveryCoin: stepEveryCoin) { status in
-                    let done = Double(status.simulatedTime.nanoseconds - start.start.nanoseconds) / total
-                    FileHandle.standardError.write(Data("backtest \(Int(done * 100))% at \(status.simulatedTime), \(Int(status.eventsPerSecond)) events/s, \(status.closedTrades) trades\n".utf8))
+                    let done = Double(status.engineTime.nanoseconds - start.start.nanoseconds) / total
+                    FileHandle.standardError.write(Data("backtest \(Int(done * 100))% at \(status.engineTime), \(Int(status.eventsPerSecond)) events/s, \(status.closedTrades) trades\n".utf8))
                 }
             } catch {
                 printError("\(error)")
@@ -111,8 +111,8 @@ struct BacktestCommand: AsyncParsableCommand {
             if !models.isEmpty { printError("trained models from the registry for \(models.count) coins") }
         }
         let (summary, closed) = try EngineRunner.backtest(config: engineConfig, from: start.start, to: end.start, logger: logger, models: models) { status in
-            let done = Double(status.simulatedTime.nanoseconds - start.start.nanoseconds) / total
-            FileHandle.standardError.write(Data("backtest \(Int(done * 100))% at \(status.simulatedTime), \(Int(status.eventsPerSecond)) events/s, \(status.closedTrades) trades\n".utf8))
+            let done = Double(status.engineTime.nanoseconds - start.start.nanoseconds) / total
+            FileHandle.standardError.write(Data("backtest \(Int(done * 100))% at \(status.engineTime), \(Int(status.eventsPerSecond)) events/s, \(status.closedTrades) trades\n".utf8))
         }
         let elapsed = clock.now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -93,6 +93,7 @@ import Testing
                 log.append(String(line[at.lowerBound...]))
             }
             #expect(text.contains("reply lost"), "\(rig.server.venue): no lost reply was noticed")
+            #expect(text.contains("market: \(rig.server.venue) feed, live orders, no simulated market"), "\(rig.server.venue): \(text.prefix(3_000))")
             #expect(text.contains("fees from \(rig.server.venue) for 3 coins: maker 1.00 bps, taker 7.50 bps"), "\(rig.server.venue): the venue's fees were not used")
             #expect(text.contains("arrived after its final state"), "\(rig.server.venue): no late fill was applied")
             #expect(text.contains("periodic reconciliation"), "\(rig.server.venue): no periodic reconciliation ran")

@@ -3,6 +3,7 @@ import HuracanConfig
 import HuracanCore
 import HuracanBus
 import HuracanHTTP
+import HuracanSimVenue
 import HuracanTestSupport
 @testable import HuracanRuntime
 import Logging
@@ -56,15 +57,21 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
 
     @Test func accountingAddsUp() throws {
         let config = try testConfig(activeCoins: 6, perLoop: 3)
-        let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 1, logger: quiet)
-        engine.run(until: day + .seconds(2 * 3_600), pacing: .asFastAsPossible)
+        let start = day
+        let engine = try EngineRunner.makeEngine(config: config, start: start, threads: 1, logger: quiet)
+        engine.run(until: start + .seconds(2 * 3_600), pacing: .asFastAsPossible)
         // Let open trades finish: stop entries and run on until flat.
         engine.control.setKillSwitch(true)
-        engine.run(until: day + .seconds(3 * 3_600), pacing: .asFastAsPossible)
+        engine.run(until: start + .seconds(3 * 3_600), pacing: .asFastAsPossible)
         #expect(engine.openTrades().isEmpty)
         let tradesNet = engine.closedTrades.reduce(Money.zero) { $0 + $1.netPnL }
-        let accountNet = engine.shards.reduce(Money.zero) { $0 + $1.portfolio.netRealizedPnL }
-        #expect(tradesNet == accountNet, "every fill, fee and funding payment is in exactly one trade")
+        // The venues' own accounts (the simulated matchers' cash, fees and funding), kept apart
+        // from the engine's trades.
+        let matchers = engine.shards.flatMap(\.slots).flatMap(\.matchers)
+        #expect(matchers.allSatisfy { $0.position.isZero })
+        let venueNet = matchers.reduce(Money.zero) { $0 + $1.cashFlow - $1.feesPaid - $1.fundingPaid }
+        #expect(engine.closedTrades.count > 10)
+        #expect(tradesNet == venueNet, "every fill, fee and funding payment is in exactly one trade")
         let risk = engine.risk.snapshot()
         #expect(risk.openTrades == 0 && abs(risk.global) < 1e-6)
         #expect(abs(risk.equity - (config.startingEquity + tradesNet.doubleValue)) < 1e-6)
@@ -374,9 +381,8 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
             let trades = engine.closedTrades.filter { $0.venue == venue }.reduce(Money.zero) { $0 + $1.netPnL }
             let open = engine.openTrades().filter { $0.venue == venue }
             guard open.isEmpty else { continue }
-            let account = engine.shards.reduce(Money.zero) { total, shard in
-                total + shard.portfolio.positions.values.filter { $0.venue == venue }.reduce(Money.zero) { $0 + $1.netRealizedPnL }
-            }
+            let account = engine.shards.flatMap(\.slots).flatMap(\.matchers).filter { $0.venue == venue }
+                .reduce(Money.zero) { $0 + $1.cashFlow - $1.feesPaid - $1.fundingPaid }
             #expect(trades == account, "\(venue)")
         }
     }

@@ -370,10 +370,10 @@ public struct CoinPipeline: Sendable {
     }
 
     /// A fill for an order that is already final. Its trade, when still there, takes it like
-    /// any fill (an exit fill that empties the trade closes it). An entry fill whose trade is
-    /// gone (its entry was reported unfilled, or it closed) rebuilds an open trade of that
-    /// quantity, managed by the same exits. An exit fill whose trade is gone is counted as an
-    /// order error (the periodic reconciliation shows the position).
+    /// any fill (an exit fill that empties the trade closes it). A fill whose trade is gone (its
+    /// entry was reported unfilled, or it closed) rebuilds an open trade on the fill's side of
+    /// that quantity, managed by the same exits: the trades are the engine's only ledger, so
+    /// every fill belongs to one.
     private mutating func applyLateFill(_ fill: Fill, finished record: (clientOrderID: String, tradeID: UInt64, isEntry: Bool, trade: Trade?),
                                         context: inout PipelineContext) {
         context.stats.lateFills += 1
@@ -389,11 +389,11 @@ public struct CoinPipeline: Sendable {
             }
             return
         }
-        guard record.isEntry, let template = record.trade else {
+        guard let template = record.trade else {
             context.stats.orderErrors += 1
             return
         }
-        var trade = Trade(id: context.nextTradeID(), coin: template.coin, venue: template.venue, style: template.style, side: template.side,
+        var trade = Trade(id: context.nextTradeID(), coin: template.coin, venue: template.venue, style: template.style, side: fill.side,
                           entryReason: "late fill of \(record.clientOrderID): " + template.entryReason, signalTime: fill.time,
                           expectedEdgeBps: template.expectedEdgeBps)
         trade.holdsSlot = false

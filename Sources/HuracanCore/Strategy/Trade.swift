@@ -73,4 +73,11 @@ public struct Trade: Sendable, Hashable {
 
     /// Price P&L minus fees and funding.
     public var netPnL: Money { grossPnL - fees - funding }
+
+    /// `netPnL` plus the open quantity's price P&L at `mark`: what the trade is worth now.
+    public func markedNetPnL(mark: Double) -> Double {
+        guard let entry = averageEntryPrice?.doubleValue else { return netPnL.doubleValue }
+        let open = openQuantity.doubleValue * (mark - entry)
+        return netPnL.doubleValue + (side == .buy ? open : -open)
+    }
 }

@@ -10,9 +10,9 @@ extension Engine {
     func costSnapshots(at time: Timestamp) -> (snapshots: [CostSnapshot], stale: Set<CoinIndex>) {
         let external = costSource?(time)
         func base(_ coin: CoinIndex) -> CostSnapshot {
-            guard let external else { return market.typicalCosts(of: coin, at: time) }
-            return external[coin] ?? CostSnapshot(coin: coin, venue: market.venue(of: coin), spreadBps: .nan, takerFeeBps: .nan, makerFeeBps: .nan,
-                                                  fundingRateBps: .nan, volatilityBps: .nan, updatedAt: .epoch)
+            if external == nil, let market { return market.typicalCosts(of: coin, at: time) }
+            return external?[coin] ?? CostSnapshot(coin: coin, venue: dataVenue(of: coin), spreadBps: .nan, takerFeeBps: .nan, makerFeeBps: .nan,
+                                                   fundingRateBps: .nan, volatilityBps: .nan, updatedAt: .epoch)
         }
         var live: [CoinIndex: CostSnapshot] = [:]
         var stale: Set<CoinIndex> = []
@@ -53,6 +53,9 @@ extension Engine {
         let have = Set(chosen)
         return chosen + (0..<universe.count).map { CoinIndex($0) }.filter { !have.contains($0) && !excluded.contains($0) }.prefix(count - chosen.count)
     }
+
+    /// The venue whose market data drives `coin`.
+    func dataVenue(of coin: CoinIndex) -> VenueID { market?.venue(of: coin) ?? feedInput!.venue }
 
     /// Ranks now (after `costSource` was set: a live run's first active set comes from the venue).
     public func rankNow(why: String) {

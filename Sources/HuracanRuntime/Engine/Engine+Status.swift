@@ -42,7 +42,8 @@ extension Engine {
         var trips: [String: Int] = [:]
         for (kind, count) in breakers.tripCounts { trips[kind.rawValue] = count }
         var status = EngineStatus(
-            simulatedTime: Timestamp(nanoseconds: market.parameters.start.nanoseconds + step * market.parameters.stepNanoseconds),
+            engineTime: self.now,
+            marketSource: marketSource,
             wallSeconds: Double(now) / 1e9,
             activeCoins: settings.activeCoins,
             shards: shards.map { .init(id: $0.id, coins: $0.coins.map { universe[$0].coin }, healthy: $0.healthy.load(ordering: .relaxed)) },

@@ -17,7 +17,17 @@ public final class Engine: @unchecked Sendable {
 
     public internal(set) var settings: EngineSettings
     public let universe: Universe
-    public let market: SimulatedMarket
+    /// The simulated market of backtests and simulated runs; nil when a real venue's feed
+    /// drives the engine (`feedInput`).
+    public let market: SimulatedMarket?
+    /// The real venue's feed of paper and live runs; nil on the simulated market or stored data.
+    public let feedInput: VenueFeedInput?
+    /// Trading time at the start, and the length of one simulated step.
+    let start: Timestamp
+    let stepNanoseconds: Int64
+    /// Trading time at the end of the last completed round: simulated or stored-data time, or
+    /// the wall clock on a real venue's feed.
+    public private(set) var now: Timestamp
     public let risk: RiskLedger
     public let control: EngineControl
     public internal(set) var plan: ShardPlan
@@ -27,6 +37,8 @@ public final class Engine: @unchecked Sendable {
     let makeModel: @Sendable (Instrument) -> any Model
     public internal(set) var step: Int64 = 0
     public internal(set) var closedTrades: [Trade] = []
+    /// Net P&L of every closed trade (the trades are the engine's one ledger).
+    var closedNet = Money.zero
     var intervalLatency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
     var totalLatency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
     var lastStatsAt = (wall: UInt64(0), events: 0, signals: 0)
@@ -46,7 +58,8 @@ public final class Engine: @unchecked Sendable {
     let watchdog: Watchdog
     /// Where the engine publishes orders, risk decisions, executions and signals.
     let engineBus: EngineBus
-    /// Stored market data replacing the simulated market's events (backtests on stored data).
+    /// Stored market data replacing the simulated market's events (backtests on stored data);
+    /// a real venue's feed when `feedInput` is set.
     public var replay: ReplayFeed?
     /// Live trading: every shard's orders go through this router to the real venue. Set before
     /// `run`.
@@ -88,9 +101,10 @@ public final class Engine: @unchecked Sendable {
 
     /// - Parameters:
     ///   - threads: OS threads for shards; 0 means one per core.
+    ///   - feed: a real venue's feed instead of the simulated market (paper and live runs).
     public init(settings: EngineSettings, universe: Universe, start: Timestamp, threads: Int? = nil,
                 control: EngineControl = EngineControl(), logger: Logger = Logger(label: "huracan.engine"), bus: InProcessBus? = nil,
-                remote: RedisOutbox? = nil, sharedRisk: (any SharedRiskGate)? = nil,
+                remote: RedisOutbox? = nil, sharedRisk: (any SharedRiskGate)? = nil, feed: VenueFeedInput? = nil,
                 makeModel: @escaping @Sendable (Instrument) -> any Model) {
         self.settings = settings
         self.universe = universe
@@ -101,7 +115,12 @@ public final class Engine: @unchecked Sendable {
         engineBus = EngineBus(bus: bus ?? InProcessBus(capacityPerStream: settings.busCapacity, maxConsumersPerGroup: settings.maxConsumersPerGroup, clock: { MonotonicClock.wallNanoseconds() }),
                               remote: remote, prefix: settings.streamPrefix, coinCount: universe.count, logger: logger)
         let parameters = SimulationParameters(seed: settings.seed, start: start, updateIntervalMs: settings.updateIntervalMs)
-        market = SimulatedMarket(universe: universe, parameters: parameters, venues: settings.venues)
+        market = feed == nil ? SimulatedMarket(universe: universe, parameters: parameters, venues: settings.venues) : nil
+        feedInput = feed
+        replay = feed?.events
+        self.start = start
+        stepNanoseconds = parameters.stepNanoseconds
+        now = start
         risk = RiskLedger(limits: settings.limits, equity: settings.startingEquity, coinCount: universe.count, shared: sharedRisk)
         breakers = CircuitBreakers(settings: settings.breakers, coinCount: universe.count, startingEquity: settings.startingEquity,
                                    now: start, coinNames: universe.instruments.map(\.coin))
@@ -109,12 +128,13 @@ public final class Engine: @unchecked Sendable {
         let threadCount = threads ?? (settings.threads > 0 ? settings.threads : coreCount)
         ranker = CostRanker(hysteresis: settings.rankingHysteresis, holdingSeconds: settings.strategy.scalp.expectedHoldingSeconds)
         nextRanking = start + .nanoseconds(Int64(settings.rankingIntervalSeconds * 1e9))
-        if settings.rankActiveSet {
-            let snapshots = (0..<universe.count).map { [market] in market.typicalCosts(of: CoinIndex($0), at: start) }
+        if settings.rankActiveSet, let market {
+            let snapshots = (0..<universe.count).map { market.typicalCosts(of: CoinIndex($0), at: start) }
             let ranked = ranker.rank(snapshots)
             activeSet = Self.fill(ranker.select(count: settings.activeCoins, current: [], snapshots: snapshots), to: settings.activeCoins, universe: universe)
             costRanks = Dictionary(uniqueKeysWithValues: ranked.enumerated().map { ($1.coin, $0 + 1) })
         } else {
+            // Unranked, or ranked later on the venue's own figures (`rankNow`).
             activeSet = (0..<settings.activeCoins).map { CoinIndex($0) }
         }
         plan = ShardPlan(coins: activeSet, coinsPerShard: settings.coinsPerEventLoop)
@@ -136,6 +156,17 @@ public final class Engine: @unchecked Sendable {
 
     private func makeSlot(_ coin: CoinIndex) -> CoinSlot {
         let instrument = universe[coin]
+        guard let market else {
+            // A real venue's feed: the coin trades there only, with paper matchers or none.
+            let venue = feedInput!.venue
+            let paper = feedInput!.simulatedFills
+            return CoinSlot(pipeline: CoinPipeline(index: coin, instrument: instrument, venue: venue, venues: [venue], model: initialModel(coin),
+                                                   fees: VenueFeeProfiles.standard(venue)),
+                            market: nil,
+                            matchers: paper ? [SimulatedMatcher(instrument: instrument, venue: venue, fees: VenueFeeProfiles.standard(venue),
+                                                                latencyNanoseconds: settings.latencyNanoseconds)] : [],
+                            otherVenues: [])
+        }
         let venue = market.venue(of: coin)
         let fees = VenueFeeProfiles.standard(venue)
         var simulated = market.makeCoin(coin)
@@ -173,8 +204,12 @@ public final class Engine: @unchecked Sendable {
     ///   - statusInterval: wall seconds between `onStatus` calls.
     public func run(until end: Timestamp?, pacing: Pacing, stepsPerRound: Int64 = 10, statusInterval: Double = 1,
                     onStatus: (EngineStatus) -> Void = { _ in }) {
-        let stepNanos = market.parameters.stepNanoseconds
-        let start = market.parameters.start.nanoseconds
+        if let feedInput {
+            runOnFeed(feedInput.events, until: end, statusInterval: statusInterval, onStatus: onStatus)
+            return
+        }
+        let stepNanos = stepNanoseconds
+        let start = start.nanoseconds
         let endStep = end.map { ($0.nanoseconds - start + stepNanos - 1) / stepNanos }
         let wallStart = MonotonicClock.nanoseconds()
         let realStart = MonotonicClock.wallNanoseconds()
@@ -196,6 +231,7 @@ public final class Engine: @unchecked Sendable {
             }
             runRound(step..<upper)
             step = upper
+            now = Timestamp(nanoseconds: start + step * stepNanos)
             afterRound()
             if pacing == .realTime {
                 let simulatedElapsed = (step - firstStep) * stepNanos
@@ -211,14 +247,54 @@ public final class Engine: @unchecked Sendable {
         onStatus(status())
     }
 
+    /// A real venue's feed: rounds follow the wall clock, each taking what arrived since the
+    /// last one (at most `feedRoundNanoseconds` apart when the feed is busy).
+    private func runOnFeed(_ feed: ReplayFeed, until end: Timestamp?, statusInterval: Double, onStatus: (EngineStatus) -> Void) {
+        var lastStatus = MonotonicClock.nanoseconds()
+        lastStatsAt = (lastStatus, totals().events, totals().signals)
+        while !control.isStopRequested {
+            let began = MonotonicClock.nanoseconds()
+            var roundEnd = Timestamp(nanoseconds: max(MonotonicClock.wallNanoseconds(), now.nanoseconds))
+            if let end { roundEnd = min(roundEnd, end) }
+            if let changes = control.takeChanges() { apply(changes) }
+            applyModelSwaps()
+            applyBreakers()
+            do { try feed.fill(until: roundEnd) } catch {
+                replayError = error
+                logger.error("market feed: \(error)")
+                break
+            }
+            runOnShards { shard in shard.runFeed(until: roundEnd, feed: feed) }
+            now = roundEnd
+            afterRound()
+            let finished = MonotonicClock.nanoseconds()
+            if Double(finished - lastStatus) / 1e9 >= statusInterval {
+                onStatus(status())
+                lastStatus = finished
+            }
+            if let end, now >= end { break }
+            let spent = Int64(MonotonicClock.nanoseconds() - began)
+            if spent < Self.feedRoundNanoseconds { sleepNanoseconds(Self.feedRoundNanoseconds - spent) }
+        }
+        onStatus(status())
+    }
+
+    /// Shortest round on a real venue's feed: events wait at most this long (plus the round's
+    /// own work) before the shards see them.
+    static let feedRoundNanoseconds: Int64 = 5_000_000
+
     private func runRound(_ steps: Range<Int64>) {
+        let market = market, replay = replay, start = start, stepNanoseconds = stepNanoseconds
+        runOnShards { shard in shard.run(steps: steps, start: start, stepNanoseconds: stepNanoseconds, market: market, replay: replay) }
+    }
+
+    /// Runs `work` on every shard, shards spread over the pool's threads; returns when all are done.
+    private func runOnShards(_ work: @escaping (Shard) -> Void) {
         let workers = pool.count
         var jobs: [() -> Void] = []
         for w in 0..<min(workers, shards.count) {
             let mine = stride(from: w, to: shards.count, by: workers).map { shards[$0] }
-            let market = market
-            let replay = replay
-            jobs.append { for shard in mine { shard.run(steps: steps, market: market, replay: replay) } }
+            jobs.append { for shard in mine { work(shard) } }
         }
         pool.runRound(jobs)
     }
@@ -243,7 +319,7 @@ public final class Engine: @unchecked Sendable {
             shard.context.orderIntents.removeAll(keepingCapacity: true)
             shard.context.signals.removeAll(keepingCapacity: true)
             shard.roundFills.removeAll(keepingCapacity: true)
-            pnl += shard.pnl()
+            pnl += shard.openPnL()
             if shard.latency.totalCount > 0 {
                 // Resetting clears the whole bucket array: only when something was recorded.
                 intervalLatency.add(shard.latency)
@@ -256,6 +332,7 @@ public final class Engine: @unchecked Sendable {
                 shard.context.riskDecisions.removeAll(keepingCapacity: true)
             }
             if !shard.context.closedTrades.isEmpty {
+                for trade in shard.context.closedTrades { closedNet += trade.netPnL }
                 recordOutcomes(shard.context.closedTrades)
                 onClosedTrades?(shard.context.closedTrades)
                 closedTrades += shard.context.closedTrades
@@ -263,7 +340,7 @@ public final class Engine: @unchecked Sendable {
             }
         }
         engineBus.publish(intents: intents, decisions: decisions, fills: fills, signals: signals, market: market, universe: universe)
-        let equity = settings.startingEquity + pnl
+        let equity = settings.startingEquity + closedNet.doubleValue + pnl
         risk.updateEquity(equity)
         for shard in shards { shard.context.equity = equity }
         if !flatRemovals.isEmpty { removeFlatInactiveCoins() }
@@ -271,9 +348,10 @@ public final class Engine: @unchecked Sendable {
         if settings.rankActiveSet, now >= nextRanking { rerank() }
     }
 
-    /// The simulated time at the end of the last completed round.
-    public var now: Timestamp {
-        Timestamp(nanoseconds: market.parameters.start.nanoseconds + step * market.parameters.stepNanoseconds)
+    /// What drives the engine, for status and logs.
+    public var marketSource: String {
+        guard market == nil, let feedInput else { return replay == nil ? "simulated market" : "stored data" }
+        return "\(feedInput.venue) feed, \(feedInput.simulatedFills ? "paper fills" : "live orders"), no simulated market"
     }
 
     var tradesFedToBreakers = 0

@@ -17,7 +17,12 @@ public struct EngineStatus: Sendable, Codable {
         public var healthy: Bool
     }
 
-    public var simulatedTime: Timestamp
+    /// The engine's trading time: simulated or stored-data time in backtests, the wall clock
+    /// at the last round on a real venue's feed.
+    public var engineTime: Timestamp
+    /// What drives the engine: "simulated market", "stored data", or a venue's feed with
+    /// simulated ("paper") or real ("live") orders.
+    public var marketSource: String
     public var wallSeconds: Double
     public var activeCoins: Int
     public var shards: [ShardStatus]

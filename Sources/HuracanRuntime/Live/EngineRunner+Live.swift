@@ -104,16 +104,14 @@ extension EngineRunner {
             redis = try await RedisLink.connect(config: config, universe: universe, logger: logger)
         }
         defer { redis?.shutdown() }
-        let engine = Engine(settings: settings, universe: universe, start: start, control: control, logger: logger,
-                            remote: redis?.outbox, sharedRisk: redis?.gate) { _ in model }
-        if let redis { engine.engineBus.remoteStatistics = { redis.statistics } }
-
+        // The venue's feed drives the engine: no simulated market is built.
         let symbols = universe.instruments.map { $0.venueSymbols[venue]! }
         let source = LiveMarketSource(venue: venue, coins: Dictionary(uniqueKeysWithValues: symbols.enumerated().map { ($1, CoinIndex($0)) }))
-        let feed = ReplayFeed(source: source, coinCount: universe.count)
-        // Every coin every step: reports from the venue arrive between market events.
-        feed.stepsEveryCoin = true
-        engine.replay = feed
+        let feed = VenueFeedInput(venue: venue, events: ReplayFeed(source: source, coinCount: universe.count), simulatedFills: !options.sendsOrders)
+        let engine = Engine(settings: settings, universe: universe, start: start, control: control, logger: logger,
+                            remote: redis?.outbox, sharedRisk: redis?.gate, feed: feed) { _ in model }
+        if let redis { engine.engineBus.remoteStatistics = { redis.statistics } }
+        logger.info("market: \(engine.marketSource)")
         let bookHealth = BookHealth()
         engine.coinGate = { coin in bookHealth.canOpen(universe[coin].coin, venue: venue) ? nil : .bookOutOfSync }
         let health = client.health

@@ -15,7 +15,7 @@ public struct StatusView: Sendable {
 
     public func line(_ s: EngineStatus) -> String {
         let unhealthy = s.shards.filter { !$0.healthy }.map { String($0.id) }
-        return "\(s.simulatedTime) state=\(s.tradingState) coins=\(s.activeCoins) shards=\(s.shards.count) threads=\(s.threads)"
+        return "\(s.engineTime) state=\(s.tradingState) coins=\(s.activeCoins) shards=\(s.shards.count) threads=\(s.threads)"
             + (unhealthy.isEmpty ? "" : " unhealthy=[\(unhealthy.joined(separator: ","))]")
             + " events/s=\(Int(s.eventsPerSecond)) signals/s=\(format1(s.signalsPerSecond)) orders=\(s.totals.ordersSent)"
             + " open(scalp=\(s.openTrades["scalp"] ?? 0) runner=\(s.openTrades["runner"] ?? 0)) closed=\(s.closedTrades)"
@@ -25,7 +25,7 @@ public struct StatusView: Sendable {
 
     public func screen(_ s: EngineStatus) -> String {
         var out = "\u{1B}[H\u{1B}[2J"
-        out += "Huracan  \(s.simulatedTime)   (Ctrl-C stops and prints the summary)\n\n"
+        out += "Huracan  \(s.engineTime)   (Ctrl-C stops and prints the summary)\n\n"
         out += "coins active   \(s.activeCoins) on \(s.shards.count) shards, \(s.threads) threads\n"
         for shard in s.shards {
             let names = shard.coins.prefix(12).joined(separator: " ") + (shard.coins.count > 12 ? " +\(shard.coins.count - 12)" : "")

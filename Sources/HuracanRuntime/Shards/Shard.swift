@@ -15,8 +15,6 @@ final class Shard: @unchecked Sendable {
     var context: PipelineContext
     /// Tick-to-decision latency (ns) of book events since the coordinator last collected it.
     var latency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
-    /// Account of this shard's coins: exact P&L from fills and funding.
-    private(set) var portfolio: Portfolio
     /// Wall-clock nanoseconds of the last completed step; read by the watchdog.
     let heartbeat = Atomic<Int64>(0)
     let healthy = Atomic<Bool>(true)
@@ -38,7 +36,7 @@ final class Shard: @unchecked Sendable {
     private var nextCostRefresh = Timestamp.epoch
 
     /// Live trading: orders go to the real venue through this router and its reports come back
-    /// through it; the simulated matchers then only watch the market. Nil on the simulated venue.
+    /// through it; the slots then have no simulated matchers. Nil when fills are simulated.
     var router: LiveOrderRouter?
 
     /// Fills since the coordinator last collected them (for `executions:global`).
@@ -52,7 +50,6 @@ final class Shard: @unchecked Sendable {
         watchdogNanoseconds = Int64(settings.watchdogSeconds * 1e9)
         context = PipelineContext(parameters: settings.strategy, minEdgeAfterCostBps: settings.minEdgeAfterCostBps,
                                   risk: risk, shardID: id, equity: settings.startingEquity)
-        portfolio = Portfolio(startingEquity: .zero)
         context.blockedCoins = [RiskReason?](repeating: nil, count: risk.snapshot().coin.count)
         context.costUpdateIntervalSeconds = settings.costUpdateIntervalSeconds
         events.reserveCapacity(256)
@@ -83,44 +80,75 @@ final class Shard: @unchecked Sendable {
 
     /// Runs steps `range` of the simulated market for every coin of the shard.
     /// With `replay`, events come from stored data instead of the simulated market.
-    func run(steps range: Range<Int64>, market: SimulatedMarket, replay: ReplayFeed? = nil) {
-        let began = MonotonicClock.wallNanoseconds()
-        runningSince.store(began, ordering: .relaxed)
-        defer {
-            let ended = MonotonicClock.wallNanoseconds()
-            if ended - began > watchdogNanoseconds {
-                lastStallEnd.store(ended, ordering: .relaxed)
-                healthy.store(false, ordering: .relaxed)
-            }
-            runningSince.store(0, ordering: .relaxed)
-            heartbeat.store(ended, ordering: .relaxed)
-        }
-        let stall = injectedStall.exchange(0, ordering: .relaxed)
-        if stall > 0 { sleepNanoseconds(stall) }
-        context.entriesAllowed = healthy.load(ordering: .relaxed) && entriesEnabled
+    func run(steps range: Range<Int64>, start: Timestamp, stepNanoseconds: Int64, market: SimulatedMarket?, replay: ReplayFeed? = nil) {
+        beginRun()
+        defer { endRun() }
         if let replay, !replay.stepsEveryCoin {
-            runEventDriven(steps: range, start: market.parameters.start.nanoseconds, stepNanoseconds: market.parameters.stepNanoseconds, replay: replay)
+            runEventDriven(steps: range, start: start.nanoseconds, stepNanoseconds: stepNanoseconds, replay: replay)
             return
         }
         for step in range {
-            let stepEnd = Timestamp(nanoseconds: market.parameters.start.nanoseconds + (step + 1) * market.parameters.stepNanoseconds)
+            let stepEnd = Timestamp(nanoseconds: start.nanoseconds + (step + 1) * stepNanoseconds)
             for c in slots.indices {
                 events.removeAll(keepingCapacity: true)
                 if let replay {
                     replay.take(coin: slots[c].index, before: stepEnd, into: &events)
-                } else {
-                    market.generate(step: step, coin: &slots[c].market, into: &events)
+                } else if let market {
+                    market.generate(step: step, coin: &slots[c].market!, into: &events)
                 }
                 for event in events { process(event, slot: c) }
-                context.now = stepEnd
-                for m in slots[c].matchers.indices { slots[c].matchers[m].advance(to: stepEnd, reports: &reports) }
-                router?.takeReports(coin: slots[c].index, into: &reports)
-                deliverReports(slot: c)
-                checkClock(slot: c, at: stepEnd)
+                finishVisit(slot: c, at: stepEnd)
             }
             if stepEnd >= nextCostRefresh { refreshCosts(at: stepEnd) }
         }
         for c in slots.indices { slots[c].pipeline.revalue(context: &context) }
+    }
+
+    /// A real venue's feed, up to `end` (wall clock): each coin's events in the order they
+    /// arrived, then the venue's reports for it and its holding limits. No simulated steps: the
+    /// round is only the batch of what arrived since the last one.
+    func runFeed(until end: Timestamp, feed: ReplayFeed) {
+        beginRun()
+        defer { endRun() }
+        for c in slots.indices {
+            events.removeAll(keepingCapacity: true)
+            feed.take(coin: slots[c].index, before: end, into: &events)
+            for event in events { process(event, slot: c) }
+            finishVisit(slot: c, at: end)
+        }
+        if end >= nextCostRefresh { refreshCosts(at: end) }
+        for c in slots.indices { slots[c].pipeline.revalue(context: &context) }
+    }
+
+    /// The end of a coin's visit at `time`: simulated orders due by then reach their matcher,
+    /// the real venue's reports are applied, and holding limits that ran out fire.
+    @inline(__always) private func finishVisit(slot c: Int, at time: Timestamp) {
+        context.now = time
+        for m in slots[c].matchers.indices { slots[c].matchers[m].advance(to: time, reports: &reports) }
+        router?.takeReports(coin: slots[c].index, into: &reports)
+        deliverReports(slot: c)
+        checkClock(slot: c, at: time)
+    }
+
+    /// Marks the shard running for the watchdog and applies an injected stall.
+    private func beginRun() {
+        let began = MonotonicClock.wallNanoseconds()
+        runningSince.store(began, ordering: .relaxed)
+        let stall = injectedStall.exchange(0, ordering: .relaxed)
+        if stall > 0 { sleepNanoseconds(stall) }
+        context.entriesAllowed = healthy.load(ordering: .relaxed) && entriesEnabled
+    }
+
+    /// Records the end of a run; a run longer than the watchdog timeout marks the shard unhealthy.
+    private func endRun() {
+        let began = runningSince.load(ordering: .relaxed)
+        let ended = MonotonicClock.wallNanoseconds()
+        if ended - began > watchdogNanoseconds {
+            lastStallEnd.store(ended, ordering: .relaxed)
+            healthy.store(false, ordering: .relaxed)
+        }
+        runningSince.store(0, ordering: .relaxed)
+        heartbeat.store(ended, ordering: .relaxed)
     }
 
     /// Holding limits that ran out while no market data arrived fire at the step's end.
@@ -160,10 +188,7 @@ final class Shard: @unchecked Sendable {
                     events.removeAll(keepingCapacity: true)
                     replay.take(coin: slots[c].index, before: stepEnd, into: &events)
                     for event in events { process(event, slot: c) }
-                    context.now = stepEnd
-                    for m in slots[c].matchers.indices { slots[c].matchers[m].advance(to: stepEnd, reports: &reports) }
-                    deliverReports(slot: c)
-                    checkClock(slot: c, at: stepEnd)
+                    finishVisit(slot: c, at: stepEnd)
                     if let s = Self.nextVisit(&slots[c], parameters: parameters, after: step, start: start, stepNanoseconds: stepNanoseconds, replay: replay),
                        s < range.upperBound {
                         buckets[Int(s - lower)].append(c)
@@ -221,7 +246,15 @@ final class Shard: @unchecked Sendable {
     @inline(__always) private func process(_ event: MarketEvent, slot c: Int) {
         context.now = event.time
         context.stats.events += 1
-        slots[c].matchers[0].onMarket(event, reports: &reports)
+        if !slots[c].matchers.isEmpty {
+            slots[c].matchers[0].onMarket(event, reports: &reports)
+        } else if event.kind == .fundingSettlement {
+            // A real venue: it settled funding at this rate and mark; the coin's open trades
+            // on it pay or receive their share.
+            reports.append(.funding(coin: slots[c].pipeline.instrument.coin, venue: event.venue,
+                                    rate: FixedDecimal(approximating: event.size).rounded(toMultipleOf: Self.fundingRateIncrement, .nearest),
+                                    markPrice: FixedDecimal(approximating: event.price), time: event.time))
+        }
         for q in slots[c].otherVenues.indices {
             // The coin on its other venues: their books and funding feed their matchers and the
             // pipeline's per-venue costs (for routing).
@@ -263,16 +296,7 @@ final class Shard: @unchecked Sendable {
         for report in reports {
             switch report {
             case .fill(let fill):
-                portfolio.apply(fill)
-                let bit = UInt8(1) << UInt8(fill.venue.index)
-                if portfolio.position(coin: fill.coin, venue: fill.venue)?.isFlat ?? true {
-                    slots[c].openPositionVenues &= ~bit
-                } else {
-                    slots[c].openPositionVenues |= bit
-                }
                 roundFills.append(fill)
-            case .funding(let coin, let venue, let rate, let mark, _):
-                portfolio.applyFunding(coin: coin, venue: venue, rate: rate, markPrice: mark)
             case .rejected(let clientOrderID, _, _) where router == nil:
                 venueFailures[(slots[c].pipeline.venue(ofOrder: clientOrderID) ?? slots[c].pipeline.venue).index] += 1
             default: break
@@ -287,18 +311,18 @@ final class Shard: @unchecked Sendable {
     /// `cost_model.update_interval_seconds`.
     private func refreshCosts(at time: Timestamp) {
         for c in slots.indices {
+            if let live = router?.venue {
+                // Live: the account's fees as the venue reports them (read at start); funding
+                // comes with the feed's events. Until the fees are read the costs stay stale
+                // and the coin opens nothing: never a trade on assumed fees.
+                if !costSourceDown[live.venue.index], let fees = live.cachedFees(coin: slots[c].pipeline.instrument.coin) {
+                    slots[c].pipeline.refreshCosts(venue: live.venue, fees: fees, fundingRate: nil, at: time)
+                }
+                continue
+            }
             // By index: iterating the matchers would copy each one.
             for m in slots[c].matchers.indices where !costSourceDown[slots[c].matchers[m].venue.index] {
                 let venue = slots[c].matchers[m].venue
-                if let live = router?.venue, live.venue == venue {
-                    // Live: the account's fees as the venue reports them (read at start); funding
-                    // comes with the feed's events. Until the fees are read the costs stay stale
-                    // and the coin opens nothing: never a trade on assumed fees.
-                    if let fees = live.cachedFees(coin: slots[c].pipeline.instrument.coin) {
-                        slots[c].pipeline.refreshCosts(venue: venue, fees: fees, fundingRate: nil, at: time)
-                    }
-                    continue
-                }
                 let fees = slots[c].matchers[m].fees, rate = slots[c].matchers[m].fundingRate
                 slots[c].pipeline.refreshCosts(venue: venue, fees: fees, fundingRate: rate, at: time)
             }
@@ -306,20 +330,22 @@ final class Shard: @unchecked Sendable {
         nextCostRefresh = time + .nanoseconds(Int64(context.costUpdateIntervalSeconds * 1e9))
     }
 
-    /// Net P&L of this shard's account: realised minus fees and funding, plus open positions at mid.
-    func pnl() -> Double {
-        var total = portfolio.netRealizedPnL.doubleValue
+    /// Net P&L of the shard's open trades, open quantities marked at mid (the trades are the
+    /// only ledger: closed ones are summed by the engine as they close).
+    func openPnL() -> Double {
+        var total = 0.0
         // By index: iterating the slots would copy each one (every round, every coin).
-        for i in slots.indices where slots[i].openPositionVenues != 0 {
+        for i in slots.indices where !slots[i].pipeline.isFlat {
             let mid = slots[i].pipeline.features.mid
-            guard mid > 0 else { continue }
-            for m in slots[i].matchers.indices where slots[i].openPositionVenues & (UInt8(1) << UInt8(slots[i].matchers[m].venue.index)) != 0 {
-                guard let position = portfolio.position(coin: slots[i].pipeline.instrument.coin, venue: slots[i].matchers[m].venue), !position.isFlat else { continue }
-                total += position.quantity.doubleValue * mid - position.costBasis.doubleValue
+            for t in slots[i].pipeline.trades.indices {
+                total += slots[i].pipeline.trades[t].markedNetPnL(mark: mid > 0 ? mid : slots[i].pipeline.trades[t].averageEntryPrice?.doubleValue ?? 0)
             }
         }
         return total
     }
+
+    /// Funding rates as venues settle them: 1e-8 steps.
+    static let fundingRateIncrement = FixedDecimal(units: 1, exponent: 8)
 
     /// Closes every open trade of the shard at the next events (used at shutdown with flatten).
     func flattenAll() {

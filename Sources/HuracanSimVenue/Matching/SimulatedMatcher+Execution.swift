@@ -224,8 +224,10 @@ extension SimulatedMatcher {
                            reports: inout [VenueReport]) {
         let fillPrice = price(ticks: ticks)
         let fillQuantity = quantity(lots: lots)
-        let fee = fillPrice * fillQuantity * (liquidity == .maker ? fees.maker : fees.taker)
+        let notional = fillPrice * fillQuantity
+        let fee = notional * (liquidity == .maker ? fees.maker : fees.taker)
         feesPaid += fee
+        cashFlow += side == .buy ? -notional : notional
         positionLots += side == .buy ? lots : -lots
         tradeCounter += 1
         reports.append(.fill(Fill(clientOrderID: clientOrderID, tradeID: tradePrefix + String(tradeCounter), coin: instrument.coin,

@@ -67,6 +67,10 @@ public struct SimulatedMatcher: Sendable {
     /// Fees paid by this matcher's fills (negative: rebates), and funding paid (negative: received).
     public internal(set) var feesPaid: Money = .zero
     public internal(set) var fundingPaid: Money = .zero
+    /// Cash from this matcher's fills: sell notional minus buy notional. The venue's own account
+    /// of the coin, kept apart from the engine's trades: once flat, `cashFlow - feesPaid -
+    /// fundingPaid` is the net P&L the engine's trades must add up to.
+    public internal(set) var cashFlow: Money = .zero
 
     public init(instrument: Instrument, venue: VenueID, fees: FeeSchedule, latencyNanoseconds: Int64, depthLevels: Int = 10) {
         precondition(latencyNanoseconds >= 0, "latency must not be negative, got \(latencyNanoseconds)")
