@@ -138,6 +138,8 @@ public enum ConfigSchema {
             .number(p + "latency_ms", \.simulator.latencyMs, 0...10_000, "Order round-trip latency of the simulated venue"),
             .strings(p + "venues", \.simulator.venues, options: VenueNames.all, "Venues whose listings and fees the simulator imitates"),
             .string(p + "start_date", \.simulator.startDate, allowed: "a date YYYY-MM-DD", "First simulated day of a backtest", check: date),
+            .number(p + "equity_interval_seconds", \.simulator.equityIntervalSeconds, 1...86_400,
+                    "Equity is sampled every this many seconds; Sharpe, Sortino, volatility and drawdown are computed from the samples"),
         ]
     }
 

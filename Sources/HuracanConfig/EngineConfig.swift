@@ -189,6 +189,8 @@ public struct EngineConfig: Sendable, Equatable {
         public var venues = ["binance", "okx", "bybit"]
         /// First simulated day for `backtest` when `--from` is not given (YYYY-MM-DD).
         public var startDate = "2026-01-01"
+        /// Equity is sampled (marked to market) every this many seconds for a run's metrics.
+        public var equityIntervalSeconds = 60.0
     }
 
     public struct Venues: Sendable, Equatable {

@@ -4,6 +4,7 @@ import HuracanConfig
 import HuracanCore
 import HuracanRegistry
 import HuracanRuntime
+import HuracanStorage
 import Logging
 
 struct BacktestCommand: AsyncParsableCommand {
@@ -19,10 +20,10 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(help: "Seed of the simulated market (default: engine.simulator.seed).")
     var seed: Int?
 
-    @Option(help: "First day, YYYY-MM-DD (default: engine.simulator.start_date).")
+    @Option(help: "Start: a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM[:SS[.fff]]Z (default: engine.simulator.start_date; with --data the first stored event).")
     var from: String?
 
-    @Option(help: "Day after the last, YYYY-MM-DD (default: one day after --from).")
+    @Option(help: "End, exclusive: a date or instant as --from (default: one day after --from; with --data just after the last stored event).")
     var to: String?
 
     @Option(help: "Log level: trace, debug (every throttle and block with its reason), info, notice, warning, error.")
@@ -36,6 +37,9 @@ struct BacktestCommand: AsyncParsableCommand {
 
     @Option(help: "Write an HTML report (equity curve, drawdown, tables) to this file.")
     var report: String?
+
+    @Option(help: "Write the equity sampled every engine.simulator.equity_interval_seconds (marked to market) as CSV (time,equity) to this file.")
+    var equity: String?
 
     @Option(help: "Write every closed trade as CSV to this file.")
     var trades: String?
@@ -56,29 +60,19 @@ struct BacktestCommand: AsyncParsableCommand {
                 guard data != nil else { throw ValidationError("--coins with names needs --data (stored data)") }
             }
         }
-        guard let start = UTCDate(parsing: from ?? engineConfig.simulator.startDate) else {
-            throw ValidationError("--from must be a date YYYY-MM-DD, got \(from ?? "")")
-        }
-        let end: UTCDate
-        if let to {
-            guard let parsed = UTCDate(parsing: to) else { throw ValidationError("--to must be a date YYYY-MM-DD, got \(to)") }
-            end = parsed
-        } else {
-            end = UTCDate(daysSinceEpoch: start.daysSinceEpoch + 1)
-        }
-        guard end > start else { throw ValidationError("--to (\(end)) must be after --from (\(start))") }
+        let (start, end) = try range(config: engineConfig, coins: coinNames)
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "huracan")
         logger.logLevel = logLevel == "info" ? .notice : try parseLogLevel(logLevel)
         let clock = ContinuousClock()
         let began = clock.now
-        let total = Double(end.start.nanoseconds - start.start.nanoseconds)
+        let total = Double(end.nanoseconds - start.nanoseconds)
         if let data {
             let run: EngineRunner.StoredRun
             do {
-                run = try EngineRunner.backtest(config: engineConfig, data: data, coins: coinNames, from: start.start, to: end.start, logger: logger,
+                run = try EngineRunner.backtest(config: engineConfig, data: data, coins: coinNames, from: start, to: end, logger: logger,
                                                stepEveryCoin: stepEveryCoin) { status in
-                    let done = Double(status.engineTime.nanoseconds - start.start.nanoseconds) / total
+                    let done = Double(status.engineTime.nanoseconds - start.nanoseconds) / total
                     FileHandle.standardError.write(Data("backtest \(Int(done * 100))% at \(status.engineTime), \(Int(status.eventsPerSecond)) events/s, \(status.closedTrades) trades\n".utf8))
                 }
             } catch {
@@ -88,18 +82,8 @@ struct BacktestCommand: AsyncParsableCommand {
             let elapsed = clock.now - began
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             print("backtest on \(data) \(start) to \(end), \(run.coins.count) coins, \(run.files) files: \(run.events) stored events in \(String(format: "%.2f", seconds))s (\(Int(Double(run.events) / max(seconds, 1e-9))) events/s), at most \(run.maxBufferedEvents) events in memory")
-            print(run.summary.render())
-            let report = BacktestReport(title: "Backtest \(run.coins.joined(separator: ", ")) \(start) to \(end)", summary: run.summary, trades: run.trades,
-                                        from: start.start, to: end.start)
-            print(report.renderText())
-            if let path = self.report {
-                try report.renderHTML().write(toFile: path, atomically: true, encoding: .utf8)
-                print("report written to \(path)")
-            }
-            if let trades {
-                try TradeCSV.write(run.trades, to: trades)
-                print("trades written to \(trades)")
-            }
+            try writeResults(title: "Backtest on stored data: \(Self.coinList(run.coins)), \(start) to \(end)", summary: run.summary, trades: run.trades,
+                             from: start, to: end)
             return
         }
         // The registry's active models, as `huracan run` uses them (none: baseline models).
@@ -110,17 +94,62 @@ struct BacktestCommand: AsyncParsableCommand {
             try? await registry.close()
             if !models.isEmpty { printError("trained models from the registry for \(models.count) coins") }
         }
-        let (summary, closed) = try EngineRunner.backtest(config: engineConfig, from: start.start, to: end.start, logger: logger, models: models) { status in
-            let done = Double(status.engineTime.nanoseconds - start.start.nanoseconds) / total
+        let (summary, closed) = try EngineRunner.backtest(config: engineConfig, from: start, to: end, logger: logger, models: models) { status in
+            let done = Double(status.engineTime.nanoseconds - start.nanoseconds) / total
             FileHandle.standardError.write(Data("backtest \(Int(done * 100))% at \(status.engineTime), \(Int(status.eventsPerSecond)) events/s, \(status.closedTrades) trades\n".utf8))
         }
         let elapsed = clock.now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("backtest \(start) to \(end), seed \(engineConfig.simulator.seed), \(engineConfig.activeCoins) coins: \(summary.events) events in \(String(format: "%.1f", seconds))s (\(Int(Double(summary.events) / max(seconds, 1e-9))) events/s)")
+        try writeResults(title: "Backtest on the simulated market (seed \(engineConfig.simulator.seed)): \(engineConfig.activeCoins) coins, \(start) to \(end)",
+                         summary: summary, trades: closed, from: start, to: end)
+    }
+
+    /// The summary and report on the terminal, then the files asked for.
+    private func writeResults(title: String, summary: RunSummary, trades closed: [Trade], from start: Timestamp, to end: Timestamp) throws {
         print(summary.render())
+        let report = BacktestReport(title: title, summary: summary, trades: closed, from: start, to: end)
+        print(report.renderText())
+        if let path = self.report {
+            try report.renderHTML().write(toFile: path, atomically: true, encoding: .utf8)
+            print("report written to \(path)")
+        }
+        if let equity {
+            try summary.equity.csv().write(toFile: equity, atomically: true, encoding: .utf8)
+            print("equity (\(summary.equity.points.count) samples every \(String(format: "%g", summary.equity.intervalSeconds)) s) written to \(equity)")
+        }
         if let trades {
             try TradeCSV.write(closed, to: trades)
             print("trades written to \(trades)")
         }
+    }
+
+    /// "BTC, ETH, SOL and 377 more".
+    static func coinList(_ coins: [String]) -> String {
+        coins.count <= 5 ? coins.joined(separator: ", ") : coins.prefix(3).joined(separator: ", ") + " and \(coins.count - 3) more"
+    }
+
+    /// The backtest's time range from --from/--to, the configured start date, or the stored data's span.
+    private func range(config: EngineConfig, coins: [String]?) throws -> (Timestamp, Timestamp) {
+        func instant(_ text: String, _ option: String) throws -> Timestamp {
+            guard let t = Timestamp(parsingInstant: text) else {
+                throw ValidationError("\(option) must be a date YYYY-MM-DD or an instant like 2026-01-01T12:30:00Z, got \(text)")
+            }
+            return t
+        }
+        var start = try from.map { try instant($0, "--from") }
+        var end = try to.map { try instant($0, "--to") }
+        if let data, start == nil || end == nil {
+            // The stored data's own span.
+            guard let span = try StoredMarketReplay.span(lake: DataLake(path: data), coins: coins.map(Set.init)) else {
+                throw ValidationError("no book, trade or funding data under \(data)\(coins.map { " for " + $0.joined(separator: ",") } ?? "")")
+            }
+            start = start ?? span.from
+            end = end ?? max(span.to, start! + .nanoseconds(1))
+        }
+        let from = try start ?? instant(config.simulator.startDate, "engine.simulator.start_date")
+        let to = end ?? from + .seconds(86_400)
+        guard to > from else { throw ValidationError("--to (\(to)) must be after --from (\(from))") }
+        return (from, to)
     }
 }

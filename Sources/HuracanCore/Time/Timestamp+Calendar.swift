@@ -65,6 +65,39 @@ public struct UTCDate: Sendable, Hashable, Comparable, CustomStringConvertible {
     return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
 }
 
+extension Timestamp {
+    /// Parses a date (`YYYY-MM-DD`, its midnight UTC) or an ISO-8601 instant
+    /// `YYYY-MM-DDTHH:MM[:SS[.fraction]][Z]` (UTC; a space may replace the `T`); nil when malformed.
+    public init?(parsingInstant text: String) {
+        if let day = UTCDate(parsing: text) {
+            self = day.start
+            return
+        }
+        var rest = Substring(text)
+        if rest.hasSuffix("Z") { rest = rest.dropLast() }
+        guard rest.count >= 16, let day = UTCDate(parsing: String(rest.prefix(10))) else { return nil }
+        let separator = rest[rest.index(rest.startIndex, offsetBy: 10)]
+        guard separator == "T" || separator == " " else { return nil }
+        let clock = rest.dropFirst(11).split(separator: ":", omittingEmptySubsequences: false)
+        guard clock.count == 2 || clock.count == 3, clock[0].count == 2, clock[1].count == 2,
+              let hours = Int(clock[0]), let minutes = Int(clock[1]), (0..<24).contains(hours), (0..<60).contains(minutes) else { return nil }
+        var nanos = Int64(hours * 3_600 + minutes * 60) * 1_000_000_000
+        if clock.count == 3 {
+            let parts = clock[2].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts[0].count == 2, let seconds = Int(parts[0]), (0..<60).contains(seconds) else { return nil }
+            nanos += Int64(seconds) * 1_000_000_000
+            if parts.count == 2 {
+                let digits = parts[1]
+                guard (1...9).contains(digits.count), digits.allSatisfy(\.isASCII), let fraction = Int64(digits) else { return nil }
+                var scaled = fraction
+                for _ in digits.count..<9 { scaled *= 10 }
+                nanos += scaled
+            }
+        }
+        self = day.start + .nanoseconds(nanos)
+    }
+}
+
 extension Timestamp: CustomStringConvertible {
     public var date: UTCDate { UTCDate(daysSinceEpoch: dayNumber) }
 

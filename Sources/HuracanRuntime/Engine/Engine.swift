@@ -39,6 +39,9 @@ public final class Engine: @unchecked Sendable {
     public internal(set) var closedTrades: [Trade] = []
     /// Net P&L of every closed trade (the trades are the engine's one ledger).
     var closedNet = Money.zero
+    /// Equity marked to market on a fixed grid since the start (`EngineSettings.equityIntervalSeconds`).
+    public private(set) var equityCurve: EquitySeries
+    private var nextEquitySample: Timestamp
     var intervalLatency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
     var totalLatency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
     var lastStatsAt = (wall: UInt64(0), events: 0, signals: 0)
@@ -121,6 +124,8 @@ public final class Engine: @unchecked Sendable {
         self.start = start
         stepNanoseconds = parameters.stepNanoseconds
         now = start
+        equityCurve = EquitySeries(intervalSeconds: settings.equityIntervalSeconds, points: [(start, settings.startingEquity)])
+        nextEquitySample = start + .nanoseconds(Int64(settings.equityIntervalSeconds * 1e9))
         risk = RiskLedger(limits: settings.limits, equity: settings.startingEquity, coinCount: universe.count, shared: sharedRisk)
         breakers = CircuitBreakers(settings: settings.breakers, coinCount: universe.count, startingEquity: settings.startingEquity,
                                    now: start, coinNames: universe.instruments.map(\.coin))
@@ -220,7 +225,9 @@ public final class Engine: @unchecked Sendable {
             if let endStep, step >= endStep { break }
             if let changes = control.takeChanges() { apply(changes) }
             applyModelSwaps()
-            let upper = endStep.map { min(step + stepsPerRound, $0) } ?? step + stepsPerRound
+            var upper = endStep.map { min(step + stepsPerRound, $0) } ?? step + stepsPerRound
+            // A round ends at the next equity sample, so samples are taken on their grid.
+            upper = min(upper, max(step + 1, (nextEquitySample.nanoseconds - start + stepNanos - 1) / stepNanos))
             applyBreakers()
             if let replay {
                 do { try replay.fill(until: Timestamp(nanoseconds: start + upper * stepNanos)) } catch {
@@ -341,6 +348,10 @@ public final class Engine: @unchecked Sendable {
         }
         engineBus.publish(intents: intents, decisions: decisions, fills: fills, signals: signals, market: market, universe: universe)
         let equity = settings.startingEquity + closedNet.doubleValue + pnl
+        while now >= nextEquitySample {
+            equityCurve.points.append((nextEquitySample, equity))
+            nextEquitySample = nextEquitySample + .nanoseconds(Int64(equityCurve.intervalSeconds * 1e9))
+        }
         risk.updateEquity(equity)
         for shard in shards { shard.context.equity = equity }
         if !flatRemovals.isEmpty { removeFlatInactiveCoins() }

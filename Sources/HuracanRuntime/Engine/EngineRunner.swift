@@ -50,7 +50,7 @@ public enum EngineRunner {
     public static func summary(_ engine: Engine) -> RunSummary {
         let snapshot = engine.risk.snapshot()
         return RunSummary(closed: engine.closedTrades, open: engine.openTrades().count, startingEquity: engine.settings.startingEquity,
-                          endingEquity: snapshot.equity, stats: engine.totals())
+                          endingEquity: snapshot.equity, stats: engine.totals(), equity: engine.equityCurve)
     }
 
     /// The registry watcher of a paper or live engine, with the coins' active models already

@@ -23,6 +23,8 @@ public struct EngineSettings: Sendable {
     public var updateIntervalMs: Double
     public var latencyNanoseconds: Int64
     public var venues: [VenueID]
+    /// Grid of the equity samples behind Sharpe, Sortino, volatility and drawdown.
+    public var equityIntervalSeconds: Double
 
     public init(_ config: EngineConfig) {
         var strategy = StrategyParameters()
@@ -72,6 +74,7 @@ public struct EngineSettings: Sendable {
         updateIntervalMs = config.simulator.updateIntervalMs
         latencyNanoseconds = Int64(config.simulator.latencyMs * 1_000_000)
         venues = config.simulator.venues.compactMap(VenueID.init(rawValue:))
+        equityIntervalSeconds = config.simulator.equityIntervalSeconds
     }
 
     /// ceil(active_coins / coins_per_event_loop).

@@ -2,8 +2,9 @@ import Foundation
 import HuracanCore
 
 /// What traders expect from a backtest: per-coin and per-style tables, exit reasons, risk-adjusted
-/// returns, drawdown with dates, costs, and rejected entries by reason. The equity curve is
-/// starting equity plus cumulative net P&L of closed trades at their close times.
+/// returns, drawdown with dates, costs, and rejected entries by reason. The equity curve and the
+/// risk figures come from the run's equity sampled on a fixed grid, marked to market
+/// (`EquityMetrics`); without samples, from the closed trades' cumulative net P&L.
 public struct BacktestReport: Sendable {
     public struct Group: Sendable {
         public var name: String
@@ -24,13 +25,9 @@ public struct BacktestReport: Sendable {
     public var coins: [Group] = []
     public var styles: [Group] = []
     public var exitReasons: [(String, Int)] = []
-    public var equity: [(Timestamp, Double)] = []
-    public var sharpe = 0.0
-    public var sortino = 0.0
-    public var calmar = 0.0
-    public var maxDrawdown = 0.0
-    public var maxDrawdownPeak: Timestamp?
-    public var maxDrawdownTrough: Timestamp?
+    public var equity: [(time: Timestamp, equity: Double)] = []
+    /// Sharpe, Sortino, volatility, Calmar, probabilistic Sharpe and drawdown of `equity`.
+    public var metrics: EquityMetrics
     public var profitFactor = 0.0
     public var expectancy = 0.0
     public var fees = 0.0
@@ -70,52 +67,23 @@ public struct BacktestReport: Sendable {
         let gains = nets.filter { $0 > 0 }.reduce(0, +), losses = -nets.filter { $0 < 0 }.reduce(0, +)
         profitFactor = losses > 0 ? gains / losses : (gains > 0 ? .infinity : 0)
         expectancy = nets.isEmpty ? 0 : nets.reduce(0, +) / Double(nets.count)
-        // Equity curve and drawdown.
-        var value = startingEquity
-        equity = [(from, value)]
-        var peak = value, peakTime = from
-        for t in closed {
-            value += t.netPnL.doubleValue
-            equity.append((t.closedAt!, value))
-            if value > peak {
-                peak = value
-                peakTime = t.closedAt!
-            }
-            let drawdown = peak > 0 ? (peak - value) / peak : 0
-            if drawdown > maxDrawdown {
-                maxDrawdown = drawdown
-                maxDrawdownPeak = peakTime
-                maxDrawdownTrough = t.closedAt!
-            }
+        if summary.equity.points.count >= 2 {
+            equity = summary.equity.points
+            metrics = summary.equity.metrics
+        } else {
+            var value = startingEquity
+            equity = [(from, value)] + closed.map { trade in
+                value += trade.netPnL.doubleValue
+                return (trade.closedAt!, value)
+            } + [(to, value)]
+            metrics = EquityMetrics(equity: equity, intervalSeconds: summary.equity.intervalSeconds)
+            metrics.unavailable = "no equity samples: figures need a run's sampled equity"
+            metrics.sharpe = nil
+            metrics.sortino = nil
+            metrics.volatility = nil
+            metrics.calmar = nil
+            metrics.probabilisticSharpe = nil
         }
-        equity.append((to, value))
-        // Daily returns of the closed-trade equity curve, annualised over 365 days (crypto trades every day).
-        let firstDay = from.dayNumber, lastDay = Timestamp(nanoseconds: to.nanoseconds - 1).dayNumber
-        var dayEnd: [Double] = []
-        var k = 0
-        var current = startingEquity
-        for day in firstDay...max(firstDay, lastDay) {
-            while k < closed.count && closed[k].closedAt!.dayNumber <= day {
-                current += closed[k].netPnL.doubleValue
-                k += 1
-            }
-            dayEnd.append(current)
-        }
-        var returns: [Double] = []
-        var previous = startingEquity
-        for v in dayEnd {
-            returns.append(previous > 0 ? v / previous - 1 : 0)
-            previous = v
-        }
-        let mean = returns.reduce(0, +) / Double(max(1, returns.count))
-        let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, returns.count - 1))
-        let downside = returns.reduce(0) { $0 + min(0, $1) * min(0, $1) } / Double(max(1, returns.count))
-        sharpe = variance > 0 ? mean / variance.squareRoot() * 365.0.squareRoot() : 0
-        sortino = downside > 0 ? mean / downside.squareRoot() * 365.0.squareRoot() : 0
-        let years = max(Double(to - from) / 1e9 / 86_400 / 365, 1.0 / 365)
-        let totalReturn = startingEquity > 0 ? endingEquity / startingEquity - 1 : 0
-        let annual = totalReturn > -1 ? pow(1 + totalReturn, 1 / years) - 1 : -1
-        calmar = maxDrawdown > 0 ? annual / maxDrawdown : 0
         let s = summary.stats
         rejected = [("skipped by cost (edge after costs too small)", s.skippedByCost), ("stale cost data", s.skippedStaleCost),
                     ("below minimum size", s.skippedBySize)]
@@ -140,11 +108,22 @@ public struct BacktestReport: Sendable {
 
     private static func f2(_ v: Double) -> String { v.isFinite ? String(format: "%.2f", v) : "inf" }
 
+    /// The risk figures on one line; "n/a" with the reason when they cannot be computed.
+    var riskLine: String {
+        let m = metrics
+        var line = "Sharpe \(EquityMetrics.format(m.sharpe)), Sortino \(EquityMetrics.format(m.sortino)), Calmar \(EquityMetrics.format(m.calmar)), "
+            + "volatility \(m.volatility.map { Self.f2($0 * 100) + "%" } ?? "n/a"), probabilistic Sharpe \(m.probabilisticSharpe.map { Self.f2($0 * 100) + "%" } ?? "n/a")"
+        line += " (from \(m.returns) returns of equity sampled every \(EquityMetrics.interval(m.intervalSeconds)), annualised over 365 days)"
+        if let why = m.unavailable { line += "; n/a: \(why)" }
+        return line
+    }
+
     /// Key figures and tables as plain text.
     public func renderText() -> String {
         var lines: [String] = []
-        lines.append("equity \(Self.f2(startingEquity)) -> \(Self.f2(endingEquity)); Sharpe \(Self.f2(sharpe)), Sortino \(Self.f2(sortino)), Calmar \(Self.f2(calmar))")
-        lines.append("max drawdown \(Self.f2(maxDrawdown * 100))% (peak \(Self.date(maxDrawdownPeak)), trough \(Self.date(maxDrawdownTrough))); profit factor \(Self.f2(profitFactor)); expectancy \(Self.f2(expectancy)) per trade")
+        lines.append("equity \(Self.f2(startingEquity)) -> \(Self.f2(endingEquity))")
+        lines.append(riskLine)
+        lines.append("max drawdown \(Self.f2(metrics.maxDrawdown * 100))% (peak \(Self.date(metrics.maxDrawdownPeak)), trough \(Self.date(metrics.maxDrawdownTrough))); profit factor \(Self.f2(profitFactor)); expectancy \(Self.f2(expectancy)) per trade")
         lines.append("fees paid \(Self.f2(fees)), funding paid \(Self.f2(funding))")
         for (title, groups) in [("coin", coins), ("style", styles)] {
             lines.append("\(title.padding(toLength: 10, withPad: " ", startingAt: 0)) trades  win rate  avg net P&L  total net P&L  avg duration")
@@ -162,7 +141,7 @@ public struct BacktestReport: Sendable {
         func esc(_ s: String) -> String { s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;") }
         let width = 900.0, height = 260.0
         let t0 = Double(from.nanoseconds), t1 = Double(max(to.nanoseconds, from.nanoseconds + 1))
-        let values = equity.map(\.1)
+        let values = equity.map(\.equity)
         let lo = values.min() ?? 0, hi = max(values.max() ?? 1, lo + 1e-9)
         func x(_ t: Timestamp) -> Double { (Double(t.nanoseconds) - t0) / (t1 - t0) * width }
         let equityPath = equity.map { String(format: "%.1f,%.1f", x($0.0), height - ($0.1 - lo) / (hi - lo) * (height - 20) - 10) }.joined(separator: " ")
@@ -181,8 +160,12 @@ public struct BacktestReport: Sendable {
         }
         let figures: [(String, String)] = [
             ("Period", "\(Self.date(from)) to \(Self.date(to))"), ("Equity", "\(Self.f2(startingEquity)) → \(Self.f2(endingEquity))"),
-            ("Sharpe", Self.f2(sharpe)), ("Sortino", Self.f2(sortino)), ("Calmar", Self.f2(calmar)),
-            ("Max drawdown", "\(Self.f2(maxDrawdown * 100))% (peak \(Self.date(maxDrawdownPeak)), trough \(Self.date(maxDrawdownTrough)))"),
+            ("Sharpe", EquityMetrics.format(metrics.sharpe)), ("Sortino", EquityMetrics.format(metrics.sortino)), ("Calmar", EquityMetrics.format(metrics.calmar)),
+            ("Volatility (annual)", metrics.volatility.map { Self.f2($0 * 100) + "%" } ?? "n/a"),
+            ("Probabilistic Sharpe", metrics.probabilisticSharpe.map { Self.f2($0 * 100) + "%" } ?? "n/a"),
+            ("Risk figures from", "\(metrics.returns) returns of equity sampled every \(EquityMetrics.interval(metrics.intervalSeconds)), annualised over 365 days"
+                + (metrics.unavailable.map { "; n/a: \($0)" } ?? "")),
+            ("Max drawdown", "\(Self.f2(metrics.maxDrawdown * 100))% (peak \(Self.date(metrics.maxDrawdownPeak)), trough \(Self.date(metrics.maxDrawdownTrough)))"),
             ("Profit factor", Self.f2(profitFactor)), ("Expectancy", "\(Self.f2(expectancy)) per trade"),
             ("Fees paid", Self.f2(fees)), ("Funding paid", Self.f2(funding)), ("Events", String(summary.events)),
         ]
@@ -194,7 +177,7 @@ public struct BacktestReport: Sendable {
         </style></head><body><h1>\(esc(title))</h1>
         <table>\(figures.map { "<tr><th>\($0.0)</th><td>\(esc($0.1))</td></tr>" }.joined())</table>
         <h2>Equity</h2><svg width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))"><polyline fill="none" stroke="#1f6feb" stroke-width="1.5" points="\(equityPath)"/></svg>
-        <h2>Drawdown (worst \(Self.f2(maxDrawdown * 100))%)</h2><svg width="\(Int(width))" height="150" viewBox="0 0 \(Int(width)) 150"><polygon fill="#e5534b" fill-opacity="0.5" points="\(ddPath)"/></svg>
+        <h2>Drawdown (worst \(Self.f2(metrics.maxDrawdown * 100))%)</h2><svg width="\(Int(width))" height="150" viewBox="0 0 \(Int(width)) 150"><polygon fill="#e5534b" fill-opacity="0.5" points="\(ddPath)"/></svg>
         \(table("coin", coins))\(table("style", styles))
         <h2>Exit reasons</h2><table><tr><th>reason</th><th>trades</th></tr>\(exitReasons.map { "<tr><td>\(esc($0.0))</td><td>\($0.1)</td></tr>" }.joined())</table>
         <h2>Rejected entries</h2><table><tr><th>reason</th><th>count</th></tr>\(rejected.map { "<tr><td>\(esc($0.0))</td><td>\($0.1)</td></tr>" }.joined())</table>

@@ -40,8 +40,12 @@ public struct RunSummary: Sendable {
     public var endingEquity: Double
     public var events: Int
     public var stats: PipelineStats
+    /// Equity marked to market on the run's sampling grid (empty when not sampled).
+    public var equity: EquitySeries
 
-    public init(closed: [Trade], open: Int, startingEquity: Double, endingEquity: Double, stats: PipelineStats) {
+    public init(closed: [Trade], open: Int, startingEquity: Double, endingEquity: Double, stats: PipelineStats,
+                equity: EquitySeries = EquitySeries(intervalSeconds: 60)) {
+        self.equity = equity
         for trade in closed { styles[trade.style, default: StyleFigures()].add(trade) }
         openTrades = open
         self.startingEquity = startingEquity

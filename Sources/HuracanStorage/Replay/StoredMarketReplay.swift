@@ -114,6 +114,30 @@ public final class StoredMarketReplay {
         return event
     }
 
+    /// The time span of the stored book, trade and funding data of `coins` (all when nil): the
+    /// first event's time and just after the last one's, from the files' time statistics (only
+    /// the first and last days' files are opened, footers only). Nil when nothing is stored.
+    public static func span(lake: DataLake, coins: Set<String>? = nil) throws -> (from: Timestamp, to: Timestamp)? {
+        let partitions = lake.partitions(kinds: [.book, .trades, .funding], coins: coins)
+        guard let firstDay = partitions.map(\.day).min(), let lastDay = partitions.map(\.day).max() else { return nil }
+        var lo: Int64?, hi: Int64?
+        for partition in partitions where partition.day == firstDay || partition.day == lastDay {
+            let file = try ParquetFile(path: partition.path)
+            for group in file.rowGroups {
+                guard let stats = group.statistics.first ?? nil, case .int(let min)? = stats.min, case .int(let max)? = stats.max else {
+                    // No time statistics: the whole days.
+                    lo = Swift.min(lo ?? .max, firstDay.start.nanoseconds)
+                    hi = Swift.max(hi ?? .min, UTCDate(daysSinceEpoch: lastDay.daysSinceEpoch + 1).start.nanoseconds - 1)
+                    continue
+                }
+                lo = Swift.min(lo ?? .max, min)
+                hi = Swift.max(hi ?? .min, max)
+            }
+        }
+        guard let lo, let hi else { return nil }
+        return (Timestamp(nanoseconds: lo), Timestamp(nanoseconds: hi + 1))
+    }
+
     /// Coins (names) with any stored book, trade or funding data in the lake.
     public static func storedCoins(lake: DataLake, from: UTCDate, through: UTCDate) -> [String] {
         Array(Set(lake.partitions(kinds: [.book, .trades, .funding], from: from, through: through).map(\.coin))).sorted()
