@@ -88,8 +88,11 @@ struct DataCommand: ParsableCommand {
         @Option(help: "Layout: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
         var format: String?
 
-        @Option(help: "Coin name to store under (default: from the symbol, BTCUSDT -> BTC).")
+        @Option(help: "Coin name to store under (default: the universe's coin for the venue's symbol, 1000PEPEUSDT -> PEPE, prices in the engine's units).")
         var coin: String?
+
+        @Flag(help: "Ignore the universe: store each symbol under its base asset (BTCUSDT -> BTC), prices unscaled.")
+        var noUniverse = false
 
         @Option(help: "Venue for files that do not name one (default binance).")
         var venue: String?
@@ -113,6 +116,13 @@ struct DataCommand: ParsableCommand {
             guard let gaps = DepthGapPolicy(rawValue: depthGaps) else { throw ValidationError("--depth-gaps must be resync or continue, got \(depthGaps)") }
             importer.depthGaps = gaps
             importer.coin = coin
+            if coin == nil, !noUniverse {
+                let config = try loadOrExit(location.config)
+                do { importer.symbols = UniverseSymbols(universe: try UniverseLoader.load(for: config)) } catch {
+                    printError("the universe could not be read (\(error)); pass --coin or --no-universe")
+                    throw ExitCode(1)
+                }
+            }
             if let venue {
                 guard let v = VenueID(rawValue: venue.lowercased()) else { throw ValidationError("unknown venue \(venue)") }
                 importer.venue = v
@@ -140,7 +150,14 @@ struct DataCommand: ParsableCommand {
             for issue in report.issues.prefix(showIssues) { printError("bad row \(issue)") }
             if report.issueCount > showIssues { printError("... and \(report.issueCount - showIssues) more bad rows") }
             let kinds = report.rows.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
+            for (what, factor) in report.scaling.sorted(by: { $0.key < $1.key }) {
+                print("scaled \(what): prices x\(String(format: "%g", factor)), sizes /\(String(format: "%g", factor)) (the universe's multiplier)")
+            }
             print("imported \(report.totalRows) rows (\(kinds.isEmpty ? "none" : kinds)) from \(files.count) files into \(report.partitions.count) partitions in \(String(format: "%.2f", (clock.now - start).seconds))s; \(report.issueCount) bad rows skipped")
+            if report.totalRows == 0 {
+                printError("nothing was imported from \(files.joined(separator: ", ")): \(report.issueCount > 0 ? "every row was bad" : "no rows found")")
+                throw ExitCode(1)
+            }
         }
     }
 

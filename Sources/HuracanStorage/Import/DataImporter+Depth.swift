@@ -81,7 +81,7 @@ extension DataImporter {
         guard let message = binanceDepthPending else { return }
         binanceDepthPending = nil
         let name: String
-        do throws(RowError) { name = try coinFor(message.symbol) } catch {
+        do throws(RowError) { name = try coinFor(message.symbol, venue: venue ?? .binance) } catch {
             issue(message.file, message.line, error.message)
             return
         }
@@ -123,7 +123,7 @@ extension DataImporter {
         let update: DepthUpdate
         do { update = try BybitDepthParser.parse(Array(line.utf8)) } catch { throw RowError(message: "\(error)") }
         let key = "bybit/\(update.symbol)"
-        let name = try coinFor(Substring(update.symbol))
+        let name = try coinFor(Substring(update.symbol), venue: venue ?? .bybit)
         var state = depthBooks[key] ?? DepthBookState(coin: name, venue: venue ?? .bybit)
         defer { depthBooks[key] = state }
         // Bybit: a snapshot (or u = 1 after a service restart) replaces the book; a delta's u is

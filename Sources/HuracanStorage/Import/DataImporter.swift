@@ -40,6 +40,9 @@ public struct ImportReport: Sendable {
     public var issues: [ImportIssue] = []
     public var issueCount = 0
     public var partitions: Set<String> = []
+    /// Venue symbols whose prices were scaled into the engine's units, with the factor
+    /// ("PEPE on okx (PEPE-USDT-SWAP)": 1000).
+    public var scaling: [String: Double] = [:]
     public static let keptIssues = 1_000
 
     public var totalRows: Int { rows.values.reduce(0, +) }
@@ -62,6 +65,12 @@ public final class DataImporter {
     public var coin: String?
     /// Venue for sources that do not name one (Binance dumps are binance).
     public var venue: VenueID?
+    /// The universe's symbols: each venue symbol is stored as the universe's coin, prices and
+    /// sizes in the engine's units (`UniverseSymbols`). Nil: the coin is the symbol's base asset.
+    public var symbols: UniverseSymbols?
+    private var lastCoin: (symbol: Substring, venue: VenueID, coin: String)?
+    /// Price factor of each coin and venue ("PEPE/okx") resolved so far.
+    private var factors: [String: Double] = [:]
     public var flushRows = 500_000
     public var progress: ((ImportProgress) -> Void)?
 
@@ -259,9 +268,32 @@ public final class DataImporter {
 
     private var pendingRows: Int { book.count + trades.count + funding.count + klines.count }
 
-    func coinFor(_ symbol: Substring) throws(RowError) -> String {
-        let name = coin ?? Self.coinName(symbol: String(symbol))
+    /// The coin `symbol` is stored under: `--coin` when given, else the universe's coin for the
+    /// venue's symbol (an unknown symbol is an error suggesting `--coin`), else the symbol's base
+    /// asset (no universe: BTCUSDT -> BTC).
+    func coinFor(_ symbol: Substring, venue: VenueID) throws(RowError) -> String {
+        if let coin { return coin }
+        if let last = lastCoin, last.symbol == symbol, last.venue == venue { return last.coin }
+        let name: String
+        if let symbols {
+            guard let match = symbols.match(symbol: String(symbol), venue: venue) else {
+                let near = symbols.suggestions(for: String(symbol), venue: venue)
+                throw RowError(message: "symbol \"\(symbol)\" is not in the universe's \(venue) symbols\(near.isEmpty ? "" : " (similar: \(near.prefix(3).joined(separator: ", ")))"); "
+                               + "pass --coin NAME to store it under a name of your choosing")
+            }
+            name = match.coin
+            let key = "\(match.coin)/\(venue.rawValue)"
+            if let earlier = factors[key], earlier != match.factor {
+                throw RowError(message: "symbol \"\(symbol)\" quotes \(match.coin) on \(venue) in other units than a symbol imported before it "
+                               + "(price factor \(match.factor) against \(earlier)): import them in separate runs")
+            }
+            factors[key] = match.factor
+            if match.factor != 1 { report.scaling["\(match.coin) on \(venue) (\(symbol))"] = match.factor }
+        } else {
+            name = Self.coinName(symbol: String(symbol))
+        }
         guard DataLake.isValidCoin(name) else { throw RowError(message: "symbol \"\(symbol)\" gives no usable coin name") }
+        lastCoin = (symbol, venue, name)
         return name
     }
 
@@ -286,21 +318,21 @@ public final class DataImporter {
             try need(7)
             let bid = try Self.positive(f[at("best_bid_price", 1)], "best_bid_price"), ask = try Self.positive(f[at("best_ask_price", 3)], "best_ask_price")
             guard ask >= bid else { throw RowError(message: "crossed book: bid \(bid) above ask \(ask)") }
-            book.append(BookRecord(time: try Self.timestamp(f[at("event_time", 6)]), coin: try coinFor(Substring(symbol)), venue: venue,
+            book.append(BookRecord(time: try Self.timestamp(f[at("event_time", 6)]), coin: try coinFor(Substring(symbol), venue: venue), venue: venue,
                                    top: BookTop(bidPrice: bid, bidSize: try Self.number(f[at("best_bid_qty", 2)], "best_bid_qty"),
                                                 askPrice: ask, askSize: try Self.number(f[at("best_ask_qty", 4)], "best_ask_qty"))))
         case .binanceAggTrades:
             // agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker
             try need(7)
             let maker = try Self.flag(f[at("is_buyer_maker", 6)], "is_buyer_maker")
-            trades.append(TradeRecord(time: try Self.timestamp(f[at("transact_time", 5)]), coin: try coinFor(Substring(symbol)), venue: venue,
+            trades.append(TradeRecord(time: try Self.timestamp(f[at("transact_time", 5)]), coin: try coinFor(Substring(symbol), venue: venue), venue: venue,
                                       price: try Self.positive(f[at("price", 1)], "price"), size: try Self.positive(f[at("quantity", 2)], "quantity"),
                                       side: maker ? .sell : .buy, tradeID: Int64(f[at("agg_trade_id", 0)])))
         case .binanceTrades:
             // id,price,qty,quote_qty,time,is_buyer_maker
             try need(6)
             let maker = try Self.flag(f[at("is_buyer_maker", 5)], "is_buyer_maker")
-            trades.append(TradeRecord(time: try Self.timestamp(f[at("time", 4)]), coin: try coinFor(Substring(symbol)), venue: venue,
+            trades.append(TradeRecord(time: try Self.timestamp(f[at("time", 4)]), coin: try coinFor(Substring(symbol), venue: venue), venue: venue,
                                       price: try Self.positive(f[at("price", 1)], "price"), size: try Self.positive(f[at("qty", 2)], "qty"),
                                       side: maker ? .sell : .buy, tradeID: Int64(f[at("id", 0)])))
         case .binanceKlines:
@@ -308,24 +340,24 @@ public final class DataImporter {
             try need(9)
             klines.append(try kline(time: f[at("open_time", 0)], f[at("open", 1)], f[at("high", 2)], f[at("low", 3)], f[at("close", 4)],
                                     volume: f[at("volume", 5)], quote: f[at("quote_volume", 7)], count: f[at("count", 8)],
-                                    coin: try coinFor(Substring(symbol)), venue: venue,
+                                    coin: try coinFor(Substring(symbol), venue: venue), venue: venue,
                                     interval: Self.intervalSeconds((file as NSString).lastPathComponent.lowercased()) ?? 60))
         case .binanceFunding:
             // calc_time,funding_interval_hours,last_funding_rate
             try need(3)
-            funding.append(FundingRecord(time: try Self.timestamp(f[at("calc_time", 0)]), coin: try coinFor(Substring(symbol)), venue: venue,
+            funding.append(FundingRecord(time: try Self.timestamp(f[at("calc_time", 0)]), coin: try coinFor(Substring(symbol), venue: venue), venue: venue,
                                          rate: try Self.number(f[at("last_funding_rate", 2)], "last_funding_rate"), markPrice: 0, isSettlement: true))
         case .ohlcv:
             try need(6)
             let interval = Self.intervalSeconds((file as NSString).lastPathComponent.lowercased()) ?? 60
             let volume = f[at("volume", 5)]
             klines.append(try kline(time: f[at("timestamp", 0)], f[at("open", 1)], f[at("high", 2)], f[at("low", 3)], f[at("close", 4)],
-                                    volume: volume, quote: volume, count: "0", coin: try coinFor(Substring(symbol)), venue: venue, interval: interval))
+                                    volume: volume, quote: volume, count: "0", coin: try coinFor(Substring(symbol), venue: venue), venue: venue, interval: interval))
         case .tardisBookSnapshot:
             try need(8)
             let bid = try Self.positive(f[at("bids[0].price", 6)], "bids[0].price"), ask = try Self.positive(f[at("asks[0].price", 4)], "asks[0].price")
             guard ask >= bid else { throw RowError(message: "crossed book: bid \(bid) above ask \(ask)") }
-            book.append(BookRecord(time: try Self.timestamp(f[2]), coin: try coinFor(f[1]), venue: try venueFor(exchange: f[0]),
+            book.append(BookRecord(time: try Self.timestamp(f[2]), coin: try coinFor(f[1], venue: try venueFor(exchange: f[0])), venue: try venueFor(exchange: f[0]),
                                    top: BookTop(bidPrice: bid, bidSize: try Self.number(f[at("bids[0].amount", 7)], "bids[0].amount"),
                                                 askPrice: ask, askSize: try Self.number(f[at("asks[0].amount", 5)], "asks[0].amount"))))
         case .tardisQuotes:
@@ -333,7 +365,7 @@ public final class DataImporter {
             try need(8)
             let bid = try Self.positive(f[at("bid_price", 6)], "bid_price"), ask = try Self.positive(f[at("ask_price", 5)], "ask_price")
             guard ask >= bid else { throw RowError(message: "crossed book: bid \(bid) above ask \(ask)") }
-            book.append(BookRecord(time: try Self.timestamp(f[2]), coin: try coinFor(f[1]), venue: try venueFor(exchange: f[0]),
+            book.append(BookRecord(time: try Self.timestamp(f[2]), coin: try coinFor(f[1], venue: try venueFor(exchange: f[0])), venue: try venueFor(exchange: f[0]),
                                    top: BookTop(bidPrice: bid, bidSize: try Self.number(f[at("bid_amount", 7)], "bid_amount"),
                                                 askPrice: ask, askSize: try Self.number(f[at("ask_amount", 4)], "ask_amount"))))
         case .tardisTrades:
@@ -341,7 +373,7 @@ public final class DataImporter {
             try need(8)
             let sideText = f[at("side", 5)].lowercased()
             guard let side = Side(rawValue: sideText) else { throw RowError(message: "side \"\(sideText)\" is not buy or sell") }
-            trades.append(TradeRecord(time: try Self.timestamp(f[2]), coin: try coinFor(f[1]), venue: try venueFor(exchange: f[0]),
+            trades.append(TradeRecord(time: try Self.timestamp(f[2]), coin: try coinFor(f[1], venue: try venueFor(exchange: f[0])), venue: try venueFor(exchange: f[0]),
                                       price: try Self.positive(f[at("price", 6)], "price"), size: try Self.positive(f[at("amount", 7)], "amount"),
                                       side: side, tradeID: Int64(f[at("id", 4)])))
         case .parquetQuotes, .parquetTrades:
@@ -366,8 +398,8 @@ public final class DataImporter {
             let table = try file.read(rowGroup: g)
             let time = try ColumnAccess(table: table, file: path).int64(table["timestamp"] != nil ? "timestamp" : "time")
             let symbols = table["symbol"]?.strings
-            let fallback = coin ?? Self.coinName(symbol: String((path as NSString).lastPathComponent.split(separator: "-").dropFirst().first ?? "UNKNOWN"))
             let venue = self.venue ?? .binance
+            let fileSymbol = Substring((path as NSString).lastPathComponent.split(separator: "-").dropFirst().first ?? "UNKNOWN")
             let a = ColumnAccess(table: table, file: path)
             let isTrades = format == .parquetTrades
             let price = isTrades ? try a.double("price") : [], quantity = isTrades ? try a.double(table["quantity"] != nil ? "quantity" : "size") : []
@@ -377,7 +409,7 @@ public final class DataImporter {
             let bidSize = isTrades ? [] : try a.double("bid_size"), askSize = isTrades ? [] : try a.double("ask_size")
             for i in time.indices {
                 do throws(RowError) {
-                    let coinName = try symbols.map { (s) throws(RowError) -> String in try coinFor(Substring(s[i])) } ?? fallback
+                    let coinName = try coinFor(symbols.map { Substring($0[i]) } ?? fileSymbol, venue: venue)
                     if isTrades {
                         let maker = try Self.flag(Substring(makers?[i] ?? "false"), "buyer_maker")
                         guard price[i] > 0, quantity[i] > 0 else { throw RowError(message: "non-positive price or quantity") }
@@ -398,6 +430,7 @@ public final class DataImporter {
 
     /// Writes buffered rows to the lake.
     public func flush() throws {
+        if !report.scaling.isEmpty { scaleToEngineUnits() }
         func store<R: StoredRecord>(_ rows: inout [R]) throws {
             guard !rows.isEmpty else { return }
             for path in try lake.append(rows) { report.partitions.insert(path) }
@@ -408,5 +441,34 @@ public final class DataImporter {
         try store(&trades)
         try store(&funding)
         try store(&klines)
+    }
+
+    /// Prices into the engine's units (x factor), sizes the other way (/ factor).
+    private func scaleToEngineUnits() {
+        func factor(_ coin: String, _ venue: VenueID) -> Double { factors["\(coin)/\(venue.rawValue)"] ?? 1 }
+        for i in book.indices {
+            let f = factor(book[i].coin, book[i].venue)
+            guard f != 1 else { continue }
+            book[i].top = BookTop(bidPrice: book[i].top.bidPrice * f, bidSize: book[i].top.bidSize / f,
+                                  askPrice: book[i].top.askPrice * f, askSize: book[i].top.askSize / f)
+        }
+        for i in trades.indices {
+            let f = factor(trades[i].coin, trades[i].venue)
+            guard f != 1 else { continue }
+            trades[i].price *= f
+            trades[i].size /= f
+        }
+        for i in funding.indices {
+            funding[i].markPrice *= factor(funding[i].coin, funding[i].venue)
+        }
+        for i in klines.indices {
+            let f = factor(klines[i].coin, klines[i].venue)
+            guard f != 1 else { continue }
+            klines[i].open *= f
+            klines[i].high *= f
+            klines[i].low *= f
+            klines[i].close *= f
+            klines[i].volume /= f
+        }
     }
 }
