@@ -8,6 +8,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
     @inlinable public init(seconds: Int64) { self.nanoseconds = seconds * 1_000_000_000 }
 
     public static let epoch = Timestamp(nanoseconds: 0)
+    /// Later than any real time: "never".
+    public static let distantFuture = Timestamp(nanoseconds: .max)
 
     @inlinable public var milliseconds: Int64 { nanoseconds / 1_000_000 }
     @inlinable public var seconds: Double { Double(nanoseconds) / 1e9 }

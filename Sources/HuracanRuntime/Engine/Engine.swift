@@ -240,6 +240,12 @@ public final class Engine: @unchecked Sendable {
             step = upper
             now = Timestamp(nanoseconds: start + step * stepNanos)
             afterRound()
+            if let replay, !replay.stepsEveryCoin, let target = idleUntil(replay, endStep: endStep), target > step {
+                // Stored data with nothing to do before its next event: skip the empty steps.
+                step = target
+                now = Timestamp(nanoseconds: start + step * stepNanos)
+                sampleEquity(risk.snapshot().equity)
+            }
             if pacing == .realTime {
                 let simulatedElapsed = (step - firstStep) * stepNanos
                 let wallElapsed = MonotonicClock.wallNanoseconds() - realStart
@@ -284,6 +290,39 @@ public final class Engine: @unchecked Sendable {
             if spent < Self.feedRoundNanoseconds { sleepNanoseconds(Self.feedRoundNanoseconds - spent) }
         }
         onStatus(status())
+    }
+
+    /// Records `equity` at every grid point up to `now`.
+    private func sampleEquity(_ equity: Double) {
+        while now >= nextEquitySample {
+            equityCurve.points.append((nextEquitySample, equity))
+            nextEquitySample = nextEquitySample + .nanoseconds(Int64(equityCurve.intervalSeconds * 1e9))
+        }
+    }
+
+    /// The step at which stored data next gives the engine something to do, when no order is
+    /// in flight and every loaded event was taken: the step of the source's next event or of
+    /// the earliest holding limit, whichever comes first (the end when neither does). Nil when
+    /// something may happen sooner.
+    private func idleUntil(_ replay: ReplayFeed, endStep: Int64?) -> Int64? {
+        guard replay.isDrained else { return nil }
+        var deadline = Timestamp.distantFuture
+        for shard in shards {
+            guard let quiet = shard.quietUntil() else { return nil }
+            deadline = min(deadline, quiet)
+        }
+        let next: Timestamp?
+        do { next = try replay.nextSourceTime() } catch {
+            return nil // the next fill reports it
+        }
+        var target = endStep ?? .max
+        // An event at t is processed in the step whose end is after t; a holding limit at t in
+        // the first step ending at or after t.
+        if let next { target = min(target, (next.nanoseconds - start.nanoseconds) / stepNanoseconds) }
+        if deadline < .distantFuture {
+            target = min(target, (deadline.nanoseconds - start.nanoseconds + stepNanoseconds - 1) / stepNanoseconds - 1)
+        }
+        return target == .max ? nil : target
     }
 
     /// Shortest round on a real venue's feed: events wait at most this long (plus the round's
@@ -348,10 +387,7 @@ public final class Engine: @unchecked Sendable {
         }
         engineBus.publish(intents: intents, decisions: decisions, fills: fills, signals: signals, market: market, universe: universe)
         let equity = settings.startingEquity + closedNet.doubleValue + pnl
-        while now >= nextEquitySample {
-            equityCurve.points.append((nextEquitySample, equity))
-            nextEquitySample = nextEquitySample + .nanoseconds(Int64(equityCurve.intervalSeconds * 1e9))
-        }
+        sampleEquity(equity)
         risk.updateEquity(equity)
         for shard in shards { shard.context.equity = equity }
         if !flatRemovals.isEmpty { removeFlatInactiveCoins() }

@@ -10,6 +10,13 @@ public protocol MarketEventSource: AnyObject {
     var isExhausted: Bool { get }
     /// Files read (stored data), for reports.
     var fileCount: Int { get }
+    /// Time of the next event not yet handed over, when the source knows it (stored data);
+    /// nil when it does not (a live feed) or no event is left.
+    func nextEventTime() throws -> Timestamp?
+}
+
+extension MarketEventSource {
+    public func nextEventTime() throws -> Timestamp? { nil }
 }
 
 /// The data lake's merged, time-ordered events as a `MarketEventSource`.
@@ -22,6 +29,14 @@ final class StoredEventSource: MarketEventSource {
 
     var fileCount: Int { replay.fileCount }
     var isExhausted: Bool { finished && lookahead == nil }
+
+    func nextEventTime() throws -> Timestamp? {
+        if lookahead == nil, !finished {
+            lookahead = try replay.next()
+            if lookahead == nil { finished = true }
+        }
+        return lookahead?.time
+    }
 
     func load(until end: Timestamp, into sink: (MarketEvent) -> Void) throws {
         while !finished {

@@ -66,4 +66,10 @@ public final class ReplayFeed: @unchecked Sendable {
     }
 
     var isFinished: Bool { source.isExhausted }
+
+    /// True when every event loaded has been taken (coordinator only, between rounds).
+    var isDrained: Bool { queues.indices.allSatisfy { positions[$0] >= queues[$0].count } }
+
+    /// Time of the source's next event not loaded yet (stored data), or nil.
+    func nextSourceTime() throws -> Timestamp? { try source.nextEventTime() }
 }

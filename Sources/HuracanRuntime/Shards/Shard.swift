@@ -59,6 +59,19 @@ final class Shard: @unchecked Sendable {
 
     var coins: [CoinIndex] { slots.indices.map { slots[$0].pipeline.index } }
 
+    /// When something next happens here without new market data: nil when an order is in
+    /// flight (anything may happen), else the earliest holding limit of an open trade
+    /// (`.distantFuture` when every coin is flat).
+    func quietUntil() -> Timestamp? {
+        var earliest = Timestamp.distantFuture
+        let parameters = context.parameters
+        for c in slots.indices {
+            if slots[c].hasOrdersInFlight { return nil }
+            if let deadline = Self.exitDeadline(&slots[c], parameters) { earliest = min(earliest, deadline) }
+        }
+        return earliest
+    }
+
     var isHealthy: Bool { healthy.load(ordering: .relaxed) }
 
     /// Makes the next run sleep first, as if the loop had stalled (tests and drills).
@@ -167,6 +180,10 @@ final class Shard: @unchecked Sendable {
     private func runEventDriven(steps range: Range<Int64>, start: Int64, stepNanoseconds: Int64, replay: ReplayFeed) {
         let lower = range.lowerBound, count = Int(range.upperBound - lower)
         guard count > 0 else { return }
+        // After the engine skipped empty time, costs are refreshed before anything is decided,
+        // as stepping through that time would have.
+        let rangeStart = Timestamp(nanoseconds: start + lower * stepNanoseconds)
+        if rangeStart >= nextCostRefresh { refreshCosts(at: rangeStart) }
         if buckets.count < count { buckets = Array(repeating: [], count: count) }
         let parameters = context.parameters
         for c in slots.indices {

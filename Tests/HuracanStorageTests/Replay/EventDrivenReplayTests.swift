@@ -18,12 +18,22 @@ import Testing
         let day = UTCDate(year: 2025, month: 1, day: 27)
         let summary = try SimulatedDataSet.generate(config: config, lake: lake, coins: 8, from: day.start, to: day.start + .seconds(5_400), bookEvery: 3)
         #expect(summary.coins == 8 && summary.books > 0 && summary.trades > 0 && summary.funding > 0)
+        // Half an hour without any data for every coin: the engine skips it once its trades are done.
+        let holeStart = day.start + .seconds(1_800), holeEnd = day.start + .seconds(3_600)
+        var removed = 0
+        for coin in Set(lake.partitions(kinds: [.book]).map(\.coin)) {
+            let books = try lake.read(BookRecord.self, coins: [coin]), trades = try lake.read(TradeRecord.self, coins: [coin])
+            let keptBooks = books.filter { $0.time < holeStart || $0.time >= holeEnd }, keptTrades = trades.filter { $0.time < holeStart || $0.time >= holeEnd }
+            removed += books.count - keptBooks.count + trades.count - keptTrades.count
+            try lake.writeAtomically(BookRecord.makeTable(keptBooks), kind: .book, to: lake.path(.book, coin: coin, day: day))
+            try lake.writeAtomically(TradeRecord.makeTable(keptTrades), kind: .trades, to: lake.path(.trades, coin: coin, day: day))
+        }
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let to = day.start + .seconds(7_200)
         let fast = try EngineRunner.backtest(config: config, data: lake.root.path, coins: nil, from: day.start, to: to, logger: logger)
         let slow = try EngineRunner.backtest(config: config, data: lake.root.path, coins: nil, from: day.start, to: to, logger: logger, stepEveryCoin: true)
-        #expect(fast.events == summary.rows && slow.events == summary.rows)
+        #expect(fast.events == summary.rows - removed && slow.events == summary.rows - removed)
         #expect(fast.summary.events == slow.summary.events)
         #expect(!fast.trades.isEmpty)
         let describe: (Trade) -> String = { "\($0.coin) \($0.side) \($0.openedAt.nanoseconds) \($0.closedAt?.nanoseconds ?? 0) \($0.netPnL) \($0.exitReason.map { "\($0)" } ?? "-")" }
