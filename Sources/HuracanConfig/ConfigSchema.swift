@@ -111,6 +111,27 @@ public enum ConfigSchema {
     private static func strategyFields(_ p: String) -> [ConfigField] {
         [
             .string(p + "model_file", \.strategy.modelFile, allowed: "a JSON file path, or empty for the built-in baseline", "Baseline model coefficients"),
+            .choice(p + "name", \.strategy.name, StrategySelection.names,
+                    "Strategy every coin runs: ml (the model's scalps and runners), ema_cross (EMA fast/slow cross of mid, fixed notional), book_imbalance (docs/strategies.md)"),
+            ConfigField(path: p + "per_coin", allowed: "a list of COIN=strategy", doc: "Per-coin strategy, overriding name (e.g. [BTC=ema_cross])",
+                        read: { .list($0.strategy.perCoin.map { .string($0) }) }) { config, value in
+                guard case .list(let items) = value else { return "expected a list of COIN=strategy" }
+                var entries: [String] = []
+                for item in items {
+                    guard case .string(let entry) = item else { return "expected COIN=strategy, found \(item)" }
+                    guard let (_, strategy) = StrategySelection.parseOverride(entry) else { return "expected COIN=strategy, found \"\(entry)\"" }
+                    guard StrategySelection.names.contains(strategy) else {
+                        return "\"\(strategy)\" in \"\(entry)\" is not a strategy; one of \(StrategySelection.names.joined(separator: ", "))"
+                    }
+                    entries.append(entry)
+                }
+                config.strategy.perCoin = entries
+                return nil
+            },
+            .int(p + "ema_cross.fast", \.strategy.emaCrossFast, 1...10_000, "ema_cross: quotes in the fast EMA"),
+            .int(p + "ema_cross.slow", \.strategy.emaCrossSlow, 2...10_000, "ema_cross: quotes in the slow EMA (more than fast)"),
+            .number(p + "ema_cross.notional_usdt", \.strategy.emaCrossNotionalUsdt, 1...10_000_000, "ema_cross: notional of each order"),
+            .number(p + "book_imbalance.threshold", \.strategy.bookImbalanceThreshold, 0.01...0.99, "book_imbalance: top-of-book imbalance needed to enter"),
             .int(p + "max_trades_per_coin", \.strategy.maxTradesPerCoin, 1...10, "Open trades allowed per coin"),
             .number(p + "entry_cooldown_seconds", \.strategy.entryCooldownSeconds, 0...86_400, "Wait after a trade closes before the coin enters again"),
             .number(p + "warmup_seconds", \.strategy.warmupSeconds, 1...3_600,

@@ -36,6 +36,9 @@ enum ConfigValidator {
         if c.mode == .live, !(c.venues.binance.enabled || c.venues.okx.enabled || c.venues.bybit.enabled) {
             add(e + "mode", "live", "live mode needs at least one of engine.venues.binance/okx/bybit.enabled")
         }
+        if c.strategy.emaCrossSlow <= c.strategy.emaCrossFast {
+            add(e + "strategy.ema_cross.slow", c.strategy.emaCrossSlow, "must be more than engine.strategy.ema_cross.fast (\(c.strategy.emaCrossFast))")
+        }
         if c.strategy.scalp.enabled == false && c.strategy.runner.enabled == false {
             add(e + "strategy", "scalp and runner disabled", "enable at least one style")
         }

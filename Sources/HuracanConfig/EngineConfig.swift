@@ -177,6 +177,27 @@ public struct EngineConfig: Sendable, Equatable {
         public var warmupSeconds = StrategyParameters().warmupSeconds
         public var scalp = StrategyParameters.Scalp()
         public var runner = StrategyParameters.Runner()
+        /// The strategy every coin runs, and per-coin overrides ("BTC=ema_cross").
+        public var name = "ml"
+        public var perCoin: [String] = []
+        public var emaCrossFast = 10
+        public var emaCrossSlow = 30
+        public var emaCrossNotionalUsdt = 1_000.0
+        public var bookImbalanceThreshold = 0.6
+
+        /// The selection these settings describe.
+        public var selection: StrategySelection {
+            var s = StrategySelection()
+            s.name = name
+            for entry in perCoin {
+                if let (coin, strategy) = StrategySelection.parseOverride(entry) { s.perCoin[coin] = strategy }
+            }
+            s.emaFast = emaCrossFast
+            s.emaSlow = emaCrossSlow
+            s.emaNotional = emaCrossNotionalUsdt
+            s.imbalanceThreshold = bookImbalanceThreshold
+            return s
+        }
     }
 
     public struct Simulator: Sendable, Equatable {

@@ -9,6 +9,8 @@ public struct CoinPipeline: Sendable {
     /// Venues the coin can be traded on, `venue` first; entries go to the cheapest (`VenueRouter`).
     public let venues: [VenueID]
     public var model: any Model
+    /// The trading rule: entries and strategy exits (`engine.strategy.name`).
+    public var strategy: any Strategy
     public private(set) var features = FeatureState()
     /// The coin's market regime, updated once per second of market data; the model of this
     /// regime makes the decisions.
@@ -33,8 +35,10 @@ public struct CoinPipeline: Sendable {
     private var reportedBreaker: RiskReason?
     private var orderCounter = 0
 
-    public init(index: CoinIndex, instrument: Instrument, venue: VenueID, venues: [VenueID] = [], model: any Model, fees: FeeSchedule) {
+    public init(index: CoinIndex, instrument: Instrument, venue: VenueID, venues: [VenueID] = [], model: any Model, fees: FeeSchedule,
+                strategy: any Strategy = ModelStrategy()) {
         self.index = index
+        self.strategy = strategy
         self.instrument = instrument
         self.venue = venue
         self.venues = [venue] + venues.filter { $0 != venue }
@@ -80,7 +84,13 @@ public struct CoinPipeline: Sendable {
             }
             venueCosts[venue.index].spreadBps = event.top.spreadBps
             manageExits(top: event.top, context: &context)
-            if isActive, context.entriesAllowed { considerEntry(top: event.top, context: &context) }
+            let market = StrategyMarket(time: event.time, top: event.top, regime: regime.current, position: position,
+                                        canEnter: canEnter(context), parameters: context.parameters)
+            let decision = strategy.decide(market, features: features, model: model)
+            if decision.exitOpenTrades {
+                for i in trades.indices where trades[i].phase == .open { exit(tradeAt: i, reason: .signal, context: &context) }
+            }
+            if let entry = decision.entry, canEnter(context) { considerEntry(entry, top: event.top, context: &context) }
         case .funding, .fundingSettlement:
             venueCosts[venue.index].fundingRateBps = event.size * 10_000
         case .trade:
@@ -100,6 +110,7 @@ public struct CoinPipeline: Sendable {
                 if context.now >= trades[i].exitRetryAt { exit(tradeAt: i, reason: decided, context: &context) }
                 continue
             }
+            if trades[i].strategyExits { continue }
             let held = Double(context.now - trades[i].openedAt) / 1e9
             var reason: ExitReason?
             switch trades[i].style {
@@ -134,7 +145,7 @@ public struct CoinPipeline: Sendable {
     public func nextExitDeadline(_ p: StrategyParameters) -> Timestamp? {
         guard !trades.isEmpty else { return nil }
         var earliest: Int64?
-        for trade in trades where trade.phase == .open {
+        for trade in trades where trade.phase == .open && !(trade.strategyExits && trade.exitReason == nil) {
             let limit = trade.style == .scalp ? p.scalp.timeoutSeconds : p.runner.maxHoldSeconds
             let deadline = max(trade.openedAt.nanoseconds + Int64((limit * 1e9).rounded(.up)), trade.exitRetryAt.nanoseconds)
             earliest = min(earliest ?? deadline, deadline)
@@ -148,7 +159,7 @@ public struct CoinPipeline: Sendable {
     public mutating func onClock(context: inout PipelineContext) {
         guard !trades.isEmpty, features.top.bidPrice > 0 else { return }
         let p = context.parameters
-        for i in trades.indices where trades[i].phase == .open && context.now >= trades[i].exitRetryAt {
+        for i in trades.indices where trades[i].phase == .open && context.now >= trades[i].exitRetryAt && !trades[i].strategyExits {
             let held = Double(context.now - trades[i].openedAt) / 1e9
             let limit = trades[i].style == .scalp ? p.scalp.timeoutSeconds : p.runner.maxHoldSeconds
             if held >= limit { exit(tradeAt: i, reason: trades[i].exitReason ?? .timeout, context: &context) }
@@ -171,19 +182,22 @@ public struct CoinPipeline: Sendable {
         for i in trades.indices where trades[i].phase == .open { exit(tradeAt: i, reason: .deactivated, context: &context) }
     }
 
-    private mutating func considerEntry(top: BookTop, context: inout PipelineContext) {
+    /// The side of the coin's open (or entering) trade, nil when there is none.
+    private var position: Side? { trades.first { $0.phase != .exiting && $0.phase != .closed }?.side }
+
+    /// The engine's own entry conditions: active, entries allowed, warm, out of cool-down,
+    /// fewer trades (not counting those exiting) than `max_trades_per_coin`.
+    private func canEnter(_ context: PipelineContext) -> Bool {
         let p = context.parameters
-        guard trades.count < p.maxTradesPerCoin, context.now >= cooldownUntil, features.isWarm(after: p.warmupSeconds) else { return }
-        let f = features.features()
-        let prediction = model.predict(f, regime: regime.current)
-        let style: TradeStyle
-        if p.runner.enabled, prediction.confidence >= p.runner.minConfidence, abs(prediction.edgeBps) >= p.runner.minEdgeBps {
-            style = .runner
-        } else if p.scalp.enabled, prediction.confidence >= p.scalp.minConfidence {
-            style = .scalp
-        } else {
-            return
-        }
+        guard isActive, context.entriesAllowed, context.now >= cooldownUntil, features.isWarm(after: p.warmupSeconds) else { return false }
+        var holding = 0
+        for trade in trades where trade.phase != .exiting { holding += 1 }
+        return holding < p.maxTradesPerCoin
+    }
+
+    private mutating func considerEntry(_ intent: EntryIntent, top: BookTop, context: inout PipelineContext) {
+        let p = context.parameters
+        let style = intent.style
         context.stats.signals += 1
         if Int(index) < context.blockedCoins.count, let breaker = context.blockedCoins[Int(index)] {
             context.stats.breakerBlocked += 1
@@ -192,24 +206,24 @@ public struct CoinPipeline: Sendable {
             return
         }
         reportedBreaker = nil
-        let side = prediction.side
+        let side = intent.side
         let holding = p.expectedHoldingSeconds(style)
         guard let venue = route(side: side, holdingSeconds: holding, context: &context) else { return }
         let costs = venueCosts[venue.index]
-        let edgeAfterCost = costs.edgeAfterCost(edgeBps: prediction.edgeBps, side: side, holdingSeconds: p.expectedHoldingSeconds(style))
+        let edgeAfterCost = intent.edgeBps.map { costs.edgeAfterCost(edgeBps: $0, side: side, holdingSeconds: holding) }
         if context.signals.count < PipelineContext.signalCapacity {
-            context.signals.append(SignalRecord(coin: index, style: style, side: side, edgeBps: prediction.edgeBps, confidence: prediction.confidence,
-                                                edgeAfterCostBps: edgeAfterCost, time: context.now))
+            context.signals.append(SignalRecord(coin: index, style: style, side: side, edgeBps: intent.edgeBps ?? 0, confidence: intent.confidence,
+                                                edgeAfterCostBps: edgeAfterCost ?? 0, time: context.now))
         }
-        guard edgeAfterCost >= context.minEdgeAfterCostBps else {
+        // The cost gate, for strategies that state an edge.
+        if let edgeAfterCost, edgeAfterCost < context.minEdgeAfterCostBps {
             context.stats.skippedByCost += 1
             return
         }
         let price = side == .buy ? top.askPrice : top.bidPrice
         guard price > 0 else { return }
-        // Volatility sizing: the stop distance risks `riskPerTrade` of equity.
-        let stopFraction = p.stopDistanceBps(style) / 10_000
-        let wanted = context.equity * p.riskPerTrade / stopFraction
+        // The strategy's notional, or volatility sizing: the stop distance risks `riskPerTrade` of equity.
+        let wanted = intent.notional ?? context.equity * p.riskPerTrade / (p.stopDistanceBps(style) / 10_000)
         let minimum = max(instrument.minNotional.doubleValue, instrument.lotSize.doubleValue * price)
         let check = context.risk.checkTrade(TradeRequest(coin: index, sector: instrument.sector, venue: venue, notional: wanted, minimumNotional: minimum))
         if check.decision != .approve, context.riskDecisions.count < PipelineContext.riskDecisionCapacity {
@@ -232,10 +246,10 @@ public struct CoinPipeline: Sendable {
             context.stats.skippedBySize += 1
             return
         }
-        let reason = "\(style.rawValue) edge \(Int(prediction.edgeBps.rounded()))bps conf \(Int((prediction.confidence * 100).rounded()))% \(check.decision.rawValue)"
         var trade = Trade(id: context.nextTradeID(), coin: instrument.coin, venue: venue, style: style, side: side,
-                          entryReason: reason, signalTime: context.now, expectedEdgeBps: prediction.edgeBps)
+                          entryReason: intent.reason + " " + check.decision.rawValue, signalTime: context.now, expectedEdgeBps: intent.edgeBps ?? 0)
         trade.reservedNotional = check.approvedNotional
+        trade.strategyExits = intent.strategyExits
         trades.append(trade)
         send(OrderRequest(clientOrderID: nextClientOrderID(context), coin: instrument.coin, venue: venue, side: side,
                           type: .market, timeInForce: .ioc, quantity: quantity),

@@ -6,6 +6,8 @@ public enum ExitReason: String, Sendable, Hashable, CaseIterable, Codable {
     case trailingStop = "trailing_stop"
     /// The coin left the active set or the engine is stopping.
     case deactivated
+    /// The strategy asked to close (an `ema_cross` reversal, for one).
+    case signal
 }
 
 /// One trade of one coin from entry order to exit fill. Prices for triggers are Doubles
@@ -46,6 +48,9 @@ public struct Trade: Sendable, Hashable {
     /// False for a trade rebuilt from a fill that arrived after its entry order was final: it
     /// holds exposure but was never counted as an approved trade slot.
     public internal(set) var holdsSlot = true
+    /// Only the strategy closes this trade: the style's take-profit, stops and time-outs do not
+    /// apply (`EntryIntent.strategyExits`).
+    public internal(set) var strategyExits = false
 
     public init(id: UInt64, coin: String, venue: VenueID, style: TradeStyle, side: Side, entryReason: String,
                 signalTime: Timestamp, expectedEdgeBps: Double) {

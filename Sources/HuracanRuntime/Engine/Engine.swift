@@ -166,7 +166,7 @@ public final class Engine: @unchecked Sendable {
             let venue = feedInput!.venue
             let paper = feedInput!.simulatedFills
             return CoinSlot(pipeline: CoinPipeline(index: coin, instrument: instrument, venue: venue, venues: [venue], model: initialModel(coin),
-                                                   fees: VenueFeeProfiles.standard(venue)),
+                                                   fees: VenueFeeProfiles.standard(venue), strategy: settings.strategySelection.strategy(forCoin: instrument.coin)),
                             market: nil,
                             matchers: paper ? [SimulatedMatcher(instrument: instrument, venue: venue, fees: VenueFeeProfiles.standard(venue),
                                                                 latencyNanoseconds: settings.latencyNanoseconds)] : [],
@@ -181,7 +181,8 @@ public final class Engine: @unchecked Sendable {
             market.generate(step: step - 1, coin: &simulated, into: &scratch)
         }
         let venues = market.venues(of: coin)
-        return CoinSlot(pipeline: CoinPipeline(index: coin, instrument: instrument, venue: venue, venues: venues, model: initialModel(coin), fees: fees),
+        return CoinSlot(pipeline: CoinPipeline(index: coin, instrument: instrument, venue: venue, venues: venues, model: initialModel(coin), fees: fees,
+                                               strategy: settings.strategySelection.strategy(forCoin: instrument.coin)),
                         market: simulated,
                         matchers: venues.map {
                             SimulatedMatcher(instrument: instrument, venue: $0, fees: VenueFeeProfiles.standard($0), latencyNanoseconds: settings.latencyNanoseconds)

@@ -4,6 +4,8 @@ import HuracanCore
 /// The parts of `EngineConfig` the core uses, converted once at start and on reload.
 public struct EngineSettings: Sendable {
     public var strategy: StrategyParameters
+    /// Which strategy each coin runs.
+    public var strategySelection: StrategySelection
     public var limits: RiskLimits
     public var breakers: BreakerSettings
     public var minEdgeAfterCostBps: Double
@@ -35,6 +37,7 @@ public struct EngineSettings: Sendable {
         strategy.scalp = config.strategy.scalp
         strategy.runner = config.strategy.runner
         self.strategy = strategy
+        strategySelection = config.strategy.selection
 
         var limits = RiskLimits()
         limits.globalMaxExposurePct = config.risk.globalMaxExposurePct
