@@ -8,6 +8,6 @@ struct Huracan: AsyncParsableCommand {
         abstract: "Trade crypto perpetuals across Binance, OKX and Bybit with per-coin models.",
         discussion: "Runs on embedded defaults with no servers: `huracan run` paper-trades 20 coins on the simulated venue.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, BacktestCommand.self, BenchCommand.self, BaselineCommand.self, ModelsCommand.self, RiskCommand.self, HealthCommand.self, ConfigCommand.self, UniverseCommand.self, VenuesCommand.self, DataCommand.self, ConsumeCommand.self, BusBenchCommand.self]
+        subcommands: [RunCommand.self, BacktestCommand.self, BenchCommand.self, BaselineCommand.self, ModelsCommand.self, RiskCommand.self, HealthCommand.self, ConfigCommand.self, UniverseCommand.self, VenuesCommand.self, DataCommand.self, WalkForwardCommand.self, ConsumeCommand.self, BusBenchCommand.self]
     )
 }

@@ -1,0 +1,46 @@
+import Foundation
+import HuracanConfig
+import HuracanCore
+import HuracanRuntime
+import HuracanStorage
+import HuracanTestSupport
+import Logging
+import Testing
+
+/// Walk-forward on a small simulated data set: features from the train window only, models
+/// trained and registered per fold, the test window backtested with them and with the baseline.
+@Suite(.serialized) struct WalkForwardTests {
+    @Test func aWalkForwardRunTrainsEachFoldAndTestsOutOfSample() async throws {
+        guard let python = PythonTrainer.python(requiring: ["xgboost", "pyarrow", "numpy"]) else {
+            if ExternalTool.required { Issue.record("python3 with xgboost, pyarrow and numpy is required (HURACAN_REQUIRE_SERVERS=1)") }
+            return
+        }
+        let folder = TestPaths.temporaryDirectory("walkforward")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lake = DataLake(root: folder.appendingPathComponent("lake"))
+        var config = try ConfigLoader(environment: [:]).load(path: nil)
+        config.modelRegistry.retraining.python = python
+        config.modelRegistry.retraining.trainerPath = PythonTrainer.trainerFolder.path
+        let day = UTCDate(year: 2025, month: 1, day: 27)
+        _ = try SimulatedDataSet.generate(config: config, lake: lake, coins: 2, from: day.start, to: day.start + .seconds(4 * 3_600), bookEvery: 2)
+        var options = WalkForward.Options(data: lake.root.path, coins: nil, trainSeconds: 5_400, testSeconds: 3_600, out: folder.appendingPathComponent("out").path)
+        options.embargoSeconds = 600
+        options.trees = 10
+        #expect(WalkForward.windows(span: (day.start, day.start + .seconds(4 * 3_600)), options: options).count == 2,
+                "4 h of data hold two folds of 1.5 h train + 10 min embargo + 1 h test, rolled by 1 h")
+        options.folds = 1
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        var lines: [String] = []
+        let folds = try await WalkForward.run(config: config, options: options, logger: logger) { lines.append($0) }
+        #expect(folds.count == 1, "\(lines.suffix(10))")
+        let fold = try #require(folds.first)
+        // The train window ends before the embargo, which ends where the test window starts: no overlap.
+        #expect(fold.train.to == day.start + .seconds(5_400) && fold.test.from == fold.train.to + .seconds(600))
+        #expect(!fold.trainedCoins.isEmpty, "models were trained and registered: \(lines.suffix(10))")
+        #expect(fold.trained.trades.allSatisfy { $0.signalTime >= fold.test.from && $0.signalTime < fold.test.to })
+        #expect(!fold.baseline.trades.isEmpty)
+        let table = WalkForward.render(folds)
+        #expect(table.contains("  trained") && table.contains("  baseline") && table.contains("pooled over 1 folds"), "\(table)")
+    }
+}
