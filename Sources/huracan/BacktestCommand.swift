@@ -82,8 +82,10 @@ struct BacktestCommand: AsyncParsableCommand {
             let elapsed = clock.now - began
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             print("backtest on \(data) \(start) to \(end), \(run.coins.count) coins, \(run.files) files: \(run.events) stored events in \(String(format: "%.2f", seconds))s (\(Int(Double(run.events) / max(seconds, 1e-9))) events/s), at most \(run.maxBufferedEvents) events in memory")
-            try writeResults(title: "Backtest on stored data: \(Self.coinList(run.coins)), \(start) to \(end)", summary: run.summary, trades: run.trades,
-                             from: start, to: end)
+            let provenance = ReportProvenance(config: engineConfig, data: "stored data \(data) (\(run.files) files, coins \(Self.coinList(run.coins)))", seed: nil,
+                                              models: [:], baselineModel: try BaselineModelLoader.load(path: engineConfig.strategy.modelFile).name)
+            try writeResults(title: "Backtest: \(run.coins.count) coins on stored data, \(start) to \(end), strategy \(provenance.strategy)", summary: run.summary,
+                             trades: run.trades, from: start, to: end, provenance: provenance)
             return
         }
         // The registry's active models, as `huracan run` uses them (none: baseline models).
@@ -101,14 +103,18 @@ struct BacktestCommand: AsyncParsableCommand {
         let elapsed = clock.now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("backtest \(start) to \(end), seed \(engineConfig.simulator.seed), \(engineConfig.activeCoins) coins: \(summary.events) events in \(String(format: "%.1f", seconds))s (\(Int(Double(summary.events) / max(seconds, 1e-9))) events/s)")
-        try writeResults(title: "Backtest on the simulated market (seed \(engineConfig.simulator.seed)): \(engineConfig.activeCoins) coins, \(start) to \(end)",
-                         summary: summary, trades: closed, from: start, to: end)
+        let provenance = ReportProvenance(config: engineConfig, data: "simulated market", seed: engineConfig.simulator.seed,
+                                          models: models.mapValues(\.name), baselineModel: try BaselineModelLoader.load(path: engineConfig.strategy.modelFile).name)
+        try writeResults(title: "Backtest: \(engineConfig.activeCoins) coins on the simulated market, \(start) to \(end), strategy \(provenance.strategy)",
+                         summary: summary, trades: closed, from: start, to: end, provenance: provenance)
     }
 
     /// The summary and report on the terminal, then the files asked for.
-    private func writeResults(title: String, summary: RunSummary, trades closed: [Trade], from start: Timestamp, to end: Timestamp) throws {
+    private func writeResults(title: String, summary: RunSummary, trades closed: [Trade], from start: Timestamp, to end: Timestamp,
+                              provenance: ReportProvenance) throws {
         print(summary.render())
-        let report = BacktestReport(title: title, summary: summary, trades: closed, from: start, to: end)
+        var report = BacktestReport(title: title, summary: summary, trades: closed, from: start, to: end)
+        report.provenance = provenance
         print(report.renderText())
         if let path = self.report {
             try report.renderHTML().write(toFile: path, atomically: true, encoding: .utf8)

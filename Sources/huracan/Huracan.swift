@@ -1,4 +1,5 @@
 import ArgumentParser
+import HuracanRuntime
 
 /// The `huracan` command line: a thin layer that parses, loads config and calls the runtime.
 @main
@@ -7,7 +8,7 @@ struct Huracan: AsyncParsableCommand {
         commandName: "huracan",
         abstract: "Trade crypto perpetuals across Binance, OKX and Bybit with per-coin models.",
         discussion: "Runs on embedded defaults with no servers: `huracan run` paper-trades 20 coins on the simulated venue.",
-        version: "0.1.0",
+        version: EngineVersion.current,
         subcommands: [RunCommand.self, BacktestCommand.self, BenchCommand.self, BaselineCommand.self, ModelsCommand.self, RiskCommand.self, HealthCommand.self, ConfigCommand.self, UniverseCommand.self, VenuesCommand.self, DataCommand.self, WalkForwardCommand.self, ConsumeCommand.self, BusBenchCommand.self]
     )
 }

@@ -90,7 +90,10 @@ public struct CoinPipeline: Sendable {
             if decision.exitOpenTrades {
                 for i in trades.indices where trades[i].phase == .open { exit(tradeAt: i, reason: .signal, context: &context) }
             }
-            if let entry = decision.entry, canEnter(context) { considerEntry(entry, top: event.top, context: &context) }
+            // A reversal: the trades the strategy just closed do not count against the entry.
+            if let entry = decision.entry, canEnter(context, besidesExiting: decision.exitOpenTrades) {
+                considerEntry(entry, top: event.top, context: &context)
+            }
         case .funding, .fundingSettlement:
             venueCosts[venue.index].fundingRateBps = event.size * 10_000
         case .trade:
@@ -186,12 +189,13 @@ public struct CoinPipeline: Sendable {
     private var position: Side? { trades.first { $0.phase != .exiting && $0.phase != .closed }?.side }
 
     /// The engine's own entry conditions: active, entries allowed, warm, out of cool-down,
-    /// fewer trades (not counting those exiting) than `max_trades_per_coin`.
-    private func canEnter(_ context: PipelineContext) -> Bool {
+    /// fewer trades than `max_trades_per_coin` (with `besidesExiting`, trades being closed do
+    /// not count).
+    private func canEnter(_ context: PipelineContext, besidesExiting: Bool = false) -> Bool {
         let p = context.parameters
         guard isActive, context.entriesAllowed, context.now >= cooldownUntil, features.isWarm(after: p.warmupSeconds) else { return false }
         var holding = 0
-        for trade in trades where trade.phase != .exiting { holding += 1 }
+        for trade in trades where !besidesExiting || trade.phase != .exiting { holding += 1 }
         return holding < p.maxTradesPerCoin
     }
 

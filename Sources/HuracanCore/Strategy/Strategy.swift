@@ -10,7 +10,8 @@ public protocol Strategy: Sendable {
     var name: String { get }
     /// One book update. `features` and `model` are the coin's; `market.canEnter` is false while
     /// the engine would refuse an entry anyway (warm-up, cool-down, trades per coin, coin
-    /// inactive), so a strategy can skip work it would only do for an entry.
+    /// inactive), so a strategy can skip work it would only do for an entry. A decision that
+    /// closes the open trades and enters (a reversal) is allowed past the trades-per-coin limit.
     mutating func decide(_ market: StrategyMarket, features: FeatureState, model: any Model) -> StrategyDecision
 }
 

@@ -34,6 +34,10 @@ public struct BacktestReport: Sendable {
     public var funding = 0.0
     public var rejected: [(String, Int)] = []
     public var summary: RunSummary
+    /// The closed trades, by close time.
+    public var closedTrades: [Trade] = []
+    /// What produced the run (engine, configuration digest, data, seed, models); shown in the header.
+    public var provenance: ReportProvenance?
 
     public init(title: String, summary: RunSummary, trades: [Trade], from: Timestamp, to: Timestamp) {
         self.title = title
@@ -43,6 +47,7 @@ public struct BacktestReport: Sendable {
         startingEquity = summary.startingEquity
         endingEquity = summary.endingEquity
         let closed = trades.filter { $0.closedAt != nil }.sorted { $0.closedAt! < $1.closedAt! }
+        closedTrades = closed
         func group(_ key: (Trade) -> String) -> [Group] {
             var groups: [String: Group] = [:]
             for t in closed {
@@ -99,14 +104,14 @@ public struct BacktestReport: Sendable {
         rejected += [("venue rejects", s.rejects), ("order errors", s.orderErrors)]
     }
 
-    private static func date(_ t: Timestamp?) -> String {
+    static func date(_ t: Timestamp?) -> String {
         guard let t else { return "-" }
         let day = UTCDate(daysSinceEpoch: t.dayNumber)
         let seconds = (t.nanoseconds / 1_000_000_000) % 86_400
         return "\(day) \(String(format: "%02d:%02d", seconds / 3_600, seconds % 3_600 / 60))"
     }
 
-    private static func f2(_ v: Double) -> String { v.isFinite ? String(format: "%.2f", v) : "inf" }
+    static func f2(_ v: Double) -> String { v.isFinite ? String(format: "%.2f", v) : "inf" }
 
     /// The risk figures on one line; "n/a" with the reason when they cannot be computed.
     var riskLine: String {
@@ -134,54 +139,5 @@ public struct BacktestReport: Sendable {
         lines.append("exit reasons: " + (exitReasons.isEmpty ? "-" : exitReasons.map { "\($0.0) \($0.1)" }.joined(separator: ", ")))
         lines.append("rejected entries: " + rejected.filter { $0.1 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
         return lines.joined(separator: "\n")
-    }
-
-    /// One self-contained HTML file: inline SVG equity curve and drawdown, tables, no scripts or CDN.
-    public func renderHTML() -> String {
-        func esc(_ s: String) -> String { s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;") }
-        let width = 900.0, height = 260.0
-        let t0 = Double(from.nanoseconds), t1 = Double(max(to.nanoseconds, from.nanoseconds + 1))
-        let values = equity.map(\.equity)
-        let lo = values.min() ?? 0, hi = max(values.max() ?? 1, lo + 1e-9)
-        func x(_ t: Timestamp) -> Double { (Double(t.nanoseconds) - t0) / (t1 - t0) * width }
-        let equityPath = equity.map { String(format: "%.1f,%.1f", x($0.0), height - ($0.1 - lo) / (hi - lo) * (height - 20) - 10) }.joined(separator: " ")
-        var peak = -Double.infinity
-        let drawdowns = equity.map { point -> (Timestamp, Double) in
-            peak = max(peak, point.1)
-            return (point.0, peak > 0 ? (peak - point.1) / peak : 0)
-        }
-        let worst = max(drawdowns.map(\.1).max() ?? 0, 1e-9)
-        let ddPath = ([String(format: "%.1f,0", x(from))] + drawdowns.map { String(format: "%.1f,%.1f", x($0.0), $0.1 / worst * 140) }
-                      + [String(format: "%.1f,0", x(to))]).joined(separator: " ")
-        func table(_ title: String, _ groups: [Group]) -> String {
-            "<h2>By \(title)</h2><table><tr><th>\(title)</th><th>trades</th><th>win rate</th><th>avg net P&amp;L</th><th>total net P&amp;L</th><th>avg duration</th></tr>"
-                + groups.map { "<tr><td>\(esc($0.name))</td><td>\($0.trades)</td><td>\(String(format: "%.1f%%", $0.winRate * 100))</td><td>\(Self.f2($0.averageNetPnL))</td><td>\(Self.f2($0.netPnL))</td><td>\(String(format: "%.0fs", $0.averageDurationSeconds))</td></tr>" }.joined()
-                + "</table>"
-        }
-        let figures: [(String, String)] = [
-            ("Period", "\(Self.date(from)) to \(Self.date(to))"), ("Equity", "\(Self.f2(startingEquity)) → \(Self.f2(endingEquity))"),
-            ("Sharpe", EquityMetrics.format(metrics.sharpe)), ("Sortino", EquityMetrics.format(metrics.sortino)), ("Calmar", EquityMetrics.format(metrics.calmar)),
-            ("Volatility (annual)", metrics.volatility.map { Self.f2($0 * 100) + "%" } ?? "n/a"),
-            ("Probabilistic Sharpe", metrics.probabilisticSharpe.map { Self.f2($0 * 100) + "%" } ?? "n/a"),
-            ("Risk figures from", "\(metrics.returns) returns of equity sampled every \(EquityMetrics.interval(metrics.intervalSeconds)), annualised over 365 days"
-                + (metrics.unavailable.map { "; n/a: \($0)" } ?? "")),
-            ("Max drawdown", "\(Self.f2(metrics.maxDrawdown * 100))% (peak \(Self.date(metrics.maxDrawdownPeak)), trough \(Self.date(metrics.maxDrawdownTrough)))"),
-            ("Profit factor", Self.f2(profitFactor)), ("Expectancy", "\(Self.f2(expectancy)) per trade"),
-            ("Fees paid", Self.f2(fees)), ("Funding paid", Self.f2(funding)), ("Events", String(summary.events)),
-        ]
-        return """
-        <!doctype html><html><head><meta charset="utf-8"><title>\(esc(title))</title><style>
-        body{font-family:system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 20px}
-        td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
-        svg{background:#fafafa;border:1px solid #ddd}
-        </style></head><body><h1>\(esc(title))</h1>
-        <table>\(figures.map { "<tr><th>\($0.0)</th><td>\(esc($0.1))</td></tr>" }.joined())</table>
-        <h2>Equity</h2><svg width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))"><polyline fill="none" stroke="#1f6feb" stroke-width="1.5" points="\(equityPath)"/></svg>
-        <h2>Drawdown (worst \(Self.f2(metrics.maxDrawdown * 100))%)</h2><svg width="\(Int(width))" height="150" viewBox="0 0 \(Int(width)) 150"><polygon fill="#e5534b" fill-opacity="0.5" points="\(ddPath)"/></svg>
-        \(table("coin", coins))\(table("style", styles))
-        <h2>Exit reasons</h2><table><tr><th>reason</th><th>trades</th></tr>\(exitReasons.map { "<tr><td>\(esc($0.0))</td><td>\($0.1)</td></tr>" }.joined())</table>
-        <h2>Rejected entries</h2><table><tr><th>reason</th><th>count</th></tr>\(rejected.map { "<tr><td>\(esc($0.0))</td><td>\($0.1)</td></tr>" }.joined())</table>
-        </body></html>
-        """
     }
 }
