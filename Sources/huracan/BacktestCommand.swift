@@ -84,7 +84,7 @@ struct BacktestCommand: AsyncParsableCommand {
             print("backtest on \(data) \(start) to \(end), \(run.coins.count) coins, \(run.files) files: \(run.events) stored events in \(String(format: "%.2f", seconds))s (\(Int(Double(run.events) / max(seconds, 1e-9))) events/s), at most \(run.maxBufferedEvents) events in memory")
             let provenance = ReportProvenance(config: engineConfig, data: "stored data \(data) (\(run.files) files, coins \(Self.coinList(run.coins)))", seed: nil,
                                               models: [:], baselineModel: try BaselineModelLoader.load(path: engineConfig.strategy.modelFile).name)
-            try writeResults(title: "Backtest: \(run.coins.count) coins on stored data, \(start) to \(end), strategy \(provenance.strategy)", summary: run.summary,
+            try writeResults(title: "Backtest: \(run.coins.count) coins on stored data, \(BacktestReport.period(from: start, to: end)), strategy \(provenance.strategy)", summary: run.summary,
                              trades: run.trades, from: start, to: end, provenance: provenance)
             return
         }
@@ -105,7 +105,7 @@ struct BacktestCommand: AsyncParsableCommand {
         print("backtest \(start) to \(end), seed \(engineConfig.simulator.seed), \(engineConfig.activeCoins) coins: \(summary.events) events in \(String(format: "%.1f", seconds))s (\(Int(Double(summary.events) / max(seconds, 1e-9))) events/s)")
         let provenance = ReportProvenance(config: engineConfig, data: "simulated market", seed: engineConfig.simulator.seed,
                                           models: models.mapValues(\.name), baselineModel: try BaselineModelLoader.load(path: engineConfig.strategy.modelFile).name)
-        try writeResults(title: "Backtest: \(engineConfig.activeCoins) coins on the simulated market, \(start) to \(end), strategy \(provenance.strategy)",
+        try writeResults(title: "Backtest: \(engineConfig.activeCoins) coins on the simulated market, \(BacktestReport.period(from: start, to: end)), strategy \(provenance.strategy)",
                          summary: summary, trades: closed, from: start, to: end, provenance: provenance)
     }
 

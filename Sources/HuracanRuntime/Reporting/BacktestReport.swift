@@ -104,6 +104,9 @@ public struct BacktestReport: Sendable {
         rejected += [("venue rejects", s.rejects), ("order errors", s.orderErrors)]
     }
 
+    /// "2026-01-01 00:00 to 2026-01-01 12:00 UTC".
+    public static func period(from: Timestamp, to: Timestamp) -> String { "\(date(from)) to \(date(to)) UTC" }
+
     static func date(_ t: Timestamp?) -> String {
         guard let t else { return "-" }
         let day = UTCDate(daysSinceEpoch: t.dayNumber)
