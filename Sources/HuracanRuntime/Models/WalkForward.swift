@@ -105,7 +105,8 @@ public enum WalkForward {
             }
             // Exit 1 with models written: some coins could not be fitted (too few rows) and keep the baseline.
             guard status == 0 || (status == 1 && FileManager.default.fileExists(atPath: plan.outDir)) else {
-                throw StoredBacktestError("fold \(k + 1): the trainer failed (exit \(status)): \(lastLines.joined(separator: " | "))")
+                throw StoredBacktestError("fold \(k + 1): the trainer failed (exit \(status)): \(lastLines.joined(separator: " | ")) "
+                                          + "(python \(config.modelRegistry.retraining.python), trainer at engine.model_registry.retraining.trainer_path = \(config.modelRegistry.retraining.trainerPath))")
             }
             var foldConfig = config
             foldConfig.modelRegistry.metadataDB = "sqlite:" + folder.appendingPathComponent("registry.sqlite").path

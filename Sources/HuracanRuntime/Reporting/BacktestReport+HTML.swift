@@ -16,7 +16,7 @@ extension BacktestReport {
             ("Volatility (annual)", metrics.volatility.map { Self.f2($0 * 100) + "%" } ?? "n/a"),
             ("Probabilistic Sharpe", metrics.probabilisticSharpe.map { Self.f2($0 * 100) + "%" } ?? "n/a"),
             ("Risk figures from", "\(metrics.returns) returns of equity sampled every \(EquityMetrics.interval(metrics.intervalSeconds)), annualised over 365 days"
-                + (metrics.unavailable.map { "; n/a: \($0)" } ?? "")),
+                + ((metrics.unavailable ?? metrics.calmarUnavailable).map { "; n/a: \($0)" } ?? "")),
             ("Max drawdown", "\(Self.f2(metrics.maxDrawdown * 100))% (peak \(Self.date(metrics.maxDrawdownPeak)), trough \(Self.date(metrics.maxDrawdownTrough)))"),
             ("Profit factor", Self.f2(profitFactor)), ("Expectancy", "\(Self.f2(expectancy)) per trade"),
             ("Fees paid", Self.f2(fees)), ("Funding paid", Self.f2(funding)), ("Events", String(summary.events)),

@@ -122,7 +122,7 @@ public struct BacktestReport: Sendable {
         var line = "Sharpe \(EquityMetrics.format(m.sharpe)), Sortino \(EquityMetrics.format(m.sortino)), Calmar \(EquityMetrics.format(m.calmar)), "
             + "volatility \(m.volatility.map { Self.f2($0 * 100) + "%" } ?? "n/a"), probabilistic Sharpe \(m.probabilisticSharpe.map { Self.f2($0 * 100) + "%" } ?? "n/a")"
         line += " (from \(m.returns) returns of equity sampled every \(EquityMetrics.interval(m.intervalSeconds)), annualised over 365 days)"
-        if let why = m.unavailable { line += "; n/a: \(why)" }
+        if let why = m.unavailable ?? m.calmarUnavailable { line += "; n/a: \(why)" }
         return line
     }
 

@@ -10,7 +10,7 @@ import HuracanCore
 /// - Sortino = mean(r) / sqrt(sum(min(r, 0)^2) / n) x sqrt(k).
 /// - Volatility = sd(r) x sqrt(k).
 /// - Max drawdown = largest fall from a running peak of the sampled equity, as a fraction.
-/// - Calmar = compound annual growth / max drawdown.
+/// - Calmar = compound annual growth / max drawdown; only over 30 days or more.
 /// - Probabilistic Sharpe (Bailey & Lopez de Prado, 2012): the probability that the true
 ///   per-sample Sharpe exceeds 0 given n, the skewness and the kurtosis of r:
 ///   PSR = Phi(SR sqrt(n - 1) / sqrt(1 - skew SR + (kurt - 1) / 4 SR^2)).
@@ -33,6 +33,9 @@ public struct EquityMetrics: Sendable, Equatable {
     public var maxDrawdownTrough: Timestamp?
     /// Why the ratios are n/a; nil when they are given.
     public var unavailable: String?
+    /// Why Calmar alone is n/a (a run too short to annualise its growth).
+    public var calmarUnavailable: String?
+    public static let minimumCalmarDays = 30.0
 
     public var samplesPerYear: Double { 365 * 86_400 / intervalSeconds }
 
@@ -75,8 +78,10 @@ public struct EquityMetrics: Sendable, Equatable {
         volatility = sd * annual
         let downside = (r.reduce(0) { $0 + min(0, $1) * min(0, $1) } / n).squareRoot()
         sortino = downside > 0 ? mean / downside * annual : nil
-        if let first = equity.first?.equity, let last = equity.last?.equity, first > 0, maxDrawdown > 0 {
-            let years = n * intervalSeconds / (365 * 86_400)
+        let years = n * intervalSeconds / (365 * 86_400)
+        if years * 365 < Self.minimumCalmarDays {
+            calmarUnavailable = "Calmar needs at least \(Int(Self.minimumCalmarDays)) days: compounding a shorter run's return to a year means nothing"
+        } else if let first = equity.first?.equity, let last = equity.last?.equity, first > 0, maxDrawdown > 0 {
             let growth = last > 0 ? pow(last / first, 1 / years) - 1 : -1
             calmar = growth / maxDrawdown
         }
