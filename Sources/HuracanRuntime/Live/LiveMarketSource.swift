@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// The venue's feed threads call `apply`; the coordinator calls `load` between rounds. Event
 /// times are kept inside the round being loaded (never before the previous round's end), so
-/// each coin's events stay in time order with the engine's step clock.
+/// each coin's events stay in time order with the engine's wall-clock rounds.
 public final class LiveMarketSource: MarketEventSource, Sendable {
     public let venue: VenueID
     private let coins: [String: CoinIndex]

@@ -351,12 +351,18 @@ final class Shard: @unchecked Sendable {
     /// only ledger: closed ones are summed by the engine as they close).
     func openPnL() -> Double {
         var total = 0.0
-        // By index: iterating the slots would copy each one (every round, every coin).
-        for i in slots.indices where !slots[i].pipeline.isFlat {
-            let mid = slots[i].pipeline.features.mid
-            for t in slots[i].pipeline.trades.indices {
-                total += slots[i].pipeline.trades[t].markedNetPnL(mark: mid > 0 ? mid : slots[i].pipeline.trades[t].averageEntryPrice?.doubleValue ?? 0)
-            }
+        // Each slot inout: reading another module's properties through `slots[i]` would copy
+        // the whole slot (every round, every coin).
+        for i in slots.indices { total += Self.openPnL(&slots[i]) }
+        return total
+    }
+
+    @inline(__always) private static func openPnL(_ slot: inout CoinSlot) -> Double {
+        guard !slot.pipeline.isFlat else { return 0 }
+        let mid = slot.pipeline.features.mid
+        var total = 0.0
+        for trade in slot.pipeline.trades {
+            total += trade.markedNetPnL(mark: mid > 0 ? mid : trade.averageEntryPrice?.doubleValue ?? 0)
         }
         return total
     }
