@@ -85,13 +85,15 @@ public struct CoinPipeline: Sendable {
             venueCosts[venue.index].spreadBps = event.top.spreadBps
             manageExits(top: event.top, context: &context)
             let market = StrategyMarket(time: event.time, top: event.top, regime: regime.current, position: position,
-                                        canEnter: canEnter(context), parameters: context.parameters)
+                                        canEnter: canEnter(at: context.now, allowed: context.entriesAllowed, context.parameters),
+                                        parameters: context.parameters)
             let decision = strategy.decide(market, features: features, model: model)
             if decision.exitOpenTrades {
                 for i in trades.indices where trades[i].phase == .open { exit(tradeAt: i, reason: .signal, context: &context) }
             }
             // A reversal: the trades the strategy just closed do not count against the entry.
-            if let entry = decision.entry, canEnter(context, besidesExiting: decision.exitOpenTrades) {
+            if let entry = decision.entry,
+               canEnter(at: context.now, allowed: context.entriesAllowed, context.parameters, besidesExiting: decision.exitOpenTrades) {
                 considerEntry(entry, top: event.top, context: &context)
             }
         case .funding, .fundingSettlement:
@@ -191,9 +193,8 @@ public struct CoinPipeline: Sendable {
     /// The engine's own entry conditions: active, entries allowed, warm, out of cool-down,
     /// fewer trades than `max_trades_per_coin` (with `besidesExiting`, trades being closed do
     /// not count).
-    private func canEnter(_ context: PipelineContext, besidesExiting: Bool = false) -> Bool {
-        let p = context.parameters
-        guard isActive, context.entriesAllowed, context.now >= cooldownUntil, features.isWarm(after: p.warmupSeconds) else { return false }
+    private func canEnter(at now: Timestamp, allowed: Bool, _ p: StrategyParameters, besidesExiting: Bool = false) -> Bool {
+        guard isActive, allowed, now >= cooldownUntil, features.isWarm(after: p.warmupSeconds) else { return false }
         var holding = 0
         for trade in trades where !besidesExiting || trade.phase != .exiting { holding += 1 }
         return holding < p.maxTradesPerCoin
