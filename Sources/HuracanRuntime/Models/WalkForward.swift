@@ -161,7 +161,27 @@ public enum WalkForward {
             lines.append(row("  baseline", pooled(\.baseline)))
         }
         lines.append("edge bps: net P&L after fees and funding per unit of entry notional")
+        if !folds.isEmpty {
+            let trained = pooled(\.trained)
+            lines.append("seed targets (pooled, trained models): " + targets(trained).map { "\($0.name) \($0.target): \($0.achieved) \($0.met ? "met" : "NOT met")" }
+                .joined(separator: "; "))
+        }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension WalkForward {
+    /// The specification's seed targets beside what `outcome` achieved: scalp win rate above
+    /// 70 %, runner win rate above 95 %, edge after cost above 5 bps, net P&L per trade above 0.
+    public static func targets(_ outcome: Outcome) -> [(name: String, target: String, achieved: String, met: Bool)] {
+        func pct(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a" }
+        let perTrade = outcome.trades.isEmpty ? nil : outcome.netPnL / Double(outcome.trades.count)
+        return [
+            ("scalp win rate", "> 70%", pct(outcome.winRate(.scalp)), (outcome.winRate(.scalp) ?? 0) > 0.70),
+            ("runner win rate", "> 95%", pct(outcome.winRate(.runner)), (outcome.winRate(.runner) ?? 0) > 0.95),
+            ("edge after cost", "> 5 bps", outcome.edgeAfterCostBps.map { String(format: "%.2f bps", $0) } ?? "n/a", (outcome.edgeAfterCostBps ?? 0) > 5),
+            ("net P&L per trade", "> 0", perTrade.map { String(format: "%.2f", $0) } ?? "n/a", (perTrade ?? 0) > 0),
+        ]
     }
 }
 

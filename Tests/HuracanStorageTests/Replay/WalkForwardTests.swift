@@ -42,5 +42,9 @@ import Testing
         #expect(!fold.baseline.trades.isEmpty)
         let table = WalkForward.render(folds)
         #expect(table.contains("  trained") && table.contains("  baseline") && table.contains("pooled over 1 folds"), "\(table)")
+        #expect(table.contains("seed targets (pooled, trained models): scalp win rate > 70%:") && table.contains("edge after cost > 5 bps:"), "\(table)")
+        // The targets are judged on the figures, not assumed.
+        let edge = fold.trained.edgeAfterCostBps ?? 0
+        #expect(WalkForward.targets(fold.trained)[2].met == (edge > 5))
     }
 }
