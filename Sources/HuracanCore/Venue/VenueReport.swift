@@ -22,6 +22,18 @@ public enum VenueReport: Sendable, Hashable {
             fill.time
         }
     }
+
+    /// Funding rates as venues settle them: 1e-8 steps.
+    public static let fundingRateIncrement = FixedDecimal(units: 1, exponent: 8)
+
+    /// The funding settlement of `instrument` on `venue` at `rate` and `mark` (from a market
+    /// event), exact as a venue books it: the rate in 1e-8 steps, the mark on the tick grid. Nil
+    /// when the rate or the mark is unusable.
+    public static func fundingSettlement(_ instrument: Instrument, venue: VenueID, rate: Double, mark: Double, time: Timestamp) -> VenueReport? {
+        guard rate.isFinite, mark.isFinite, mark > 0 else { return nil }
+        return .funding(coin: instrument.coin, venue: venue, rate: FixedDecimal(approximating: rate).rounded(toMultipleOf: fundingRateIncrement, .nearest),
+                        markPrice: instrument.roundPrice(FixedDecimal(approximating: mark)), time: time)
+    }
 }
 
 /// Maker and taker fee rates of a venue for a symbol, as fractions (0.0002 = 2 bps).

@@ -265,12 +265,11 @@ final class Shard: @unchecked Sendable {
         context.stats.events += 1
         if !slots[c].matchers.isEmpty {
             slots[c].matchers[0].onMarket(event, reports: &reports)
-        } else if event.kind == .fundingSettlement {
+        } else if event.kind == .fundingSettlement,
+                  let settled = VenueReport.fundingSettlement(slots[c].pipeline.instrument, venue: event.venue, rate: event.size, mark: event.price, time: event.time) {
             // A real venue: it settled funding at this rate and mark; the coin's open trades
             // on it pay or receive their share.
-            reports.append(.funding(coin: slots[c].pipeline.instrument.coin, venue: event.venue,
-                                    rate: FixedDecimal(approximating: event.size).rounded(toMultipleOf: Self.fundingRateIncrement, .nearest),
-                                    markPrice: FixedDecimal(approximating: event.price), time: event.time))
+            reports.append(settled)
         }
         for q in slots[c].otherVenues.indices {
             // The coin on its other venues: their books and funding feed their matchers and the
@@ -367,8 +366,6 @@ final class Shard: @unchecked Sendable {
         return total
     }
 
-    /// Funding rates as venues settle them: 1e-8 steps.
-    static let fundingRateIncrement = FixedDecimal(units: 1, exponent: 8)
 
     /// Closes every open trade of the shard at the next events (used at shutdown with flatten).
     func flattenAll() {

@@ -235,13 +235,10 @@ extension SimulatedMatcher {
                                   liquidity: liquidity, time: time)))
     }
 
-    static let fundingRateIncrement = FixedDecimal(units: 1, exponent: 8)
-
     mutating func settleFunding(rate: Double, mark: Double, at time: Timestamp, reports: inout [VenueReport]) {
-        guard rate.isFinite, mark.isFinite, mark > 0 else { return }
-        let exactRate = FixedDecimal(approximating: rate).rounded(toMultipleOf: Self.fundingRateIncrement, .nearest)
-        let exactMark = instrument.roundPrice(FixedDecimal(approximating: mark))
+        guard let report = VenueReport.fundingSettlement(instrument, venue: venue, rate: rate, mark: mark, time: time),
+              case .funding(_, _, let exactRate, let exactMark, _) = report else { return }
         fundingPaid += position * exactMark * exactRate
-        reports.append(.funding(coin: instrument.coin, venue: venue, rate: exactRate, markPrice: exactMark, time: time))
+        reports.append(report)
     }
 }

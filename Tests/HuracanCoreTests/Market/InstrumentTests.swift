@@ -82,4 +82,13 @@ struct InstrumentTests {
         #expect(Side.buy.sign == 1 && Side.sell.sign == -1)
         #expect(Side.sell.description == "sell")
     }
+
+    @Test("a funding settlement is booked as a venue books it: rate in 1e-8 steps, mark on the tick")
+    func fundingSettlementIsExact() throws {
+        let time = Timestamp(seconds: 1_800_000_000)
+        let report = try #require(VenueReport.fundingSettlement(btc, venue: .binance, rate: 0.000123456, mark: 65_432.123, time: time))
+        #expect(report == .funding(coin: "BTC", venue: .binance, rate: d("0.00012346"), markPrice: d("65432.1"), time: time))
+        #expect(VenueReport.fundingSettlement(btc, venue: .binance, rate: .nan, mark: 65_432, time: time) == nil)
+        #expect(VenueReport.fundingSettlement(btc, venue: .binance, rate: 0.0001, mark: 0, time: time) == nil)
+    }
 }
