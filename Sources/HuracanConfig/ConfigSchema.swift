@@ -43,6 +43,7 @@ public enum ConfigSchema {
             .number(e + "model_registry.poll_seconds", \.modelRegistry.pollSeconds, 0.1...3_600, "How often a running engine checks the registry for activated models (PostgreSQL also notifies)"),
             .bool(e + "model_registry.retraining.enabled", \.modelRegistry.retraining.enabled, "Retrain models on a schedule and on drift"),
             .bool(e + "model_registry.retraining.use_ray", \.modelRegistry.retraining.useRay, "Distribute training on Ray (one task per coin)"),
+            .bool(e + "model_registry.retraining.pool_coins", \.modelRegistry.retraining.poolCoins, "Train one model over all the coins' rows (returns in units of each coin's volatility) and register it for each coin; false trains each coin on its own rows"),
             .int(e + "model_registry.retraining.workers_per_coin", \.modelRegistry.retraining.workersPerCoin, 1...64, "Ray CPU workers per coin"),
             .int(e + "model_registry.retraining.gpu_per_worker", \.modelRegistry.retraining.gpuPerWorker, 0...8, "GPUs per Ray worker (0 = CPU only)"),
             .string(e + "model_registry.retraining.ray_address", \.modelRegistry.retraining.rayAddress, allowed: "ray://host:port, host:port or empty", "Ray cluster; empty starts a local instance", check: rayAddress),

@@ -116,6 +116,8 @@ public struct EngineConfig: Sendable, Equatable {
         public struct Retraining: Sendable, Equatable {
             public var enabled = true
             public var useRay = true
+            /// One model over all trained coins' rows (in volatility units) instead of one per coin.
+            public var poolCoins = true
             public var workersPerCoin = 1
             public var gpuPerWorker = 1
             public var rayAddress = ""

@@ -26,6 +26,29 @@ public enum FeatureSchema {
         public static let horizonSeconds = "huracan_horizon_seconds"
         public static let style = "huracan_style"
         public static let regime = "huracan_regime"
+        /// What the output means: `bps` (the default when absent) or `volatility_units`.
+        public static let target = "huracan_target"
+        /// Calibration factor of the output (1 when absent).
+        public static let edgeScale = "huracan_edge_scale"
+    }
+
+    /// The output's calibration factor from `huracan_edge_scale` (1 when absent).
+    public static func edgeScale(_ metadata: XGBoostJSON.Metadata, source: String) throws(ModelError) -> Double {
+        guard let text = metadata.attributes[Attribute.edgeScale] else { return 1 }
+        guard let scale = Double(text), scale.isFinite, scale >= 0 else {
+            throw ModelError(message: "\(source): \(Attribute.edgeScale) \"\(text)\" is not a finite number >= 0")
+        }
+        return scale
+    }
+
+    /// The output's meaning from the file's `huracan_target` attribute (bps when absent).
+    public static func target(_ metadata: XGBoostJSON.Metadata, source: String) throws(ModelError) -> TreeEnsembleModel.Target {
+        guard let text = metadata.attributes[Attribute.target] else { return .basisPoints }
+        guard let target = TreeEnsembleModel.Target(rawValue: text) else {
+            let known = TreeEnsembleModel.Target.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ModelError(message: "\(source): \(Attribute.target) \"\(text)\" is not one of \(known)")
+        }
+        return target
     }
 
     /// Checks a model file against the engine's schema: the schema version attribute and, when

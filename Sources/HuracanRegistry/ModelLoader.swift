@@ -23,7 +23,9 @@ public struct ModelLoader: Sendable {
         do {
             let (ensemble, metadata) = try XGBoostJSON.load(data, source: source)
             try FeatureSchema.check(metadata, featureCount: ensemble.featureCount, source: source)
-            return try TreeEnsembleModel(name: "xgb \(record.coin) v\(record.version)", ensemble: ensemble, horizonSeconds: record.horizonSeconds)
+            return try TreeEnsembleModel(name: "xgb \(record.coin) v\(record.version)", ensemble: ensemble, horizonSeconds: record.horizonSeconds,
+                                         target: FeatureSchema.target(metadata, source: source),
+                                         edgeScale: FeatureSchema.edgeScale(metadata, source: source))
         } catch {
             throw RegistryError("\(error.message.hasPrefix(source) ? "" : source + " ")refused: \(error.message)")
         }

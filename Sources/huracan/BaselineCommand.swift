@@ -21,8 +21,8 @@ struct BaselineCommand: ParsableCommand {
         var coins = 40
         @Option(help: "Simulated hours per coin.")
         var hours = 12.0
-        @Option(help: "Forward horizon in seconds.")
-        var horizon = 300.0
+        @Option(help: "Forward horizon in seconds (default: engine.strategy.scalp.timeout_seconds, how long a scalp lasts at most).")
+        var horizon: Double?
         @Option(help: "Seed of the simulated market used for fitting (use another than for testing).")
         var seed = 1_000
         @Option(help: "Where to write the model JSON (default: print it).")
@@ -34,7 +34,7 @@ struct BaselineCommand: ParsableCommand {
             let venues = engineConfig.simulator.venues.compactMap(VenueID.init(rawValue:))
             let start = UTCDate(parsing: engineConfig.simulator.startDate)!.start
             guard let result = BaselineFitter.fit(universe: universe, seed: UInt64(seed), start: start, coins: min(coins, universe.count),
-                                                  hours: hours, horizonSeconds: horizon, venues: venues,
+                                                  hours: hours, horizonSeconds: horizon ?? engineConfig.strategy.scalp.timeoutSeconds, venues: venues,
                                                   updateIntervalMs: engineConfig.simulator.updateIntervalMs,
                                                   progress: { FileHandle.standardError.write(Data("fitting \(Int($0 * 100))%\n".utf8)) }) else {
                 throw ValidationError("not enough data to fit: raise --hours or --coins")

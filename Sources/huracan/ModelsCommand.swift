@@ -175,6 +175,8 @@ struct ModelsCommand: AsyncParsableCommand {
         @Option(help: "Number of coins when --coins is not given.") var count = 20
         @Option(help: "Ray cluster address (implies Ray); 'local' starts a local Ray instance.") var ray: String?
         @Flag(help: "Use local worker processes even if retraining.use_ray is true.") var local = false
+        @Flag(name: .customLong("per-coin"), help: "Train each coin on its own rows (one task per coin) instead of one model pooled over the coins (retraining.pool_coins).")
+        var perCoin = false
         @Option(help: "Feature data folder (default: generate from the simulator into {data_dir}/training).") var data: String?
         @Option(help: "Simulated hours per coin when generating data.") var hours = 6.0
         @Option(help: "Seed of the simulated market for generated data (use another than for trading).") var seed = 2_000
@@ -211,6 +213,7 @@ struct ModelsCommand: AsyncParsableCommand {
                 plan.rayAddress = ray == "local" ? "" : ray
             }
             if local { plan.useRay = false }
+            if perCoin || ray != nil { plan.pool = false }
             plan.trees = trees
             plan.rayCPUs = rayCPUs
             let began = Date()
@@ -222,7 +225,7 @@ struct ModelsCommand: AsyncParsableCommand {
                 if status != 1 { throw ExitCode(status) }
                 return
             }
-            print("training took \(String(format: "%.1f", seconds))s (\(plan.useRay ? "ray" : "local processes"))")
+            print("training took \(String(format: "%.1f", seconds))s (\(plan.pool ? "pooled" : plan.useRay ? "ray" : "local processes"))")
             try await ModelsCommand.withRegistry(options) { registry, config in
                 let records = try await ModelTraining.register(outDir: outDir, coins: names, registry: registry,
                                                                modelsPerRegime: config.modelRegistry.modelsPerRegime, minimumSharpe: config.modelRegistry.minSharpe, logger: ModelsCommand.quietLogger())

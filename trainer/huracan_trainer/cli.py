@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__, schema
 from .data import DataError, coins_in
-from .train import STYLE_HORIZONS, TrainOptions
+from .train import STYLE_HORIZONS, TARGETS, TrainOptions
 
 
 def _train(args) -> int:
@@ -18,13 +18,22 @@ def _train(args) -> int:
         print(f"{args.data}: no coin folders with data", file=sys.stderr)
         return 2
     options = TrainOptions(data_dir=args.data, out_dir=args.out, style=args.style, horizon_seconds=args.horizon,
-                           fee_bps=args.fee_bps, trees=args.trees, max_depth=args.depth, folds=args.folds,
+                           target=args.target, fee_bps=args.fee_bps, min_edge_bps=args.min_edge_bps, trees=args.trees,
+                           max_depth=args.depth, min_child_weight=args.min_child_weight, folds=args.folds,
                            min_rows=args.min_rows, threads=args.workers_per_coin, gpu=args.gpu_per_worker)
     started = time.time()
-    mode = f"ray ({args.ray_address or 'local instance'})" if args.use_ray else f"{args.processes} local processes"
-    print(f"training {len(coins)} coins ({args.style}, horizon {options.horizon:g}s) on {mode}", flush=True)
+    if args.pool:
+        options.threads = max(1, args.processes)
+        mode = f"one model pooled over the coins, {options.threads} threads"
+    else:
+        mode = f"ray ({args.ray_address or 'local instance'})" if args.use_ray else f"{args.processes} local processes"
+    print(f"training {len(coins)} coins ({args.style}, horizon {options.horizon:g}s, target {args.target}) on {mode}", flush=True)
     try:
-        if args.use_ray:
+        if args.pool:
+            from .runner import report
+            from .train import train_pooled
+            results = train_pooled(coins, options, report)
+        elif args.use_ray:
             from .runner import run_ray
             results = run_ray(coins, options, args.ray_address or None, args.workers_per_coin, args.gpu_per_worker, args.cpus)
         else:
@@ -80,9 +89,15 @@ def main(argv=None) -> int:
     t.add_argument("--coins", default="", help="comma-separated coins (default: every coin folder)")
     t.add_argument("--style", choices=sorted(STYLE_HORIZONS), default="scalp")
     t.add_argument("--horizon", type=float, default=0.0, help="label horizon in seconds (default: the style's)")
+    t.add_argument("--target", choices=sorted(TARGETS), default="volatility",
+                   help="label units: volatility (return / (volatility x sqrt(horizon)), default) or bps")
+    t.add_argument("--pool", action="store_true",
+                   help="one model over all the coins' rows, written for each coin (default: one model per coin)")
     t.add_argument("--fee-bps", type=float, default=5.0, help="taker fee per side in bps")
+    t.add_argument("--min-edge-bps", type=float, default=5.0, help="validation trades need |edge| - cost >= this")
     t.add_argument("--trees", type=int, default=200)
-    t.add_argument("--depth", type=int, default=6)
+    t.add_argument("--depth", type=int, default=3)
+    t.add_argument("--min-child-weight", type=float, default=200.0, help="rows a tree leaf needs (XGBoost min_child_weight)")
     t.add_argument("--folds", type=int, default=4, help="walk-forward folds")
     t.add_argument("--min-rows", type=int, default=600, help="rows needed to train a regime's model")
     t.add_argument("--use-ray", action="store_true", help="one Ray task per coin")

@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from .train import TrainOptions, train_coin
 
 
-def _report(done: int, total: int, result: dict, started: float) -> None:
+def report(done: int, total: int, result: dict, started: float) -> None:
     print(f"[{done}/{total}] {result['coin']}: {result['models']} models from {result['rows']} rows "
           f"in {result['seconds']}s, best sharpe {result['best_sharpe']:.2f} (elapsed {time.time() - started:.1f}s)",
           flush=True)
@@ -22,13 +22,13 @@ def run_local(coins: list[str], options: TrainOptions, processes: int) -> list[d
     if processes <= 1:
         for coin in coins:
             results.append(train_coin(coin, options))
-            _report(len(results), len(coins), results[-1], started)
+            report(len(results), len(coins), results[-1], started)
         return results
     with ProcessPoolExecutor(max_workers=processes) as pool:
         futures = {pool.submit(train_coin, coin, options): coin for coin in coins}
         for future in as_completed(futures):
             results.append(future.result())
-            _report(len(results), len(coins), results[-1], started)
+            report(len(results), len(coins), results[-1], started)
     return results
 
 
@@ -60,7 +60,7 @@ def run_ray(coins: list[str], options: TrainOptions, address: str | None, worker
                 except Exception as error:  # the coin fails, the others go on
                     print(f"{coin}: training failed: {error}", file=sys.stderr, flush=True)
                     continue
-                _report(len(results), len(coins), results[-1], started)
+                report(len(results), len(coins), results[-1], started)
         return results
     finally:
         ray.shutdown()

@@ -9,9 +9,13 @@ public struct StrategyParameters: Sendable, Hashable {
     public struct Scalp: Sendable, Hashable {
         public var enabled = true
         public var minConfidence = 0.65
-        public var takeProfitBps = 30.0
-        public var stopLossBps = 20.0
-        public var timeoutSeconds = 300.0
+        // Tuned by walk-forward on the simulated market (docs/models.md): the signal (order-book
+        // and trade-flow pressure) fades within minutes, so a scalp lives on its time-out; the
+        // take-profit and stop sit about five and three standard deviations of a 3-minute move
+        // away and catch jumps, not noise.
+        public var takeProfitBps = 100.0
+        public var stopLossBps = 60.0
+        public var timeoutSeconds = 180.0
         public var expectedHoldingSeconds = 180.0
         public init() {}
     }

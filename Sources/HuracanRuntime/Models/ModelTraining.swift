@@ -19,8 +19,14 @@ public enum ModelTraining {
         public var gpuPerWorker: Int
         public var processes: Int
         public var style = "scalp"
+        /// Label horizon: the scalp's time-out (trades last at most that long).
+        public var horizonSeconds: Double
+        /// One model over all the coins' rows (`retraining.pool_coins`).
+        public var pool: Bool
+        /// The cost gate the trainer's validation trades pass (`cost_model.min_edge_after_cost_bps`).
+        public var minEdgeBps: Double
         public var trees = 200
-        public var depth = 6
+        public var depth = 3
         public var minRows = 600
         /// CPUs of a local Ray instance (nil: all).
         public var rayCPUs: Int?
@@ -34,14 +40,20 @@ public enum ModelTraining {
             rayAddress = retraining.rayAddress
             workersPerCoin = retraining.workersPerCoin
             gpuPerWorker = retraining.gpuPerWorker
+            pool = retraining.poolCoins
+            horizonSeconds = config.strategy.scalp.timeoutSeconds
+            minEdgeBps = config.costModel.minEdgeAfterCostBps
             processes = max(1, ProcessInfo.processInfo.activeProcessorCount)
         }
 
         public var arguments: [String] {
-            var args = ["-m", "huracan_trainer", "train", "--data", dataDir, "--out", outDir, "--style", style, "--trees", "\(trees)",
-                        "--depth", "\(depth)", "--min-rows", "\(minRows)", "--workers-per-coin", "\(workersPerCoin)", "--gpu-per-worker", "\(gpuPerWorker)"]
+            var args = ["-m", "huracan_trainer", "train", "--data", dataDir, "--out", outDir, "--style", style, "--horizon", "\(horizonSeconds)",
+                        "--min-edge-bps", "\(minEdgeBps)",
+                        "--trees", "\(trees)", "--depth", "\(depth)", "--min-rows", "\(minRows)", "--workers-per-coin", "\(workersPerCoin)", "--gpu-per-worker", "\(gpuPerWorker)"]
             if !coins.isEmpty { args += ["--coins", coins.joined(separator: ",")] }
-            if useRay {
+            if pool {
+                args += ["--pool", "--processes", "\(processes)"]
+            } else if useRay {
                 args.append("--use-ray")
                 if !rayAddress.isEmpty { args += ["--ray-address", rayAddress] }
                 if let rayCPUs { args += ["--cpus", "\(rayCPUs)"] }

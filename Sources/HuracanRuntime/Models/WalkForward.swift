@@ -126,6 +126,9 @@ public enum WalkForward {
             let trained = try EngineRunner.backtest(config: config, data: options.data, coins: coins, from: window.test.0, to: window.test.1, logger: logger,
                                                     models: models)
             let baseline = try EngineRunner.backtest(config: config, data: options.data, coins: coins, from: window.test.0, to: window.test.1, logger: logger)
+            // The test window's trades of both runs, to look into what each model did.
+            try TradeCSV.write(trained.trades, to: folder.appendingPathComponent("trades-trained.csv").path)
+            try TradeCSV.write(baseline.trades, to: folder.appendingPathComponent("trades-baseline.csv").path)
             folds.append(Fold(index: k + 1, train: window.train, test: window.test, trainedCoins: models.keys.sorted(),
                               trained: Outcome(summary: trained.summary, trades: trained.trades),
                               baseline: Outcome(summary: baseline.summary, trades: baseline.trades)))
