@@ -39,6 +39,7 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent(names[1]).path).allSatisfy { $0.hasSuffix(".parquet") })
 
         var plan = ModelTraining.Plan(config: config, dataDir: data.path, outDir: folder.appendingPathComponent("out").path, coins: names)
+        plan.pool = false   // one Ray task per coin
         plan.trees = 40
         plan.depth = 4
         plan.rayCPUs = 2
@@ -73,5 +74,48 @@ import Testing
         #expect(status2.totals.events > 1_000)
         print("paper run on trained models: \(status2.totals.events) events, \(status2.totals.signals) signals, \(status2.totals.ordersSent) orders, models \(engine.modelNames)")
         try await reopened.close()
+    }
+
+    /// The default training: one model over all coins' rows (in units of each coin's
+    /// volatility), calibrated on its out-of-sample folds, written and validated for each coin.
+    @Test func pooledTrainingWritesOneCalibratedModelForEveryCoin() async throws {
+        guard let python = PythonTrainer.python(requiring: ["xgboost", "pyarrow", "numpy"]) else {
+            if ExternalTool.required { Issue.record("python3 with xgboost, pyarrow and numpy is required (HURACAN_REQUIRE_SERVERS=1)") }
+            return
+        }
+        let folder = TestPaths.temporaryDirectory("huracan-pooled")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = try engineConfig(coins: 3, folder: folder, metadataDB: "sqlite:" + folder.appendingPathComponent("registry.sqlite").path)
+        let universe = try UniverseLoader.load(for: config)
+        let coins = (0..<3).map { CoinIndex($0) }
+        let names = coins.map { universe[$0].coin }
+        let data = folder.appendingPathComponent("features")
+        _ = try TrainingDataExporter.export(universe: universe, coins: coins, seed: 2_000, start: UTCDate(year: 2026, month: 1, day: 1).start,
+                                           hours: 1.5, venues: [.binance], updateIntervalMs: config.simulator.updateIntervalMs, to: data)
+        var plan = ModelTraining.Plan(config: config, dataDir: data.path, outDir: folder.appendingPathComponent("out").path, coins: names)
+        #expect(plan.pool && plan.arguments.contains("--pool"), "pooled by default (retraining.pool_coins)")
+        #expect(plan.horizonSeconds == config.strategy.scalp.timeoutSeconds)
+        plan.trees = 40
+        var lines: [String] = []
+        let status = try ModelTraining.runTrainer(plan, python: python, trainerPath: PythonTrainer.trainerFolder.path) { lines.append($0) }
+        try #require(status == 0, "trainer failed:\n\(lines.joined(separator: "\n"))")
+        #expect(lines.contains { $0.contains("pooled over the coins") })
+        var artifacts: [Data] = []
+        for name in names {
+            let coinFolder = folder.appendingPathComponent("out").appendingPathComponent(name)
+            let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: coinFolder.appendingPathComponent("manifest.json"))) as? [String: Any]
+            let models = try #require(manifest?["models"] as? [[String: Any]])
+            #expect(models.count == 1 && models.first?["regime"] as? String == "all")
+            let metrics = try #require(models.first?["performance_metrics"] as? [String: Any])
+            let scale = try #require(metrics["edge_scale"] as? Double)
+            #expect(scale >= 0 && scale <= 1.5)
+            #expect(metrics["pooled_coins"] as? Int == 3 && metrics["coin_trades"] != nil && metrics["hit_rate"] != nil)
+            let file = try Data(contentsOf: coinFolder.appendingPathComponent("all.json"))
+            artifacts.append(file)
+            let metadata = try XGBoostJSON.load(file, source: name).metadata
+            #expect(try FeatureSchema.target(metadata, source: name) == .volatilityUnits)
+            #expect(try FeatureSchema.edgeScale(metadata, source: name) == scale)
+        }
+        #expect(Set(artifacts).count == 1, "one model, written for each coin")
     }
 }

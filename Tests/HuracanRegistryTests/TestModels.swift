@@ -9,10 +9,11 @@ import Testing
 enum TestModels {
     /// One stump on `feature`: below `threshold` -> `low`, else `high`; missing goes left.
     static func stump(feature: Int = 0, threshold: Double = 0.5, low: Double = -3, high: Double = 7, baseScore: String = "[0E0]",
-                      schemaVersion: Int = Features.schemaVersion, objective: String = "reg:squarederror", names: [String] = Features.names) -> Data {
+                      schemaVersion: Int = Features.schemaVersion, objective: String = "reg:squarederror", names: [String] = Features.names,
+                      attributes: String = "") -> Data {
         let nameList = names.map { "\"\($0)\"" }.joined(separator: ",")
         return Data("""
-            {"learner":{"attributes":{"huracan_feature_schema_version":"\(schemaVersion)","huracan_horizon_seconds":"300.0"},
+            {"learner":{"attributes":{"huracan_feature_schema_version":"\(schemaVersion)","huracan_horizon_seconds":"300.0"\(attributes)},
              "feature_names":[\(nameList)],"feature_types":[],
              "gradient_booster":{"model":{"gbtree_model_param":{"num_parallel_tree":"1","num_trees":"1"},"iteration_indptr":[0,1],"tree_info":[0],
                "trees":[{"base_weights":[0,0,0],"categories":[],"categories_nodes":[],"categories_segments":[],"categories_sizes":[],

@@ -32,6 +32,32 @@ import Testing
         #expect(throws: ModelError.self) { try FeatureSchema.check(renamed.metadata, featureCount: renamed.ensemble.featureCount, source: "renamed") }
     }
 
+    /// A pooled model predicts in units of the coin's volatility over the horizon, calibrated by
+    /// the trainer's edge scale: edge = output x volatility x sqrt(horizon) x scale.
+    @Test func volatilityUnitsAndEdgeScaleGiveTheEdgeInBps() throws {
+        let file = TestModels.stump(low: 0.5, high: 0.5, attributes: #","huracan_target":"volatility_units","huracan_edge_scale":"0.8""#)
+        let (ensemble, metadata) = try XGBoostJSON.load(file, source: "pooled")
+        let model = try TreeEnsembleModel(name: "pooled", ensemble: ensemble, horizonSeconds: 100,
+                                          target: FeatureSchema.target(metadata, source: "pooled"), edgeScale: FeatureSchema.edgeScale(metadata, source: "pooled"))
+        #expect(model.target == .volatilityUnits && model.edgeScale == 0.8)
+        var f = Features()
+        f.volatilityBps = 2      // 2 bps per sqrt(s) over 100 s: 20 bps
+        let prediction = model.predict(f)
+        #expect(abs(prediction.edgeBps - 0.5 * 20 * 0.8) < 1e-9)
+        #expect(abs(prediction.confidence - 1 / (1 + exp(-1.702 * 8 / 20))) < 1e-12)
+        f.volatilityBps = 4      // the same output is a larger move on a more volatile coin
+        #expect(abs(model.predict(f).edgeBps - 16) < 1e-9)
+
+        // Without the attributes: bps, unscaled (files of earlier trainers).
+        let plain = try XGBoostJSON.load(TestModels.stump(), source: "plain").metadata
+        #expect(try FeatureSchema.target(plain, source: "plain") == .basisPoints && FeatureSchema.edgeScale(plain, source: "plain") == 1)
+        // Values it cannot use are refused with the attribute named.
+        let percent = try XGBoostJSON.load(TestModels.stump(attributes: #","huracan_target":"percent""#), source: "p").metadata
+        #expect { try FeatureSchema.target(percent, source: "p") } throws: { ($0 as? ModelError)?.message.contains("huracan_target \"percent\"") == true }
+        let negative = try XGBoostJSON.load(TestModels.stump(attributes: #","huracan_edge_scale":"-1""#), source: "n").metadata
+        #expect { try FeatureSchema.edgeScale(negative, source: "n") } throws: { ($0 as? ModelError)?.message.contains("huracan_edge_scale") == true }
+    }
+
     @Test func regimeModelSetUsesTheRegimesModel() throws {
         let trend = try TreeEnsembleModel(name: "trend", ensemble: XGBoostJSON.load(TestModels.stump(low: 10, high: 10), source: "t").ensemble, horizonSeconds: 300)
         let all = try TreeEnsembleModel(name: "all", ensemble: XGBoostJSON.load(TestModels.stump(low: -10, high: -10), source: "a").ensemble, horizonSeconds: 300)
