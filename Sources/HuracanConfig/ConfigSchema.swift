@@ -75,6 +75,7 @@ public enum ConfigSchema {
             .int(p + "max_consecutive_losses", \.risk.maxConsecutiveLosses, 1...1_000, "Losing trades in a row on one coin before it cools down"),
             .number(p + "loss_cooldown_seconds", \.risk.lossCooldownSeconds, 0...604_800, "Cool-down after max_consecutive_losses"),
             .number(p + "stale_data_seconds", \.risk.staleDataSeconds, 0.1...3_600, "No new entries on a coin whose market data is older than this"),
+            .number(p + "stale_data_grace_seconds", \.risk.staleDataGraceSeconds, 0...3_600, "A coin without any market data yet is reported stale only this long after it joined the active set (start-up grace)"),
             .number(p + "venue_error_rate_pct", \.risk.venueErrorRatePct, 0.1...100, "Venue error/reject rate that trips the venue breaker"),
             .number(p + "venue_error_window_seconds", \.risk.venueErrorWindowSeconds, 1...86_400, "Window for the venue error rate"),
             .int(p + "venue_error_min_requests", \.risk.venueErrorMinRequests, 1...1_000_000, "Requests needed in the window before the venue error rate is judged"),

@@ -141,6 +141,7 @@ public struct EngineConfig: Sendable, Equatable {
         public var maxConsecutiveLosses = BreakerSettings().maxConsecutiveLosses
         public var lossCooldownSeconds = BreakerSettings().lossCooldownSeconds
         public var staleDataSeconds = BreakerSettings().staleDataSeconds
+        public var staleDataGraceSeconds = BreakerSettings().staleDataGraceSeconds
         public var venueErrorRatePct = BreakerSettings().venueErrorRatePct
         public var venueErrorWindowSeconds = BreakerSettings().venueErrorWindowSeconds
         public var venueErrorMinRequests = BreakerSettings().venueMinimumRequests

@@ -61,7 +61,15 @@ struct BacktestCommand: AsyncParsableCommand {
             }
         }
         let (start, end) = try range(config: engineConfig, coins: coinNames)
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        // The files asked for are checked before the run, not after it.
+        try startupCheck { () throws(StartupChecks.Failure) in
+            for (option, path) in [("--report", report), ("--equity", equity), ("--trades", trades)] {
+                if let path { try StartupChecks.writableFile(path, option: option) }
+            }
+        }
+        // Log lines carry the simulated time of what they report.
+        let logClock = SimulatedLogClock()
+        LoggingSystem.bootstrap { SimulatedTimeLogHandler(label: $0, clock: logClock) }
         var logger = Logger(label: "huracan")
         logger.logLevel = logLevel == "info" ? .notice : try parseLogLevel(logLevel)
         let clock = ContinuousClock()
@@ -71,7 +79,7 @@ struct BacktestCommand: AsyncParsableCommand {
             let run: EngineRunner.StoredRun
             do {
                 run = try EngineRunner.backtest(config: engineConfig, data: data, coins: coinNames, from: start, to: end, logger: logger,
-                                               stepEveryCoin: stepEveryCoin) { status in
+                                               stepEveryCoin: stepEveryCoin, logClock: logClock) { status in
                     let done = Double(status.engineTime.nanoseconds - start.nanoseconds) / total
                     FileHandle.standardError.write(Data("backtest \(Int(done * 100))% at \(status.engineTime), \(Int(status.eventsPerSecond)) events/s, \(status.closedTrades) trades\n".utf8))
                 }
@@ -96,7 +104,8 @@ struct BacktestCommand: AsyncParsableCommand {
             try? await registry.close()
             if !models.isEmpty { printError("trained models from the registry for \(models.count) coins") }
         }
-        let (summary, closed) = try EngineRunner.backtest(config: engineConfig, from: start, to: end, logger: logger, models: models) { status in
+        let (summary, closed) = try EngineRunner.backtest(config: engineConfig, from: start, to: end, logger: logger, models: models,
+                                                          logClock: logClock) { status in
             let done = Double(status.engineTime.nanoseconds - start.nanoseconds) / total
             FileHandle.standardError.write(Data("backtest \(Int(done * 100))% at \(status.engineTime), \(Int(status.eventsPerSecond)) events/s, \(status.closedTrades) trades\n".utf8))
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HuracanConfig
+import HuracanRuntime
 
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,6 +49,17 @@ struct ConfigCommand: ParsableCommand {
 }
 
 /// Loads configuration or prints every problem and exits with status 1.
+/// Runs start-up checks: a failure is printed (what is wrong, where, the fix) and exits 1
+/// before any work starts.
+func startupCheck(_ checks: () throws(StartupChecks.Failure) -> Void) throws {
+    do {
+        try checks()
+    } catch {
+        printError("error: \(error.message)")
+        throw ExitCode(1)
+    }
+}
+
 func loadOrExit(_ file: String?) throws -> EngineConfig {
     do {
         return try ConfigLoader().load(path: file)

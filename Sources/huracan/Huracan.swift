@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HuracanRuntime
 
 /// The `huracan` command line: a thin layer that parses, loads config and calls the runtime.
@@ -11,4 +12,29 @@ struct Huracan: AsyncParsableCommand {
         version: EngineVersion.current,
         subcommands: [RunCommand.self, BacktestCommand.self, BenchCommand.self, BaselineCommand.self, ModelsCommand.self, RiskCommand.self, HealthCommand.self, ConfigCommand.self, UniverseCommand.self, VenuesCommand.self, DataCommand.self, WalkForwardCommand.self, ConsumeCommand.self, BusBenchCommand.self]
     )
+
+    /// Runs the command; an error that escapes is printed readably (file errors name the path and
+    /// the reason) and sets the exit code: 64 for usage, the given code for `ExitCode`, else 1.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch let error as CocoaError {
+            exit(withError: ReadableFailure(message: ReadableError.describe(error)))
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// An error whose text is already written for a person.
+struct ReadableFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }

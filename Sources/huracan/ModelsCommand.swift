@@ -220,11 +220,14 @@ struct ModelsCommand: AsyncParsableCommand {
             let status = try ModelTraining.runTrainer(plan, python: config.modelRegistry.retraining.python,
                                                       trainerPath: config.modelRegistry.retraining.trainerPath) { print("trainer: \($0)") }
             let seconds = Date().timeIntervalSince(began)
-            guard status == 0 else {
-                printError("the trainer failed (exit \(status)); nothing registered for the failed coins")
-                if status != 1 { throw ExitCode(status) }
-                return
+            // Exit 1 with manifests written: some coins failed, the others are registered, and
+            // the command still exits 1. Any other failure registers nothing.
+            let finished = names.filter { FileManager.default.fileExists(atPath: URL(fileURLWithPath: outDir).appendingPathComponent("\($0)/manifest.json").path) }
+            guard status == 0 || (status == 1 && !finished.isEmpty) else {
+                printError("the trainer failed (exit \(status)); nothing registered")
+                throw ExitCode(status == 0 ? 1 : status)
             }
+            if status != 0 { printError("the trainer failed for \(names.count - finished.count) of \(names.count) coins; registering the \(finished.count) it finished") }
             print("training took \(String(format: "%.1f", seconds))s (\(plan.pool ? "pooled" : plan.useRay ? "ray" : "local processes"))")
             try await ModelsCommand.withRegistry(options) { registry, config in
                 let records = try await ModelTraining.register(outDir: outDir, coins: names, registry: registry,
@@ -232,6 +235,7 @@ struct ModelsCommand: AsyncParsableCommand {
                 print("registered \(records.count) models for \(Set(records.map(\.coin)).count) coins")
                 print(ModelsCommand.table(try await registry.activeModels().filter { names.contains($0.coin) }), terminator: "")
             }
+            if status != 0 { throw ExitCode(1) }
         }
     }
 

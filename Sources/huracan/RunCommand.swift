@@ -82,16 +82,20 @@ struct RunCommand: AsyncParsableCommand {
         if venueID != nil, engineConfig.processCount > 1 {
             throw ValidationError("a run on a real venue is one process per account (its start-up reconciliation owns every open order); set process_count: 1 or leave out --process")
         }
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        try startupCheck { () throws(StartupChecks.Failure) in try StartupChecks.forRun(engineConfig) }
+        // Warnings also stay on the live screen, which redraws every second.
+        let warnings = RecentWarnings()
+        LoggingSystem.bootstrap { WarningRecordingLogHandler(StreamLogHandler.standardError(label: $0), warnings: warnings) }
         var logger = Logger(label: "huracan")
         logger.logLevel = try parseLogLevel(logLevel)
+        let view = StatusView(warnings: warnings)
         let summary: RunSummary
         if let venueID {
             let live = engineConfig.mode == .live
             let options = EngineRunner.LiveOptions(venue: venueID, sendsOrders: live, credentials: live ? try EngineRunner.credentials(venueID, config: engineConfig) : nil)
-            summary = try await EngineRunner.live(config: engineConfig, options: options, configPath: config, duration: seconds, view: StatusView(), logger: logger)
+            summary = try await EngineRunner.live(config: engineConfig, options: options, configPath: config, duration: seconds, view: view, logger: logger)
         } else {
-            summary = try await EngineRunner.paper(config: engineConfig, configPath: config, duration: seconds, view: StatusView(), logger: logger)
+            summary = try await EngineRunner.paper(config: engineConfig, configPath: config, duration: seconds, view: view, logger: logger)
         }
         print("\n" + summary.render())
     }

@@ -11,6 +11,9 @@ public struct BreakerSettings: Sendable, Hashable {
     public var lossCooldownSeconds = 1800.0
     /// No new entries on a coin whose last market data is older than this.
     public var staleDataSeconds = 10.0
+    /// A coin that never had market data is reported stale only this long after it started to be
+    /// watched (start-up, or joining the active set): connecting and the first snapshot take time.
+    public var staleDataGraceSeconds = 60.0
     /// Failed (error or reject) share of a venue's requests that stops entries routed there.
     public var venueErrorRatePct = 20.0
     /// Length of the sliding window over which the venue error rate is measured.

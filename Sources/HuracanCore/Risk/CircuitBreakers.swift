@@ -50,9 +50,14 @@ public struct CircuitBreakers: Sendable {
     private var lastMarketData: [Int64]
     /// Whether `tick` reported the coin stale (and has not yet reported it fresh again).
     private var staleReported: [Bool]
+    /// Coins whose staleness `tick` reports (the active set; all coins until `watch(only:at:)`).
+    private var watched: [Bool]
+    /// When each coin started to be watched: the start of its grace period without data.
+    private var watchedSince: [Int64]
     private var coinNames: [String]
     private let startedAt: Int64
     private let staleNanoseconds: Int64
+    private let graceNanoseconds: Int64
     private let cooldownNanoseconds: Int64
 
     // MARK: venues (indexed by VenueID.index)
@@ -80,9 +85,12 @@ public struct CircuitBreakers: Sendable {
         cooldownUntil = [Int64](repeating: .min, count: count)
         lastMarketData = [Int64](repeating: .min, count: count)
         staleReported = [Bool](repeating: false, count: count)
+        watched = [Bool](repeating: true, count: count)
+        watchedSince = [Int64](repeating: now.nanoseconds, count: count)
         self.coinNames = (0..<count).map { $0 < coinNames.count ? coinNames[$0] : "coin \($0)" }
         startedAt = now.nanoseconds
         staleNanoseconds = Self.nanoseconds(settings.staleDataSeconds)
+        graceNanoseconds = max(staleNanoseconds, Self.nanoseconds(settings.staleDataGraceSeconds))
         cooldownNanoseconds = Self.nanoseconds(settings.lossCooldownSeconds)
         venueWindows = VenueID.allCases.map { _ in VenueErrorWindow(windowSeconds: settings.venueErrorWindowSeconds, now: now) }
         venueTripped = [Bool](repeating: false, count: VenueID.allCases.count)
@@ -261,22 +269,37 @@ public struct CircuitBreakers: Sendable {
         return last == .min || time.nanoseconds - last > staleNanoseconds
     }
 
-    /// Stale as `tick` reports it: a coin that never had data gets a grace period from start.
+    /// Stale as `tick` reports it: a coin that never had data gets the grace period from when it
+    /// started to be watched.
     private func staleAge(_ i: Int, at time: Timestamp) -> (nanoseconds: Int64, never: Bool) {
         let last = lastMarketData[i]
-        return last == .min ? (time.nanoseconds - startedAt, true) : (time.nanoseconds - last, false)
+        return last == .min ? (time.nanoseconds - watchedSince[i], true) : (time.nanoseconds - last, false)
+    }
+
+    /// Limits staleness reports to `coins` (the active set): other coins take no entries anyway,
+    /// and a coin nobody trades is not news. Newly watched coins start their grace period at
+    /// `time`; a coin no longer watched forgets its report without an event.
+    public mutating func watch(only coins: [CoinIndex], at time: Timestamp) {
+        if let highest = coins.map({ Int($0) }).max() { ensureCoin(highest) }
+        var wanted = [Bool](repeating: false, count: watched.count)
+        for coin in coins where Int(coin) >= 0 { wanted[Int(coin)] = true }
+        for i in watched.indices where wanted[i] != watched[i] {
+            watched[i] = wanted[i]
+            if wanted[i] { watchedSince[i] = time.nanoseconds } else { staleReported[i] = false }
+        }
     }
 
     private mutating func evaluateStale(_ i: Int, at time: Timestamp, events: inout [BreakerEvent]) {
         let (age, never) = staleAge(i, at: time)
-        let stale = age > staleNanoseconds
+        let stale = age > (never ? graceNanoseconds : staleNanoseconds)
         guard stale != staleReported[i] else { return }
         staleReported[i] = stale
         let seconds = Double(age) / 1e9, limit = settings.staleDataSeconds, name = coinNames[i]
         if stale {
             let what = never ? "no market data in \(format(seconds))s since start" : "last market data \(format(seconds))s ago"
-            events.append(trip(.staleData, scope: name, at: time, value: seconds, threshold: limit,
-                               "stale data on \(name): \(what) > \(format(limit))s: no entries on \(name)"))
+            let threshold = never ? Double(graceNanoseconds) / 1e9 : limit
+            events.append(trip(.staleData, scope: name, at: time, value: seconds, threshold: threshold,
+                               "stale data on \(name): \(what) > \(format(threshold))s: no entries on \(name)"))
         } else {
             events.append(BreakerEvent(kind: .staleData, scope: name, tripped: false, time: time, value: seconds, threshold: limit,
                                        message: "stale data on \(name) cleared: last market data \(format(seconds))s ago <= \(format(limit))s"))
@@ -291,6 +314,8 @@ public struct CircuitBreakers: Sendable {
         cooldownUntil.append(contentsOf: repeatElement(.min, count: extra))
         lastMarketData.append(contentsOf: repeatElement(.min, count: extra))
         staleReported.append(contentsOf: repeatElement(false, count: extra))
+        watched.append(contentsOf: repeatElement(true, count: extra))
+        watchedSince.append(contentsOf: repeatElement(startedAt, count: extra))
     }
 
     // MARK: venues
@@ -346,7 +371,7 @@ public struct CircuitBreakers: Sendable {
             evaluateVenue(venue, at: time, events: &events)
         }
         for i in lastMarketData.indices {
-            evaluateStale(i, at: time, events: &events)
+            if watched[i] { evaluateStale(i, at: time, events: &events) }
             endCooldownIfDue(i, at: time, events: &events)
         }
         return events

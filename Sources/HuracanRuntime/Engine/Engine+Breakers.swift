@@ -70,7 +70,16 @@ extension Engine {
 
     func record(_ events: [BreakerEvent]) {
         guard !events.isEmpty else { return }
+        // Many coins going stale (or fresh) at once, as when a feed drops, are one line each way.
+        let stale = events.filter { $0.kind == .staleData }
+        let trips = stale.filter(\.tripped).map(\.scope), resets = stale.filter { !$0.tripped }.map(\.scope)
+        let summarizeTrips = trips.count > Self.staleLinesBeforeSummary, summarizeResets = resets.count > Self.staleLinesBeforeSummary
+        if summarizeTrips {
+            logger.warning("breaker stale_data tripped on \(trips.count) coins: \(Self.summarize(trips)): no entries on them until their market data is fresh")
+        }
+        if summarizeResets { logger.notice("breaker stale_data reset on \(resets.count) coins: \(Self.summarize(resets))") }
         for event in events {
+            if event.kind == .staleData, event.tripped ? summarizeTrips : summarizeResets { continue }
             if event.tripped {
                 logger.warning("breaker \(event.kind.rawValue) tripped (\(event.scope)): \(event.message)")
             } else {
@@ -79,5 +88,13 @@ extension Engine {
         }
         breakerEvents += events
         if breakerEvents.count > 200 { breakerEvents.removeFirst(breakerEvents.count - 200) }
+    }
+
+    /// Stale-data events in one batch beyond which they are logged as one summary line.
+    static let staleLinesBeforeSummary = 3
+
+    /// "A, B, C, D, E and 7 more".
+    static func summarize(_ names: [String], showing count: Int = 8) -> String {
+        names.count <= count ? names.joined(separator: ", ") : names.prefix(count).joined(separator: ", ") + " and \(names.count - count) more"
     }
 }

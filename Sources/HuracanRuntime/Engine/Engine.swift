@@ -48,6 +48,8 @@ public final class Engine: @unchecked Sendable {
     var flatRemovals: Set<CoinIndex> = []
     /// The coins chosen to trade, best first.
     public internal(set) var activeSet: [CoinIndex]
+    /// Backtests: the simulated time for log lines (`SimulatedTimeLogHandler`), set every round.
+    public var logClock: SimulatedLogClock?
     let ranker: CostRanker
     var nextRanking: Timestamp
     /// Circuit breakers; only the coordinator touches them, between rounds.
@@ -150,6 +152,7 @@ public final class Engine: @unchecked Sendable {
             shards.append(shard)
         }
         logAssignment("start")
+        breakers.watch(only: activeSet, at: start)
         watchdog.watch(shards)
         watchdog.start()
     }
@@ -224,6 +227,7 @@ public final class Engine: @unchecked Sendable {
         lastStatsAt = (wallStart, totals().events, totals().signals)
         while !control.isStopRequested {
             if let endStep, step >= endStep { break }
+            logClock?.set(now)
             if let changes = control.takeChanges() { apply(changes) }
             applyModelSwaps()
             var upper = endStep.map { min(step + stepsPerRound, $0) } ?? step + stepsPerRound
@@ -466,6 +470,7 @@ public final class Engine: @unchecked Sendable {
             shards.removeLast()
         }
         flatRemovals = retained
+        breakers.watch(only: wanted, at: now)
         watchdog.watch(shards)
         logAssignment(why)
     }

@@ -17,10 +17,11 @@ struct EngineAdmin: AdminBackend {
 
     func readiness() -> (ready: Bool, json: String) {
         guard let health, var report = health.report else { return (false, "{\"ready\": false, \"message\": \"starting\"}\n") }
-        // The kill switch shows at once, not at the next round of checks.
-        let killSwitch = health.killSwitch()
-        report.checks.removeAll { $0.name == killSwitch.name }
-        report.checks.append(killSwitch)
+        // The engine's own state (kill switch, HALTED or REDUCING, models) as of this request,
+        // not the last round of checks.
+        let fresh = health.engineChecks()
+        report.checks.removeAll { check in fresh.contains { $0.name == check.name } }
+        report.checks += fresh
         report.ready = report.checks.allSatisfy { $0.status != .failing }
         return (report.ready, encode(report))
     }

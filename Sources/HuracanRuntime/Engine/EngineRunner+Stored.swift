@@ -26,7 +26,8 @@ extension EngineRunner {
     /// - Parameter stepEveryCoin: step every coin through every 100 ms step (the slower reference
     ///   path) instead of visiting coins only when they have an event or a timer falls due.
     public static func backtest(config: EngineConfig, data: String, coins: [String]?, from: Timestamp, to: Timestamp, logger: Logger,
-                                stepEveryCoin: Bool = false, models: [String: any Model] = [:], progress: ((EngineStatus) -> Void)? = nil) throws -> StoredRun {
+                                stepEveryCoin: Bool = false, models: [String: any Model] = [:], logClock: SimulatedLogClock? = nil,
+                                progress: ((EngineStatus) -> Void)? = nil) throws -> StoredRun {
         let lake = DataLake(path: data)
         let lastDay = UTCDate(daysSinceEpoch: Timestamp(nanoseconds: to.nanoseconds - 1).dayNumber)
         let names = coins ?? StoredMarketReplay.storedCoins(lake: lake, from: UTCDate(daysSinceEpoch: from.dayNumber), through: lastDay)
@@ -43,6 +44,7 @@ extension EngineRunner {
         let model = try BaselineModelLoader.load(path: config.strategy.modelFile)
         let engine = Engine(settings: settings, universe: universe, start: from, threads: 1, logger: logger) { _ in model }
         for (coin, trained) in models { engine.installModel(trained, coinNamed: coin) }
+        engine.logClock = logClock
         let replay = try StoredMarketReplay(lake: lake, coins: names.enumerated().map { ($1, CoinIndex($0)) }, from: from, to: to)
         let feed = ReplayFeed(replay: replay, coinCount: names.count)
         feed.stepsEveryCoin = stepEveryCoin

@@ -40,8 +40,9 @@ public enum EngineRunner {
     /// `models`: trained models by coin name (`RegistryConnection.loadActive`), replacing the
     /// baseline for those coins, as in paper mode.
     public static func backtest(config: EngineConfig, from: Timestamp, to: Timestamp, logger: Logger, models: [String: any Model] = [:],
-                                progress: ((EngineStatus) -> Void)? = nil) throws -> (RunSummary, [Trade]) {
+                                logClock: SimulatedLogClock? = nil, progress: ((EngineStatus) -> Void)? = nil) throws -> (RunSummary, [Trade]) {
         let engine = try makeEngine(config: config, start: from, threads: 1, logger: logger)
+        engine.logClock = logClock
         for (coin, model) in models { engine.installModel(model, coinNamed: coin) }
         engine.run(until: to, pacing: .asFastAsPossible, stepsPerRound: 50, statusInterval: 1) { progress?($0) }
         return (summary(engine), engine.closedTrades)
@@ -124,8 +125,10 @@ public enum EngineRunner {
             let server = AdminServer(backend: admin, token: token?.value)
             let note = token == nil ? " (admin calls disabled: \(observability.adminTokenEnv) is not set)" : ""
             logger.info("status and admin calls on http://\(observability.prometheusBindAddress):\(observability.prometheusPort)\(note)")
+            // A server that cannot serve (its port taken after the start-up check) stops the run:
+            // an engine whose kill switch and status nobody can reach must not trade on.
             services.append(.init(service: server.application(host: observability.prometheusBindAddress, port: observability.prometheusPort),
-                                  failureTerminationBehavior: .ignore))
+                                  failureTerminationBehavior: .gracefullyShutdownGroup))
         }
         if let watcher {
             services.append(.init(service: watcher, failureTerminationBehavior: .ignore))

@@ -55,6 +55,7 @@ public struct EngineSettings: Sendable {
         breakers.maxConsecutiveLosses = config.risk.maxConsecutiveLosses
         breakers.lossCooldownSeconds = config.risk.lossCooldownSeconds
         breakers.staleDataSeconds = config.risk.staleDataSeconds
+        breakers.staleDataGraceSeconds = config.risk.staleDataGraceSeconds
         breakers.venueErrorRatePct = config.risk.venueErrorRatePct
         breakers.venueErrorWindowSeconds = config.risk.venueErrorWindowSeconds
         breakers.venueMinimumRequests = config.risk.venueErrorMinRequests

@@ -73,7 +73,7 @@ final class HealthChecks: Sendable {
         } else {
             checks.append(timed("exchange_api", exchanges))
         }
-        checks += [timed("models", models), timed("risk_limits", riskLimits), killSwitch()]
+        checks += engineChecks()
         let ready = checks.allSatisfy { $0.status != .failing }
         return ReadinessReport(ready: ready, checkedAt: Timestamp(nanoseconds: MonotonicClock.wallNanoseconds()).description, checks: checks)
     }
@@ -113,6 +113,13 @@ final class HealthChecks: Sendable {
                 ? (.ok, "Redis at \(host):\(port) accepts connections")
                 : (.failing, "Redis at \(host):\(port) does not answer")
         }
+    }
+
+    /// The checks that read the engine's own state (models, trading state, kill switch): cheap,
+    /// so `/ready` computes them on each request; the probes of other systems come from the
+    /// last round of checks.
+    func engineChecks() -> [HealthCheckResult] {
+        [timed("models", models), timed("risk_limits", riskLimits), killSwitch()]
     }
 
     /// The operator's kill switch, read when the report is built (and again at each `/ready`).

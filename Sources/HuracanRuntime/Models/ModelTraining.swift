@@ -75,8 +75,9 @@ public enum ModelTraining {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = (lowPriority ? ["nice", "-n", "10"] : []) + [python] + plan.arguments
         var environment = ProcessInfo.processInfo.environment
-        let trainer = URL(fileURLWithPath: trainerPath).standardizedFileURL.path
-        environment["PYTHONPATH"] = trainer + (environment["PYTHONPATH"].map { ":" + $0 } ?? "")
+        let located = try TrainerLocation.resolve(configured: trainerPath, python: python)
+        let trainer = located ?? "(installed package)"
+        if let located { environment["PYTHONPATH"] = located + (environment["PYTHONPATH"].map { ":" + $0 } ?? "") }
         environment["PYTHONUNBUFFERED"] = "1"
         process.environment = environment
         let pipe = Pipe()

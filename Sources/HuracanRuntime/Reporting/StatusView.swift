@@ -5,8 +5,13 @@ import HuracanCore
 /// update when output is a file or pipe.
 public struct StatusView: Sendable {
     public let interactive: Bool
+    /// Warnings shown under the live screen, so they stay visible across redraws.
+    public let warnings: RecentWarnings?
 
-    public init(interactive: Bool = isatty(STDOUT_FILENO) == 1) { self.interactive = interactive }
+    public init(interactive: Bool = isatty(STDOUT_FILENO) == 1, warnings: RecentWarnings? = nil) {
+        self.interactive = interactive
+        self.warnings = warnings
+    }
 
     public func show(_ status: EngineStatus) {
         let text = interactive ? screen(status) : line(status) + "\n"
@@ -40,6 +45,9 @@ public struct StatusView: Sendable {
         out += "equity         \(money(s.equity))   P&L \(money(s.pnl))\n"
         out += "trading        \(s.tradingState)" + (s.breakers.isEmpty ? "" : "  " + s.breakers.joined(separator: "; ")) + "\n"
         out += "tick-to-decision  p50 \(micro(s.latencyP50)) us   p99 \(micro(s.latencyP99)) us   p99.9 \(micro(s.latencyP999)) us\n"
+        if let recent = warnings?.latest, !recent.isEmpty {
+            out += "\nlast warnings\n" + recent.map { "  " + $0 + "\n" }.joined()
+        }
         return out
     }
 }

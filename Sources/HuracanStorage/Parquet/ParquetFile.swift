@@ -267,6 +267,12 @@ struct ColumnChunkReader {
                 throw Failure(message: "page \(pages) of \(compressedSize) bytes at byte \(bodyStart) runs past the end of the data (truncated?)")
             }
             let body = UnsafeRawBufferPointer(rebasing: bytes[bodyStart..<(bodyStart + compressedSize)])
+            if let stored = header.crc {
+                let computed = CRC32.checksum(body)
+                guard computed == stored else {
+                    throw Failure(message: "page \(pages) is damaged: its checksum is \(hex(computed)), the page header says \(hex(stored))")
+                }
+            }
             position = bodyStart + compressedSize
             pages += 1
             func inflate(_ slice: UnsafeRawBufferPointer, _ size: Int) throws(Failure) -> [UInt8] {
@@ -424,4 +430,10 @@ struct ColumnChunkReader {
         case .bytes(let v): return .bytes(spread(v, []))
         }
     }
+}
+
+/// "0x1A2B3C4D".
+private func hex(_ value: UInt32) -> String {
+    let digits = String(value, radix: 16, uppercase: true)
+    return "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
 }

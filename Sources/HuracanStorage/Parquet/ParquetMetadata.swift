@@ -313,6 +313,8 @@ struct PageHeader: Sendable {
     var isCompressed = true
     var definitionLevelEncoding: Int32 = ParquetEncoding.rle
     var statistics: ParquetStatistics?
+    /// CRC-32 of the page's bytes after the header, when the writer stored one.
+    var crc: UInt32?
 
     init(type: Int32, uncompressedSize: Int32, compressedSize: Int32, numValues: Int32, encoding: Int32) {
         self.type = type
@@ -332,6 +334,7 @@ struct PageHeader: Sendable {
         self.type = Int32(truncatingIfNeeded: type)
         uncompressedSize = u
         compressedSize = c
+        crc = s.int(4).map { UInt32(truncatingIfNeeded: $0) }
         switch self.type {
         case PageType.dataPage:
             guard let h = s.structure(5), let n = h.int(1), let e = h.int(2) else { throw MetadataError("data page header missing") }

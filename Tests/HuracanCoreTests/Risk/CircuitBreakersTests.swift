@@ -9,8 +9,10 @@ import Testing
     let nextDay = UTCDate(year: 2026, month: 3, day: 11).start
     let names = ["BTC", "ETH", "SOL", "DOGE"]
 
+    /// Without a start-up grace unless a test sets one (`staleDataGraceSeconds`, default 60 s).
     func breakers(_ configure: (inout BreakerSettings) -> Void = { _ in }) -> CircuitBreakers {
         var settings = BreakerSettings()
+        settings.staleDataGraceSeconds = 0
         configure(&settings)
         return CircuitBreakers(settings: settings, coinCount: 4, startingEquity: 100_000, now: t0, coinNames: names)
     }
@@ -276,6 +278,28 @@ import Testing
     }
 
     // MARK: stale data
+
+    /// Only watched coins (the active set) are reported stale; a coin without any data gets the
+    /// start-up grace from when it began to be watched; an unwatched coin forgets its report.
+    @Test func staleReportsCoverWatchedCoinsAfterTheirGrace() {
+        var b = breakers { $0.staleDataGraceSeconds = 60 }
+        #expect(BreakerSettings().staleDataGraceSeconds == 60)
+        b.watch(only: [0, 1], at: t0)
+        b.recordMarketData(coin: 0, at: t0)
+        var events = only(.staleData, b.tick(at: at(30_000)))
+        #expect(events.map(\.scope) == ["BTC"], "BTC's data is 30 s old; ETH is in its grace; SOL and DOGE are not watched")
+        #expect(b.isStale(coin: 1, at: at(30_000)), "no entries without data, grace or not")
+        events = only(.staleData, b.tick(at: at(60_010)))
+        #expect(events.map(\.scope) == ["ETH"])
+        #expect(events.first?.message == "stale data on ETH: no market data in 60.01s since start > 60.0s: no entries on ETH")
+        // SOL joins at 100 s: its grace starts then. ETH leaves: no event, and no report later.
+        b.watch(only: [0, 2], at: at(100_000))
+        #expect(only(.staleData, b.tick(at: at(150_000))).isEmpty)
+        #expect(only(.staleData, b.tick(at: at(160_010))).map(\.scope) == ["SOL"])
+        b.watch(only: [0, 1, 2], at: at(170_000))
+        #expect(only(.staleData, b.tick(at: at(180_000))).isEmpty, "ETH watched again starts a new grace")
+        #expect(b.tripCounts[.staleData] == 3)
+    }
 
     @Test("stale data at 9.99 s, 10 s and 10.01 s", arguments: [(Int64(9_990), false), (10_000, false), (10_010, true)])
     func staleThreshold(ageMilliseconds: Int64, stale: Bool) {
@@ -544,7 +568,7 @@ import Testing
 
     @Test func coinNamesFallBackToTheIndex() {
         var b = CircuitBreakers(settings: BreakerSettings(), coinCount: 2, startingEquity: 1_000, now: t0)
-        let events = b.tick(at: at(10_001))
+        let events = b.tick(at: at(60_001))   // after the start-up grace
         #expect(events.map(\.scope) == ["coin 0", "coin 1"])
     }
 }

@@ -109,6 +109,49 @@ import Testing
         }
     }
 
+    /// pyarrow's `compression='lz4'` is LZ4_RAW; `write_page_checksum=True` stores a CRC-32 per
+    /// page. Both read back; a flipped byte inside a value page is caught by its checksum with
+    /// the file, row group, column and page named, instead of reading back wrong numbers.
+    @Test func lz4RawAndPageChecksums() throws {
+        guard let python = Python.available(["pyarrow"]) else {
+            if ExternalTool.required { Issue.record("pyarrow is required (HURACAN_REQUIRE_SERVERS=1)") }
+            return
+        }
+        let dir = TestPaths.temporaryDirectory("parquet-crc")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let table = ParquetSamples.table(rows: 3_000, seed: 8)
+        let source = dir.appendingPathComponent("source.parquet").path
+        try ParquetWriter.write(table, to: source)
+        let output = try Python.run(python, """
+        import sys, os, pyarrow.parquet as pq
+        t = pq.read_table(sys.argv[1])
+        for codec in ["lz4", "none"]:
+            name = os.path.join(sys.argv[2], f"{codec}-crc.parquet")
+            pq.write_table(t, name, compression=codec, write_page_checksum=True, use_dictionary=False, row_group_size=1000, data_page_size=2000)
+            print(name)
+        """, [source, dir.path])
+        let files = output.split(separator: "\n").map(String.init).filter { $0.hasSuffix(".parquet") }
+        try #require(files.count == 2)
+        if ParquetCodec.lz4RawAvailable {
+            let lz4 = try ParquetFile(path: files[0])
+            #expect(try lz4.read().textColumns() == table.textColumns(), "LZ4_RAW pages read back")
+        } else {
+            #expect { try ParquetFile(path: files[0]).read() } throws: { ($0 as? ParquetError)?.message.contains("liblz4") == true }
+        }
+        // Uncompressed pages with checksums: flip one byte in the middle of the file (value bytes).
+        let plain = try Data(contentsOf: URL(fileURLWithPath: files[1]))
+        #expect(try ParquetFile(data: plain, path: "crc.parquet").read().textColumns() == table.textColumns(), "checksums verify on a good file")
+        var damaged = plain
+        damaged[plain.count / 3] ^= 0x5A
+        #expect {
+            try ParquetFile(data: damaged, path: "crc.parquet").read()
+        } throws: { error in
+            guard let error = error as? ParquetError else { return false }
+            return error.file == "crc.parquet" && error.message.contains("is damaged: its checksum is") && error.message.contains("row group")
+                && error.message.contains("column")
+        }
+    }
+
     @Test func duckdbAndPolarsReadOurFiles() throws {
         guard let python = Python.available(["duckdb", "polars"]) else {
             if ExternalTool.required { Issue.record("duckdb and polars are required (HURACAN_REQUIRE_SERVERS=1)") }

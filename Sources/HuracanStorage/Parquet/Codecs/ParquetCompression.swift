@@ -2,7 +2,7 @@ import CompressNIO
 import NIOCore
 
 /// Compresses and decompresses Parquet pages. SNAPPY is ours, GZIP is zlib (compress-nio),
-/// ZSTD and BROTLI (read only) come from the system libraries when present.
+/// ZSTD, BROTLI and LZ4_RAW (the last two read only) come from the system libraries when present.
 enum ParquetCompression {
     struct Failure: Error, Sendable { var message: String }
 
@@ -105,8 +105,24 @@ enum ParquetCompression {
             }
             if failed { throw Failure(message: "brotli data is corrupt or does not give \(uncompressedSize) bytes") }
             return out
+        case .lz4Raw:
+            guard let lz4 = SystemCodecLibrary.shared.lz4Decompress else {
+                throw Failure(message: "codec LZ4_RAW not supported here: liblz4.so.1 not found (install liblz4-1)")
+            }
+            guard input.count <= Int(Int32.max), uncompressedSize <= Int(Int32.max) else { throw Failure(message: "LZ4_RAW page too large") }
+            var failed = false
+            let out = [UInt8](unsafeUninitializedCapacity: uncompressedSize) { buffer, written in
+                let n = lz4(input.baseAddress, buffer.baseAddress, Int32(input.count), Int32(uncompressedSize))
+                if n != Int32(uncompressedSize) {
+                    failed = true
+                    buffer.initialize(repeating: 0)
+                }
+                written = uncompressedSize
+            }
+            if failed { throw Failure(message: "LZ4_RAW data is corrupt or does not give \(uncompressedSize) bytes") }
+            return out
         default:
-            throw Failure(message: "codec \(codec) not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD, BROTLI)")
+            throw Failure(message: "codec \(codec) not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD, BROTLI, LZ4_RAW)")
         }
     }
 }
@@ -116,4 +132,6 @@ extension ParquetCodec {
     public static var zstdAvailable: Bool { SystemCodecLibrary.shared.zstd != nil }
     /// Whether BROTLI pages can be read here (libbrotlidec present).
     public static var brotliAvailable: Bool { SystemCodecLibrary.shared.brotliDecompress != nil }
+    /// Whether LZ4_RAW pages can be read here (liblz4 present).
+    public static var lz4RawAvailable: Bool { SystemCodecLibrary.shared.lz4Decompress != nil }
 }

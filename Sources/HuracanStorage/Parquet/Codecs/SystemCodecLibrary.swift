@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// ZSTD and Brotli through the system's shared libraries (libzstd, libbrotlidec), loaded on
+/// ZSTD, Brotli and LZ4 through the system's shared libraries (libzstd, libbrotlidec, liblz4), loaded on
 /// first use with dlopen so the build needs no C headers; where a library is missing the codec
 /// answers a clear "not available" error instead.
 // The function pointers are written once under `load` and never change afterwards.
@@ -14,6 +14,8 @@ final class SystemCodecLibrary: @unchecked Sendable {
     typealias ZstdBound = @convention(c) (Int) -> Int
     typealias ZstdIsError = @convention(c) (Int) -> UInt32
     typealias BrotliDecompress = @convention(c) (Int, UnsafePointer<UInt8>?, UnsafeMutablePointer<Int>?, UnsafeMutablePointer<UInt8>?) -> Int32
+    /// `LZ4_decompress_safe(src, dst, compressedSize, dstCapacity)`: bytes written, negative on error.
+    typealias LZ4Decompress = @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, Int32) -> Int32
 
     struct Zstd {
         let decompress: ZstdDecompress
@@ -26,6 +28,7 @@ final class SystemCodecLibrary: @unchecked Sendable {
 
     let zstd: Zstd?
     let brotliDecompress: BrotliDecompress?
+    let lz4Decompress: LZ4Decompress?
 
     private init() {
         func open(_ names: [String]) -> UnsafeMutableRawPointer? {
@@ -45,6 +48,11 @@ final class SystemCodecLibrary: @unchecked Sendable {
             brotliDecompress = unsafeBitCast(d, to: BrotliDecompress.self)
         } else {
             brotliDecompress = nil
+        }
+        if let handle = open(["liblz4.so.1", "liblz4.so", "liblz4.1.dylib", "liblz4.dylib"]), let d = dlsym(handle, "LZ4_decompress_safe") {
+            lz4Decompress = unsafeBitCast(d, to: LZ4Decompress.self)
+        } else {
+            lz4Decompress = nil
         }
     }
 }
