@@ -204,13 +204,13 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
 }
 
 @Suite struct ReloadTests {
-    @Test func hangupReloadAppliesValidFilesAndRefusesBadOnes() throws {
+    @Test func hangupReloadAppliesValidFilesAndRefusesBadOnes() async throws {
         let directory = TestPaths.temporaryDirectory()
         let file = directory.appendingPathComponent("engine.yaml").path
         try "engine:\n  active_coins: 8\n  coins_per_event_loop: 4\n".write(toFile: file, atomically: true, encoding: .utf8)
         let config = try ConfigLoader(environment: [:]).load(path: file)
         let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 1, logger: quiet)
-        let reload = ReloadOnHangup(path: file, control: engine.control, logger: quiet)
+        let reload = await ReloadOnHangup(path: file, control: engine.control, logger: quiet)
 
         try "engine:\n  active_coins: 12\n  max_active_trades: 40\n  coins_per_event_loop: 4\n".write(toFile: file, atomically: true, encoding: .utf8)
         reload.reload()

@@ -112,9 +112,8 @@ public enum EngineRunner {
     /// stopped last), until `end`, SIGINT or SIGTERM.
     static func serve(engine: Engine, end: Timestamp?, view: StatusView, config: EngineConfig, configPath: String?, control: EngineControl,
                       redis: RedisLink?, watcher: ModelWatcher?, before: [ServiceGroupConfiguration.ServiceConfiguration], logger: Logger) async throws {
-        let reload = ReloadOnHangup(path: configPath, control: control, logger: logger)
-        reload.install()
         var services = before
+        services.append(.init(service: await ReloadOnHangup(path: configPath, control: control, logger: logger), successTerminationBehavior: .ignore))
         services.append(.init(service: EngineService(engine: engine, end: end, view: view), successTerminationBehavior: .gracefullyShutdownGroup))
         let observability = config.observability
         if observability.prometheusEnabled {
@@ -167,29 +166,26 @@ struct EngineService: Service {
     }
 }
 
-/// SIGHUP: re-read the configuration file and apply what can change at runtime.
-// DispatchSource is thread-safe; the other stored properties are immutable and Sendable.
-final class ReloadOnHangup: @unchecked Sendable {
+/// SIGHUP: re-read the configuration file and apply what can change at runtime. A service of
+/// the run's `ServiceGroup`: the signal is trapped (through swift-service-lifecycle's
+/// `UnixSignalsSequence`) before the engine starts and handled for as long as the run lasts.
+/// (It used to be a dispatch source in an object the optimiser could release right after
+/// start-up, which left SIGHUP ignored in some runs.)
+struct ReloadOnHangup: Service {
     let path: String?
     let control: EngineControl
     let logger: Logger
-    private let source: any DispatchSourceSignal
+    let signals: UnixSignalsSequence
 
-    init(path: String?, control: EngineControl, logger: Logger) {
+    init(path: String?, control: EngineControl, logger: Logger) async {
         self.path = path
         self.control = control
         self.logger = logger
-        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        // A dispatch source must be resumed before it is released.
-        source.setEventHandler { [weak self] in self?.reload() }
-        source.resume()
+        signals = await UnixSignalsSequence(trapping: .sighup)
     }
 
-    deinit { source.cancel() }
-
-    /// Takes SIGHUP away from its default action (terminate) so the source receives it.
-    func install() {
-        signal(SIGHUP, SIG_IGN)
+    func run() async throws {
+        for await _ in signals.cancelOnGracefulShutdown() { reload() }
     }
 
     func reload() {
