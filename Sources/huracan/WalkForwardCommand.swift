@@ -54,7 +54,9 @@ struct WalkForwardCommand: AsyncParsableCommand {
         }
         guard trees >= 1 else { throw ValidationError("--trees must be at least 1") }
         options.trees = trees
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let logClock = SimulatedLogClock()
+        options.logClock = logClock
+        LoggingSystem.bootstrap { SimulatedTimeLogHandler(label: $0, clock: logClock) }
         var logger = Logger(label: "huracan")
         logger.logLevel = try parseLogLevel(logLevel)
         let folds: [WalkForward.Fold]

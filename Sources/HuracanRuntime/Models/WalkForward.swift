@@ -21,6 +21,8 @@ public enum WalkForward {
         public var trees = 200
         /// Where each fold's features, models and registry go.
         public var out: String
+        /// Stamps the test windows' log lines with their simulated time.
+        public var logClock: SimulatedLogClock?
 
         public init(data: String, coins: [String]?, trainSeconds: Double, testSeconds: Double, out: String) {
             self.data = data
@@ -124,8 +126,9 @@ public enum WalkForward {
             try? await registry.close()
             progress("fold \(k + 1): trained models for \(models.count) of \(coins.count) coins; backtesting the test window")
             let trained = try EngineRunner.backtest(config: config, data: options.data, coins: coins, from: window.test.0, to: window.test.1, logger: logger,
-                                                    models: models)
-            let baseline = try EngineRunner.backtest(config: config, data: options.data, coins: coins, from: window.test.0, to: window.test.1, logger: logger)
+                                                    models: models, logClock: options.logClock)
+            let baseline = try EngineRunner.backtest(config: config, data: options.data, coins: coins, from: window.test.0, to: window.test.1, logger: logger,
+                                                     logClock: options.logClock)
             // The test window's trades of both runs, to look into what each model did.
             try TradeCSV.write(trained.trades, to: folder.appendingPathComponent("trades-trained.csv").path)
             try TradeCSV.write(baseline.trades, to: folder.appendingPathComponent("trades-baseline.csv").path)
