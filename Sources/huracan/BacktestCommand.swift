@@ -84,7 +84,7 @@ struct BacktestCommand: AsyncParsableCommand {
                     FileHandle.standardError.write(Data("backtest \(Int(done * 100))% at \(status.engineTime), \(Int(status.eventsPerSecond)) events/s, \(status.closedTrades) trades\n".utf8))
                 }
             } catch {
-                printError("\(error)")
+                printError(ReadableError.describe(error))
                 throw ExitCode(1)
             }
             let elapsed = clock.now - began

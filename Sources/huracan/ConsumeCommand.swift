@@ -3,6 +3,7 @@ import Foundation
 import HuracanBus
 import HuracanConfig
 import HuracanRedis
+import HuracanRuntime
 import HuracanStorage
 import Synchronization
 
@@ -86,7 +87,7 @@ struct ConsumeCommand: AsyncParsableCommand {
             do {
                 try await task.value
             } catch {
-                printError("consume --record: \(error)")
+                printError("consume --record: \(ReadableError.describe(error))")
                 throw ExitCode(1)
             }
             printError("recorded \(recorder.stats.rowsWritten) rows into \(lakePath)")
@@ -114,7 +115,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         do {
             _ = try await task.value
         } catch let error as RedisError {
-            printError("consume: \(error)")
+            printError("consume: \(ReadableError.describe(error))")
             throw ExitCode(1)
         }
     }

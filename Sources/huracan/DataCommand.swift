@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HuracanConfig
 import HuracanCore
+import HuracanRuntime
 import HuracanStorage
 
 /// `huracan data`: the partitioned Parquet data lake under `engine.data_dir`.
@@ -141,7 +142,7 @@ struct DataCommand: ParsableCommand {
             for file in files {
                 do { try importer.importFile(file, format: chosen) } catch {
                     if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
-                    printError("\(error)")
+                    printError(ReadableError.describe(error))
                     throw ExitCode(1)
                 }
             }

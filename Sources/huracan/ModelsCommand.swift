@@ -25,7 +25,7 @@ struct ModelsCommand: AsyncParsableCommand {
         do {
             registry = try await RegistryConnection.open(config, logger: quietLogger())
         } catch {
-            printError("model registry \(config.modelRegistry.metadataDB): \(error)")
+            printError("model registry \(config.modelRegistry.metadataDB): \(ReadableError.describe(error))")
             throw ExitCode(1)
         }
         do {

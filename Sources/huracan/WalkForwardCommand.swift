@@ -63,7 +63,7 @@ struct WalkForwardCommand: AsyncParsableCommand {
         do {
             folds = try await WalkForward.run(config: engineConfig, options: options, logger: logger) { printError($0) }
         } catch {
-            printError("\(error)")
+            printError(ReadableError.describe(error))
             throw ExitCode(1)
         }
         print(WalkForward.render(folds))
