@@ -18,8 +18,8 @@ public final class FakeVenueServer: Sendable {
     public let credentials: VenueCredentials
     public let tickInterval: Duration
     let dialect: any FakeVenueDialect
-    let state: Mutex<FakeVenueState>
-    private let lifecycle = Mutex<(group: ServiceGroup?, task: Task<Void, any Error>?, ticker: Task<Void, Never>?, port: Int)>((nil, nil, nil, 0))
+    let state: Locked<FakeVenueState>
+    private let lifecycle = Locked<(group: ServiceGroup?, task: Task<Void, any Error>?, ticker: Task<Void, Never>?, port: Int)>((nil, nil, nil, 0))
 
     public init(venue: VenueID, instruments: [FakeInstrument], credentials: VenueCredentials? = nil, tickInterval: Duration = .milliseconds(100)) {
         self.venue = venue
@@ -33,7 +33,7 @@ public final class FakeVenueServer: Sendable {
         }
         var books: [String: FakeBook] = [:]
         for instrument in instruments { books[instrument.symbol] = FakeBook(instrument: instrument) }
-        state = Mutex(FakeVenueState(books: books))
+        state = Locked(FakeVenueState(books: books))
     }
 
     /// The port bound on 127.0.0.1 (0 before `start`).

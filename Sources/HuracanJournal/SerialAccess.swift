@@ -1,4 +1,5 @@
 import Synchronization
+import HuracanCore
 
 /// A first-come first-served async lock: one journal operation at a time on the journal's single
 /// connection, so a transaction's statements are never interleaved with another task's.
@@ -9,7 +10,7 @@ final class SerialAccess: Sendable {
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     func run<T>(_ body: () async throws -> T) async throws -> T {
         await acquire()

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// A pool of pipelined connections to one Redis server, with reconnect and backoff.
@@ -67,7 +68,7 @@ public final class RedisClient: Sendable {
         guard !shutDown.load(ordering: .relaxed) else { return nil }
         let start = next.wrappingAdd(1, ordering: .relaxed).oldValue
         for offset in 0..<slots.count {
-            let found: RedisConnection? = slots[(start + offset) % slots.count].state.withLock { state in
+            let found: RedisConnection? = slots[(start + offset) % slots.count].state.withLockedValue { state in
                 if case .connected(let connection) = state, connection.isActive { return connection }
                 return nil
             }
@@ -84,14 +85,14 @@ public final class RedisClient: Sendable {
 
     /// Whether at least one pooled connection is up.
     public var isConnected: Bool {
-        slots.contains { slot in slot.state.withLock { if case .connected(let c) = $0 { c.isActive } else { false } } }
+        slots.contains { slot in slot.state.withLockedValue { if case .connected(let c) = $0 { c.isActive } else { false } } }
     }
 
     /// Closes every connection; later calls throw `.closed`.
     public func shutdown() {
         shutDown.store(true, ordering: .relaxed)
         for slot in slots {
-            slot.state.withLock { state in
+            slot.state.withLockedValue { state in
                 switch state {
                 case .connected(let connection): connection.close()
                 case .connecting(let task): task.cancel()
@@ -105,7 +106,7 @@ public final class RedisClient: Sendable {
     private func connection() async throws(RedisError) -> RedisConnection {
         guard !shutDown.load(ordering: .relaxed) else { throw .closed }
         let slot = slots[next.wrappingAdd(1, ordering: .relaxed).oldValue % slots.count]
-        let action: Result<Task<RedisConnection, any Error>, RedisError> = slot.state.withLock { state in
+        let action: Result<Task<RedisConnection, any Error>, RedisError> = slot.state.withLockedValue { state in
             switch state {
             case .connected(let connection) where connection.isActive:
                 return .success(Task { connection })
@@ -144,12 +145,12 @@ public final class RedisClient: Sendable {
         let task = Task<RedisConnection, any Error> {
             do {
                 let connection = try await RedisConnection.connect(configuration, on: eventLoop)
-                slot.state.withLock { $0 = .connected(connection) }
+                slot.state.withLockedValue { $0 = .connected(connection) }
                 return connection
             } catch {
                 let delay = min(configuration.reconnectMaxSeconds, configuration.reconnectBaseSeconds * pow(2, Double(min(failures, 20))))
                 let jittered = delay * Double.random(in: 0.8...1.2)
-                slot.state.withLock { $0 = .idle(failures: failures + 1, retryAt: .now + .milliseconds(Int(jittered * 1_000))) }
+                slot.state.withLockedValue { $0 = .idle(failures: failures + 1, retryAt: .now + .milliseconds(Int(jittered * 1_000))) }
                 throw error
             }
         }
@@ -167,7 +168,7 @@ public final class RedisClient: Sendable {
     }
 }
 
-/// One pool slot (a class so that the array of slots can hold a non-copyable `Mutex`).
+/// One pool slot (a class so that the array of slots can hold a lock per slot (NIOLockedValueBox: a pthread mutex ThreadSanitizer can see)).
 final class SlotBox: Sendable {
-    let state = Mutex(RedisClient.Slot.idle(failures: 0, retryAt: nil))
+    let state = NIOLockedValueBox(RedisClient.Slot.idle(failures: 0, retryAt: nil))
 }

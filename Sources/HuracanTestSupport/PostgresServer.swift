@@ -1,4 +1,5 @@
 import Foundation
+import HuracanCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -15,7 +16,7 @@ public final class PostgresServer: Sendable {
     let binaries: String
     let runAs: String?
 
-    private static let shared = Mutex<PostgresServer?>(nil)
+    private static let shared = Locked<PostgresServer?>(nil)
     private static let counter = Atomic<Int>(0)
     nonisolated(unsafe) private static var stopCommand: (pgctl: String, data: String, runAs: String?)?
 

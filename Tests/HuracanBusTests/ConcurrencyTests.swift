@@ -1,4 +1,5 @@
 import Foundation
+import HuracanCore
 import HuracanBus
 import Synchronization
 import Testing
@@ -11,7 +12,7 @@ struct ConcurrencyTests {
         bus.createGroup(stream: s, group: "risk")
         let publishers = 8, perPublisher = 2_000, total = publishers * perPublisher
         let backpressured = Atomic<Int>(0)
-        let seen = Mutex<(ids: Set<UInt64>, orders: Set<String>, duplicates: Int)>(([], [], 0))
+        let seen = Locked<(ids: Set<UInt64>, orders: Set<String>, duplicates: Int)>(([], [], 0))
         let done = DispatchGroup()
 
         for p in 0..<publishers {

@@ -11,7 +11,7 @@ let names = StreamName(prefix: "huracan")
 
 /// A clock the test moves by hand.
 final class TestClock: Sendable {
-    private let now = Mutex<Int64>(1_000)
+    private let now = Locked<Int64>(1_000)
     var read: @Sendable () -> Int64 { { [self] in now.withLock { $0 } } }
     func advance(_ nanoseconds: Int64) { now.withLock { $0 += nanoseconds } }
     var value: Int64 { now.withLock { $0 } }

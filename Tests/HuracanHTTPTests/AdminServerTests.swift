@@ -1,4 +1,5 @@
 import Foundation
+import HuracanCore
 import Hummingbird
 import HummingbirdTesting
 import HuracanHTTP
@@ -7,9 +8,9 @@ import Testing
 
 /// Records what the admin interface asked for.
 final class RecordingBackend: AdminBackend {
-    let calls = Mutex<[String]>([])
+    let calls = Locked<[String]>([])
     func statusJSON() -> String { "{\"activeCoins\": 20}\n" }
-    let ready = Mutex(true)
+    let ready = Locked(true)
     func readiness() -> (ready: Bool, json: String) {
         let isReady = ready.withLock { $0 }
         return (isReady, "{\"ready\": \(isReady)}\n")

@@ -24,8 +24,8 @@ import Testing
     }
 
     final class Log: Sendable {
-        let intents = Mutex<[(id: String, submittedBefore: Int)]>([])
-        let reports = Mutex<[VenueReport]>([])
+        let intents = Locked<[(id: String, submittedBefore: Int)]>([])
+        let reports = Locked<[VenueReport]>([])
     }
 
     static func rig(_ venue: VenueID, log: Log, failIntents: Bool = false) async throws -> Rig {

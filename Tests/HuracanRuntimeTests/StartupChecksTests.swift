@@ -87,7 +87,7 @@ import Testing
 
     @Test func backtestLogLinesCarryTheSimulatedTime() {
         let clock = SimulatedLogClock()
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         var logger = Logger(label: "huracan") { SimulatedTimeLogHandler(label: $0, clock: clock) { line in lines.withLock { $0.append(line) } } }
         logger.logLevel = .info
         logger.warning("before the engine")
@@ -101,7 +101,7 @@ import Testing
 
     @Test func warningsAreKeptForTheLiveScreen() {
         let warnings = RecentWarnings(capacity: 3)
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         var logger = Logger(label: "huracan") {
             WarningRecordingLogHandler(SimulatedTimeLogHandler(label: $0, clock: SimulatedLogClock()) { line in lines.withLock { $0.append(line) } }, warnings: warnings)
         }

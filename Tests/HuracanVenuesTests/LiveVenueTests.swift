@@ -202,7 +202,7 @@ import Testing
         let live = LiveVenue(api: api, logger: TestMarkets.logger)
         let collector = ReportCollector(live)
         defer { collector.task.cancel() }
-        let halted = Mutex<[String]>([])
+        let halted = Locked<[String]>([])
         live.onFatalCredentials { reason in halted.withLock { $0.append(reason) } }
         let id = "key\(venue.rawValue)"
         try await live.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .market, timeInForce: .ioc,

@@ -15,7 +15,7 @@ import Testing
         defer { Task { await server.stop() } }
         let api = TestMarkets.api(server)
         let health = BookHealth()
-        let tops = Mutex(0), trades = Mutex(0)
+        let tops = Locked(0), trades = Locked(0)
         let symbols = TestMarkets.instruments(venue).map(\.symbol)
         var configuration = VenueMarketFeed.Configuration()
         configuration.connection.reconnectBase = .milliseconds(50)

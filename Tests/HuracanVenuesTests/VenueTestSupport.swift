@@ -61,7 +61,7 @@ final class ReportCollector: Sendable {
     private let box: ReportBox
 
     final class ReportBox: Sendable {
-        let reports = Mutex<[VenueReport]>([])
+        let reports = Locked<[VenueReport]>([])
     }
 
     init(_ venue: LiveVenue) {

@@ -1,4 +1,5 @@
 import Synchronization
+import HuracanCore
 
 /// The embedded message bus: bounded in-memory streams with Redis-Streams semantics
 /// (consumer groups, pending entries, acknowledgements, claims), for one process.
@@ -10,17 +11,17 @@ import Synchronization
 /// Without any group, entries stay until a lossy stream needs room, so a group created later
 /// with `fromStart: true` can read them.
 public final class InProcessBus: MessageBus, Sendable {
-    /// One stream and its lock. Sendable: immutable apart from the Mutex-guarded state.
+    /// One stream and its lock. Sendable: immutable apart from the lock-guarded state.
     private final class Stream: Sendable {
-        let state: Mutex<StreamState>
-        init(_ state: StreamState) { self.state = Mutex(state) }
+        let state: Locked<StreamState>
+        init(_ state: StreamState) { self.state = Locked(state) }
     }
 
     public let capacityPerStream: Int
     public let maxConsumersPerGroup: Int
     private let clock: @Sendable () -> Int64
     private let isLossless: @Sendable (String) -> Bool
-    private let streams = Mutex<[String: Stream]>([:])
+    private let streams = Locked<[String: Stream]>([:])
 
     /// - Parameters:
     ///   - capacityPerStream: entries retained per stream, at least 1.

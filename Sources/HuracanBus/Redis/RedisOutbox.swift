@@ -1,4 +1,5 @@
 import DequeModule
+import HuracanCore
 import HuracanRedis
 import Synchronization
 
@@ -11,7 +12,7 @@ public final class RedisOutbox: BusPublisher {
     public let bus: RedisStreamsBus
     /// Messages held per class (lossless, lossy).
     public let capacity: Int
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     struct State {
         var lossless = Deque<(stream: String, message: BusMessage)>()
@@ -25,7 +26,7 @@ public final class RedisOutbox: BusPublisher {
     public init(bus: RedisStreamsBus, capacity: Int) {
         self.bus = bus
         self.capacity = max(1, capacity)
-        self.state = Mutex(State())
+        self.state = Locked(State())
     }
 
     public func publish(batch messages: some Collection<BusMessage>, to stream: String) -> BatchPublishResult {

@@ -18,12 +18,12 @@ public final class RiskLedger: Sendable {
         var decisions = [Int](repeating: 0, count: RiskDecision.allCases.count * RiskReason.allCases.count)
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
     /// The ledger shared with other engine processes, when several run (nil: this process alone).
     public let shared: (any SharedRiskGate)?
 
     public init(limits: RiskLimits, equity: Double, coinCount: Int, shared: (any SharedRiskGate)? = nil) {
-        self.state = Mutex(State(limits: limits, equity: equity, coin: [Double](repeating: 0, count: coinCount)))
+        self.state = Locked(State(limits: limits, equity: equity, coin: [Double](repeating: 0, count: coinCount)))
         self.shared = shared
     }
 

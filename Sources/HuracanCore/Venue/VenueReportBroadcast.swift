@@ -4,7 +4,7 @@ import Synchronization
 /// subscription on, in the order they are sent. Callers that must keep reports in venue order
 /// send while holding their own lock (this one is only ever taken inside it).
 public final class VenueReportBroadcast: Sendable {
-    private let subscribers = Mutex<(next: Int, list: [(id: Int, continuation: AsyncStream<VenueReport>.Continuation)])>((0, []))
+    private let subscribers = Locked<(next: Int, list: [(id: Int, continuation: AsyncStream<VenueReport>.Continuation)])>((0, []))
 
     public init() {}
 

@@ -95,14 +95,14 @@ public final class Engine: @unchecked Sendable {
     /// The first error reading stored data; the run stops at it.
     public private(set) var replayError: (any Error)?
     /// Models handed over for hot swap, installed by the coordinator between rounds.
-    let pendingModels = Mutex<[CoinIndex: any Model]>([:])
+    let pendingModels = Locked<[CoinIndex: any Model]>([:])
     /// Models installed by hot swap (coordinator only); coins added later start with them.
     var installedModels: [CoinIndex: any Model] = [:]
-    let installedModelNames = Mutex<[String: String]>([:])
+    let installedModelNames = Locked<[String: String]>([:])
     /// Per coin (universe index): time of the last market event handed to the bus (coordinator only).
     lazy var marketSeen = [Int64](repeating: 0, count: universe.count)
     /// Closed trades and winners per coin since its model was last installed (drift check).
-    let outcomes = Mutex<[String: LiveOutcome]>([:])
+    let outcomes = Locked<[String: LiveOutcome]>([:])
 
     /// - Parameters:
     ///   - threads: OS threads for shards; 0 means one per core.
@@ -476,8 +476,8 @@ public final class Engine: @unchecked Sendable {
     }
 
     var retiredStats = PipelineStats()
-    let published = Mutex<EngineStatus?>(nil)
-    let publishedRisk = Mutex<RiskReport?>(nil)
+    let published = Locked<EngineStatus?>(nil)
+    let publishedRisk = Locked<RiskReport?>(nil)
     let metrics = EngineMetrics()
     var metricsTradesSeen = 0
 

@@ -1,4 +1,5 @@
 import Synchronization
+import HuracanCore
 
 /// Requests to a running engine from signals, the admin interface or tests; applied by the
 /// coordinator between rounds, never in the middle of a decision.
@@ -12,7 +13,7 @@ public final class EngineControl: Sendable {
         }
     }
 
-    private let pending = Mutex(Changes())
+    private let pending = Locked(Changes())
     private let stopRequested = Atomic<Bool>(false)
     private let killSwitch = Atomic<Bool>(false)
 

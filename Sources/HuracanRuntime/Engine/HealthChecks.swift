@@ -32,7 +32,7 @@ public struct ReadinessReport: Sendable, Codable {
 final class HealthChecks: Sendable {
     private let config: EngineConfig
     private let engine: Engine
-    private let latest = Mutex<ReadinessReport?>(nil)
+    private let latest = Locked<ReadinessReport?>(nil)
     private let stopped = Atomic<Bool>(false)
 
     private let redis: RedisLink?

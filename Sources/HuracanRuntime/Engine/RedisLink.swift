@@ -19,7 +19,7 @@ public final class RedisLink: Sendable {
     let logger: Logger
     /// Where messages Redis could not take before shutdown are kept (JSON lines).
     let dataDirectory: String
-    private let streamStats = Mutex<[(stream: String, stats: StreamStats)]>([])
+    private let streamStats = Locked<[(stream: String, stats: StreamStats)]>([])
 
     /// Connects (failing with a clear error when Redis does not answer), and retires what an
     /// earlier run of this process left in the shared ledger.
@@ -55,7 +55,7 @@ public final class RedisLink: Sendable {
     /// global streams' length and consumer groups (for health and metrics).
     public func run() async {
         let gate = gate, outbox = outbox
-        let lastInfo = Mutex(ContinuousClock.now - .seconds(10))
+        let lastInfo = Locked(ContinuousClock.now - .seconds(10))
         await outbox.run {
             try? await gate.flush()
             let due = lastInfo.withLock { last in

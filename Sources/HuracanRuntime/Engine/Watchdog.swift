@@ -1,4 +1,5 @@
 import Foundation
+import HuracanCore
 import Logging
 import Synchronization
 
@@ -6,7 +7,7 @@ import Synchronization
 /// `event_loop_timeout_seconds` is reported unhealthy and its coins stop opening trades; it is
 /// healthy again once it has run normally for another full timeout.
 final class Watchdog: Sendable {
-    private let shards = Mutex<[Shard]>([])
+    private let shards = Locked<[Shard]>([])
     private let stopped = Atomic<Bool>(false)
     private let timeout: Int64
     private let logger: Logger

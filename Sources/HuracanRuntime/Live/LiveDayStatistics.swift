@@ -12,9 +12,9 @@ final class LiveDayStatistics: Sendable {
     let api: VenueAPI
     let universe: Universe
     let logger: Logger
-    private let latest = Mutex<(statistics: [String: VenueDayStatistics], at: Timestamp)>(([:], .epoch))
+    private let latest = Locked<(statistics: [String: VenueDayStatistics], at: Timestamp)>(([:], .epoch))
     /// The account's fees by coin once a live run read them.
-    private let feeLookup = Mutex<(@Sendable (String) -> FeeSchedule?)?>(nil)
+    private let feeLookup = Locked<(@Sendable (String) -> FeeSchedule?)?>(nil)
 
     init(api: VenueAPI, universe: Universe, logger: Logger) {
         self.api = api

@@ -12,7 +12,7 @@ import Synchronization
 public final class LiveMarketSource: MarketEventSource, Sendable {
     public let venue: VenueID
     private let coins: [String: CoinIndex]
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let clock: @Sendable () -> Int64
 
     struct State {

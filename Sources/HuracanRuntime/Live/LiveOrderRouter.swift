@@ -18,7 +18,7 @@ public final class LiveOrderRouter: Sendable {
     let logger: Logger
     private let requests: AsyncStream<(OrderRequest, UInt64?)>
     private let requestSink: AsyncStream<(OrderRequest, UInt64?)>.Continuation
-    private let state: Mutex<State>
+    private let state: Locked<State>
     /// Reports in the inbox; changed under the lock, read without it as a fast "nothing to take".
     private let waiting = Atomic<Int>(0)
 
@@ -39,7 +39,7 @@ public final class LiveOrderRouter: Sendable {
         self.onReport = onReport
         self.logger = logger
         (requests, requestSink) = AsyncStream.makeStream(of: (OrderRequest, UInt64?).self, bufferingPolicy: .unbounded)
-        state = Mutex(State(inbox: Array(repeating: [], count: coinCount)))
+        state = Locked(State(inbox: Array(repeating: [], count: coinCount)))
     }
 
     /// Queues an order for the venue (shard thread; never blocks, never drops). Reports come back

@@ -17,7 +17,7 @@ final class LiveReadiness: Sendable {
     let coins: [String]
     /// Clock skew (ms) beyond which signed requests risk the venue's receive window.
     let maxSkewMilliseconds: Double
-    private let results = Mutex<[HealthCheckResult]>([])
+    private let results = Locked<[HealthCheckResult]>([])
 
     init(api: VenueAPI, journal: OrderJournal, userStream: VenueUserStream, bookHealth: BookHealth, coins: [String], maxSkewMilliseconds: Double = 1_000) {
         self.api = api

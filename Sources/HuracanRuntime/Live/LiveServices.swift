@@ -22,14 +22,14 @@ final class LiveServices: Sendable {
     let reconcileInterval: Double
     /// How long `stop` waits for orders in flight to become final.
     let shutdownWait: Duration
-    private let status: Mutex<LiveTradingStatus>
+    private let status: Locked<LiveTradingStatus>
     private let routerTask: Task<Void, Never>
     private let userStreamTask: Task<Void, Never>
     private let tradeWriterTask: Task<Void, Never>
     /// Periodic reconciliation, readiness probes and fee reads; cancelled at `stop`.
-    private let background = Mutex<[Task<Void, Never>]>([])
+    private let background = Locked<[Task<Void, Never>]>([])
     /// The public market feed, for its disconnect count (set once it is built).
-    let marketFeed = Mutex<VenueMarketFeed?>(nil)
+    let marketFeed = Locked<VenueMarketFeed?>(nil)
     private let logger: Logger
 
     init(venue: LiveVenue, router: LiveOrderRouter, journal: OrderJournal, userStream: VenueUserStream, reconciler: VenueReconciler,
@@ -42,7 +42,7 @@ final class LiveServices: Sendable {
         self.reconcileInterval = reconcileInterval
         self.shutdownWait = shutdownWait
         self.logger = logger
-        status = Mutex(LiveTradingStatus(venue: venue.venue.rawValue))
+        status = Locked(LiveTradingStatus(venue: venue.venue.rawValue))
         let (tradeStream, trades) = AsyncStream.makeStream(of: [Trade].self, bufferingPolicy: .unbounded)
         self.trades = trades
         routerTask = Task { await router.run() }

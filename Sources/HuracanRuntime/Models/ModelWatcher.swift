@@ -102,7 +102,7 @@ final class SelectionState: Sendable {
         var installed: [String: String] = [:]
         var refused: [String: String] = [:]
     }
-    private let mutex = Mutex(State())
+    private let mutex = Locked(State())
 
     static func key(_ selection: [String: ModelRecord]) -> String {
         selection.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.version):\($0.value.checksum)" }.joined(separator: ",")

@@ -26,7 +26,7 @@ final class EngineMetrics: @unchecked Sendable {
     private var latencyBuckets = [UInt64](repeating: 0, count: EngineMetrics.latencyBounds.count)
     private var latencyCount: UInt64 = 0
     private var latencySum = 0.0
-    private let text = Mutex("")
+    private let text = Locked("")
 
     /// Prometheus text exposition, as of the last update.
     var exposition: String { text.withLock { $0 } }

@@ -1,11 +1,12 @@
 import Foundation
+import HuracanCore
 import Logging
 import Synchronization
 
 /// The last few warnings (and worse) a run logged, for the terminal view: the screen redraws
 /// every second, so a kill-switch trip or a breaker would otherwise scroll away.
 public final class RecentWarnings: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = Locked<[String]>([])
     public let capacity: Int
 
     public init(capacity: Int = 6) { self.capacity = capacity }

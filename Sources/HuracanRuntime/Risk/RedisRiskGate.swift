@@ -14,7 +14,7 @@ public final class RedisRiskGate: SharedRiskGate {
     let universe: Universe
     /// How long an entry waits for the shared ledger before it is blocked.
     let timeout: Duration
-    private let pending = Mutex(Pending())
+    private let pending = Locked(Pending())
     private let flushing = Atomic<Bool>(false)
     private let sequence = Atomic<Int>(0)
 
@@ -203,7 +203,7 @@ public struct SharedRiskSnapshot: Sendable, Hashable {
 /// A value handed from an async task to a thread that waits for it with a timeout; a value
 /// delivered after the waiter gave up is refused (`deliver` returns false).
 final class BlockingAnswer<Value: Sendable>: Sendable {
-    private let state = Mutex<(value: Value?, abandoned: Bool)>((nil, false))
+    private let state = Locked<(value: Value?, abandoned: Bool)>((nil, false))
     private let semaphore = DispatchSemaphore(value: 0)
 
     func deliver(_ value: Value) -> Bool {

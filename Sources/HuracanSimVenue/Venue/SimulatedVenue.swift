@@ -5,7 +5,7 @@ import Synchronization
 /// use the async protocol the real venues implement. The caller drives it with market events
 /// (`feed`), usually from a `SimulatedMarket`; the venue clock is the latest event time.
 ///
-/// Thread-safe: all state sits behind one `Mutex`; reports are yielded while it is held, which
+/// Thread-safe: all state sits behind one lock; reports are yielded while it is held, which
 /// never blocks because the report streams buffer without bound (executions are never dropped).
 public final class SimulatedVenue: ExchangeVenue {
     public let venue: VenueID
@@ -14,7 +14,7 @@ public final class SimulatedVenue: ExchangeVenue {
     private let feeSchedule: FeeSchedule
     /// Matcher slot per universe coin index, -1 when not served.
     private let slotByCoin: [Int]
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let broadcast = VenueReportBroadcast()
 
     private struct State {
@@ -58,7 +58,7 @@ public final class SimulatedVenue: ExchangeVenue {
         slotByCoin = slots
         var scratch: [VenueReport] = []
         scratch.reserveCapacity(16)
-        state = Mutex(State(matchers: matchers, now: start, scratch: scratch))
+        state = Locked(State(matchers: matchers, now: start, scratch: scratch))
     }
 
     deinit { broadcast.finish() }

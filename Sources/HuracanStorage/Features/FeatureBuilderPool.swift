@@ -53,7 +53,7 @@ public final class FeatureBuilderPool: Sendable {
     public let configuration: Configuration
     private let bus: any MessageBus
     private let recorder: BusRecorder?
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let done = DispatchSemaphore(value: 0)
 
     private struct State {

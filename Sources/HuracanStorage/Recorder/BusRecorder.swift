@@ -46,7 +46,7 @@ public final class BusRecorder: Sendable {
     public let configuration: Configuration
     private let bus: any MessageBus
     private let lake: DataLake
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let done = DispatchSemaphore(value: 0)
 
     private struct State {

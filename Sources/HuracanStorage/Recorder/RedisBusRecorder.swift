@@ -16,7 +16,7 @@ public final class RedisBusRecorder: Sendable {
     private let lake: DataLake
     /// Longest wait for new entries before the loop checks for a flush or a stop.
     private let blockMilliseconds: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         var stats = BusRecorder.Stats()

@@ -38,8 +38,8 @@ public final class VenueRESTClient: Sendable {
     public let health: VenueHealthCounters
     let credentials: VenueCredentials?
     let http: HTTPClient
-    let limiter: Mutex<RateLimiter>
-    let clock = Mutex(ServerTimeOffset())
+    let limiter: Locked<RateLimiter>
+    let clock = Locked(ServerTimeOffset())
     let logger: Logger
 
     public init(venue: VenueID, endpoints: VenueEndpoints, credentials: VenueCredentials?, configuration: Configuration = .init(),
@@ -51,7 +51,7 @@ public final class VenueRESTClient: Sendable {
         self.health = health
         self.http = http
         self.logger = logger
-        limiter = Mutex(VenueRateLimits.limiter(venue, safety: configuration.rateLimitSafety))
+        limiter = Locked(VenueRateLimits.limiter(venue, safety: configuration.rateLimitSafety))
     }
 
     public var hasCredentials: Bool { credentials != nil }

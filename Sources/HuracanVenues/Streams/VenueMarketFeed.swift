@@ -36,7 +36,7 @@ public final class VenueMarketFeed: Sendable {
     let configuration: Configuration
     let sink: @Sendable (VenueMarketUpdate) -> Void
     let logger: Logger
-    let books = Mutex<[String: SymbolSync]>([:])
+    let books = Locked<[String: SymbolSync]>([:])
 
     /// Per-symbol synchroniser of the venue.
     enum SymbolSync: Sendable {
@@ -56,7 +56,7 @@ public final class VenueMarketFeed: Sendable {
         var config = configuration
         config.connection = config.connection.withHeartbeat(of: api.venue)
         self.configuration = config
-        self.connectionsStorage = Mutex([])
+        self.connectionsStorage = Locked([])
         let chunks = stride(from: 0, to: symbols.count, by: max(1, config.symbolsPerConnection)).map { Array(symbols[$0..<min($0 + config.symbolsPerConnection, symbols.count)]) }
         var initial: [String: SymbolSync] = [:]
         for symbol in symbols {
@@ -81,7 +81,7 @@ public final class VenueMarketFeed: Sendable {
         connectionsStorage.withLock { $0 = built }
     }
 
-    let connectionsStorage: Mutex<[VenueStreamConnection]>
+    let connectionsStorage: Locked<[VenueStreamConnection]>
 
     public var streamConnections: [VenueStreamConnection] { connectionsStorage.withLock { $0 } }
 

@@ -54,7 +54,7 @@ public final class VenueStreamConnection: Sendable {
     let onMessage: @Sendable ([UInt8]) -> Void
     let onDisconnect: @Sendable () -> Void
     let logger: Logger
-    private let writer = Mutex<WebSocketOutboundWriter?>(nil)
+    private let writer = Locked<WebSocketOutboundWriter?>(nil)
     private let lastReceived = Atomic<Int64>(0)
     private let closeRequested = Atomic<Bool>(false)
     /// Connections opened so far (1 + reconnects).
@@ -64,7 +64,7 @@ public final class VenueStreamConnection: Sendable {
     /// The current connection delivered a frame after it was opened and subscribed.
     private let delivering = Atomic<Bool>(false)
     /// Why the current connection ended, when it ended without an error.
-    private let closeCause = Mutex("")
+    private let closeCause = Locked("")
 
     public init(name: String, configuration: Configuration, logger: Logger, url: @escaping @Sendable () async throws -> String,
                 onOpen: @escaping @Sendable (VenueStreamConnection) async throws -> Void,

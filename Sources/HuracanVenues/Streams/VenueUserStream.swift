@@ -31,8 +31,8 @@ public final class VenueUserStream: Sendable {
     let configuration: Configuration
     let sink: @Sendable (VenueAccountUpdate) -> Void
     let logger: Logger
-    let connectionStorage = Mutex<VenueStreamConnection?>(nil)
-    let listenKey = Mutex<String?>(nil)
+    let connectionStorage = Locked<VenueStreamConnection?>(nil)
+    let listenKey = Locked<String?>(nil)
     public let authenticated = Atomic<Bool>(false)
 
     public init(api: VenueAPI, credentials: VenueCredentials, configuration: Configuration = .init(), logger: Logger,

@@ -51,11 +51,11 @@ public final class LiveVenue: ExchangeVenue {
     public let timing: Timing
     public let counters = LiveVenueCounters()
     let logger: Logger
-    let state = Mutex(State())
+    let state = Locked(State())
     private let broadcast = VenueReportBroadcast()
     /// Called once per refused order whose venue code says the key, signature or permission is
     /// wrong: the engine stops trading on the venue.
-    private let fatalHandler = Mutex<(@Sendable (String) -> Void)?>(nil)
+    private let fatalHandler = Locked<(@Sendable (String) -> Void)?>(nil)
 
     struct Tracked: Sendable {
         var request: OrderRequest

@@ -99,7 +99,7 @@ import Testing
         process.environment = environment
         // Status lines on standard output (not a terminal) tell when trades have closed.
         let output = Pipe()
-        let seen = Mutex("")
+        let seen = Locked("")
         output.fileHandleForReading.readabilityHandler = { handle in
             let text = String(decoding: handle.availableData, as: UTF8.self)
             seen.withLock { $0 = String(($0 + text).suffix(4_096)) }

@@ -16,7 +16,7 @@ public final class BookHealth: Sendable {
         var durations: [Double] = []
     }
     private static let keptDurations = 512
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

@@ -36,7 +36,7 @@ public enum RequestPriority: Sendable, Hashable { case normal, urgent }
 /// A per-venue request limiter: rolling-window budgets for every documented limit, a safety
 /// margin below each, pacing when a budget runs low, and pauses driven by the venue's usage
 /// headers and 429/418 replies. A pure state machine (time passed in), so a test can replay a
-/// 400-coin burst on a manual clock; the REST client keeps it in a Mutex and sleeps until the
+/// 400-coin burst on a manual clock; the REST client keeps it behind a lock and sleeps until the
 /// granted time before sending.
 ///
 /// The algorithm: a request is granted at the earliest time at or after `now` (and after any
