@@ -1,4 +1,5 @@
 import Foundation
+import HuracanCore
 
 /// A single statistics value decoded for a column's type.
 public enum ParquetValue: Sendable, Hashable {

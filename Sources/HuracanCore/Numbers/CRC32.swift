@@ -1,4 +1,5 @@
-/// CRC-32 (IEEE 802.3, the zlib polynomial), for OKX's legacy order-book checksum.
+/// CRC-32 (IEEE 802.3, the zlib polynomial, reflected): OKX's order-book checksum and the
+/// checksum Parquet writers may store in a page header.
 public enum CRC32 {
     static let table: [UInt32] = (0..<256).map { n -> UInt32 in
         var c = UInt32(n)
@@ -8,7 +9,9 @@ public enum CRC32 {
 
     public static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        table.withUnsafeBufferPointer { t in
+            for byte in bytes { crc = t[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        }
         return crc ^ 0xFFFF_FFFF
     }
 }
