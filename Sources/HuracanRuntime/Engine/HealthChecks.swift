@@ -84,20 +84,11 @@ final class HealthChecks: Sendable {
         return HealthCheckResult(name: name, status: status, latencySeconds: Double(MonotonicClock.nanoseconds() - start) / 1e9, message: message)
     }
 
-    /// SQLite: the database's folder exists or can be created and is writable. PostgreSQL: its
-    /// port accepts a TCP connection.
+    /// The start-up check, repeated: SQLite's folder can be written, PostgreSQL's port answers.
     private func database() -> (HealthCheckResult.Status, String) {
         let url = config.modelRegistry.metadataDB
-        if url.hasPrefix("sqlite:") {
-            let path = String(url.dropFirst("sqlite:".count))
-            let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
-            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            return FileManager.default.isWritableFile(atPath: folder) ? (.ok, "SQLite folder \(folder) is writable") : (.failing, "SQLite folder \(folder) is not writable")
-        }
-        guard let parsed = ParsedDatabaseAddress(url) else { return (.failing, "cannot parse model_registry.metadata_db") }
-        return TCPProbe.connect(host: parsed.host, port: parsed.port, timeout: 1)
-            ? (.ok, "PostgreSQL at \(parsed.host):\(parsed.port) accepts connections")
-            : (.failing, "PostgreSQL at \(parsed.host):\(parsed.port) does not answer")
+        do { try StartupChecks.databaseReachable(url) } catch { return (.failing, error.message) }
+        return (.ok, url.hasPrefix("sqlite:") ? "SQLite registry \(url.dropFirst("sqlite:".count)) can be written" : "PostgreSQL accepts connections")
     }
 
     private func messageBus() -> (HealthCheckResult.Status, String) {
@@ -148,25 +139,5 @@ final class HealthChecks: Sendable {
         case "REDUCING": return (.degraded, "REDUCING (exits only): " + status.breakers.joined(separator: "; "))
         default: return (.failing, "HALTED: " + status.breakers.joined(separator: "; "))
         }
-    }
-}
-
-/// host and port of a `postgresql://[user@]host[:port]/db` address.
-struct ParsedDatabaseAddress {
-    var host: String
-    var port: Int
-
-    init?(_ url: String) {
-        guard let schemeEnd = url.range(of: "://") else { return nil }
-        var authority = url[schemeEnd.upperBound...].prefix { $0 != "/" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        if let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...]) {
-            host = String(authority[..<colon])
-            self.port = port
-        } else {
-            host = String(authority)
-            port = 5432
-        }
-        if host.isEmpty { return nil }
     }
 }

@@ -64,18 +64,7 @@ public enum StartupChecks {
             try? fm.removeItem(atPath: probe)
             return
         }
-        var ancestor = (path as NSString).deletingLastPathComponent
-        while !ancestor.isEmpty, !fm.fileExists(atPath: ancestor, isDirectory: &isDirectory) {
-            ancestor = (ancestor as NSString).deletingLastPathComponent
-        }
-        if ancestor.isEmpty { ancestor = path.hasPrefix("/") ? "/" : "." }
-        _ = fm.fileExists(atPath: ancestor, isDirectory: &isDirectory)
-        guard isDirectory.boolValue else {
-            throw Failure("\(path) (\(key)) cannot be created: \(ancestor) is a file, not a folder. Choose another directory")
-        }
-        guard fm.isWritableFile(atPath: ancestor) else {
-            throw Failure("\(path) (\(key)) cannot be created: \(ancestor) is not writable. Fix its permissions or choose another directory")
-        }
+        if let blocked = ReadableError.blockedParent(path) { throw Failure("\(path) (\(key)) cannot be created: \(blocked)") }
     }
 
     /// An output file can be written: its folder exists and is writable, and an existing file
@@ -111,5 +100,25 @@ public enum StartupChecks {
             throw Failure("PostgreSQL at \(address.host):\(address.port) (engine.model_registry.metadata_db) does not answer. "
                           + "Start it, or use the embedded registry: metadata_db: \"sqlite:data/registry.sqlite\"")
         }
+    }
+}
+
+/// host and port of a `postgresql://[user@]host[:port]/db` address.
+struct ParsedDatabaseAddress {
+    var host: String
+    var port: Int
+
+    init?(_ url: String) {
+        guard let schemeEnd = url.range(of: "://") else { return nil }
+        var authority = url[schemeEnd.upperBound...].prefix { $0 != "/" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...]) {
+            host = String(authority[..<colon])
+            self.port = port
+        } else {
+            host = String(authority)
+            port = 5432
+        }
+        if host.isEmpty { return nil }
     }
 }

@@ -11,15 +11,17 @@ public enum ReadableError {
         return (path.map { $0 + ": " } ?? "") + (path.flatMap(blockedParent) ?? reason(error))
     }
 
-    /// Why a path cannot be created, when a folder on the way is a file or not writable.
+    /// Why `path` cannot be created: its nearest existing ancestor is a file or not writable;
+    /// nil when nothing on the way stands in the way.
     static func blockedParent(_ path: String) -> String? {
         let fm = FileManager.default
         var ancestor = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
-        while !ancestor.isEmpty, ancestor != "/", !fm.fileExists(atPath: ancestor, isDirectory: &isDirectory) {
+        while !ancestor.isEmpty, !fm.fileExists(atPath: ancestor, isDirectory: &isDirectory) {
             ancestor = (ancestor as NSString).deletingLastPathComponent
         }
-        guard !ancestor.isEmpty, fm.fileExists(atPath: ancestor, isDirectory: &isDirectory) else { return nil }
+        if ancestor.isEmpty { ancestor = path.hasPrefix("/") ? "/" : "." }
+        guard fm.fileExists(atPath: ancestor, isDirectory: &isDirectory) else { return nil }
         if !isDirectory.boolValue { return "\(ancestor) is a file, not a folder (choose another path)" }
         if !fm.isWritableFile(atPath: ancestor) { return "\(ancestor) is not writable (fix its permissions or choose another path)" }
         return nil
