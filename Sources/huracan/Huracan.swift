@@ -23,12 +23,8 @@ struct Huracan: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let error as ExitCode {
-            exit(withError: error)
-        } catch let error as CocoaError {
-            exit(withError: ReadableFailure(message: ReadableError.describe(error)))
         } catch {
-            exit(withError: error)
+            exit(withError: error is CocoaError ? ReadableFailure(message: ReadableError.describe(error)) : error)
         }
     }
 }

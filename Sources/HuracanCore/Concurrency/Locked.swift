@@ -12,8 +12,8 @@ import Darwin
 /// order (one atomic each way).
 // @unchecked: `value` is only touched between pthread_mutex_lock and unlock on `mutex`.
 public final class Locked<Value>: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var value: Value
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline var value: Value
 
     public init(_ value: Value) {
         self.value = value
@@ -31,15 +31,8 @@ public final class Locked<Value>: @unchecked Sendable {
     /// Runs `body` with the value while holding the lock.
     @inlinable @inline(__always)
     public func withLock<Result, Failure: Error>(_ body: (inout Value) throws(Failure) -> Result) throws(Failure) -> Result {
-        lock()
-        defer { unlock() }
-        return try body(&valueStorage)
-    }
-
-    @usableFromInline func lock() { pthread_mutex_lock(mutex) }
-    @usableFromInline func unlock() { pthread_mutex_unlock(mutex) }
-    @usableFromInline var valueStorage: Value {
-        _read { yield value }
-        _modify { yield &value }
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body(&value)
     }
 }

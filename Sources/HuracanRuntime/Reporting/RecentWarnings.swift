@@ -48,8 +48,7 @@ public struct WarningRecordingLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         if event.level >= .warning {
-            let time = ISO8601DateFormatter().string(from: Date())
-            warnings.add("\(time) \(event.level) \(event.message)")
+            warnings.add("\(Timestamp(nanoseconds: MonotonicClock.wallNanoseconds())) \(event.level) \(event.message)")
         }
         inner.log(event: event)
     }
