@@ -158,8 +158,11 @@ def edge_scale(validation: list[tuple["CoinRows", np.ndarray, np.ndarray]]) -> f
     the forward return on the prediction (in bps, through the origin), within [0, 1.5]. Trees fitted
     to noisy returns overstate their strongest predictions, which are the ones the cost gate lets
     through; scaling by this slope makes "edge after cost" mean what it says. 1 without validation."""
-    num = sum(float(np.dot(p * rows.scale[i], rows.ret[i])) for rows, i, p in validation)
-    den = sum(float(np.dot(p * rows.scale[i], p * rows.scale[i])) for rows, i, p in validation)
+    num = den = 0.0
+    for rows, i, p in validation:
+        edge = p * rows.scale[i]
+        num += float(np.dot(edge, rows.ret[i]))
+        den += float(np.dot(edge, edge))
     return min(1.5, max(0.0, num / den)) if den > 0 else 1.0
 
 
@@ -266,8 +269,8 @@ def train_pooled(coins: list[str], options: TrainOptions, report=None) -> list[d
     # coin's own few hours of trades are too small a sample to reject the model for that coin.
     # The coin's own figures are kept beside them (coin_*).
     everything = [p for coin_pnl in pnl.values() for p in coin_pnl]
-    span = np.sort(ts_all[ts_all >= edges[1]])
-    pooled = evaluate(np.concatenate(everything) if everything else np.zeros((0, 2)), span if len(span) else ts_all[:1])
+    tested_span = np.array([ts_all[ts_all >= edges[1]].min(), ts_all.max()]) if validation else ts_all[:1]   # evaluate reads its ends only
+    pooled = evaluate(np.concatenate(everything) if everything else np.zeros((0, 2)), tested_span)
     results = []
     for rows in data:
         trades = np.concatenate(pnl[rows.coin]) if pnl[rows.coin] else np.zeros((0, 2))
