@@ -75,7 +75,21 @@ func databaseURL(_ text: String) -> String? {
     guard let parsed = ParsedURL(text), ["postgresql", "postgres"].contains(parsed.scheme), parsed.path.count > 1 else {
         return "is not a valid database URL (expected postgresql://[user@]host[:port]/database or sqlite:PATH)"
     }
-    return parsed.password == nil ? nil : "must not contain a password; use model_registry.metadata_db_password_env or _file"
+    if parsed.password != nil { return "must not contain a password; use model_registry.metadata_db_password_env or _file" }
+    let query = parsed.path.split(separator: "?", maxSplits: 1).dropFirst().first ?? ""
+    for item in query.split(separator: "&") {
+        let pair = item.split(separator: "=", maxSplits: 1).map(String.init)
+        switch pair[0] {
+        case "sslmode":
+            let modes = ["disable", "prefer", "require", "verify-ca", "verify-full"]
+            if pair.count < 2 || !modes.contains(pair[1]) { return "sslmode must be one of \(modes.joined(separator: ", "))" }
+        case "sslrootcert":
+            if pair.count < 2 || pair[1].isEmpty { return "sslrootcert needs a PEM file path" }
+        default:
+            return "has an unknown parameter \"\(pair[0])\" (known: sslmode, sslrootcert)"
+        }
+    }
+    return nil
 }
 
 func rayAddress(_ text: String) -> String? {

@@ -35,7 +35,7 @@ public enum ConfigSchema {
             .int(e + "message_bus.messages_per_entry", \.messageBus.messagesPerEntry, 1...1_024, "Most messages packed into one Redis stream entry when published together to the same stream (1: one entry per message)"),
 
             .string(e + "model_registry.storage_path", \.modelRegistry.storagePath, allowed: "a directory path", "Model artifacts: {storage_path}/{coin}/{version}.json", check: nonEmpty),
-            .string(e + "model_registry.metadata_db", \.modelRegistry.metadataDB, allowed: "postgresql://[user@]host[:port]/db or sqlite:PATH", "Registry and trade history database", check: databaseURL),
+            .string(e + "model_registry.metadata_db", \.modelRegistry.metadataDB, allowed: "postgresql://[user@]host[:port]/db[?sslmode=MODE&sslrootcert=FILE] or sqlite:PATH", "Registry and trade history database", check: databaseURL),
             .string(e + "model_registry.metadata_db_password_env", \.modelRegistry.metadataDBPasswordEnv, allowed: "an environment variable name", "Environment variable holding the database password", check: environmentName),
             .string(e + "model_registry.metadata_db_password_file", \.modelRegistry.metadataDBPasswordFile, allowed: "a file path or empty", "File holding the database password"),
             .int(e + "model_registry.models_per_regime", \.modelRegistry.modelsPerRegime, 1...20, "Best-N models kept active per coin and regime, ranked by walk-forward Sharpe after costs"),
@@ -169,7 +169,7 @@ public enum ConfigSchema {
     private static func liveFields(_ p: String) -> [ConfigField] {
         [
             .choice(p + "venue", \.live.venue, VenueNames.all, "Venue of huracan run --mode paper|live when --venue is not given"),
-            .string(p + "journal_db", \.live.journalDB, allowed: "postgresql://[user@]host[:port]/db, sqlite:PATH, or empty for sqlite:{data_dir}/journal.sqlite",
+            .string(p + "journal_db", \.live.journalDB, allowed: "postgresql://[user@]host[:port]/db[?sslmode=MODE], sqlite:PATH, or empty for sqlite:{data_dir}/journal.sqlite",
                     "Order journal and trade history database", check: { $0.isEmpty ? nil : databaseURL($0) }),
             .string(p + "journal_db_password_env", \.live.journalDBPasswordEnv, allowed: "an environment variable name", "Environment variable holding the journal database password", check: environmentName),
             .string(p + "journal_db_password_file", \.live.journalDBPasswordFile, allowed: "a file path or empty", "File holding the journal database password"),

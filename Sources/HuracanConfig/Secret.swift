@@ -14,6 +14,7 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
     /// Returns nil when neither is set. Errors name the file, never the content.
     public static func resolve(environmentVariable: String, file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Secret? {
         if !file.isEmpty {
+            try checkPrivate(file)
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw SecretError(message: "cannot read the secret file \(file)")
             }
@@ -23,6 +24,20 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
         }
         guard let text = environment[environmentVariable], !text.isEmpty else { return nil }
         return Secret(value: text, origin: "environment \(environmentVariable)")
+    }
+
+    /// Refuses a secret file that its group or other users can read or write (as ssh does with
+    /// private keys): on a shared machine such a key is already in other hands.
+    static func checkPrivate(_ file: String) throws {
+        var status = stat()
+        guard stat(file, &status) == 0 else {
+            throw SecretError(message: "cannot read the secret file \(file): \(String(cString: strerror(errno)))")
+        }
+        let openBits = status.st_mode & 0o077
+        guard openBits == 0 else {
+            let mode = String(status.st_mode & 0o777, radix: 8)
+            throw SecretError(message: "the secret file \(file) can be read by other users (mode \(mode)): run chmod 600 \(file)")
+        }
     }
 }
 

@@ -1,11 +1,12 @@
 import Foundation
 
 /// Where a database lives: `sqlite:PATH` (embedded, the default) or
-/// `postgresql://[user@]host[:port]/database` (a real server). Passwords never appear in the
-/// URL; they come from an environment variable or a file (`SQLDatabaseHandle.open`).
+/// `postgresql://[user@]host[:port]/database[?sslmode=MODE&sslrootcert=FILE]` (a real server,
+/// TLS as libpq spells it). Passwords never appear in the URL; they come from an environment
+/// variable or a file (`SQLDatabaseHandle.open`).
 public enum DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     case sqlite(path: String)
-    case postgres(host: String, port: Int, user: String, database: String)
+    case postgres(host: String, port: Int, user: String, database: String, tls: PostgresTLS)
 
     public init(_ text: String) throws(SQLDatabaseError) {
         if text.hasPrefix("sqlite:") {
@@ -24,14 +25,57 @@ public enum DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         guard !database.isEmpty else { throw SQLDatabaseError("\(text): names no database (expected postgresql://host/database)") }
         let user = components.user ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
-        self = .postgres(host: components.host ?? "localhost", port: components.port ?? 5432, user: user, database: database)
+        var tls = PostgresTLS()
+        for item in components.queryItems ?? [] {
+            switch item.name {
+            case "sslmode":
+                guard let mode = item.value.flatMap(PostgresTLS.Mode.init(rawValue:)) else {
+                    throw SQLDatabaseError("\(scheme)://…: sslmode \"\(item.value ?? "")\" is not one of \(PostgresTLS.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                tls.mode = mode
+            case "sslrootcert":
+                guard let file = item.value, !file.isEmpty else { throw SQLDatabaseError("\(scheme)://…: sslrootcert needs a PEM file path") }
+                tls.rootCertificateFile = file
+            default:
+                throw SQLDatabaseError("\(scheme)://…: unknown parameter \"\(item.name)\" (known: sslmode, sslrootcert)")
+            }
+        }
+        self = .postgres(host: components.host ?? "localhost", port: components.port ?? 5432, user: user, database: database, tls: tls)
     }
 
     public var description: String {
         switch self {
         case .sqlite(let path): "sqlite:\(path)"
-        case .postgres(let host, let port, let user, let database): "postgresql://\(user)@\(host):\(port)/\(database)"
+        case .postgres(let host, let port, let user, let database, let tls): "postgresql://\(user)@\(host):\(port)/\(database)\(tls.query)"
         }
+    }
+}
+
+/// TLS to a PostgreSQL server, with libpq's `sslmode` values: `disable` (plain), `prefer` (TLS
+/// when the server offers it, the default), `require` (TLS or fail, certificate not checked),
+/// `verify-ca` (the certificate must chain to `sslrootcert`, or the system's authorities),
+/// `verify-full` (and name the host).
+public struct PostgresTLS: Sendable, Hashable {
+    public enum Mode: String, Sendable, CaseIterable {
+        case disable, prefer, require
+        case verifyCA = "verify-ca"
+        case verifyFull = "verify-full"
+    }
+
+    public var mode: Mode = .prefer
+    public var rootCertificateFile: String?
+
+    public init(mode: Mode = .prefer, rootCertificateFile: String? = nil) {
+        self.mode = mode
+        self.rootCertificateFile = rootCertificateFile
+    }
+
+    /// The URL query that gives these settings back (empty for the default).
+    var query: String {
+        var items: [String] = []
+        if mode != .prefer { items.append("sslmode=\(mode.rawValue)") }
+        if let rootCertificateFile { items.append("sslrootcert=\(rootCertificateFile)") }
+        return items.isEmpty ? "" : "?" + items.joined(separator: "&")
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresKit
 import PostgresNIO
 import SQLKit
@@ -51,16 +52,42 @@ public final class SQLDatabaseHandle: Sendable {
             try await handle.sql.raw("PRAGMA busy_timeout = 10000").run()
             try await handle.sql.raw("PRAGMA journal_mode = WAL").run()
             return handle
-        case .postgres(let host, let port, let user, let database):
-            let configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: .disable)
+        case .postgres(let host, let port, let user, let database, let tls):
+            let configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database,
+                                                                 tls: try postgresTLS(tls, url: url))
             let connection: PostgresConnection
             do {
                 connection = try await PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 1, logger: logger)
+            } catch let error as PSQLError where error.code == .sslUnsupported {
+                throw SQLDatabaseError("\(url): the server does not offer TLS, and sslmode \(tls.mode.rawValue) requires it (enable ssl on the server, or use sslmode=prefer)")
+            } catch let error as PSQLError where error.underlying is NIOSSLError || error.underlying is BoringSSLError {
+                throw SQLDatabaseError("\(url): the TLS handshake failed: \(error.underlying.map { String(describing: $0) } ?? "unknown"). "
+                                       + "Check sslrootcert (the authority that signed the server's certificate) and, with verify-full, that the host matches the certificate")
             } catch {
                 throw SQLDatabaseError("\(url): cannot connect: \(String(reflecting: error)). Is the server running and the database created (createdb \(database))?")
             }
             return SQLDatabaseHandle(url: url, sql: connection.sql(queryLogLevel: .trace), postgres: connection, sqlite: nil)
         }
+    }
+
+    /// PostgresNIO's TLS setting for libpq's `sslmode`.
+    static func postgresTLS(_ tls: PostgresTLS, url: DatabaseURL) throws -> PostgresConnection.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch tls.mode {
+        case .disable: return .disable
+        case .prefer, .require: configuration.certificateVerification = .none
+        case .verifyCA: configuration.certificateVerification = .noHostnameVerification
+        case .verifyFull: configuration.certificateVerification = .fullVerification
+        }
+        if let file = tls.rootCertificateFile {
+            guard FileManager.default.isReadableFile(atPath: file) else { throw SQLDatabaseError("\(url): cannot read sslrootcert \(file)") }
+            configuration.trustRoots = .file(file)
+        }
+        let context: NIOSSLContext
+        do { context = try NIOSSLContext(configuration: configuration) } catch {
+            throw SQLDatabaseError("\(url): the TLS settings cannot be used: \(error)")
+        }
+        return tls.mode == .prefer ? .prefer(context) : .require(context)
     }
 
     /// Opens `text` (`sqlite:PATH` or `postgresql://...`).

@@ -8,10 +8,14 @@ import Glibc
 /// A throwaway PostgreSQL server for tests: `initdb` into a temporary folder, `pg_ctl start` on
 /// a free 127.0.0.1 port, trust authentication, stopped and deleted when the test process ends.
 /// Run as root, the server runs as the `postgres` user (initdb refuses root) via `runuser`.
-/// One server per test process; each test takes its own database (`makeDatabase`).
+/// One server per test process; each test takes its own database (`makeDatabase`). When
+/// `openssl` is installed the server also offers TLS with a throwaway self-signed certificate
+/// for `localhost` and 127.0.0.1 (`certificateFile`).
 public final class PostgresServer: Sendable {
     public let port: Int
     public let dataDirectory: String
+    /// The server's self-signed certificate (PEM), to trust as `sslrootcert`; nil without TLS.
+    public let certificateFile: String?
     public let user = "huracan"
     let binaries: String
     let runAs: String?
@@ -20,9 +24,10 @@ public final class PostgresServer: Sendable {
     private static let counter = Atomic<Int>(0)
     nonisolated(unsafe) private static var stopCommand: (pgctl: String, data: String, runAs: String?)?
 
-    private init(port: Int, dataDirectory: String, binaries: String, runAs: String?) {
+    private init(port: Int, dataDirectory: String, certificateFile: String?, binaries: String, runAs: String?) {
         self.port = port
         self.dataDirectory = dataDirectory
+        self.certificateFile = certificateFile
         self.binaries = binaries
         self.runAs = runAs
     }
@@ -56,6 +61,7 @@ public final class PostgresServer: Sendable {
         let runAs: String? = getuid() == 0 ? "postgres" : nil
         let folder = TestPaths.temporaryDirectory("huracan-pg")
         let data = folder.appendingPathComponent("data").path
+        let certificate = try makeCertificate(in: folder)
         if let runAs {
             // initdb refuses to run as root: hand the folder to the postgres user.
             let chown = try run("/usr/bin/chown", ["-R", runAs, folder.path], runAs: nil)
@@ -66,7 +72,8 @@ public final class PostgresServer: Sendable {
         var lastError = ""
         for _ in 0..<5 {
             let port = try FreePorts.take()
-            let options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+            var options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+            if let certificate { options += " -c ssl=on -c ssl_cert_file=\(certificate.certificate) -c ssl_key_file=\(certificate.key)" }
             let start = try run(binaries + "/pg_ctl", ["-D", data, "-o", options, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60", "start"], runAs: runAs)
             if start.status == 0 {
                 stopCommand = (binaries + "/pg_ctl", data, runAs)
@@ -75,11 +82,26 @@ public final class PostgresServer: Sendable {
                     _ = try? PostgresServer.run(stop.pgctl, ["-D", stop.data, "-m", "immediate", "-w", "stop"], runAs: stop.runAs)
                     try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: stop.data).deletingLastPathComponent().path)
                 }
-                return PostgresServer(port: port, dataDirectory: data, binaries: binaries, runAs: runAs)
+                return PostgresServer(port: port, dataDirectory: data, certificateFile: certificate?.certificate, binaries: binaries, runAs: runAs)
             }
             lastError = start.output + ((try? String(contentsOfFile: folder.appendingPathComponent("server.log").path, encoding: .utf8)) ?? "")
         }
         throw LauncherError("pg_ctl start failed: \(lastError)")
+    }
+
+    /// A self-signed certificate and its key in `folder`; nil when openssl is not installed.
+    private static func makeCertificate(in folder: URL) throws -> (certificate: String, key: String)? {
+        guard let openssl = ExternalTool.find("openssl") else {
+            print("PostgreSQL test server without TLS: openssl not installed")
+            return nil
+        }
+        let certificate = folder.appendingPathComponent("server.crt").path
+        let key = folder.appendingPathComponent("server.key").path
+        let made = try run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "2",
+                                     "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], runAs: nil)
+        guard made.status == 0 else { throw LauncherError("openssl could not make a test certificate: \(made.output)") }
+        chmod(key, 0o600)
+        return (certificate, key)
     }
 
     /// Runs a tool with posix_spawn and waitpid, its output in a file. Not Foundation's

@@ -142,6 +142,14 @@ import Testing
         #expect(found[2].message.hasPrefix("must use wss or ws, not https"))
     }
 
+    @Test func databaseTLSSettingsAreChecked() {
+        #expect(issues("engine:\n  model_registry:\n    metadata_db: \"postgresql://db/x?sslmode=verify-full&sslrootcert=/etc/ca.pem\"\n").isEmpty)
+        let mode = issues("engine:\n  model_registry:\n    metadata_db: \"postgresql://db/x?sslmode=on\"\n")
+        #expect(mode.count == 1 && mode[0].message.hasPrefix("sslmode must be one of disable, prefer, require, verify-ca, verify-full"))
+        let unknown = issues("engine:\n  model_registry:\n    metadata_db: \"postgresql://db/x?ssl=1\"\n")
+        #expect(unknown.count == 1 && unknown[0].message.hasPrefix("has an unknown parameter \"ssl\" (known: sslmode, sslrootcert)"))
+    }
+
     @Test func everyProblemReportedAtOnce() {
         let found = issues("""
         engine:

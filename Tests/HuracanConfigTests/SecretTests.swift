@@ -46,9 +46,23 @@ import Testing
         let directory = TestPaths.temporaryDirectory()
         let file = directory.appendingPathComponent("key").path
         try "value-2\n".write(toFile: file, atomically: true, encoding: .utf8)
+        chmod(file, 0o600)
         let fromFile = try Secret.resolve(environmentVariable: "K", file: file, environment: ["K": "ignored"])
         #expect(fromFile?.value == "value-2")
         #expect(fromFile?.origin == "file \(file)")
         #expect(throws: SecretError.self) { try Secret.resolve(environmentVariable: "K", file: directory.appendingPathComponent("nope").path, environment: [:]) }
+    }
+
+    @Test func refusesSecretFilesOthersCanRead() throws {
+        let file = TestPaths.temporaryDirectory().appendingPathComponent("secret").path
+        try "value-3\n".write(toFile: file, atomically: true, encoding: .utf8)
+        for mode: mode_t in [0o644, 0o640, 0o604, 0o660] {
+            chmod(file, mode)
+            let error = #expect(throws: SecretError.self) { try Secret.resolve(environmentVariable: "K", file: file, environment: [:]) }
+            #expect(error?.description == "the secret file \(file) can be read by other users (mode \(String(mode, radix: 8))): run chmod 600 \(file)")
+            #expect(!(error?.description.contains("value-3") ?? true))
+        }
+        chmod(file, 0o400)
+        #expect(try Secret.resolve(environmentVariable: "K", file: file, environment: [:])?.value == "value-3")
     }
 }
