@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 
 /// Where a database lives: `sqlite:PATH` (embedded, the default) or
 /// `postgresql://[user@]host[:port]/database[?sslmode=MODE&sslrootcert=FILE]` (a real server,
@@ -84,4 +85,15 @@ public struct SQLDatabaseError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+
+    /// A short readable cause for any database error: PostgreSQL's own message and code (its
+    /// errors describe themselves as a generic placeholder), else the error's description.
+    public static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return String(describing: error) }
+        if let message = error.serverInfo?[.message] {
+            return "PostgreSQL: \(message) (\(error.serverInfo?[.sqlState] ?? error.code.description))"
+        }
+        if let underlying = error.underlying { return "PostgreSQL \(error.code.description): \(underlying)" }
+        return "PostgreSQL \(error.code.description)"
+    }
 }

@@ -17,11 +17,11 @@ public final class SQLDatabaseHandle: Sendable {
     public let url: DatabaseURL
     public let dialect: Dialect
     public let sql: any SQLDatabase
-    /// The PostgreSQL connection (for LISTEN/NOTIFY); nil with SQLite.
-    public let postgres: PostgresConnection?
+    /// The PostgreSQL connection, connected again after a restart; nil with SQLite.
+    let postgres: ReconnectingPostgres?
     private let sqlite: SQLiteConnection?
 
-    private init(url: DatabaseURL, sql: any SQLDatabase, postgres: PostgresConnection?, sqlite: SQLiteConnection?) {
+    private init(url: DatabaseURL, sql: any SQLDatabase, postgres: ReconnectingPostgres?, sqlite: SQLiteConnection?) {
         self.url = url
         self.sql = sql
         self.postgres = postgres
@@ -66,7 +66,8 @@ public final class SQLDatabaseHandle: Sendable {
             } catch {
                 throw SQLDatabaseError("\(url): cannot connect: \(String(reflecting: error)). Is the server running and the database created (createdb \(database))?")
             }
-            return SQLDatabaseHandle(url: url, sql: connection.sql(queryLogLevel: .trace), postgres: connection, sqlite: nil)
+            let database = ReconnectingPostgres(first: connection, configuration: configuration, eventLoop: eventLoop, logger: logger)
+            return SQLDatabaseHandle(url: url, sql: database.sql(queryLogLevel: .trace), postgres: database, sqlite: nil)
         }
     }
 
@@ -131,10 +132,29 @@ public final class SQLDatabaseHandle: Sendable {
 
 extension SQLDatabaseHandle {
     /// PostgreSQL LISTEN on `channel`: calls `body` with each notification's payload until the
-    /// task is cancelled or the connection closes. Returns at once with SQLite (no notifications).
-    public func listen(channel: String, _ body: @Sendable (String) async -> Void) async throws {
+    /// task is cancelled. When the connection is lost it listens again once the server is back
+    /// (retrying every `retry`, logged once per outage), and calls `resumed` so the caller can
+    /// catch up on what it missed. Returns at once with SQLite (no notifications).
+    public func listen(channel: String, retry: Duration = .seconds(1), resumed: @Sendable () async -> Void = {},
+                       _ body: @Sendable (String) async -> Void) async throws {
         guard let postgres else { return }
-        let notifications = try await postgres.listen(channel)
-        for try await notification in notifications { await body(notification.payload) }
+        var lost = false
+        while !Task.isCancelled {
+            do {
+                let notifications = try await postgres.connection().listen(channel)
+                if lost {
+                    postgres.logger.notice("listening on \(channel) again")
+                    lost = false
+                    await resumed()
+                }
+                for try await notification in notifications { await body(notification.payload) }
+            } catch where !Task.isCancelled {
+                if !lost { postgres.logger.warning("LISTEN \(channel) lost (\(SQLDatabaseError.describe(error))): listening again when PostgreSQL is back") }
+                lost = true
+            }
+            if Task.isCancelled { break }
+            lost = true
+            try await Task.sleep(for: retry)
+        }
     }
 }

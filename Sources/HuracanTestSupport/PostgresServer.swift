@@ -19,12 +19,17 @@ public final class PostgresServer: Sendable {
     public let user = "huracan"
     let binaries: String
     let runAs: String?
+    let options: String
+    let logFile: String
 
     private static let shared = Locked<PostgresServer?>(nil)
     private static let counter = Atomic<Int>(0)
-    nonisolated(unsafe) private static var stopCommand: (pgctl: String, data: String, runAs: String?)?
+    /// Servers to stop and delete when the test process ends.
+    private static let started = Locked<[(pgctl: String, data: String, runAs: String?)]>([])
 
-    private init(port: Int, dataDirectory: String, certificateFile: String?, binaries: String, runAs: String?) {
+    private init(port: Int, dataDirectory: String, certificateFile: String?, binaries: String, runAs: String?, options: String, logFile: String) {
+        self.options = options
+        self.logFile = logFile
         self.port = port
         self.dataDirectory = dataDirectory
         self.certificateFile = certificateFile
@@ -38,15 +43,38 @@ public final class PostgresServer: Sendable {
     public static func start() throws -> PostgresServer? {
         try shared.withLock { server in
             if let server { return server }
-            guard let initdb = ExternalTool.find("initdb"), ExternalTool.find("pg_ctl") != nil else {
-                print("skipped: PostgreSQL not installed (apt-get install postgresql)")
-                return nil
-            }
-            let binaries = URL(fileURLWithPath: initdb).resolvingSymlinksInPath().deletingLastPathComponent().path
+            guard let binaries = installedBinaries() else { return nil }
             let started = try launch(binaries: binaries)
             server = started
             return started
         }
+    }
+
+    /// A server of the caller's own (for tests that stop and restart it), deleted when the test
+    /// process ends; nil when PostgreSQL is not installed, as `start()`.
+    public static func startOwn() throws -> PostgresServer? {
+        guard let binaries = installedBinaries() else { return nil }
+        return try launch(binaries: binaries)
+    }
+
+    private static func installedBinaries() -> String? {
+        guard let initdb = ExternalTool.find("initdb"), ExternalTool.find("pg_ctl") != nil else {
+            print("skipped: PostgreSQL not installed (apt-get install postgresql)")
+            return nil
+        }
+        return URL(fileURLWithPath: initdb).resolvingSymlinksInPath().deletingLastPathComponent().path
+    }
+
+    /// Stops the server (fast shutdown: sessions are ended, as when an operator restarts it).
+    public func stop() throws {
+        let result = try Self.run(binaries + "/pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "stop"], runAs: runAs)
+        guard result.status == 0 else { throw LauncherError("pg_ctl stop failed: \(result.output)") }
+    }
+
+    /// Starts the stopped server again on the same port with the same data.
+    public func restart() throws {
+        let result = try Self.run(binaries + "/pg_ctl", ["-D", dataDirectory, "-o", options, "-l", logFile, "-w", "-t", "60", "start"], runAs: runAs)
+        guard result.status == 0 else { throw LauncherError("pg_ctl start failed: \(result.output)") }
     }
 
     /// A new empty database on the shared server; returns its URL (`postgresql://huracan@127.0.0.1:PORT/NAME`).
@@ -74,15 +102,23 @@ public final class PostgresServer: Sendable {
             let port = try FreePorts.take()
             var options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
             if let certificate { options += " -c ssl=on -c ssl_cert_file=\(certificate.certificate) -c ssl_key_file=\(certificate.key)" }
-            let start = try run(binaries + "/pg_ctl", ["-D", data, "-o", options, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60", "start"], runAs: runAs)
+            let logFile = folder.appendingPathComponent("server.log").path
+            let start = try run(binaries + "/pg_ctl", ["-D", data, "-o", options, "-l", logFile, "-w", "-t", "60", "start"], runAs: runAs)
             if start.status == 0 {
-                stopCommand = (binaries + "/pg_ctl", data, runAs)
-                atexit {
-                    guard let stop = PostgresServer.stopCommand else { return }
-                    _ = try? PostgresServer.run(stop.pgctl, ["-D", stop.data, "-m", "immediate", "-w", "stop"], runAs: stop.runAs)
-                    try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: stop.data).deletingLastPathComponent().path)
+                let first = Self.started.withLock { list in
+                    list.append((binaries + "/pg_ctl", data, runAs))
+                    return list.count == 1
                 }
-                return PostgresServer(port: port, dataDirectory: data, certificateFile: certificate?.certificate, binaries: binaries, runAs: runAs)
+                if first {
+                    atexit {
+                        for stop in PostgresServer.started.withLock({ $0 }) {
+                            _ = try? PostgresServer.run(stop.pgctl, ["-D", stop.data, "-m", "immediate", "-w", "stop"], runAs: stop.runAs)
+                            try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: stop.data).deletingLastPathComponent().path)
+                        }
+                    }
+                }
+                return PostgresServer(port: port, dataDirectory: data, certificateFile: certificate?.certificate, binaries: binaries, runAs: runAs,
+                                      options: options, logFile: logFile)
             }
             lastError = start.output + ((try? String(contentsOfFile: folder.appendingPathComponent("server.log").path, encoding: .utf8)) ?? "")
         }

@@ -140,6 +140,7 @@ struct DataCommand: ParsableCommand {
             let clock = ContinuousClock()
             let start = clock.now
             for file in files {
+                try Task.checkCancellation()   // Ctrl-C: stop between files (each is written whole or not at all)
                 do { try importer.importFile(file, format: chosen) } catch {
                     if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
                     printError(ReadableError.describe(error))

@@ -17,14 +17,27 @@ struct Huracan: AsyncParsableCommand {
     /// the reason) and sets the exit code: 64 for usage, the given code for `ExitCode`, else 1.
     static func main() async {
         do {
-            var command = try parseAsRoot()
-            if var command = command as? any AsyncParsableCommand {
-                try await command.run()
+            let command = try parseAsRoot()
+            if command is RunCommand || command is VenuesCommand.Fake {
+                try await execute(command)   // their own service groups handle signals
             } else {
-                try command.run()
+                // The command's own task parses the (same) arguments again: a parsed command is
+                // not Sendable, so it cannot be handed over.
+                try await CommandLifecycle.supervise(Task { try await execute(try parseAsRoot()) })
             }
         } catch {
             exit(withError: error is CocoaError ? ReadableFailure(message: ReadableError.describe(error)) : error)
+        }
+    }
+}
+
+extension Huracan {
+    static func execute(_ command: sending any ParsableCommand) async throws {
+        var command = command
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
         }
     }
 }

@@ -217,8 +217,9 @@ struct ModelsCommand: AsyncParsableCommand {
             plan.trees = trees
             plan.rayCPUs = rayCPUs
             let began = Date()
-            let status = try ModelTraining.runTrainer(plan, python: config.modelRegistry.retraining.python,
-                                                      trainerPath: config.modelRegistry.retraining.trainerPath) { print("trainer: \($0)") }
+            let status = try await ModelTraining.runTrainerUntilCancelled(plan, python: config.modelRegistry.retraining.python,
+                                                                          trainerPath: config.modelRegistry.retraining.trainerPath) { print("trainer: \($0)") }
+            try Task.checkCancellation()
             let seconds = Date().timeIntervalSince(began)
             // Exit 1 with manifests written: some coins failed, the others are registered, and
             // the command still exits 1. Any other failure registers nothing.

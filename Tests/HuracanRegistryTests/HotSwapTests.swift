@@ -120,5 +120,48 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
         _ = try? await watching.value
         try await registry.close()
     }
-}
 
+    /// PostgreSQL restarted under a running engine: the watcher's connection comes back by
+    /// itself, LISTEN is set up again, and the next activation is swapped in by notification.
+    @Test func postgresRestartIsSurvivedAndNotificationsResume() async throws {
+        let folder = TestPaths.temporaryDirectory("huracan-pg-restart")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let server = try PostgresServer.startOwn() else {
+            if ExternalTool.required { Issue.record("PostgreSQL is required (HURACAN_REQUIRE_SERVERS=1) but initdb/pg_ctl are not installed") }
+            return
+        }
+        defer { try? server.stop() }
+        let config = try engineConfig(folder: folder, metadataDB: try server.makeDatabase("restart"))
+        let registry = try await RegistryConnection.open(config, logger: quietLogger)
+        let engine = try EngineRunner.makeEngine(config: config, start: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000),
+                                                 threads: 1, logger: quietLogger)
+        let watcher = ModelWatcher(registry: registry, engine: engine, fallback: try BaselineModelLoader.load(path: ""),
+                                   pollInterval: .seconds(3_600), logger: quietLogger)
+        let watching = Task { try await watcher.run() }
+        defer { watching.cancel() }
+        try await whileRunning(engine) {
+            try await Task.sleep(for: .milliseconds(500))
+            let writer = try await RegistryConnection.open(config, logger: quietLogger)
+            let v1 = try await writer.register(TestModels.registration(coin: "ETH"), artifact: TestModels.stump(low: 5, high: 5))
+            try await writer.activate(coin: "ETH", version: v1.version)
+            #expect(await eventually(.seconds(10)) { engine.modelNames["ETH"] == "all: xgb ETH v1" })
+            try? await writer.close()
+
+            try server.stop()
+            try await Task.sleep(for: .seconds(2))
+            try server.restart()
+            // A new connection for the writer; the watcher's own must come back by itself.
+            let again = try await RegistryConnection.open(config, logger: quietLogger)
+            try await Task.sleep(for: .seconds(3))   // LISTEN retries every second
+            let v2 = try await again.register(TestModels.registration(coin: "ETH", sharpe: 2), artifact: TestModels.stump(low: -5, high: -5))
+            try await again.activate(coin: "ETH", version: v2.version)
+            #expect(await eventually(.seconds(10)) { engine.modelNames["ETH"] == "all: xgb ETH v2" }, "swapped by notification after the restart")
+            // The watcher's registry connection answers again too.
+            #expect(try await registry.activeModels(coin: "ETH").first?.version == v2.version)
+            try? await again.close()
+        }
+        watching.cancel()
+        _ = try? await watching.value
+        try await registry.close()
+    }
+}

@@ -49,7 +49,7 @@ extension EngineRunner {
         let feed = ReplayFeed(replay: replay, coinCount: names.count)
         feed.stepsEveryCoin = stepEveryCoin
         engine.replay = feed
-        engine.run(until: to, pacing: .asFastAsPossible, stepsPerRound: 50, statusInterval: 1) { progress?($0) }
+        try runBacktest(engine, until: to, progress: progress)
         if let error = engine.replayError { throw error }
         return StoredRun(summary: summary(engine), trades: engine.closedTrades, coins: names, events: feed.events, files: feed.fileCount,
                          maxBufferedEvents: feed.maxBuffered)

@@ -35,6 +35,17 @@ public enum EngineRunner {
         return (Universe(instruments: mine), max(1, active))
     }
 
+    /// Runs a backtest's engine as fast as possible to `end`, reporting progress every second;
+    /// stops within a second when the calling task is cancelled (Ctrl-C) and throws
+    /// `CancellationError` instead of returning a partial result.
+    static func runBacktest(_ engine: Engine, until end: Timestamp, progress: ((EngineStatus) -> Void)?) throws {
+        engine.run(until: end, pacing: .asFastAsPossible, stepsPerRound: 50, statusInterval: 1) { status in
+            if Task.isCancelled { engine.control.stop() }
+            progress?(status)
+        }
+        try Task.checkCancellation()
+    }
+
     /// Runs the simulated market on a simulated clock from `from` (inclusive) to `to` (exclusive)
     /// on one thread, so the same seed and configuration give identical trades.
     /// `models`: trained models by coin name (`RegistryConnection.loadActive`), replacing the
@@ -44,7 +55,7 @@ public enum EngineRunner {
         let engine = try makeEngine(config: config, start: from, threads: 1, logger: logger)
         engine.logClock = logClock
         for (coin, model) in models { engine.installModel(model, coinNamed: coin) }
-        engine.run(until: to, pacing: .asFastAsPossible, stepsPerRound: 50, statusInterval: 1) { progress?($0) }
+        try runBacktest(engine, until: to, progress: progress)
         return (summary(engine), engine.closedTrades)
     }
 

@@ -65,7 +65,8 @@ final class HealthChecks: Sendable {
     func stop() { stopped.store(true, ordering: .relaxed) }
 
     func runChecks() -> ReadinessReport {
-        var checks = [timed("database", database), timed("message_bus", messageBus)]
+        var checks = [timed("database", database)]
+        if redis == nil { checks.append(timed("message_bus", messageBus)) }
         if let live = engine.liveChecks {
             // Live: the venue's REST and clock, the private stream, books in sync, the journal.
             let probed = live()
@@ -106,11 +107,12 @@ final class HealthChecks: Sendable {
         }
     }
 
-    /// The checks that read the engine's own state (models, trading state, kill switch): cheap,
-    /// so `/ready` computes them on each request; the probes of other systems come from the
-    /// last round of checks.
+    /// The checks that read the engine's own state (models, trading state, kill switch, the Redis
+    /// link): cheap, so `/ready` computes them on each request; the probes of other systems come
+    /// from the last round of checks.
     func engineChecks() -> [HealthCheckResult] {
-        [timed("models", models), timed("risk_limits", riskLimits), killSwitch()]
+        // The Redis link's state is in memory: as fresh as the kill switch.
+        (redis == nil ? [] : [timed("message_bus", messageBus)]) + [timed("models", models), timed("risk_limits", riskLimits), killSwitch()]
     }
 
     /// The operator's kill switch, read when the report is built (and again at each `/ready`).

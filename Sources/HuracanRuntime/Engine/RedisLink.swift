@@ -56,8 +56,10 @@ public final class RedisLink: Sendable {
     public func run() async {
         let gate = gate, outbox = outbox
         let lastInfo = Locked(ContinuousClock.now - .seconds(10))
+        let outage = Locked<(since: ContinuousClock.Instant?, logged: Bool)>((nil, false))
         await outbox.run {
             try? await gate.flush()
+            self.logConnectionChange(outage)
             let due = lastInfo.withLock { last in
                 guard ContinuousClock.now - last >= .seconds(5) else { return false }
                 last = .now
@@ -67,6 +69,29 @@ public final class RedisLink: Sendable {
         }
         if !(await outbox.drain(timeout: .seconds(30))) { keepUnsent() }
         try? await gate.flush()
+    }
+
+    /// One log line when Redis has been away for 2 seconds and one when it is back (not one per
+    /// failed batch: right after a restart the pooled connections fail and recover one by one).
+    private func logConnectionChange(_ outage: Locked<(since: ContinuousClock.Instant?, logged: Bool)>) {
+        let connected = outbox.status.connected
+        let now = ContinuousClock.now
+        let change: Bool? = outage.withLock { outage in
+            if connected {
+                defer { outage = (nil, false) }
+                return outage.logged ? true : nil
+            }
+            let since = outage.since ?? now
+            outage.since = since
+            guard !outage.logged, now - since >= .seconds(2) else { return nil }
+            outage.logged = true
+            return false
+        }
+        switch change {
+        case true?: logger.notice("message bus: Redis reachable again; the orders and executions kept meanwhile are being sent")
+        case false?: logger.warning("message bus: Redis unreachable; orders and executions wait in the outbox, no new entries until the shared risk ledger is back")
+        case nil: break
+        }
     }
 
     /// Redis did not take everything before shutdown: the rest goes to a JSON-lines file in the

@@ -30,6 +30,7 @@ public enum SimulatedDataSet {
         var events: [MarketEvent] = []
         events.reserveCapacity(64)
         for c in 0..<min(coins, universe.count) {
+            try Task.checkCancellation()   // Ctrl-C: stop between coins (files are written whole or not at all)
             let index = CoinIndex(c)
             let name = universe[index].coin
             var coin = market.makeCoin(index)

@@ -68,7 +68,7 @@ public enum ModelTraining {
     /// its exit status. `lowPriority` runs it (and the Ray workers it starts) under `nice -n 10`,
     /// so training beside a running engine never takes CPU from the trading threads.
     public static func runTrainer(_ plan: Plan, python: String, trainerPath: String, lowPriority: Bool = false,
-                                  onLine: (String) -> Void) throws -> Int32 {
+                                  started: (pid_t) -> Void = { _ in }, onLine: (String) -> Void) throws -> Int32 {
         // Outputs of an earlier run must not be registered again if a coin fails this time.
         for coin in plan.coins { try? FileManager.default.removeItem(at: URL(fileURLWithPath: plan.outDir).appendingPathComponent(coin)) }
         let process = Process()
@@ -89,6 +89,7 @@ public enum ModelTraining {
         } catch {
             throw RegistryError("cannot start the trainer (\(python) -m huracan_trainer, PYTHONPATH \(trainer)): \(error.localizedDescription)")
         }
+        started(process.processIdentifier)
         var buffer = Data()
         let handle = pipe.fileHandleForReading
         while true {
@@ -103,6 +104,17 @@ public enum ModelTraining {
         if !buffer.isEmpty { onLine(String(decoding: buffer, as: UTF8.self)) }
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// `runTrainer`, stopping the trainer (SIGTERM) when the calling task is cancelled.
+    public static func runTrainerUntilCancelled(_ plan: Plan, python: String, trainerPath: String, lowPriority: Bool = false,
+                                                onLine: (String) -> Void) async throws -> Int32 {
+        let trainer = TrainerStop()
+        return try await withTaskCancellationHandler {
+            try runTrainer(plan, python: python, trainerPath: trainerPath, lowPriority: lowPriority, started: trainer.started, onLine: onLine)
+        } onCancel: {
+            trainer.stop()
+        }
     }
 
     /// One model of a trainer manifest (`{out}/{coin}/manifest.json`).
@@ -168,5 +180,30 @@ public enum ModelTraining {
             }
         }
         return registered
+    }
+}
+
+/// A running trainer process, stopped (SIGTERM) when the run that started it is cancelled
+/// (engine shutdown, Ctrl-C).
+public final class TrainerStop: Sendable {
+    private let state = Locked<(pid: pid_t?, stopped: Bool)>((nil, false))
+
+    /// Records the started trainer; stops it at once when shutdown came first.
+    public init() {}
+
+    public func started(_ pid: pid_t) {
+        let stopNow = state.withLock { state in
+            state.pid = pid
+            return state.stopped
+        }
+        if stopNow { kill(pid, SIGTERM) }
+    }
+
+    public func stop() {
+        let pid = state.withLock { state in
+            state.stopped = true
+            return state.pid
+        }
+        if let pid { kill(pid, SIGTERM) }
     }
 }

@@ -38,11 +38,16 @@ public final class ModelWatcher: Service, Sendable {
                 }
                 group.addTask {
                     let interval = self.registry.database.dialect == .postgresql ? self.pollInterval * 5 : self.pollInterval
+                    var failing = false
                     while !Task.isCancelled {
                         do {
                             try await self.refresh(coin: nil)
+                            if failing { self.logger.notice("model registry reachable again") }
+                            failing = false
                         } catch {
-                            self.logger.error("model registry poll failed (engine keeps its models): \(String(reflecting: error))")
+                            // Once per outage: the engine trades on with the models it has.
+                            if !failing { self.logger.error("model registry poll failed (engine keeps its models): \(SQLDatabaseError.describe(error))") }
+                            failing = true
                         }
                         try await Task.sleep(for: interval)
                     }
@@ -54,7 +59,10 @@ public final class ModelWatcher: Service, Sendable {
     /// LISTEN on the registry's channel: each notification names a coin to reload.
     func listen() async throws {
         logger.info("listening for model activations on \(ModelRegistry.channel)")
-        try await registry.database.listen(channel: ModelRegistry.channel) { coin in
+        try await registry.database.listen(channel: ModelRegistry.channel, resumed: {
+            // Activations made while the connection was down sent notifications nobody heard.
+            try? await self.refresh(coin: nil)
+        }) { coin in
             do {
                 try await self.refresh(coin: coin)
             } catch {

@@ -33,7 +33,8 @@ public final class RetrainingService: Service, Sendable {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
                 let due = try await dueCoins()
-                if !due.isEmpty { try await retrain(due) }
+                // Shutdown stops a training run in progress instead of waiting for it.
+                if !due.isEmpty { try await cancelWhenGracefulShutdown { try await self.retrain(due) } }
             } catch {
                 logger.error("retraining failed (trading goes on with the current models): \(String(reflecting: error))")
             }
@@ -83,7 +84,9 @@ public final class RetrainingService: Service, Sendable {
         let universe = engine.universe
         // The trainer and data generation run on their own thread: nothing here touches the
         // engine's shards.
-        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+        let trainer = TrainerStop()
+        let status = try await withTaskCancellationHandler {
+          try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
             let thread = Thread {
                 do {
                     if !haveLake {
@@ -96,7 +99,8 @@ public final class RetrainingService: Service, Sendable {
                     }
                     let plan = ModelTraining.Plan(config: config, dataDir: dataDir.path, outDir: outDir.path, coins: coins)
                     let status = try ModelTraining.runTrainer(plan, python: config.modelRegistry.retraining.python,
-                                                              trainerPath: config.modelRegistry.retraining.trainerPath, lowPriority: true) { logger.info("trainer: \($0)") }
+                                                              trainerPath: config.modelRegistry.retraining.trainerPath, lowPriority: true,
+                                                              started: trainer.started) { logger.info("trainer: \($0)") }
                     continuation.resume(returning: status)
                 } catch {
                     continuation.resume(throwing: error)
@@ -104,6 +108,13 @@ public final class RetrainingService: Service, Sendable {
             }
             thread.name = "huracan-retraining"
             thread.start()
+          }
+        } onCancel: {
+            trainer.stop()
+        }
+        if Task.isCancelled {
+            logger.notice("retraining of \(coins.joined(separator: ", ")) stopped at shutdown; nothing registered")
+            return
         }
         let finished = coins.filter { FileManager.default.fileExists(atPath: outDir.appendingPathComponent($0).appendingPathComponent("manifest.json").path) }
         if status != 0 { logger.error("trainer exited with \(status); registering the coins that finished (\(finished.count) of \(coins.count))") }

@@ -100,11 +100,12 @@ public enum WalkForward {
             plan.useRay = false
             plan.trees = options.trees
             var lastLines: [String] = []
-            let status = try ModelTraining.runTrainer(plan, python: config.modelRegistry.retraining.python,
-                                                      trainerPath: config.modelRegistry.retraining.trainerPath) { line in
+            let status = try await ModelTraining.runTrainerUntilCancelled(plan, python: config.modelRegistry.retraining.python,
+                                                                          trainerPath: config.modelRegistry.retraining.trainerPath) { line in
                 lastLines = Array((lastLines + [line]).suffix(5))
                 progress("fold \(k + 1) trainer: \(line)")
             }
+            try Task.checkCancellation()
             // Exit 1 with models written: some coins could not be fitted (too few rows) and keep the baseline.
             guard status == 0 || (status == 1 && FileManager.default.fileExists(atPath: plan.outDir)) else {
                 throw StoredBacktestError("fold \(k + 1): the trainer failed (exit \(status)): \(lastLines.joined(separator: " | ")) "
