@@ -20,7 +20,7 @@ enum CommandLifecycle {
         var logger = Logger(label: "huracan.signals")
         logger.logLevel = .error
         let service = CommandService(work: work)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: service)], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
+        let group = ServiceGroup(configuration: .init(services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
         try await group.run()
         let result = await work.result
         if service.interrupted.load(ordering: .relaxed) {

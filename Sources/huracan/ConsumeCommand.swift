@@ -75,17 +75,15 @@ struct ConsumeCommand: AsyncParsableCommand {
                 defer { finished.value.store(true, ordering: .releasing) }
                 try await recorder.run()
             }
-            let signals = Self.cancelOnSignals(task)
-            defer { signals.forEach { $0.cancel() } }
             if let count {
                 // Stop once `count` rows are written or buffered (the recorder writes them on stop).
-                while recorder.stats.rowsWritten + recorder.stats.buffered < count, !finished.value.load(ordering: .acquiring) {
+                while recorder.stats.rowsWritten + recorder.stats.buffered < count, !finished.value.load(ordering: .acquiring), !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(20))
                 }
                 recorder.stop()
             }
             do {
-                try await task.value
+                try await Self.untilCancelled(task)
             } catch {
                 printError("consume --record: \(ReadableError.describe(error))")
                 throw ExitCode(1)
@@ -110,25 +108,18 @@ struct ConsumeCommand: AsyncParsableCommand {
                 return limit.map { seen < $0 } ?? true
             }
         }
-        let signals = Self.cancelOnSignals(task)
-        defer { signals.forEach { $0.cancel() } }
         do {
-            _ = try await task.value
+            _ = try await Self.untilCancelled(task)
         } catch let error as RedisError {
             printError("consume: \(ReadableError.describe(error))")
             throw ExitCode(1)
         }
     }
 
-    /// SIGINT and SIGTERM cancel `task` (which then finishes its work cleanly).
-    static func cancelOnSignals<T>(_ task: Task<T, any Error>) -> [any DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { signal -> any DispatchSourceSignal in
-            Foundation.signal(signal, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
-            source.setEventHandler { task.cancel() }
-            source.resume()
-            return source
-        }
+    /// Waits for `task`; SIGINT or SIGTERM (which cancel the command) cancel it too, and it
+    /// finishes its work cleanly (the normal way to end a consumer).
+    static func untilCancelled<T: Sendable>(_ task: Task<T, any Error>) async throws -> T {
+        try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }
 
     static func streamName(_ text: String, names: StreamName) throws -> String {
