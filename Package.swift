@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -178,6 +179,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The parsers the fuzzers feed (tools/fuzz/fuzz.sh; FuzzCorpusTests replays the corpus).
+        .target(
+            name: "HuracanFuzzTargets",
+            dependencies: ["HuracanBus", "HuracanConfig", "HuracanCore", "HuracanExchanges", "HuracanRedis", "HuracanStorage",
+                           .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "huracan",
             dependencies: [
@@ -214,7 +222,7 @@ let package = Package(
         .testTarget(name: "HuracanConfigTests", dependencies: ["HuracanConfig", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanSimVenueTests", dependencies: ["HuracanSimVenue", "HuracanTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HuracanExchangesTests", dependencies: ["HuracanExchanges", "HuracanTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "HuracanBusTests", dependencies: ["HuracanBus", "HuracanRedis", "HuracanTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HuracanBusTests", dependencies: ["HuracanBus", "HuracanRedis", "HuracanTestSupport", "HuracanFuzzTargets"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HuracanRedisTests",
             dependencies: ["HuracanRedis", "HuracanBus", "HuracanCore", "HuracanTestSupport", .product(name: "NIOCore", package: "swift-nio")],
@@ -252,3 +260,10 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer executable exists only for the fuzz build (HURACAN_FUZZ=1, tools/fuzz/fuzz.sh):
+// it links libFuzzer's driver, which normal builds do not have.
+if ProcessInfo.processInfo.environment["HURACAN_FUZZ"] != nil {
+    package.products.append(.executable(name: "huracan-fuzz", targets: ["HuracanFuzz"]))
+    package.targets.append(.executableTarget(name: "HuracanFuzz", dependencies: ["HuracanFuzzTargets"], swiftSettings: swiftSettings))
+}

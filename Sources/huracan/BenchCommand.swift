@@ -48,7 +48,7 @@ struct BenchCommand: ParsableCommand {
         print("simulated \(minutes) min: \(summary.events) market events in \(String(format: "%.2f", seconds)) s")
         print("throughput: \(Int(Double(summary.events) / seconds)) events/s (generation, matching and decisions included)")
         print("tick-to-decision (book events, ns): p50 \(latency.p50)  p99 \(latency.p99)  p99.9 \(latency.p999)  max \(latency.max)")
-        print("trades: \(summary.stats.ordersSent) orders, \(engine.closedTrades.count) closed, \(engine.openTrades().count) open")
+        print("trades: \(summary.stats.ordersSent) orders, \(engine.tradeLog.count) closed, \(engine.openTrades().count) open")
         print("peak RSS: \(peakResidentMegabytes()) MB")
     }
 }

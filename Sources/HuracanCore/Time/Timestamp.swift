@@ -3,9 +3,17 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
     public var nanoseconds: Int64
 
     @inlinable public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
-    @inlinable public init(milliseconds: Int64) { self.nanoseconds = milliseconds * 1_000_000 }
-    @inlinable public init(microseconds: Int64) { self.nanoseconds = microseconds * 1_000 }
-    @inlinable public init(seconds: Int64) { self.nanoseconds = seconds * 1_000_000_000 }
+    /// Times in coarser units saturate instead of trapping: a number from outside (a venue's
+    /// message, a file) beyond the year 2262 becomes `distantFuture` (or its negative) rather
+    /// than crashing the engine; the readers that care check the range.
+    @inlinable public init(milliseconds: Int64) { self.nanoseconds = Self.saturating(milliseconds, 1_000_000) }
+    @inlinable public init(microseconds: Int64) { self.nanoseconds = Self.saturating(microseconds, 1_000) }
+    @inlinable public init(seconds: Int64) { self.nanoseconds = Self.saturating(seconds, 1_000_000_000) }
+
+    @inlinable static func saturating(_ value: Int64, _ scale: Int64) -> Int64 {
+        let (product, overflow) = value.multipliedReportingOverflow(by: scale)
+        return overflow ? (value < 0 ? .min : .max) : product
+    }
 
     public static let epoch = Timestamp(nanoseconds: 0)
     /// Later than any real time: "never".

@@ -25,12 +25,13 @@ extension Engine {
             let (sent, failed) = source.drain()
             for i in 0..<sent { events += breakers.recordVenueRequest(source.venue, failed: i < failed, at: time) }
         }
-        for trade in closedTrades[tradesFedToBreakers...] {
+        for trade in tradeLog.trades(since: tradesFedToBreakers) {
             if let coin = universe.index(of: trade.coin) {
                 events += breakers.recordTradeResult(coin: coin, coinName: trade.coin, netPnL: trade.netPnL.doubleValue, at: trade.closedAt ?? time)
             }
         }
-        tradesFedToBreakers = closedTrades.count
+        tradesFedToBreakers = tradeLog.count
+        tradeLog.trim(oldestUnread: min(tradesFedToBreakers, metricsTradesSeen))
         events += breakers.updateEquity(equity, at: time)
         record(events)
     }

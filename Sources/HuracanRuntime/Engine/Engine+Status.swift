@@ -48,18 +48,18 @@ extension Engine {
             activeCoins: settings.activeCoins,
             shards: shards.map { .init(id: $0.id, coins: $0.coins.map { universe[$0].coin }, healthy: $0.healthy.load(ordering: .relaxed)) },
             threads: pool.count, totals: totals, eventsPerSecond: eventsPerSecond, signalsPerSecond: signalsPerSecond,
-            openTrades: open, closedTrades: closedTrades.count, exposurePct: snapshot.globalExposurePct,
+            openTrades: open, closedTrades: tradeLog.count, exposurePct: snapshot.globalExposurePct,
             equity: snapshot.equity, pnl: snapshot.equity - settings.startingEquity,
             latencyP50: intervalLatency.valueAtPercentile(50), latencyP99: intervalLatency.valueAtPercentile(99),
             latencyP999: intervalLatency.valueAtPercentile(99.9),
             tradingState: breakers.globalState.rawValue, breakers: activeBreakerLines(), breakerTrips: trips)
         status.live = liveStatus?()
         let report = riskReport(snapshot: snapshot, status: status)
-        metrics.update(status: status, risk: report, closed: closedTrades[metricsTradesSeen...],
+        metrics.update(status: status, risk: report, closed: tradeLog.trades(since: metricsTradesSeen),
                        latency: intervalLatency, intervalSeconds: seconds,
                        bus: engineBus.statistics(signalCoins: shards.flatMap { $0.slots.map(\.pipeline.instrument.coin) }),
                        busWaiting: engineBus.waiting, spreads: averageSpreads())
-        metricsTradesSeen = closedTrades.count
+        metricsTradesSeen = tradeLog.count
         totalLatency.add(intervalLatency)
         intervalLatency.reset()
         published.withLock { $0 = status }

@@ -36,7 +36,14 @@ public final class Engine: @unchecked Sendable {
     let pool: WorkerPool
     let makeModel: @Sendable (Instrument) -> any Model
     public internal(set) var step: Int64 = 0
-    public internal(set) var closedTrades: [Trade] = []
+    /// Closed trades a paper or live run keeps in memory (the newest; older ones are in the
+    /// journal, the recorded lake and the summary's sums).
+    public static let realTimeTradeRetention = 10_000
+    /// Closed trades: counted and summed in full, kept in full by backtests and only the newest
+    /// by real-time runs (`tradeLog.retention`).
+    public internal(set) var tradeLog = ClosedTradeLog()
+    /// The kept closed trades, oldest first (every one in a backtest).
+    public var closedTrades: [Trade] { tradeLog.kept }
     /// Net P&L of every closed trade (the trades are the engine's one ledger).
     var closedNet = Money.zero
     /// Equity marked to market on a fixed grid since the start (`EngineSettings.equityIntervalSeconds`).
@@ -386,7 +393,7 @@ public final class Engine: @unchecked Sendable {
                 for trade in shard.context.closedTrades { closedNet += trade.netPnL }
                 recordOutcomes(shard.context.closedTrades)
                 onClosedTrades?(shard.context.closedTrades)
-                closedTrades += shard.context.closedTrades
+                tradeLog.append(shard.context.closedTrades)
                 shard.context.closedTrades.removeAll(keepingCapacity: true)
             }
         }

@@ -61,7 +61,7 @@ public enum EngineRunner {
 
     public static func summary(_ engine: Engine) -> RunSummary {
         let snapshot = engine.risk.snapshot()
-        return RunSummary(closed: engine.closedTrades, open: engine.openTrades().count, startingEquity: engine.settings.startingEquity,
+        return RunSummary(styles: engine.tradeLog.figures, open: engine.openTrades().count, startingEquity: engine.settings.startingEquity,
                           endingEquity: snapshot.equity, stats: engine.totals(), equity: engine.equityCurve)
     }
 
@@ -100,6 +100,7 @@ public enum EngineRunner {
         }
         defer { redis?.shutdown() }
         let engine = try makeEngine(config: config, start: start, control: control, redis: redis, logger: logger)
+        engine.tradeLog.retention = Engine.realTimeTradeRetention
         // Trained models from the registry replace the baseline per coin, and are hot-swapped
         // when another model is activated.
         let watcher = await makeModelWatcher(config: config, engine: engine, logger: logger)

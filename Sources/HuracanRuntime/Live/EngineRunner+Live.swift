@@ -110,6 +110,7 @@ extension EngineRunner {
         let feed = VenueFeedInput(venue: venue, events: ReplayFeed(source: source, coinCount: universe.count), simulatedFills: !options.sendsOrders)
         let engine = Engine(settings: settings, universe: universe, start: start, control: control, logger: logger,
                             remote: redis?.outbox, sharedRisk: redis?.gate, feed: feed) { _ in model }
+        engine.tradeLog.retention = Engine.realTimeTradeRetention
         if let redis { engine.engineBus.remoteStatistics = { redis.statistics } }
         logger.info("market: \(engine.marketSource)")
         let bookHealth = BookHealth()

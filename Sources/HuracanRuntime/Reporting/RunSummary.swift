@@ -45,8 +45,16 @@ public struct RunSummary: Sendable {
 
     public init(closed: [Trade], open: Int, startingEquity: Double, endingEquity: Double, stats: PipelineStats,
                 equity: EquitySeries = EquitySeries(intervalSeconds: 60)) {
-        self.equity = equity
+        var styles: [TradeStyle: StyleFigures] = [:]
         for trade in closed { styles[trade.style, default: StyleFigures()].add(trade) }
+        self.init(styles: styles, open: open, startingEquity: startingEquity, endingEquity: endingEquity, stats: stats, equity: equity)
+    }
+
+    /// From figures already summed per style (`ClosedTradeLog.figures`).
+    public init(styles: [TradeStyle: StyleFigures], open: Int, startingEquity: Double, endingEquity: Double, stats: PipelineStats,
+                equity: EquitySeries = EquitySeries(intervalSeconds: 60)) {
+        self.equity = equity
+        self.styles = styles
         openTrades = open
         self.startingEquity = startingEquity
         self.endingEquity = endingEquity

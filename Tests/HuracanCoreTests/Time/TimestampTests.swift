@@ -235,4 +235,14 @@ struct TimestampTests {
         #expect(Timestamp(nanoseconds: -86_400_000_000_001).dayNumber == -2)
         #expect(Timestamp(nanoseconds: .max).dayNumber == Int64.max / 86_400_000_000_000)
     }
+
+    /// A corrupt time from outside (found by fuzzing a Bybit depth message with "ts" in the
+    /// 17th digit) saturates instead of trapping.
+    @Test func coarseUnitsSaturateInsteadOfTrapping() {
+        #expect(Timestamp(milliseconds: 17_098_916_790_500_000).nanoseconds == .max)
+        #expect(Timestamp(milliseconds: -17_098_916_790_500_000).nanoseconds == .min)
+        #expect(Timestamp(microseconds: .max) == .distantFuture)
+        #expect(Timestamp(seconds: 10_000_000_000_000).nanoseconds == .max)
+        #expect(Timestamp(milliseconds: 1_709_891_679_050).nanoseconds == 1_709_891_679_050_000_000)
+    }
 }
