@@ -6,8 +6,8 @@
 #   tools/soak/soak.sh [MINUTES=120] [OUT=soak-YYYYmmdd-HHMM.csv]
 #
 # Needs a release build (swift build -c release). Runs on the embedded defaults (simulated venue,
-# SQLite, in-process bus); the status port is 127.0.0.1:19090 so it does not collide with a
-# running engine. Not part of CI.
+# SQLite, in-process bus); the status port is 127.0.0.1:${SOAK_PORT:-19090} so it does not collide
+# with a running engine (set SOAK_PORT for a second soak beside the first). Not part of CI.
 set -euo pipefail
 minutes=${1:-120}
 out=${2:-soak-$(date -u +%Y%m%d-%H%M).csv}
@@ -28,7 +28,7 @@ engine:
     metadata_db: "sqlite:$work/data/registry.sqlite"
   observability:
     prometheus:
-      port: 19090
+      port: ${SOAK_PORT:-19090}
 YAML
 "$huracan" run -c "$work/soak.yaml" --duration "$((minutes + 1))m" --log-level warning > "$work/run.log" 2>&1 &
 pid=$!

@@ -155,7 +155,10 @@ public final class DataImporter {
         case ..<0: throw RowError(message: "negative timestamp \(value)")
         case ..<100_000_000_000: return Timestamp(seconds: value)
         case ..<100_000_000_000_000: return Timestamp(milliseconds: value)
-        case ..<100_000_000_000_000_000: return Timestamp(microseconds: value)
+        case ..<100_000_000_000_000_000:
+            // Microseconds past 9.2e15 are after the year 2262: no nanosecond time holds them.
+            guard value <= Int64.max / 1_000 else { throw RowError(message: "timestamp \(value) is out of range (after 2262)") }
+            return Timestamp(microseconds: value)
         default: return Timestamp(nanoseconds: value)
         }
     }

@@ -152,6 +152,23 @@ import ZIPFoundation
     }
 }
 
+/// Times in every unit the importer tells apart by size, and one too large for any (found by
+/// fuzzing: it trapped the import before).
+@Suite struct DataImporterTimeUnitTests {
+    @Test func unitsByMagnitudeAndOutOfRangeIsABadRow() throws {
+        #expect(try DataImporterTimestamp.parse("1737936000") == Timestamp(seconds: 1_737_936_000))
+        #expect(try DataImporterTimestamp.parse("1737936000123") == Timestamp(milliseconds: 1_737_936_000_123))
+        #expect(try DataImporterTimestamp.parse("1737936000123456") == Timestamp(microseconds: 1_737_936_000_123_456))
+        let folder = TestPaths.temporaryDirectory("ts-range")
+        let file = folder.appendingPathComponent("X-1m.csv")
+        try "timestamp,open,high,low,close,volume\n50000000000000000,1,1,1,1,1\n".write(to: file, atomically: true, encoding: .utf8)
+        let importer = DataImporter(lake: DataLake(root: folder))
+        importer.coin = "X"
+        let report = try importer.importFile(file.path)
+        #expect(report.issues.map(\.description).contains { $0.contains("timestamp 50000000000000000 is out of range") }, "\(report.issues)")
+    }
+}
+
 /// Test access to the importer's date-time parsing through a tiny CSV.
 enum DataImporterTimestamp {
     static func parse(_ text: String) throws -> Timestamp {
