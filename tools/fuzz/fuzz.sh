@@ -26,7 +26,7 @@ libfuzzer=$(ls "$(dirname "$(readlink -f "$(command -v swiftc)")")"/../lib/swift
 echo "building the fuzzer (the first build takes a while: every module with sanitizer coverage)"
 HURACAN_FUZZ=1 swift build --package-path "$repo" --scratch-path "$build" --product huracan-fuzz \
   -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp -Xswiftc -parse-as-library \
-  -Xlinker "$libfuzzer" -Xlinker -lstdc++ 2>&1 | grep -E "error:|Build complete" || true
+  -Xlinker "$libfuzzer" -Xlinker -lstdc++ 2>&1 | grep -E "error:|complete!" || true
 fuzzer="$build/debug/huracan-fuzz"
 [ -x "$fuzzer" ] || { echo "the fuzzer did not build" >&2; exit 1; }
 
