@@ -38,7 +38,7 @@ public final class Engine: @unchecked Sendable {
     public internal(set) var step: Int64 = 0
     /// Closed trades a paper or live run keeps in memory (the newest; older ones are in the
     /// journal, the recorded lake and the summary's sums).
-    public static let realTimeTradeRetention = 10_000
+    public static let realTimeTradeRetention = 1_000
     /// Closed trades: counted and summed in full, kept in full by backtests and only the newest
     /// by real-time runs (`tradeLog.retention`).
     public internal(set) var tradeLog = ClosedTradeLog()
