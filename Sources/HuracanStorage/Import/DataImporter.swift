@@ -182,7 +182,10 @@ public final class DataImporter {
             guard !digits.isEmpty, let f = Int64(digits) else { throw bad }
             nanos = f * Int64(pow(10.0, Double(9 - digits.count)))
         }
-        return Timestamp(nanoseconds: day.start.nanoseconds + ((h * 60 + m) * 60 + sec) * 1_000_000_000 + nanos)
+        // Years past 2262 do not fit a nanosecond time (fuzzing found this trapping).
+        let (time, overflow) = day.start.nanoseconds.addingReportingOverflow(((h * 60 + m) * 60 + sec) * 1_000_000_000 + nanos)
+        guard !overflow, day.start != .distantFuture else { throw RowError(message: "date-time \"\(text)\" is out of range (after 2262)") }
+        return Timestamp(nanoseconds: time)
     }
 
     static func number(_ text: Substring, _ name: String) throws(RowError) -> Double {

@@ -161,11 +161,12 @@ import ZIPFoundation
         #expect(try DataImporterTimestamp.parse("1737936000123456") == Timestamp(microseconds: 1_737_936_000_123_456))
         let folder = TestPaths.temporaryDirectory("ts-range")
         let file = folder.appendingPathComponent("X-1m.csv")
-        try "timestamp,open,high,low,close,volume\n50000000000000000,1,1,1,1,1\n".write(to: file, atomically: true, encoding: .utf8)
+        try "timestamp,open,high,low,close,volume\n50000000000000000,1,1,1,1,1\n2321-12-31 23:11:00.000000,1,1,1,1,1\n".write(to: file, atomically: true, encoding: .utf8)
         let importer = DataImporter(lake: DataLake(root: folder))
         importer.coin = "X"
         let report = try importer.importFile(file.path)
         #expect(report.issues.map(\.description).contains { $0.contains("timestamp 50000000000000000 is out of range") }, "\(report.issues)")
+        #expect(report.issues.map(\.description).contains { $0.contains("date-time \"2321-12-31 23:11:00.000000\" is out of range") }, "\(report.issues)")
     }
 }
 
