@@ -41,16 +41,16 @@ extension DataImporter {
 
     /// One row of a Binance depth file; rows of one message (same ids and type) are applied together.
     func binanceDepthRow(_ f: [Substring], columns: [String: Int], file: String, line: Int) throws(RowError) {
-        func at(_ name: String, _ fallback: Int) -> Int { columns[name] ?? fallback }
+        func field(_ name: String, _ fallback: Int) throws(RowError) -> Substring { try Self.field(name, fallback, in: f, columns: columns) }
         guard f.count >= 8 else { throw RowError(message: "\(f.count) fields, expected 9 (symbol,timestamp,first_update_id,last_update_id,side,update_type,price,qty,pu)") }
-        let symbol = f[at("symbol", 0)]
-        let type = f[at("update_type", 5)].lowercased()
+        let symbol = try field("symbol", 0)
+        let type = try field("update_type", 5).lowercased()
         guard type == "snap" || type == "set" else { throw RowError(message: "update_type \"\(type)\" is not snap or set") }
-        guard let first = Int64(f[at("first_update_id", 2)]), let last = Int64(f[at("last_update_id", 3)]) else {
-            throw RowError(message: "bad update ids \"\(f[at("first_update_id", 2)])\", \"\(f[at("last_update_id", 3)])\"")
+        guard let first = Int64(try field("first_update_id", 2)), let last = Int64(try field("last_update_id", 3)) else {
+            throw RowError(message: "bad update ids \"\(try field("first_update_id", 2))\", \"\(try field("last_update_id", 3))\"")
         }
-        let previous = f.count > at("pu", 8) ? Int64(f[at("pu", 8)]) ?? -1 : -1
-        let timeField = f[at("timestamp", 1)]
+        let previous = (try? field("pu", 8)).flatMap { Int64($0) } ?? -1
+        let timeField = try field("timestamp", 1)
         let key = "\(symbol)/\(type)/\(first)/\(last)/\(timeField)"
         if binanceDepthPending?.key != key {
             finishBinanceDepthMessage()
@@ -59,8 +59,8 @@ extension DataImporter {
                 update: DepthUpdate(symbol: String(symbol), isSnapshot: type == "snap", firstID: first, finalID: last, previousID: previous,
                                     bids: [], asks: [], time: try Self.timestamp(timeField)))
         }
-        let side = f[at("side", 4)].lowercased()
-        let priceText = f[at("price", 6)], sizeText = f[at("qty", 7)]
+        let side = try field("side", 4).lowercased()
+        let priceText = try field("price", 6), sizeText = try field("qty", 7)
         let price: FixedDecimal, size: FixedDecimal
         do {
             price = try FixedDecimal(parsing: String(priceText))

@@ -188,6 +188,14 @@ public final class DataImporter {
         return Timestamp(nanoseconds: time)
     }
 
+    /// The field the header names `name` (else column `fallback`). A row may have fewer fields
+    /// than its header (fuzzing found this trapping): a missing field is a bad row.
+    static func field(_ name: String, _ fallback: Int, in fields: [Substring], columns: [String: Int]) throws(RowError) -> Substring {
+        let index = columns[name] ?? fallback
+        guard index < fields.count else { throw RowError(message: "\(fields.count) fields, no \(name) (column \(index + 1))") }
+        return fields[index]
+    }
+
     static func number(_ text: Substring, _ name: String) throws(RowError) -> Double {
         guard let value = Double(text), value.isFinite else { throw RowError(message: "bad \(name) \"\(text)\"") }
         return value
@@ -316,72 +324,72 @@ public final class DataImporter {
         func need(_ count: Int) throws(RowError) {
             guard f.count >= count else { throw RowError(message: "\(f.count) fields, expected \(count)") }
         }
-        func at(_ name: String, _ fallback: Int) -> Int { columns[name] ?? fallback }
+        func field(_ name: String, _ fallback: Int) throws(RowError) -> Substring { try Self.field(name, fallback, in: f, columns: columns) }
         let venue = self.venue ?? .binance
         switch format {
         case .binanceBookTicker:
             // update_id,best_bid_price,best_bid_qty,best_ask_price,best_ask_qty,transaction_time,event_time
             try need(7)
-            let bid = try Self.positive(f[at("best_bid_price", 1)], "best_bid_price"), ask = try Self.positive(f[at("best_ask_price", 3)], "best_ask_price")
+            let bid = try Self.positive(try field("best_bid_price", 1), "best_bid_price"), ask = try Self.positive(try field("best_ask_price", 3), "best_ask_price")
             guard ask >= bid else { throw RowError(message: "crossed book: bid \(bid) above ask \(ask)") }
-            book.append(BookRecord(time: try Self.timestamp(f[at("event_time", 6)]), coin: try coinFor(Substring(symbol), venue: venue), venue: venue,
-                                   top: BookTop(bidPrice: bid, bidSize: try Self.number(f[at("best_bid_qty", 2)], "best_bid_qty"),
-                                                askPrice: ask, askSize: try Self.number(f[at("best_ask_qty", 4)], "best_ask_qty"))))
+            book.append(BookRecord(time: try Self.timestamp(try field("event_time", 6)), coin: try coinFor(Substring(symbol), venue: venue), venue: venue,
+                                   top: BookTop(bidPrice: bid, bidSize: try Self.number(try field("best_bid_qty", 2), "best_bid_qty"),
+                                                askPrice: ask, askSize: try Self.number(try field("best_ask_qty", 4), "best_ask_qty"))))
         case .binanceAggTrades:
             // agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker
             try need(7)
-            let maker = try Self.flag(f[at("is_buyer_maker", 6)], "is_buyer_maker")
-            trades.append(TradeRecord(time: try Self.timestamp(f[at("transact_time", 5)]), coin: try coinFor(Substring(symbol), venue: venue), venue: venue,
-                                      price: try Self.positive(f[at("price", 1)], "price"), size: try Self.positive(f[at("quantity", 2)], "quantity"),
-                                      side: maker ? .sell : .buy, tradeID: Int64(f[at("agg_trade_id", 0)])))
+            let maker = try Self.flag(try field("is_buyer_maker", 6), "is_buyer_maker")
+            trades.append(TradeRecord(time: try Self.timestamp(try field("transact_time", 5)), coin: try coinFor(Substring(symbol), venue: venue), venue: venue,
+                                      price: try Self.positive(try field("price", 1), "price"), size: try Self.positive(try field("quantity", 2), "quantity"),
+                                      side: maker ? .sell : .buy, tradeID: Int64(try field("agg_trade_id", 0))))
         case .binanceTrades:
             // id,price,qty,quote_qty,time,is_buyer_maker
             try need(6)
-            let maker = try Self.flag(f[at("is_buyer_maker", 5)], "is_buyer_maker")
-            trades.append(TradeRecord(time: try Self.timestamp(f[at("time", 4)]), coin: try coinFor(Substring(symbol), venue: venue), venue: venue,
-                                      price: try Self.positive(f[at("price", 1)], "price"), size: try Self.positive(f[at("qty", 2)], "qty"),
-                                      side: maker ? .sell : .buy, tradeID: Int64(f[at("id", 0)])))
+            let maker = try Self.flag(try field("is_buyer_maker", 5), "is_buyer_maker")
+            trades.append(TradeRecord(time: try Self.timestamp(try field("time", 4)), coin: try coinFor(Substring(symbol), venue: venue), venue: venue,
+                                      price: try Self.positive(try field("price", 1), "price"), size: try Self.positive(try field("qty", 2), "qty"),
+                                      side: maker ? .sell : .buy, tradeID: Int64(try field("id", 0))))
         case .binanceKlines:
             // open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore
             try need(9)
-            klines.append(try kline(time: f[at("open_time", 0)], f[at("open", 1)], f[at("high", 2)], f[at("low", 3)], f[at("close", 4)],
-                                    volume: f[at("volume", 5)], quote: f[at("quote_volume", 7)], count: f[at("count", 8)],
+            klines.append(try kline(time: try field("open_time", 0), try field("open", 1), try field("high", 2), try field("low", 3), try field("close", 4),
+                                    volume: try field("volume", 5), quote: try field("quote_volume", 7), count: try field("count", 8),
                                     coin: try coinFor(Substring(symbol), venue: venue), venue: venue,
                                     interval: Self.intervalSeconds((file as NSString).lastPathComponent.lowercased()) ?? 60))
         case .binanceFunding:
             // calc_time,funding_interval_hours,last_funding_rate
             try need(3)
-            funding.append(FundingRecord(time: try Self.timestamp(f[at("calc_time", 0)]), coin: try coinFor(Substring(symbol), venue: venue), venue: venue,
-                                         rate: try Self.number(f[at("last_funding_rate", 2)], "last_funding_rate"), markPrice: 0, isSettlement: true))
+            funding.append(FundingRecord(time: try Self.timestamp(try field("calc_time", 0)), coin: try coinFor(Substring(symbol), venue: venue), venue: venue,
+                                         rate: try Self.number(try field("last_funding_rate", 2), "last_funding_rate"), markPrice: 0, isSettlement: true))
         case .ohlcv:
             try need(6)
             let interval = Self.intervalSeconds((file as NSString).lastPathComponent.lowercased()) ?? 60
-            let volume = f[at("volume", 5)]
-            klines.append(try kline(time: f[at("timestamp", 0)], f[at("open", 1)], f[at("high", 2)], f[at("low", 3)], f[at("close", 4)],
+            let volume = try field("volume", 5)
+            klines.append(try kline(time: try field("timestamp", 0), try field("open", 1), try field("high", 2), try field("low", 3), try field("close", 4),
                                     volume: volume, quote: volume, count: "0", coin: try coinFor(Substring(symbol), venue: venue), venue: venue, interval: interval))
         case .tardisBookSnapshot:
             try need(8)
-            let bid = try Self.positive(f[at("bids[0].price", 6)], "bids[0].price"), ask = try Self.positive(f[at("asks[0].price", 4)], "asks[0].price")
+            let bid = try Self.positive(try field("bids[0].price", 6), "bids[0].price"), ask = try Self.positive(try field("asks[0].price", 4), "asks[0].price")
             guard ask >= bid else { throw RowError(message: "crossed book: bid \(bid) above ask \(ask)") }
             book.append(BookRecord(time: try Self.timestamp(f[2]), coin: try coinFor(f[1], venue: try venueFor(exchange: f[0])), venue: try venueFor(exchange: f[0]),
-                                   top: BookTop(bidPrice: bid, bidSize: try Self.number(f[at("bids[0].amount", 7)], "bids[0].amount"),
-                                                askPrice: ask, askSize: try Self.number(f[at("asks[0].amount", 5)], "asks[0].amount"))))
+                                   top: BookTop(bidPrice: bid, bidSize: try Self.number(try field("bids[0].amount", 7), "bids[0].amount"),
+                                                askPrice: ask, askSize: try Self.number(try field("asks[0].amount", 5), "asks[0].amount"))))
         case .tardisQuotes:
             // exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_price,bid_amount
             try need(8)
-            let bid = try Self.positive(f[at("bid_price", 6)], "bid_price"), ask = try Self.positive(f[at("ask_price", 5)], "ask_price")
+            let bid = try Self.positive(try field("bid_price", 6), "bid_price"), ask = try Self.positive(try field("ask_price", 5), "ask_price")
             guard ask >= bid else { throw RowError(message: "crossed book: bid \(bid) above ask \(ask)") }
             book.append(BookRecord(time: try Self.timestamp(f[2]), coin: try coinFor(f[1], venue: try venueFor(exchange: f[0])), venue: try venueFor(exchange: f[0]),
-                                   top: BookTop(bidPrice: bid, bidSize: try Self.number(f[at("bid_amount", 7)], "bid_amount"),
-                                                askPrice: ask, askSize: try Self.number(f[at("ask_amount", 4)], "ask_amount"))))
+                                   top: BookTop(bidPrice: bid, bidSize: try Self.number(try field("bid_amount", 7), "bid_amount"),
+                                                askPrice: ask, askSize: try Self.number(try field("ask_amount", 4), "ask_amount"))))
         case .tardisTrades:
             // exchange,symbol,timestamp,local_timestamp,id,side,price,amount
             try need(8)
-            let sideText = f[at("side", 5)].lowercased()
+            let sideText = try field("side", 5).lowercased()
             guard let side = Side(rawValue: sideText) else { throw RowError(message: "side \"\(sideText)\" is not buy or sell") }
             trades.append(TradeRecord(time: try Self.timestamp(f[2]), coin: try coinFor(f[1], venue: try venueFor(exchange: f[0])), venue: try venueFor(exchange: f[0]),
-                                      price: try Self.positive(f[at("price", 6)], "price"), size: try Self.positive(f[at("amount", 7)], "amount"),
-                                      side: side, tradeID: Int64(f[at("id", 4)])))
+                                      price: try Self.positive(try field("price", 6), "price"), size: try Self.positive(try field("amount", 7), "amount"),
+                                      side: side, tradeID: Int64(try field("id", 4))))
         case .parquetQuotes, .parquetTrades:
             throw RowError(message: "parquet formats apply to .parquet files only")
         case .binanceDepth, .bybitOrderbook:

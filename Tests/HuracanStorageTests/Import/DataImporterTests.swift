@@ -170,6 +170,19 @@ import ZIPFoundation
     }
 }
 
+/// A header naming more columns than a row has (fuzzing found it trapping the import).
+@Suite struct DataImporterShortRowTests {
+    @Test func aRowShorterThanItsHeaderIsABadRow() throws {
+        let folder = TestPaths.temporaryDirectory("short-row")
+        let file = folder.appendingPathComponent("BTCUSDT-bookTicker-2025-01-27.csv")
+        try "update_id,x,y,best_bid_price,best_bid_qty,best_ask_price,best_ask_qty,transaction_time,event_time\n1,65000.1,1.5,65000.2,2.0,1737936000000,1737936000001\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let report = try DataImporter(lake: DataLake(root: folder.appendingPathComponent("lake"))).importFile(file.path)
+        #expect(report.issues.map(\.description).contains { $0.contains("7 fields, no best_ask_price (column 6)") || $0.contains("7 fields, no event_time (column 9)") },
+                "\(report.issues)")
+    }
+}
+
 /// Test access to the importer's date-time parsing through a tiny CSV.
 enum DataImporterTimestamp {
     static func parse(_ text: String) throws -> Timestamp {
