@@ -140,6 +140,7 @@ extension SQLDatabaseHandle {
         guard let postgres else { return }
         var lost = false
         while !Task.isCancelled {
+            var reason = "the connection closed"
             do {
                 let notifications = try await postgres.connection().listen(channel)
                 if lost {
@@ -149,10 +150,10 @@ extension SQLDatabaseHandle {
                 }
                 for try await notification in notifications { await body(notification.payload) }
             } catch where !Task.isCancelled {
-                if !lost { postgres.logger.warning("LISTEN \(channel) lost (\(SQLDatabaseError.describe(error))): listening again when PostgreSQL is back") }
-                lost = true
+                reason = SQLDatabaseError.describe(error)
             }
             if Task.isCancelled { break }
+            if !lost { postgres.logger.warning("LISTEN \(channel) lost (\(reason)): listening again when PostgreSQL is back") }
             lost = true
             try await Task.sleep(for: retry)
         }

@@ -103,11 +103,7 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
         guard let url = try Backend.postgresql.makeURL(folder: folder) else { return }
         let config = try engineConfig(folder: folder, metadataDB: url)
         let registry = try await RegistryConnection.open(config, logger: quietLogger)
-        let engine = try EngineRunner.makeEngine(config: config, start: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000),
-                                                 threads: 1, logger: quietLogger)
-        let watcher = ModelWatcher(registry: registry, engine: engine, fallback: try BaselineModelLoader.load(path: ""),
-                                   pollInterval: .seconds(3_600), logger: quietLogger)
-        let watching = Task { try await watcher.run() }
+        let (engine, watching) = try Self.watchedEngine(config: config, registry: registry)
         defer { watching.cancel() }
         try await whileRunning(engine) {
             try await Task.sleep(for: .milliseconds(500))   // the first poll has run; LISTEN is set up
@@ -133,11 +129,7 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
         defer { try? server.stop() }
         let config = try engineConfig(folder: folder, metadataDB: try server.makeDatabase("restart"))
         let registry = try await RegistryConnection.open(config, logger: quietLogger)
-        let engine = try EngineRunner.makeEngine(config: config, start: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000),
-                                                 threads: 1, logger: quietLogger)
-        let watcher = ModelWatcher(registry: registry, engine: engine, fallback: try BaselineModelLoader.load(path: ""),
-                                   pollInterval: .seconds(3_600), logger: quietLogger)
-        let watching = Task { try await watcher.run() }
+        let (engine, watching) = try Self.watchedEngine(config: config, registry: registry)
         defer { watching.cancel() }
         try await whileRunning(engine) {
             try await Task.sleep(for: .milliseconds(500))
@@ -163,5 +155,15 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
         watching.cancel()
         _ = try? await watching.value
         try await registry.close()
+    }
+
+    /// An engine starting now with a model watcher on `registry` that polls only hourly, so a
+    /// swap within a test comes by notification; the caller cancels the watcher's task.
+    static func watchedEngine(config: EngineConfig, registry: ModelRegistry) throws -> (Engine, Task<Void, any Error>) {
+        let engine = try EngineRunner.makeEngine(config: config, start: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000),
+                                                 threads: 1, logger: quietLogger)
+        let watcher = ModelWatcher(registry: registry, engine: engine, fallback: try BaselineModelLoader.load(path: ""),
+                                   pollInterval: .seconds(3_600), logger: quietLogger)
+        return (engine, Task { try await watcher.run() })
     }
 }

@@ -125,9 +125,7 @@ import Testing
 
     /// Whether `/ready` answers 200 (nil when the engine does not answer).
     func ready(_ port: Int) async -> Bool? {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/ready")!)
-        request.timeoutInterval = 3
-        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return nil }
-        return (response as? HTTPURLResponse)?.statusCode == 200
+        guard let answer = try? await http(URLRequest(url: URL(string: "http://127.0.0.1:\(port)/ready")!)) else { return nil }
+        return answer.status == 200
     }
 }

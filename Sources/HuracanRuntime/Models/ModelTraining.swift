@@ -110,10 +110,8 @@ public enum ModelTraining {
     public static func runTrainerUntilCancelled(_ plan: Plan, python: String, trainerPath: String, lowPriority: Bool = false,
                                                 onLine: (String) -> Void) async throws -> Int32 {
         let trainer = TrainerStop()
-        return try await withTaskCancellationHandler {
+        return try await trainer.stoppingOnCancel {
             try runTrainer(plan, python: python, trainerPath: trainerPath, lowPriority: lowPriority, started: trainer.started, onLine: onLine)
-        } onCancel: {
-            trainer.stop()
         }
     }
 
@@ -180,30 +178,5 @@ public enum ModelTraining {
             }
         }
         return registered
-    }
-}
-
-/// A running trainer process, stopped (SIGTERM) when the run that started it is cancelled
-/// (engine shutdown, Ctrl-C).
-public final class TrainerStop: Sendable {
-    private let state = Locked<(pid: pid_t?, stopped: Bool)>((nil, false))
-
-    /// Records the started trainer; stops it at once when shutdown came first.
-    public init() {}
-
-    public func started(_ pid: pid_t) {
-        let stopNow = state.withLock { state in
-            state.pid = pid
-            return state.stopped
-        }
-        if stopNow { kill(pid, SIGTERM) }
-    }
-
-    public func stop() {
-        let pid = state.withLock { state in
-            state.stopped = true
-            return state.pid
-        }
-        if let pid { kill(pid, SIGTERM) }
     }
 }

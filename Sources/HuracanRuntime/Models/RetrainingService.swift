@@ -85,32 +85,30 @@ public final class RetrainingService: Service, Sendable {
         // The trainer and data generation run on their own thread: nothing here touches the
         // engine's shards.
         let trainer = TrainerStop()
-        let status = try await withTaskCancellationHandler {
-          try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-            let thread = Thread {
-                do {
-                    if !haveLake {
-                        let indices = coins.compactMap { name in universe.instruments.firstIndex { $0.coin == name }.map { CoinIndex($0) } }
-                        let venues = config.simulator.venues.compactMap(VenueID.init(rawValue:))
-                        let start = UTCDate(parsing: config.simulator.startDate)?.start ?? .epoch
-                        try? FileManager.default.removeItem(at: dataDir)
-                        try TrainingDataExporter.export(universe: universe, coins: indices, seed: UInt64(config.simulator.seed) &+ 1_000,
-                                                        start: start, hours: 4, venues: venues, updateIntervalMs: config.simulator.updateIntervalMs, to: dataDir)
+        let status = try await trainer.stoppingOnCancel {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+                let thread = Thread {
+                    do {
+                        if !haveLake {
+                            let indices = coins.compactMap { name in universe.instruments.firstIndex { $0.coin == name }.map { CoinIndex($0) } }
+                            let venues = config.simulator.venues.compactMap(VenueID.init(rawValue:))
+                            let start = UTCDate(parsing: config.simulator.startDate)?.start ?? .epoch
+                            try? FileManager.default.removeItem(at: dataDir)
+                            try TrainingDataExporter.export(universe: universe, coins: indices, seed: UInt64(config.simulator.seed) &+ 1_000,
+                                                            start: start, hours: 4, venues: venues, updateIntervalMs: config.simulator.updateIntervalMs, to: dataDir)
+                        }
+                        let plan = ModelTraining.Plan(config: config, dataDir: dataDir.path, outDir: outDir.path, coins: coins)
+                        let status = try ModelTraining.runTrainer(plan, python: config.modelRegistry.retraining.python,
+                                                                  trainerPath: config.modelRegistry.retraining.trainerPath, lowPriority: true,
+                                                                  started: trainer.started) { logger.info("trainer: \($0)") }
+                        continuation.resume(returning: status)
+                    } catch {
+                        continuation.resume(throwing: error)
                     }
-                    let plan = ModelTraining.Plan(config: config, dataDir: dataDir.path, outDir: outDir.path, coins: coins)
-                    let status = try ModelTraining.runTrainer(plan, python: config.modelRegistry.retraining.python,
-                                                              trainerPath: config.modelRegistry.retraining.trainerPath, lowPriority: true,
-                                                              started: trainer.started) { logger.info("trainer: \($0)") }
-                    continuation.resume(returning: status)
-                } catch {
-                    continuation.resume(throwing: error)
                 }
+                thread.name = "huracan-retraining"
+                thread.start()
             }
-            thread.name = "huracan-retraining"
-            thread.start()
-          }
-        } onCancel: {
-            trainer.stop()
         }
         if Task.isCancelled {
             logger.notice("retraining of \(coins.joined(separator: ", ")) stopped at shutdown; nothing registered")
