@@ -21,8 +21,8 @@ extension EngineRunner {
     }
 
     /// Replays the data lake's book tops, trades and funding of `coins` (all stored coins when
-    /// nil) from `from` to `to`, merged in time order across coins, through the same engine core
-    /// as paper and live, on a simulated clock on one thread.
+    /// nil) from `from` to `to`, each coin's in time order, through the same engine core as paper
+    /// and live, on a simulated clock: one thread runs the engine, a second reads ahead.
     /// - Parameter stepEveryCoin: step every coin through every 100 ms step (the slower reference
     ///   path) instead of visiting coins only when they have an event or a timer falls due.
     public static func backtest(config: EngineConfig, data: String, coins: [String]?, from: Timestamp, to: Timestamp, logger: Logger,
@@ -45,8 +45,8 @@ extension EngineRunner {
         let engine = Engine(settings: settings, universe: universe, start: from, threads: 1, logger: logger) { _ in model }
         for (coin, trained) in models { engine.installModel(trained, coinNamed: coin) }
         engine.logClock = logClock
-        let replay = try StoredMarketReplay(lake: lake, coins: names.enumerated().map { ($1, CoinIndex($0)) }, from: from, to: to)
-        let feed = ReplayFeed(replay: replay, coinCount: names.count)
+        let streams = try StoredCoinStreams(lake: lake, coins: names.enumerated().map { ($1, CoinIndex($0)) }, from: from, to: to)
+        let feed = ReplayFeed(source: PrefetchedStoredSource(streams), coinCount: names.count)
         feed.stepsEveryCoin = stepEveryCoin
         engine.replay = feed
         try runBacktest(engine, until: to, progress: progress)

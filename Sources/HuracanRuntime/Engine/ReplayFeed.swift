@@ -21,10 +21,6 @@ public final class ReplayFeed: @unchecked Sendable {
         positions = Array(repeating: 0, count: coinCount)
     }
 
-    public convenience init(replay: StoredMarketReplay, coinCount: Int) {
-        self.init(source: StoredEventSource(replay), coinCount: coinCount)
-    }
-
     public var fileCount: Int { source.fileCount }
 
     /// Loads every event before `end`.

@@ -38,7 +38,13 @@ public struct ParquetFile: Sendable {
     public let metadata: [String: String]
     public let createdBy: String?
 
-    private let data: Data
+    /// Where the bytes are: in memory, or in the file on disk (read a row group at a time).
+    private enum Storage: Sendable {
+        case memory(Data)
+        case disk(ParquetFileBytes)
+    }
+
+    private let storage: Storage
     private let meta: FileMetaData
     private let leaves: [Leaf]
     /// Where the footer starts; pages must end before it.
@@ -52,35 +58,43 @@ public struct ParquetFile: Sendable {
         var maxDefinition: Int
     }
 
+    /// Opens a file on disk: reads its footer now and its row groups when they are read.
     public init(path: String) throws(ParquetError) {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-            throw ParquetError(file: path, "cannot read: \((error as NSError).localizedDescription)")
-        }
-        try self.init(data: data, path: path)
+        let file = try ParquetFileBytes(path: path)
+        guard file.size >= 12 else { throw ParquetError(file: path, "not a Parquet file: only \(file.size) bytes (truncated?)") }
+        let head = try file.read(offset: 0, count: 4)
+        let trailer = try file.read(offset: file.size - 8, count: 8)
+        let footerLength = Int(trailer.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self).littleEndian })
+        let tail = footerLength <= file.size - 12 ? try file.read(offset: file.size - 8 - footerLength, count: footerLength + 8) : trailer
+        try self.init(path: path, storage: .disk(file), size: file.size, head: head, tail: tail)
     }
 
+    /// Reads a file held in memory.
     public init(data: Data, path: String = "<memory>") throws(ParquetError) {
+        guard data.count >= 12 else { throw ParquetError(file: path, "not a Parquet file: only \(data.count) bytes (truncated?)") }
+        try self.init(path: path, storage: .memory(data), size: data.count, head: Array(data.prefix(4)), tail: Array(data))
+    }
+
+    /// Parses the footer. `tail` is the end of the file (at least the footer and the last 8 bytes).
+    private init(path: String, storage: Storage, size: Int, head: [UInt8], tail: [UInt8]) throws(ParquetError) {
         self.path = path
-        self.data = data
+        self.storage = storage
         func fail(_ message: String) -> ParquetError { ParquetError(file: path, message) }
-        let size = data.count
-        guard size >= 12 else { throw fail("not a Parquet file: only \(size) bytes (truncated?)") }
-        let parsed: (FileMetaData, Int) = try Self.withBytes(data) { (raw: UnsafeRawBufferPointer) throws(ParquetError) -> (FileMetaData, Int) in
-            guard raw[0] == 0x50, raw[1] == 0x41, raw[2] == 0x52, raw[3] == 0x31 else { throw fail("not a Parquet file: no PAR1 magic at the start") }
-            guard raw[size - 4] == 0x50, raw[size - 3] == 0x41, raw[size - 2] == 0x52, raw[size - 1] == 0x31 else {
+        let parsed: (FileMetaData, Int) = try tail.withBytes { (raw: UnsafeRawBufferPointer) throws(ParquetError) -> (FileMetaData, Int) in
+            guard head == [0x50, 0x41, 0x52, 0x31] else { throw fail("not a Parquet file: no PAR1 magic at the start") }
+            let n = raw.count
+            guard raw[n - 4] == 0x50, raw[n - 3] == 0x41, raw[n - 2] == 0x52, raw[n - 1] == 0x31 else {
                 throw fail("no PAR1 magic at the end: the file is truncated or still being written")
             }
-            let footerLength = Int(raw.loadUnaligned(fromByteOffset: size - 8, as: UInt32.self).littleEndian)
-            guard footerLength <= size - 12 else {
+            let footerLength = Int(raw.loadUnaligned(fromByteOffset: n - 8, as: UInt32.self).littleEndian)
+            guard footerLength <= size - 12, footerLength <= n - 8 else {
                 throw fail("footer length \(footerLength) is larger than the file (\(size) bytes): truncated or corrupt")
             }
-            let start = size - 8 - footerLength
-            let footer = UnsafeRawBufferPointer(rebasing: raw[start..<(size - 8)])
+            let footer = UnsafeRawBufferPointer(rebasing: raw[(n - 8 - footerLength)..<(n - 8)])
             var reader = ThriftCompactReader(footer)
             do {
                 let s = try reader.readStruct()
-                return (try FileMetaData(thrift: s), start)
+                return (try FileMetaData(thrift: s), size - 8 - footerLength)
             } catch let error as ThriftCompactReader.Failure {
                 throw fail("footer is corrupt: \(error.message)")
             } catch let error as MetadataError {
@@ -213,17 +227,39 @@ public struct ParquetFile: Sendable {
 
     private func read(rowGroup g: Int, columnIndices: [Int]) throws(ParquetError) -> ParquetTable {
         guard meta.rowGroups.indices.contains(g) else { throw ParquetError(file: path, "no row group \(g) (the file has \(meta.rowGroups.count))") }
+        let group = meta.rowGroups[g]
+        let rows = Int(group.numRows)
         var columns: [ParquetColumn] = []
-        for i in columnIndices {
-            let column = try Self.withBytes(data) { (raw: UnsafeRawBufferPointer) throws(ParquetError) -> ParquetColumn in
-                do throws(ColumnChunkReader.Failure) {
-                    return try ColumnChunkReader(bytes: raw, limit: footerStart, meta: meta.rowGroups[g].columns[i], leaf: leaves[i],
-                                                 rows: Int(meta.rowGroups[g].numRows)).read()
-                } catch {
-                    throw ParquetError(file: path, "row group \(g), column \(schema.fields[i].name): \(error.message)")
-                }
+        func decode(_ i: Int, _ raw: UnsafeRawBufferPointer, base: Int, limit: Int) throws(ParquetError) -> ParquetColumn {
+            do throws(ColumnChunkReader.Failure) {
+                return try ColumnChunkReader(bytes: raw, base: base, limit: limit, meta: group.columns[i], leaf: leaves[i], rows: rows).read()
+            } catch {
+                throw ParquetError(file: path, "row group \(g), column \(schema.fields[i].name): \(error.message)")
             }
-            columns.append(column)
+        }
+        switch storage {
+        case .memory(let data):
+            for i in columnIndices {
+                columns.append(try Self.withBytes(data) { (raw) throws(ParquetError) -> ParquetColumn in try decode(i, raw, base: 0, limit: footerStart) })
+            }
+        case .disk(let file):
+            // The bytes of the chosen columns' chunks, read at once.
+            var lo = Int.max, hi = 0
+            for i in columnIndices {
+                let chunk = group.columns[i]
+                var start = Int(chunk.dataPageOffset)
+                if let d = chunk.dictionaryPageOffset, d > 0, d < chunk.dataPageOffset { start = Int(d) }
+                guard start >= 4, start < footerStart, chunk.totalCompressedSize >= 0, chunk.totalCompressedSize <= Int64(footerStart - start) else {
+                    throw ParquetError(file: path, "row group \(g), column \(schema.fields[i].name): its pages (byte \(start), \(chunk.totalCompressedSize) bytes) are outside the file's data (4..<\(footerStart))")
+                }
+                lo = min(lo, start)
+                hi = max(hi, start + Int(chunk.totalCompressedSize))
+            }
+            guard lo < hi else { break }
+            let bytes = try file.read(offset: lo, count: hi - lo)
+            for i in columnIndices {
+                columns.append(try bytes.withBytes { (raw) throws(ParquetError) -> ParquetColumn in try decode(i, raw, base: lo, limit: hi) })
+            }
         }
         return ParquetTable(schema: ParquetSchema(columnIndices.map { schema.fields[$0] }), columns: columns)
     }
@@ -233,7 +269,10 @@ public struct ParquetFile: Sendable {
 struct ColumnChunkReader {
     struct Failure: Error, Sendable { var message: String }
 
+    /// The bytes from file offset `base` up to `limit` (exclusive): the whole file, or the row
+    /// group's column chunks.
     let bytes: UnsafeRawBufferPointer
+    let base: Int
     let limit: Int
     let meta: ColumnMetaData
     let leaf: ParquetFile.Leaf
@@ -245,7 +284,7 @@ struct ColumnChunkReader {
         let total = Int(meta.numValues)
         var position = Int(meta.dataPageOffset)
         if let d = meta.dictionaryPageOffset, d > 0, d < meta.dataPageOffset { position = Int(d) }
-        guard position >= 4, position < limit else { throw Failure(message: "page offset \(position) outside the file's data (4..<\(limit))") }
+        guard position >= max(4, base), position < limit else { throw Failure(message: "page offset \(position) outside the file's data (\(max(4, base))..<\(limit))") }
         var dictionary: ParquetColumnValues?
         var values: ParquetColumnValues = .empty(Self.columnType(leaf))
         var validity: [Bool]? = leaf.maxDefinition > 0 ? [] : nil
@@ -253,7 +292,7 @@ struct ColumnChunkReader {
         var pages = 0
         while seen < total {
             guard position < limit else { throw Failure(message: "pages end after \(seen) of \(total) values") }
-            var reader = ThriftCompactReader(UnsafeRawBufferPointer(rebasing: bytes[position..<limit]))
+            var reader = ThriftCompactReader(UnsafeRawBufferPointer(rebasing: bytes[(position - base)..<(limit - base)]))
             let header: PageHeader
             do { header = try PageHeader(thrift: try reader.readStruct()) } catch let error as ThriftCompactReader.Failure {
                 throw Failure(message: "page \(pages) header at byte \(position) is corrupt: \(error.message)")
@@ -267,7 +306,7 @@ struct ColumnChunkReader {
             guard compressedSize <= limit - bodyStart else {
                 throw Failure(message: "page \(pages) of \(compressedSize) bytes at byte \(bodyStart) runs past the end of the data (truncated?)")
             }
-            let body = UnsafeRawBufferPointer(rebasing: bytes[bodyStart..<(bodyStart + compressedSize)])
+            let body = UnsafeRawBufferPointer(rebasing: bytes[(bodyStart - base)..<(bodyStart - base + compressedSize)])
             if let stored = header.crc {
                 let computed = CRC32.checksum(body)
                 guard computed == stored else {

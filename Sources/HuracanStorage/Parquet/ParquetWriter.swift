@@ -27,13 +27,16 @@ public struct ParquetWriterOptions: Sendable {
 
     public init(codec: ParquetCodec) { self.codec = codec }
 
-    /// The data lake's layout: row groups of 32,768 rows, so a time-ordered replay, which holds
-    /// one decoded row group per coin and kind, keeps at most about 2.3 MiB per stream (400 coins
-    /// x 3 kinds: under 3 GB even when every stream is dense), and row-group statistics prune
-    /// finely by time.
+    /// Rows per row group in the data lake's files.
+    public static let lakeRowGroupRows = 2_048
+
+    /// The data lake's layout: row groups of `lakeRowGroupRows` rows, so a replay, which holds
+    /// one decoded row group per coin and kind, keeps at most 2,048 events (144 KiB) per
+    /// stream: about 120 MB for 400 coins' books and trades when every stream is dense,
+    /// whatever the date range; row-group statistics prune finely by time.
     public static func lake(codec: ParquetCodec = .snappy) -> ParquetWriterOptions {
         var options = ParquetWriterOptions(codec: codec)
-        options.rowGroupRows = 32_768
+        options.rowGroupRows = lakeRowGroupRows
         return options
     }
 }

@@ -2,75 +2,18 @@ import HeapModule
 import HuracanCore
 
 /// Market events from the data lake in timestamp order across coins and kinds (book, trades,
-/// funding): a k-way merge (a heap keyed by each cursor's next time) over one cursor per kind and
+/// funding), for exports and the merge benchmark (backtests read per coin, `StoredCoinStreams`):
+/// a k-way merge (a heap keyed by each cursor's next time) over one cursor per kind and
 /// coin, each walking its day partitions in order and holding one row group at a time, so memory
 /// is bounded by (coins x kinds x one row group) whatever the date range.
 public final class StoredMarketReplay {
-    /// One stream of events: one kind of one coin across its days.
-    private final class Cursor {
-        let coin: CoinIndex
-        let kind: DataKind
-        var files: [String]
-        var fileIndex = -1
-        var file: ParquetFile?
-        var group = 0
-        var events: [MarketEvent] = []
-        var position = 0
-
-        init(coin: CoinIndex, kind: DataKind, files: [String]) {
-            self.coin = coin
-            self.kind = kind
-            self.files = files
-        }
-
-        var current: MarketEvent? { position < events.count ? events[position] : nil }
-
-        /// Moves to the next event, loading the next row group or file when needed.
-        func advance(from: Timestamp, to: Timestamp) throws {
-            position += 1
-            while position >= events.count {
-                if let file, group < file.rowGroups.count {
-                    events = try load(file, group, from: from, to: to)
-                    group += 1
-                    position = 0
-                    continue
-                }
-                fileIndex += 1
-                guard fileIndex < files.count else {
-                    events = []
-                    position = 0
-                    return
-                }
-                file = try ParquetFile(path: files[fileIndex])
-                group = 0
-            }
-        }
-
-        private func load(_ file: ParquetFile, _ group: Int, from: Timestamp, to: Timestamp) throws -> [MarketEvent] {
-            // Row groups entirely outside the range are skipped on their time statistics.
-            if let stats = file.rowGroups[group].statistics.first ?? nil, case .int(let lo)? = stats.min, case .int(let hi)? = stats.max,
-               hi < from.nanoseconds || lo >= to.nanoseconds {
-                return []
-            }
-            let table = try file.read(rowGroup: group)
-            var out: [MarketEvent]
-            switch kind {
-            case .book: out = try BookRecord.records(from: table, file: file.path).map { $0.event(coinIndex: coin) }
-            case .trades: out = try TradeRecord.records(from: table, file: file.path).map { $0.event(coinIndex: coin) }
-            case .funding: out = try FundingRecord.records(from: table, file: file.path).map { $0.event(coinIndex: coin) }
-            default: out = []
-            }
-            return out.filter { $0.time >= from && $0.time < to }
-        }
-    }
-
     private struct Entry: Comparable {
         var time: Int64
         var order: Int
         static func < (a: Entry, b: Entry) -> Bool { (a.time, a.order) < (b.time, b.order) }
     }
 
-    private var cursors: [Cursor] = []
+    private var cursors: [StoredStreamCursor] = []
     private var heap = Heap<Entry>()
     public let from: Timestamp
     public let to: Timestamp
@@ -92,13 +35,13 @@ public final class StoredMarketReplay {
                 let partitions = lake.partitions(kinds: [kind], coins: [name], from: firstDay, through: lastDay)
                 guard !partitions.isEmpty else { continue }
                 files += partitions.count
-                cursors.append(Cursor(coin: index, kind: kind, files: partitions.map(\.path)))
+                cursors.append(StoredStreamCursor(coin: index, kind: kind, files: partitions.map(\.path), from: from, to: to))
             }
         }
         fileCount = files
         for (i, cursor) in cursors.enumerated() {
-            try cursor.advance(from: from, to: to)
-            if let event = cursor.current { heap.insert(Entry(time: event.time.nanoseconds, order: i)) }
+            try cursor.start()
+            if let time = cursor.currentTime { heap.insert(Entry(time: time, order: i)) }
         }
     }
 
@@ -107,9 +50,9 @@ public final class StoredMarketReplay {
     public func next() throws -> MarketEvent? {
         guard let top = heap.popMin() else { return nil }
         let cursor = cursors[top.order]
-        let event = cursor.current!
-        try cursor.advance(from: from, to: to)
-        if let following = cursor.current { heap.insert(Entry(time: following.time.nanoseconds, order: top.order)) }
+        let event = cursor.events[cursor.position]
+        try cursor.advance()
+        if let following = cursor.currentTime { heap.insert(Entry(time: following, order: top.order)) }
         delivered += 1
         return event
     }

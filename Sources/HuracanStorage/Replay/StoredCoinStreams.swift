@@ -1,0 +1,81 @@
+import HuracanCore
+
+/// The data lake's book, trade and funding events of each coin, read coin by coin: each coin's
+/// kinds merged in time order (ties: book, then trades, then funding), without ordering coins
+/// against each other. A backtest files events per coin anyway, so it needs no merge across
+/// coins; memory is one decoded row group per coin and kind.
+public final class StoredCoinStreams {
+    /// Per coin (in the order given), its streams in kind order.
+    private var streams: [[StoredStreamCursor]]
+    public let from: Timestamp
+    public let to: Timestamp
+    public let fileCount: Int
+
+    /// - Parameters:
+    ///   - coins: coin name and the engine's index for it.
+    ///   - from, to: half-open time range.
+    public init(lake: DataLake, coins: [(name: String, index: CoinIndex)], from: Timestamp, to: Timestamp,
+                kinds: [DataKind] = [.book, .trades, .funding]) throws {
+        self.from = from
+        self.to = to
+        let firstDay = UTCDate(daysSinceEpoch: from.dayNumber)
+        let lastDay = UTCDate(daysSinceEpoch: Timestamp(nanoseconds: to.nanoseconds - 1).dayNumber)
+        var files = 0
+        streams = []
+        for (name, index) in coins {
+            var mine: [StoredStreamCursor] = []
+            for kind in kinds {
+                let partitions = lake.partitions(kinds: [kind], coins: [name], from: firstDay, through: lastDay)
+                guard !partitions.isEmpty else { continue }
+                files += partitions.count
+                let cursor = StoredStreamCursor(coin: index, kind: kind, files: partitions.map(\.path), from: from, to: to)
+                try cursor.start()
+                mine.append(cursor)
+            }
+            streams.append(mine)
+        }
+        fileCount = files
+    }
+
+    /// Coins, in the order given at init.
+    public var coinCount: Int { streams.count }
+
+    /// Time of the coin's next event (position in the `coins` given at init), nil when it has none left.
+    public func nextTime(coin: Int) -> Int64? {
+        var best: Int64?
+        for cursor in streams[coin] {
+            if let t = cursor.currentTime, t < (best ?? .max) { best = t }
+        }
+        return best
+    }
+
+    /// Appends the coin's events before `end` (nanoseconds) to `out`, in time order.
+    public func take(coin: Int, before end: Int64, into out: inout [MarketEvent]) throws {
+        let mine = streams[coin]
+        if mine.count == 1 {
+            try mine[0].append(before: end, into: &out)
+            return
+        }
+        // Runs: the stream with the earliest next event hands over everything up to the next
+        // event of any other stream (equal times go to the earlier kind first).
+        while true {
+            var first = -1, firstTime = Int64.max
+            for (i, cursor) in mine.enumerated() {
+                if let t = cursor.currentTime, t < firstTime {
+                    first = i
+                    firstTime = t
+                }
+            }
+            guard first >= 0, firstTime < end else { return }
+            // The tightest bound: `end`, each later kind's next time (inclusive) and each earlier
+            // kind's (exclusive); at equal times the exclusive bound is the tighter.
+            var limit = (time: end, inclusive: false)
+            for (i, cursor) in mine.enumerated() where i != first {
+                guard let t = cursor.currentTime else { continue }
+                let inclusive = i > first
+                if t < limit.time || (t == limit.time && !inclusive) { limit = (t, inclusive) }
+            }
+            try mine[first].append(before: limit.time, inclusive: limit.inclusive, into: &out)
+        }
+    }
+}
