@@ -41,6 +41,52 @@ import Testing
         #expect(times == expected)
     }
 
+    /// Read coin by coin (as backtests do), in rounds of any length, each coin's events come in
+    /// the same order as in the merge across coins, ties between kinds included (book, then
+    /// trades, then funding at the same instant).
+    @Test func perCoinStreamsKeepEachCoinsOrder() throws {
+        var options = ParquetWriterOptions()
+        options.rowGroupRows = 37
+        let lake = DataLake(root: TestPaths.temporaryDirectory("replay"), options: options)
+        let day = UTCDate(year: 2025, month: 1, day: 27)
+        let coins = ["BTC", "ETH", "SOL"]
+        for (c, coin) in coins.enumerated() {
+            var random = SplitMix(seed: UInt64(c + 11))
+            var book: [BookRecord] = [], trades: [TradeRecord] = [], funding: [FundingRecord] = []
+            for i in 0..<600 {
+                // Whole seconds often: books, trades and funding share instants.
+                let t = day.start + .seconds(Int64(i) * 100 + Int64(random.next() % 3))
+                book.append(BookRecord(time: t, coin: coin, venue: .binance, top: BookTop(bidPrice: Double(i), bidSize: 1, askPrice: Double(i) + 1, askSize: 1)))
+                if random.next() % 2 == 0 { trades.append(TradeRecord(time: t, coin: coin, venue: .binance, price: Double(i), size: 2, side: .sell)) }
+                if i % 50 == 0 { funding.append(FundingRecord(time: t, coin: coin, venue: .binance, rate: 0.0001, markPrice: Double(i), isSettlement: false)) }
+            }
+            try lake.append(book)
+            try lake.append(trades)
+            try lake.append(funding)
+        }
+        let from = day.start + .seconds(1_000), to = day.start + .seconds(55_000)
+        let indexed = coins.enumerated().map { ($1, CoinIndex($0)) }
+        let merged = try StoredMarketReplay(lake: lake, coins: indexed, from: from, to: to)
+        var expected = [[MarketEvent]](repeating: [], count: coins.count)
+        while let event = try merged.next() { expected[Int(event.coin)].append(event) }
+        #expect(expected.allSatisfy { $0.count > 500 })
+
+        let streams = try StoredCoinStreams(lake: lake, coins: indexed, from: from, to: to)
+        var got = [[MarketEvent]](repeating: [], count: coins.count)
+        var end = from.nanoseconds
+        var random = SplitMix(seed: 5)
+        while end < to.nanoseconds {
+            end += Int64(random.next() % 400) * 1_000_000_000 // rounds of 0 to 399 s, often ending on a shared instant
+            for c in coins.indices { try streams.take(coin: c, before: end, into: &got[c]) }
+        }
+        for c in coins.indices {
+            #expect(streams.nextTime(coin: c) == nil)
+            #expect(got[c].map(\.time) == expected[c].map(\.time))
+            #expect(got[c].map(\.kind) == expected[c].map(\.kind))
+            #expect(got[c].map(\.price) == expected[c].map(\.price))
+        }
+    }
+
     /// The same engine core runs on stored data, deterministically, with a report.
     @Test func backtestOnStoredDataIsDeterministicAndReports() throws {
         let lake = DataLake(root: TestPaths.temporaryDirectory("replay"))
