@@ -9,8 +9,8 @@ import HuracanStorage
 // pool's round barrier orders the two, and each shard touches only its own coins' queues.
 public final class ReplayFeed: @unchecked Sendable {
     private let source: any MarketEventSource
-    private var queues: [[MarketEvent]]
-    private var positions: [Int]
+    @exclusivity(unchecked) private var queues: [[MarketEvent]]
+    @exclusivity(unchecked) private var positions: [Int]
     public private(set) var events = 0
     /// Most events held in memory at once (the bound of a round).
     public private(set) var maxBuffered = 0

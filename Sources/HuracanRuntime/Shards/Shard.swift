@@ -11,10 +11,12 @@ import Synchronization
 /// That hand-off (semaphores) orders all access, hence `@unchecked Sendable`.
 final class Shard: @unchecked Sendable {
     let id: Int
-    var slots: [CoinSlot] = []
-    var context: PipelineContext
+    // The hot state is exempt from run-time exclusivity checks (a check per access was a sixth
+    // of a backtest's time): only the thread running the shard touches it, see above.
+    @exclusivity(unchecked) var slots: [CoinSlot] = []
+    @exclusivity(unchecked) var context: PipelineContext
     /// Tick-to-decision latency (ns) of book events since the coordinator last collected it.
-    var latency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
+    @exclusivity(unchecked) var latency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
     /// Wall-clock nanoseconds of the last completed step; read by the watchdog.
     let heartbeat = Atomic<Int64>(0)
     let healthy = Atomic<Bool>(true)
@@ -40,10 +42,10 @@ final class Shard: @unchecked Sendable {
     var router: LiveOrderRouter?
 
     /// Fills since the coordinator last collected them (for `executions:global`).
-    var roundFills: [Fill] = []
+    @exclusivity(unchecked) var roundFills: [Fill] = []
 
-    private var events: [MarketEvent] = []
-    private var reports: [VenueReport] = []
+    @exclusivity(unchecked) private var events: [MarketEvent] = []
+    @exclusivity(unchecked) private var reports: [VenueReport] = []
 
     init(id: Int, settings: EngineSettings, risk: RiskLedger) {
         self.id = id
@@ -219,7 +221,7 @@ final class Shard: @unchecked Sendable {
     }
 
     /// Per step of the current round, the slots to visit (event-driven replay).
-    private var buckets: [[Int]] = []
+    @exclusivity(unchecked) private var buckets: [[Int]] = []
 
     /// The first step after `step` at which `slot` has work: its next stored event, a matcher
     /// action falling due, or a holding limit running out.
