@@ -16,8 +16,21 @@ extension Engine {
         }
     }
 
+    /// Moves the shards' latency records into the engine's interval histogram (between rounds;
+    /// at status time, not every round: a histogram's whole bucket array is added and cleared).
+    func collectLatency() {
+        for shard in shards { collectLatency(of: shard) }
+    }
+
+    func collectLatency(of shard: Shard) {
+        guard shard.latency.totalCount > 0 else { return }
+        intervalLatency.add(shard.latency)
+        shard.latency.reset()
+    }
+
     /// Tick-to-decision latency over the whole run so far, in nanoseconds.
     public func latencySummary() -> LatencySummary {
+        collectLatency()
         var all = totalLatency
         all.add(intervalLatency)
         return LatencySummary(count: all.totalCount, p50: all.valueAtPercentile(50), p99: all.valueAtPercentile(99),
@@ -30,6 +43,7 @@ extension Engine {
     public func openTrades() -> [Trade] { shards.flatMap { $0.slots.flatMap(\.pipeline.trades) } }
 
     public func status() -> EngineStatus {
+        collectLatency()
         let now = MonotonicClock.nanoseconds()
         let totals = totals()
         let seconds = max(Double(now - lastStatsAt.wall) / 1e9, 1e-9)

@@ -362,14 +362,8 @@ public final class Engine: @unchecked Sendable {
         var intents: [OrderIntent] = [], decisions: [RiskDecisionRecord] = [], fills: [Fill] = [], signals: [SignalRecord] = []
         var market: [(stream: String, message: BusMessage)] = []
         for shard in shards {
-            // Only coins with market data since the last round (the bus checks again): handing
-            // every slot's pipeline over would copy it, for every coin, every round.
-            for i in shard.slots.indices where shard.slots[i].pipeline.isActive {
-                let coin = Int(shard.slots[i].pipeline.index), time = shard.slots[i].pipeline.features.lastEventTime.nanoseconds
-                guard time > marketSeen[coin] else { continue }
-                marketSeen[coin] = time
-                engineBus.marketMessages(shard.slots[i].pipeline, into: &market)
-            }
+            // Only coins with market data since the last round (the bus checks again).
+            shard.forEachPipelineWithNewData(seen: &marketSeen) { engineBus.marketMessages($0, into: &market) }
             intents += shard.context.orderIntents
             decisions += shard.context.riskDecisions
             fills += shard.roundFills
@@ -378,11 +372,6 @@ public final class Engine: @unchecked Sendable {
             shard.context.signals.removeAll(keepingCapacity: true)
             shard.roundFills.removeAll(keepingCapacity: true)
             pnl += shard.openPnL()
-            if shard.latency.totalCount > 0 {
-                // Resetting clears the whole bucket array: only when something was recorded.
-                intervalLatency.add(shard.latency)
-                shard.latency.reset()
-            }
             if !shard.context.riskDecisions.isEmpty {
                 for record in shard.context.riskDecisions {
                     logger.debug("risk \(record.check.decision.rawValue) \(universe[record.coin].coin) on \(record.venue): requested \(Int(record.requestedNotional)), approved \(Int(record.check.approvedNotional)); \(record.check.explanation)")
@@ -474,6 +463,7 @@ public final class Engine: @unchecked Sendable {
         // Drop shards left empty at the end (their counters are folded into the totals first).
         while shards.count > plan.shardCount, let last = shards.last, last.coins.isEmpty {
             retiredStats = retiredStats + last.context.stats
+            collectLatency(of: last)
             shards.removeLast()
         }
         flatRemovals = retained
