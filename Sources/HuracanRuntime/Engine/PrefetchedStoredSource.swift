@@ -20,6 +20,8 @@ final class PrefetchedStoredSource: MarketEventSource {
     }
 
     struct Run: Sendable {
+        /// The engine's index of the coin (`MarketEvent.coin`).
+        var coin: Int
         var start: Int
         var end: Int
     }
@@ -69,7 +71,7 @@ final class PrefetchedStoredSource: MarketEventSource {
             for coin in 0..<streams.coinCount {
                 let start = batch.events.count
                 try streams.take(coin: coin, before: batch.end, into: &batch.events)
-                if batch.events.count > start { batch.runs.append(Run(start: start, end: batch.events.count)) }
+                if batch.events.count > start { batch.runs.append(Run(coin: Int(batch.events[start].coin), start: start, end: batch.events.count)) }
             }
             // Dense data: shorter spans; sparse: longer (bounded memory either way).
             if batch.events.count > 2 * targetBatchEvents { span = max(span / 2, 1_000_000) }
@@ -106,14 +108,32 @@ final class PrefetchedStoredSource: MarketEventSource {
     }
 
     func load(until end: Timestamp, into sink: (MarketEvent) -> Void) throws {
+        try load(until: end) { _, events in
+            for event in events { sink(event) }
+        }
+    }
+
+    func load(until end: Timestamp, into queues: inout [[MarketEvent]]) throws -> Int {
+        var added = 0
+        try load(until: end) { coin, events in
+            queues[coin].append(contentsOf: events)
+            added += events.count
+        }
+        return added
+    }
+
+    /// Hands over each coin's events before `end`, a coin's at once.
+    private func load(until end: Timestamp, _ body: (_ coin: Int, _ events: ArraySlice<MarketEvent>) -> Void) throws {
         while var batch = try currentBatch() {
             current = nil
             var kept = 0
             for r in batch.runs.indices {
                 var run = batch.runs[r]
-                while run.start < run.end && batch.events[run.start].time < end {
-                    sink(batch.events[run.start])
-                    run.start += 1
+                var last = run.start
+                while last < run.end && batch.events[last].time < end { last += 1 }
+                if last > run.start {
+                    body(run.coin, batch.events[run.start..<last])
+                    run.start = last
                 }
                 if run.start < run.end {
                     batch.runs[kept] = run

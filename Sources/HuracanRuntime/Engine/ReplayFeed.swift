@@ -29,11 +29,7 @@ public final class ReplayFeed: @unchecked Sendable {
             queues[c].removeFirst(positions[c])
             positions[c] = 0
         }
-        var added = 0
-        try source.load(until: end) { event in
-            queues[Int(event.coin)].append(event)
-            added += 1
-        }
+        let added = try source.load(until: end, into: &queues)
         events += added
         maxBuffered = max(maxBuffered, queues.reduce(0) { $0 + $1.count })
     }
@@ -49,14 +45,16 @@ public final class ReplayFeed: @unchecked Sendable {
         return positions[c] < queues[c].count ? queues[c][positions[c]].time : nil
     }
 
-    /// Appends `coin`'s events before `end` to `out`.
-    func take(coin: CoinIndex, before end: Timestamp, into out: inout [MarketEvent]) {
+    /// Calls `body` with each of `coin`'s events before `end`, in order, and marks them taken:
+    /// in place, without copying them out (`body` must not touch the feed).
+    @inline(__always) func forEach(coin: CoinIndex, before end: Timestamp, _ body: (MarketEvent) -> Void) {
         let c = Int(coin)
         var p = positions[c]
-        let queue = queues[c]
-        while p < queue.count && queue[p].time < end {
-            out.append(queue[p])
-            p += 1
+        queues[c].withUnsafeBufferPointer { queue in
+            while p < queue.count && queue[p].time < end {
+                body(queue[p])
+                p += 1
+            }
         }
         positions[c] = p
     }

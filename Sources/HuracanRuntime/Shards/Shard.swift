@@ -109,13 +109,13 @@ final class Shard: @unchecked Sendable {
         for step in range {
             let stepEnd = Timestamp(nanoseconds: start.nanoseconds + (step + 1) * stepNanoseconds)
             for c in slots.indices {
-                events.removeAll(keepingCapacity: true)
                 if let replay {
-                    replay.take(coin: slots[c].index, before: stepEnd, into: &events)
+                    replay.forEach(coin: slots[c].index, before: stepEnd) { process($0, slot: c) }
                 } else if let market {
+                    events.removeAll(keepingCapacity: true)
                     market.generate(step: step, coin: &slots[c].market!, into: &events)
+                    for event in events { process(event, slot: c) }
                 }
-                for event in events { process(event, slot: c) }
                 finishVisit(slot: c, at: stepEnd)
             }
             if stepEnd >= nextCostRefresh { refreshCosts(at: stepEnd) }
@@ -130,9 +130,7 @@ final class Shard: @unchecked Sendable {
         beginRun()
         defer { endRun() }
         for c in slots.indices {
-            events.removeAll(keepingCapacity: true)
-            feed.take(coin: slots[c].index, before: end, into: &events)
-            for event in events { process(event, slot: c) }
+            feed.forEach(coin: slots[c].index, before: end) { process($0, slot: c) }
             finishVisit(slot: c, at: end)
         }
         if end >= nextCostRefresh { refreshCosts(at: end) }
@@ -208,9 +206,7 @@ final class Shard: @unchecked Sendable {
                 var previous = -1
                 for c in visits where c != previous {
                     previous = c
-                    events.removeAll(keepingCapacity: true)
-                    replay.take(coin: slots[c].index, before: stepEnd, into: &events)
-                    for event in events { process(event, slot: c) }
+                    replay.forEach(coin: slots[c].index, before: stepEnd) { process($0, slot: c) }
                     finishVisit(slot: c, at: stepEnd)
                     if let s = Self.nextVisit(&slots[c], parameters: parameters, after: step, start: start, stepNanoseconds: stepNanoseconds, replay: replay),
                        s < range.upperBound {
