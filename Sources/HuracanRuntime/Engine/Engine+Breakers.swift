@@ -10,9 +10,8 @@ extension Engine {
         let time = now
         var events: [BreakerEvent] = []
         for shard in shards {
-            // By index: iterating the slots would copy each one (every round, every coin).
-            for i in shard.slots.indices where shard.slots[i].pipeline.features.lastEventTime > .epoch {
-                breakers.recordMarketData(coin: shard.slots[i].pipeline.index, at: shard.slots[i].pipeline.features.lastEventTime)
+            shard.forEachCoin { coin, lastEvent in
+                if lastEvent > .epoch { breakers.recordMarketData(coin: coin, at: lastEvent) }
             }
             for venue in VenueID.allCases {
                 let sent = shard.venueRequests[venue.index], failed = shard.venueFailures[venue.index]
@@ -54,11 +53,12 @@ extension Engine {
         for shard in shards {
             shard.entriesEnabled = state == .active && !entriesSuspended
             shard.context.blockedVenues = blockedVenues
-            for i in shard.slots.indices {
-                let c = shard.slots[i].pipeline.index
-                shard.context.blockedCoins[Int(c)] = breakers.isStale(coin: c, at: time) ? .staleData
+            var blocked = shard.context.blockedCoins
+            shard.forEachCoin { c, _ in
+                blocked[Int(c)] = breakers.isStale(coin: c, at: time) ? .staleData
                     : (breakers.isCoolingDown(coin: c, at: time) ? .lossCooldown : coinGate?(c))
             }
+            shard.context.blockedCoins = blocked
         }
         if state == .halted, !flattenedForHalt {
             logger.critical("trading HALTED: closing every open trade")

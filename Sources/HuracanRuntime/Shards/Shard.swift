@@ -262,13 +262,23 @@ final class Shard: @unchecked Sendable {
     /// Calls `body` with the pipeline of every active coin whose last market event is newer than
     /// `seen[coin]` (universe index), and records that time in `seen`. Coordinator only.
     func forEachPipelineWithNewData(seen: inout [Int64], _ body: (CoinPipeline) -> Void) {
-        // By index, inside the shard: reading a slot through the class property from outside
-        // copies the whole slot, for every coin, every round.
-        for i in slots.indices where slots[i].pipeline.isActive {
-            let coin = Int(slots[i].pipeline.index), time = slots[i].pipeline.features.lastEventTime.nanoseconds
-            guard time > seen[coin] else { continue }
-            seen[coin] = time
-            body(slots[i].pipeline)
+        // Through the buffer: reading slots through the array property copies whole slots
+        // (every coin, every round).
+        slots.withUnsafeBufferPointer { slots in
+            for i in slots.indices where slots[i].pipeline.isActive {
+                let coin = Int(slots[i].pipeline.index), time = slots[i].pipeline.features.lastEventTime.nanoseconds
+                guard time > seen[coin] else { continue }
+                seen[coin] = time
+                body(slots[i].pipeline)
+            }
+        }
+    }
+
+    /// Calls `body` with each coin's index and the time of its last market event (`.epoch`
+    /// before any), without copying slots. Coordinator only.
+    func forEachCoin(_ body: (_ coin: CoinIndex, _ lastEvent: Timestamp) -> Void) {
+        slots.withUnsafeBufferPointer { slots in
+            for i in slots.indices { body(slots[i].pipeline.index, slots[i].pipeline.features.lastEventTime) }
         }
     }
 
