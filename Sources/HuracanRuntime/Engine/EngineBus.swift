@@ -47,7 +47,7 @@ final class EngineBus {
 
     /// The latest book top of each coin whose book changed since the last round, and its
     /// features once per second of market time.
-    func marketMessages(_ pipeline: CoinPipeline, into queue: inout [(stream: String, message: BusMessage)]) {
+    func marketMessages(_ pipeline: borrowing CoinPipeline, into queue: inout [(stream: String, message: BusMessage)]) {
         let state = pipeline.features
         let time = state.lastEventTime.nanoseconds
         let index = Int(pipeline.index)

@@ -261,7 +261,7 @@ final class Shard: @unchecked Sendable {
 
     /// Calls `body` with the pipeline of every active coin whose last market event is newer than
     /// `seen[coin]` (universe index), and records that time in `seen`. Coordinator only.
-    func forEachPipelineWithNewData(seen: inout [Int64], _ body: (CoinPipeline) -> Void) {
+    func forEachPipelineWithNewData(seen: inout [Int64], _ body: (borrowing CoinPipeline) -> Void) {
         // Through the buffer: reading slots through the array property copies whole slots
         // (every coin, every round).
         slots.withUnsafeBufferPointer { slots in
