@@ -28,8 +28,32 @@ public struct CoinPipeline: Sendable {
     /// The latest orders that reached a final state, with their trade as it was then: a fill the
     /// venue reports after that (after a cancel, an expiry, or a reject that was really an
     /// unknown) is applied to the trade, or rebuilds it, never dropped.
-    private var finished: [(clientOrderID: String, tradeID: UInt64, isEntry: Bool, trade: Trade?)] = []
+    private var finished: [FinishedOrder] = []
+    /// At most this many final orders are remembered per coin...
     static let finishedMemory = 64
+    /// ...and none longer than this: venues report late fills within seconds, and live runs'
+    /// reconciliation with the venue catches anything later. Without it the memory of a coin
+    /// filled up over hours (a paper run's memory grew for seven hours before it stopped).
+    static let finishedMemoryNanoseconds: Int64 = 600_000_000_000
+
+    /// An order that reached a final state, kept for fills reported after it.
+    struct FinishedOrder {
+        var clientOrderID: String
+        var tradeID: UInt64
+        var isEntry: Bool
+        /// The order's trade when the order finished (nil if it was gone).
+        var trade: Trade?
+        var finishedAt: Timestamp
+    }
+
+    /// Remembers a final order, forgetting those past the count or the age limit.
+    private mutating func remember(_ order: FinishedOrder) {
+        let horizon = order.finishedAt.nanoseconds - Self.finishedMemoryNanoseconds
+        var drop = 0
+        while drop < finished.count && (finished.count - drop >= Self.finishedMemory || finished[drop].finishedAt.nanoseconds < horizon) { drop += 1 }
+        if drop > 0 { finished.removeFirst(drop) }
+        finished.append(order)
+    }
     private var cooldownUntil = Timestamp.epoch
     /// The breaker last reported as blocking this coin; reported again only when it changes.
     private var reportedBreaker: RiskReason?
@@ -382,8 +406,8 @@ public struct CoinPipeline: Sendable {
         }
         if orders[o].order.status.isTerminal {
             let done = orders.remove(at: o)
-            if finished.count >= Self.finishedMemory { finished.removeFirst(finished.count - Self.finishedMemory + 1) }
-            finished.append((done.order.clientOrderID, done.tradeID, done.isEntry, trades.first { $0.id == done.tradeID }))
+            remember(FinishedOrder(clientOrderID: done.order.clientOrderID, tradeID: done.tradeID, isEntry: done.isEntry,
+                                   trade: trades.first { $0.id == done.tradeID }, finishedAt: context.now))
             orderFinished(done.order, tradeID: done.tradeID, isEntry: done.isEntry, context: &context)
         }
     }
@@ -393,8 +417,7 @@ public struct CoinPipeline: Sendable {
     /// entry was reported unfilled, or it closed) rebuilds an open trade on the fill's side of
     /// that quantity, managed by the same exits: the trades are the engine's only ledger, so
     /// every fill belongs to one.
-    private mutating func applyLateFill(_ fill: Fill, finished record: (clientOrderID: String, tradeID: UInt64, isEntry: Bool, trade: Trade?),
-                                        context: inout PipelineContext) {
+    private mutating func applyLateFill(_ fill: Fill, finished record: FinishedOrder, context: inout PipelineContext) {
         context.stats.lateFills += 1
         let sector = instrument.sector
         if let t = trades.firstIndex(where: { $0.id == record.tradeID }) {
@@ -423,7 +446,7 @@ public struct CoinPipeline: Sendable {
         context.risk.adjust(coin: index, sector: sector, venue: trade.venue, by: trade.reservedNotional)
         trades.append(trade)
         openTrade(at: trades.count - 1, at: fill.time, context: context)
-        finished.append((record.clientOrderID, trade.id, true, trade))
+        remember(FinishedOrder(clientOrderID: record.clientOrderID, tradeID: trade.id, isEntry: true, trade: trade, finishedAt: context.now))
     }
 
     private mutating func applyFill(_ fill: Fill, tradeID: UInt64, isEntry: Bool, context: inout PipelineContext) {
