@@ -37,6 +37,27 @@ import Testing
         #expect(abs(h.context.risk.snapshot().global) < 1e-6 && h.context.risk.snapshot().openTrades == 0)
     }
 
+    /// Final orders are remembered for late fills for ten minutes: an order that finished
+    /// longer before the next one is forgotten (its fill counts as an order error), so a coin's
+    /// memory stops growing; the recent one still takes its late fill.
+    @Test func finalOrdersAreRememberedForTenMinutes() throws {
+        var h = PipelineHarness(prediction: strongLong) { $0.runner.enabled = false }
+        h.warm()
+        let first = try #require(h.context.outbox.first)
+        h.context.outbox.removeAll()
+        h.pipeline.onReport(.rejected(clientOrderID: first.clientOrderID, reason: "connection reset", time: h.time), context: &h.context)
+        h.book(100_000, after: 660)
+        let second = try #require(h.context.outbox.first)
+        #expect(second.clientOrderID != first.clientOrderID)
+        h.context.outbox.removeAll()
+        h.pipeline.onReport(.rejected(clientOrderID: second.clientOrderID, reason: "connection reset", time: h.time), context: &h.context)
+        h.pipeline.onReport(fill(first, "L1", price: 100_000.05, at: h.time), context: &h.context)
+        #expect(h.context.stats.lateFills == 0 && h.context.stats.orderErrors == 1)
+        #expect(h.pipeline.trades.isEmpty)
+        h.pipeline.onReport(fill(second, "L2", price: 100_000.05, at: h.time), context: &h.context)
+        #expect(h.context.stats.lateFills == 1 && h.pipeline.trades.count == 1)
+    }
+
     /// The exit was reported rejected, yet it filled: the late exit fill closes the trade
     /// instead of leaving it open and re-sending exits.
     @Test func exitFillAfterRejectClosesTheTrade() throws {
