@@ -20,7 +20,8 @@ public struct ParquetColumnStatistics: Sendable, Hashable {
 /// Rows and per-column statistics of one row group.
 public struct ParquetRowGroupInfo: Sendable, Hashable {
     public var rowCount: Int
-    /// One entry per schema field, in schema order.
+    /// One entry per schema field, in schema order (only the first field's when the file was
+    /// opened keeping `.firstColumn`).
     public var statistics: [ParquetColumnStatistics?]
     public var compressedBytes: Int64
     public var codecs: [ParquetCodec?]
@@ -58,25 +59,33 @@ public struct ParquetFile: Sendable {
         var maxDefinition: Int
     }
 
+    /// Which columns' min/max statistics `rowGroups` keeps.
+    public enum KeptStatistics: Sendable {
+        case allColumns
+        /// Only the first column's (a lake file's time): a replay keeps hundreds of files open,
+        /// and a day file's thousands of row groups' statistics of every column cost megabytes.
+        case firstColumn
+    }
+
     /// Opens a file on disk: reads its footer now and its row groups when they are read.
-    public init(path: String) throws(ParquetError) {
+    public init(path: String, statistics kept: KeptStatistics = .allColumns) throws(ParquetError) {
         let file = try ParquetFileBytes(path: path)
         guard file.size >= 12 else { throw ParquetError(file: path, "not a Parquet file: only \(file.size) bytes (truncated?)") }
         let head = try file.read(offset: 0, count: 4)
         let trailer = try file.read(offset: file.size - 8, count: 8)
         let footerLength = Int(trailer.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self).littleEndian })
         let tail = footerLength <= file.size - 12 ? try file.read(offset: file.size - 8 - footerLength, count: footerLength + 8) : trailer
-        try self.init(path: path, storage: .disk(file), size: file.size, head: head, tail: tail)
+        try self.init(path: path, storage: .disk(file), size: file.size, head: head, tail: tail, kept: kept)
     }
 
     /// Reads a file held in memory.
     public init(data: Data, path: String = "<memory>") throws(ParquetError) {
         guard data.count >= 12 else { throw ParquetError(file: path, "not a Parquet file: only \(data.count) bytes (truncated?)") }
-        try self.init(path: path, storage: .memory(data), size: data.count, head: Array(data.prefix(4)), tail: Array(data))
+        try self.init(path: path, storage: .memory(data), size: data.count, head: Array(data.prefix(4)), tail: Array(data), kept: .allColumns)
     }
 
     /// Parses the footer. `tail` is the end of the file (at least the footer and the last 8 bytes).
-    private init(path: String, storage: Storage, size: Int, head: [UInt8], tail: [UInt8]) throws(ParquetError) {
+    private init(path: String, storage: Storage, size: Int, head: [UInt8], tail: [UInt8], kept: KeptStatistics) throws(ParquetError) {
         self.path = path
         self.storage = storage
         func fail(_ message: String) -> ParquetError { ParquetError(file: path, message) }
@@ -103,7 +112,7 @@ public struct ParquetFile: Sendable {
                 throw fail("footer is corrupt: \(error)")
             }
         }
-        meta = parsed.0
+        var meta = parsed.0
         footerStart = parsed.1
         createdBy = meta.createdBy
         metadata = Dictionary(meta.keyValues, uniquingKeysWith: { _, last in last })
@@ -165,14 +174,23 @@ public struct ParquetFile: Sendable {
                 throw fail("row group \(g) has \(group.columns.count) columns, the schema \(fields.count)")
             }
             var stats: [ParquetColumnStatistics?] = []
-            for (i, column) in group.columns.enumerated() {
+            for (i, column) in group.columns.enumerated() where i == 0 || kept == .allColumns {
                 stats.append(column.statistics.map { Self.decodeStatistics($0, leaves[i], fields[i]) })
             }
             infos.append(ParquetRowGroupInfo(rowCount: Int(group.numRows), statistics: stats,
                                              compressedBytes: group.columns.reduce(0) { $0 + $1.totalCompressedSize },
                                              codecs: group.columns.map { ParquetCodec(rawValue: $0.codec) }))
+            // Reading needs only where each chunk is: the rest of the footer goes.
+            for c in meta.rowGroups[g].columns.indices {
+                meta.rowGroups[g].columns[c].statistics = nil
+                meta.rowGroups[g].columns[c].encodings = []
+                meta.rowGroups[g].columns[c].path = []
+            }
         }
         rowGroups = infos
+        meta.schema = []
+        meta.keyValues = []
+        self.meta = meta
     }
 
     /// `Data.withUnsafeBytes` with a typed error.

@@ -71,7 +71,7 @@ final class StoredStreamCursor {
                 position = 0
                 return
             }
-            file = try ParquetFile(path: files[fileIndex])
+            file = try ParquetFile(path: files[fileIndex], statistics: .firstColumn)
             group = 0
         }
     }
