@@ -3,8 +3,8 @@ lake's book tops: EMA(10) and EMA(30) of the mid on every quote (both start at t
 and on each cross a market order that reverses to 1,000 USDT of the coin in the new direction.
 
 Each quote becomes book events (bid and ask levels; the previous level cleared when the price
-moved, so the book holds only the top). `run(lake)` returns the figures of one multi-asset run and
-of one run per coin. Only the backtests are timed, not loading the data.
+moved, so the book holds only the top). `run(lake)` returns the figures of one multi-asset run (None
+with `multi=False`) and of one run per coin. Only the backtests are timed, not loading the data.
 """
 import glob
 import math
@@ -50,22 +50,31 @@ def load_quotes(lake):
 
 
 def events_for(times, bid, bid_size, ask, ask_size):
-    """hftbacktest events for a coin's quotes: bid and ask levels, and the old level set to zero
-    when a price moved."""
+    """hftbacktest events for a coin's quotes: per quote, the old bid and ask levels set to zero
+    when their price moved, then the new bid and ask levels."""
     flags = EXCH_EVENT | LOCAL_EVENT | DEPTH_EVENT
-    out = np.zeros(4 * len(times), dtype=event_dtype)
-    n = 0
-    last_bid = last_ask = math.nan
-    for i in range(len(times)):
-        t = int(times[i])
-        if bid[i] != last_bid and not math.isnan(last_bid):
-            out[n] = (flags | BUY_EVENT, t, t, last_bid, 0.0, 0, 0, 0.0); n += 1
-        if ask[i] != last_ask and not math.isnan(last_ask):
-            out[n] = (flags | SELL_EVENT, t, t, last_ask, 0.0, 0, 0, 0.0); n += 1
-        out[n] = (flags | BUY_EVENT, t, t, bid[i], bid_size[i], 0, 0, 0.0); n += 1
-        out[n] = (flags | SELL_EVENT, t, t, ask[i], ask_size[i], 0, 0, 0.0); n += 1
-        last_bid, last_ask = bid[i], ask[i]
-    return out[:n]
+    n = len(times)
+    bid_moved = np.zeros(n, np.bool_)
+    ask_moved = np.zeros(n, np.bool_)
+    bid_moved[1:] = bid[1:] != bid[:-1]
+    ask_moved[1:] = ask[1:] != ask[:-1]
+    # Four slots per quote in order (old bid, old ask, bid, ask); unused slots are dropped.
+    out = np.zeros(4 * n, dtype=event_dtype)
+    keep = np.ones(4 * n, np.bool_)
+    for slot, (side, price, qty, present) in enumerate([
+        (BUY_EVENT, np.concatenate([[0.0], bid[:-1]]), np.zeros(n), bid_moved),
+        (SELL_EVENT, np.concatenate([[0.0], ask[:-1]]), np.zeros(n), ask_moved),
+        (BUY_EVENT, bid, bid_size, np.ones(n, np.bool_)),
+        (SELL_EVENT, ask, ask_size, np.ones(n, np.bool_)),
+    ]):
+        view = out[slot::4]
+        view["ev"] = flags | side
+        view["exch_ts"] = times
+        view["local_ts"] = times
+        view["px"] = price
+        view["qty"] = qty
+        keep[slot::4] = present
+    return out[keep]
 
 
 def tick_of(price):
@@ -132,18 +141,20 @@ def timed(assets):
     return seconds, orders
 
 
-def run(lake):
+def run(lake, multi=True):
     coins = load_quotes(lake)
     prepared = [(events_for(*q), float(q[1][0]), len(q[0])) for q in coins.values()]
     quotes = sum(p[2] for p in prepared)
     # Compile once on a small slice (not timed).
     first = prepared[0]
     timed([asset_for(first[0][:100].copy(), first[1])])
-    seconds, orders = timed([asset_for(events, price) for events, price, _ in prepared])
-    multi = Figures(quotes, seconds, orders)
+    together = None
+    if multi:
+        seconds, orders = timed([asset_for(events, price) for events, price, _ in prepared])
+        together = Figures(quotes, seconds, orders)
     total, total_orders = 0.0, 0
     for events, price, _ in prepared:
         s, o = timed([asset_for(events, price)])
         total += s
         total_orders += o
-    return multi, Figures(quotes, total, total_orders, runs=len(prepared))
+    return together, Figures(quotes, total, total_orders, runs=len(prepared))
