@@ -47,7 +47,11 @@ struct BacktestCommand: AsyncParsableCommand {
     @Flag(help: "With --data: step every coin through every 100 ms step (the slower reference path; same trades).")
     var stepEveryCoin = false
 
+    @Option(help: "Threads for the shards (default: engine.threads, one per core); the trades are the same for any number.")
+    var threads: Int?
+
     func run() async throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         var engineConfig = try loadOrExit(config)
         if let seed { engineConfig.simulator.seed = seed }
         var coinNames: [String]?
@@ -79,7 +83,7 @@ struct BacktestCommand: AsyncParsableCommand {
             let run: EngineRunner.StoredRun
             do {
                 run = try EngineRunner.backtest(config: engineConfig, data: data, coins: coinNames, from: start, to: end, logger: logger,
-                                               stepEveryCoin: stepEveryCoin, logClock: logClock) { status in
+                                               stepEveryCoin: stepEveryCoin, threads: threads, logClock: logClock) { status in
                     let done = Double(status.engineTime.nanoseconds - start.nanoseconds) / total
                     FileHandle.standardError.write(Data("backtest \(Int(done * 100))% at \(status.engineTime), \(Int(status.eventsPerSecond)) events/s, \(status.closedTrades) trades\n".utf8))
                 }
@@ -105,7 +109,7 @@ struct BacktestCommand: AsyncParsableCommand {
             if !models.isEmpty { printError("trained models from the registry for \(models.count) coins") }
         }
         let (summary, closed) = try EngineRunner.backtest(config: engineConfig, from: start, to: end, logger: logger, models: models,
-                                                          logClock: logClock) { status in
+                                                          threads: threads, logClock: logClock) { status in
             let done = Double(status.engineTime.nanoseconds - start.nanoseconds) / total
             FileHandle.standardError.write(Data("backtest \(Int(done * 100))% at \(status.engineTime), \(Int(status.eventsPerSecond)) events/s, \(status.closedTrades) trades\n".utf8))
         }

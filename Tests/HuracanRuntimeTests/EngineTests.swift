@@ -55,6 +55,33 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         #expect(TradeCSV.render(otherTrades) != TradeCSV.render(firstTrades))
     }
 
+    /// Shards decide on their own round view of the risk ledger, so a backtest gives the same
+    /// trades on 1, 2 and 4 threads, with the limits binding (tight exposure and trade counts:
+    /// shards compete for the same room) and the shards together never past a limit.
+    @Test func backtestGivesTheSameTradesOnAnyNumberOfThreads() throws {
+        var config = try testConfig(activeCoins: 16, perLoop: 3)
+        config.risk.globalMaxExposurePct = 40
+        config.risk.perSectorMaxExposurePct = 25
+        config.maxConcurrentTrades = 6
+        config.maxActiveTrades = 5
+        let end = day + .seconds(2 * 3_600)
+        var renders: [String] = []
+        var equities: [Double] = []
+        for threads in [1, 2, 4] {
+            let engine = try EngineRunner.makeEngine(config: config, start: day, threads: threads, logger: quiet)
+            #expect(engine.threadCount == threads && engine.shardCount == 6)
+            engine.run(until: end, pacing: .asFastAsPossible, stepsPerRound: 50)
+            renders.append(TradeCSV.render(engine.closedTrades))
+            equities.append(engine.risk.snapshot().equity)
+            let risk = engine.risk.snapshot()
+            #expect(engine.closedTrades.count > 20)
+            #expect(risk.count(.block) > 0, "the limits bind")
+            #expect(risk.highestApprovedPct.global <= 40 + 1e-9 && risk.highestApprovedPct.sector <= 25 + 1e-9)
+        }
+        #expect(renders[0] == renders[1] && renders[1] == renders[2])
+        #expect(equities[0] == equities[1] && equities[1] == equities[2])
+    }
+
     @Test func accountingAddsUp() throws {
         let config = try testConfig(activeCoins: 6, perLoop: 3)
         let start = day

@@ -16,6 +16,18 @@ public final class RiskLedger: Sendable {
         /// scope: the property the ledger guarantees stays within the limits.
         var highestApprovedPct = HighestApproved()
         var decisions = [Int](repeating: 0, count: RiskDecision.allCases.count * RiskReason.allCases.count)
+        /// A shard's round view (`beginRound`): the most it may reach under each shared limit
+        /// this round, and the engine ledger's state the round started from.
+        var caps: RoundCaps?
+        var base: RiskRoundDelta?
+    }
+
+    /// Absolute notionals (and a trade count) a round view may reach in each shared scope.
+    struct RoundCaps {
+        var sector: [Double]
+        var exchange: [Double]
+        var global: Double
+        var trades: Int
     }
 
     private let state: Locked<State>
@@ -88,14 +100,16 @@ public final class RiskLedger: Sendable {
             return RiskCheck(decision: .block, reason: .noEquity, approvedNotional: 0, exposurePct: 0, limitPct: 0)
         }
         let equity = s.equity
-        let scopes: [(RiskReason, Double, Double)] = [
-            (.coinExposure, s.coin[Int(request.coin)], limits.perCoinMaxExposurePct),
-            (.sectorExposure, s.sector[request.sector.index], limits.perSectorMaxExposurePct),
-            (.exchangeExposure, s.exchange[request.venue.index], limits.perExchangeMaxExposurePct),
-            (.globalExposure, s.global, limits.globalMaxExposurePct),
+        // A round view may not go past its share of the room in the shared scopes (the coin is
+        // the shard's own); the soft threshold still looks at the real limit.
+        let scopes: [(RiskReason, Double, Double, Double)] = [
+            (.coinExposure, s.coin[Int(request.coin)], limits.perCoinMaxExposurePct, .infinity),
+            (.sectorExposure, s.sector[request.sector.index], limits.perSectorMaxExposurePct, s.caps?.sector[request.sector.index] ?? .infinity),
+            (.exchangeExposure, s.exchange[request.venue.index], limits.perExchangeMaxExposurePct, s.caps?.exchange[request.venue.index] ?? .infinity),
+            (.globalExposure, s.global, limits.globalMaxExposurePct, s.caps?.global ?? .infinity),
         ]
         func pct(_ notional: Double) -> Double { notional / equity * 100 }
-        if s.openTrades >= limits.maxConcurrentTrades {
+        if s.openTrades >= min(limits.maxConcurrentTrades, s.caps?.trades ?? .max) {
             return RiskCheck(decision: .block, reason: .concurrentTrades, approvedNotional: 0,
                              exposurePct: Double(s.openTrades), limitPct: Double(limits.maxConcurrentTrades))
         }
@@ -104,9 +118,9 @@ public final class RiskLedger: Sendable {
         var throttleScope = (0.0, 0.0)
         var room = Double.infinity
         var binding = (RiskReason.withinLimits, 0.0, 0.0)
-        for (reason, exposure, limitPct) in scopes {
+        for (reason, exposure, limitPct, cap) in scopes {
             let limit = limitPct / 100 * equity
-            let scopeRoom = limit - exposure
+            let scopeRoom = min(limit, cap) - exposure
             if scopeRoom < room {
                 room = scopeRoom
                 binding = (reason, pct(exposure), limitPct)
@@ -137,7 +151,7 @@ public final class RiskLedger: Sendable {
     /// full venue is skipped in favour of the next cheapest).
     public func isExchangeFull(_ venue: VenueID, for notional: Double) -> Bool {
         state.withLock { s in
-            s.limits.perExchangeMaxExposurePct / 100 * s.equity - s.exchange[venue.index] < notional
+            min(s.limits.perExchangeMaxExposurePct / 100 * s.equity, s.caps?.exchange[venue.index] ?? .infinity) - s.exchange[venue.index] < notional
         }
     }
 
@@ -160,6 +174,77 @@ public final class RiskLedger: Sendable {
     }
 
     public func updateEquity(_ equity: Double) { state.withLock { $0.equity = equity } }
+
+    // MARK: round views
+
+    /// Makes this ledger a shard's view of `engine` for one round of a simulated-clock run:
+    /// the engine ledger's state now, with `share` of the room left under each shared limit
+    /// (sector, exchange, global) and `tradeSlots` of the free trade slots. Shards then decide
+    /// on their own view during the round and the engine applies what each changed at the
+    /// barrier, in shard order (`endRound`, `apply`): the same trades whatever the number of
+    /// threads, and the shards together never pass a limit.
+    public func beginRound(from engine: RiskLedger, share: Double, tradeSlots: Int) {
+        let g = engine.state.withLock { RoundStart(limits: $0.limits, equity: $0.equity, highest: $0.highestApprovedPct, base: Self.totals($0)) }
+        let e = g.equity
+        func cap(_ exposure: Double, _ limitPct: Double) -> Double { exposure + share * max(0, limitPct / 100 * e - exposure) }
+        state.withLock { s in
+            s.limits = g.limits
+            s.equity = e
+            s.coin = g.base.coin
+            s.sector = g.base.sector
+            s.exchange = g.base.exchange
+            s.global = g.base.global
+            s.openTrades = g.base.openTrades
+            s.highestApprovedPct = g.highest
+            s.decisions = [Int](repeating: 0, count: s.decisions.count)
+            s.caps = RoundCaps(sector: g.base.sector.map { cap($0, g.limits.perSectorMaxExposurePct) },
+                               exchange: g.base.exchange.map { cap($0, g.limits.perExchangeMaxExposurePct) },
+                               global: cap(g.base.global, g.limits.globalMaxExposurePct), trades: g.base.openTrades + max(0, tradeSlots))
+            s.base = g.base
+        }
+    }
+
+    private struct RoundStart {
+        var limits: RiskLimits
+        var equity: Double
+        var highest: HighestApproved
+        var base: RiskRoundDelta
+    }
+
+    private static func totals(_ s: State) -> RiskRoundDelta {
+        RiskRoundDelta(coin: s.coin, sector: s.sector, exchange: s.exchange, global: s.global, openTrades: s.openTrades,
+                       decisions: s.decisions, highestApprovedPct: s.highestApprovedPct)
+    }
+
+    /// What this round view changed since `beginRound`.
+    public func endRound() -> RiskRoundDelta {
+        state.withLock { s in
+            guard let base = s.base else { return RiskRoundDelta(coinCount: s.coin.count, decisionCount: s.decisions.count) }
+            return RiskRoundDelta(coin: zip(s.coin, base.coin).map { $0 - $1 }, sector: zip(s.sector, base.sector).map { $0 - $1 },
+                                  exchange: zip(s.exchange, base.exchange).map { $0 - $1 }, global: s.global - base.global,
+                                  openTrades: s.openTrades - base.openTrades, decisions: s.decisions, highestApprovedPct: s.highestApprovedPct)
+        }
+    }
+
+    /// Applies a shard's round (the engine's ledger, at the barrier).
+    public func apply(_ delta: RiskRoundDelta) {
+        state.withLock { s in
+            for i in s.coin.indices { s.coin[i] += delta.coin[i] }
+            for i in s.sector.indices { s.sector[i] += delta.sector[i] }
+            for i in s.exchange.indices { s.exchange[i] += delta.exchange[i] }
+            s.global += delta.global
+            s.openTrades += delta.openTrades
+            for i in s.decisions.indices { s.decisions[i] += delta.decisions[i] }
+            var h = s.highestApprovedPct
+            h.coin = max(h.coin, delta.highestApprovedPct.coin)
+            h.sector = max(h.sector, delta.highestApprovedPct.sector)
+            h.exchange = max(h.exchange, delta.highestApprovedPct.exchange)
+            // The levels a view's approvals left, against the round's start and its own changes;
+            // the caps keep the shards' sum within every limit.
+            h.global = max(h.global, delta.highestApprovedPct.global)
+            s.highestApprovedPct = h
+        }
+    }
 
     /// A consistent copy of the ledger, for status and tests.
     public func snapshot() -> RiskSnapshot {
@@ -189,6 +274,35 @@ public struct RiskSnapshot: Sendable {
 
     public var globalExposurePct: Double { equity > 0 ? global / equity * 100 : 0 }
     public func count(_ decision: RiskDecision) -> Int { decisions[decision]?.values.reduce(0, +) ?? 0 }
+}
+
+/// What a shard's round view of the risk ledger changed in one round (or, as the start of a
+/// round, the whole state): exposure per coin, sector and exchange and in total, open trades,
+/// decisions counted, and the highest exposure an approval left.
+public struct RiskRoundDelta: Sendable {
+    var coin: [Double]
+    var sector: [Double]
+    var exchange: [Double]
+    var global: Double
+    var openTrades: Int
+    var decisions: [Int]
+    var highestApprovedPct: HighestApproved
+
+    init(coin: [Double], sector: [Double], exchange: [Double], global: Double, openTrades: Int, decisions: [Int], highestApprovedPct: HighestApproved) {
+        self.coin = coin
+        self.sector = sector
+        self.exchange = exchange
+        self.global = global
+        self.openTrades = openTrades
+        self.decisions = decisions
+        self.highestApprovedPct = highestApprovedPct
+    }
+
+    init(coinCount: Int, decisionCount: Int) {
+        self.init(coin: [Double](repeating: 0, count: coinCount), sector: [Double](repeating: 0, count: Sector.allCases.count),
+                  exchange: [Double](repeating: 0, count: VenueID.allCases.count), global: 0, openTrades: 0,
+                  decisions: [Int](repeating: 0, count: decisionCount), highestApprovedPct: HighestApproved())
+    }
 }
 
 /// The highest exposure per scope, in percent of equity, that any approved trade has left.

@@ -153,8 +153,9 @@ public final class Engine: @unchecked Sendable {
         }
         plan = ShardPlan(coins: activeSet, coinsPerShard: settings.coinsPerEventLoop)
         pool = WorkerPool(threads: min(threadCount, max(1, plan.shardCount)))
+        roundRisk = feed == nil && sharedRisk == nil
         for (id, members) in plan.assignment.enumerated() {
-            let shard = Shard(id: id, settings: settings, risk: risk)
+            let shard = makeShard(id: id)
             for coin in members { shard.add(makeSlot(coin)) }
             shards.append(shard)
         }
@@ -167,6 +168,45 @@ public final class Engine: @unchecked Sendable {
     deinit {
         watchdog.stop()
         pool.shutdown()
+    }
+
+    /// On a simulated clock (no live feed, no ledger shared with other processes) each shard
+    /// decides on its own round view of the risk ledger (`RiskLedger.beginRound`), so shards can
+    /// run in parallel and the trades do not depend on the number of threads; otherwise every
+    /// shard checks the one ledger as it goes.
+    let roundRisk: Bool
+
+    private func makeShard(id: Int) -> Shard {
+        guard roundRisk else { return Shard(id: id, settings: settings, risk: risk) }
+        return Shard(id: id, settings: settings, risk: RiskLedger(limits: settings.limits, equity: settings.startingEquity, coinCount: universe.count))
+    }
+
+    /// Gives every shard its round view: its share of the room under the shared limits, by its
+    /// number of coins, and of the free trade slots (the odd slots go round the shards in turn).
+    private func beginRiskRound(_ round: Int64) {
+        guard roundRisk else { return }
+        let snapshot = risk.snapshot()
+        let total = max(1, shards.reduce(0) { $0 + $1.slots.count })
+        let freeSlots = max(0, risk.limits.maxConcurrentTrades - snapshot.openTrades)
+        var slots = shards.map { freeSlots * $0.slots.count / total }
+        var left = freeSlots - slots.reduce(0, +)
+        var i = Int(round % Int64(max(1, shards.count)))
+        while left > 0 && !shards.isEmpty {
+            if shards[i].slots.count > 0 || total == 1 {
+                slots[i] += 1
+                left -= 1
+            }
+            i = (i + 1) % shards.count
+        }
+        for (s, shard) in shards.enumerated() {
+            shard.context.risk.beginRound(from: risk, share: Double(shard.slots.count) / Double(total), tradeSlots: slots[s])
+        }
+    }
+
+    /// Applies what each shard's round view changed to the engine's ledger, in shard order.
+    private func endRiskRound() {
+        guard roundRisk else { return }
+        for shard in shards { risk.apply(shard.context.risk.endRound()) }
     }
 
     private func makeSlot(_ coin: CoinIndex) -> CoinSlot {
@@ -236,6 +276,7 @@ public final class Engine: @unchecked Sendable {
             if let endStep, step >= endStep { break }
             logClock?.set(now)
             if let changes = control.takeChanges() { apply(changes) }
+            beginRiskRound(step)
             applyModelSwaps()
             var upper = endStep.map { min(step + stepsPerRound, $0) } ?? step + stepsPerRound
             // A round ends at the next equity sample, so samples are taken on their grid.
@@ -358,6 +399,7 @@ public final class Engine: @unchecked Sendable {
     }
 
     private func afterRound() {
+        endRiskRound()
         var pnl = 0.0
         var intents: [OrderIntent] = [], decisions: [RiskDecisionRecord] = [], fills: [Fill] = [], signals: [SignalRecord] = []
         var market: [(stream: String, message: BusMessage)] = []
@@ -451,7 +493,7 @@ public final class Engine: @unchecked Sendable {
         }
         plan = plan.rebalanced(to: wanted, retaining: retained)
         while shards.count < plan.shardCount {
-            let shard = Shard(id: shards.count, settings: settings, risk: risk)
+            let shard = makeShard(id: shards.count)
             shard.context.equity = risk.snapshot().equity
             shard.router = router
             shard.context.orderIDPrefix = orderIDPrefix

@@ -22,12 +22,13 @@ extension EngineRunner {
 
     /// Replays the data lake's book tops, trades and funding of `coins` (all stored coins when
     /// nil) from `from` to `to`, each coin's in time order, through the same engine core as paper
-    /// and live, on a simulated clock: one thread runs the engine, a second reads ahead.
+    /// and live, on a simulated clock: the shards on `threads` threads (nil: `engine.threads`, one
+    /// per core by default; the trades do not depend on it), and one more thread reading ahead.
     /// - Parameter stepEveryCoin: step every coin through every 100 ms step (the slower reference
     ///   path) instead of visiting coins only when they have an event or a timer falls due.
     public static func backtest(config: EngineConfig, data: String, coins: [String]?, from: Timestamp, to: Timestamp, logger: Logger,
-                                stepEveryCoin: Bool = false, models: [String: any Model] = [:], logClock: SimulatedLogClock? = nil,
-                                progress: ((EngineStatus) -> Void)? = nil) throws -> StoredRun {
+                                stepEveryCoin: Bool = false, models: [String: any Model] = [:], threads: Int? = nil,
+                                logClock: SimulatedLogClock? = nil, progress: ((EngineStatus) -> Void)? = nil) throws -> StoredRun {
         let lake = DataLake(path: data)
         let lastDay = UTCDate(daysSinceEpoch: Timestamp(nanoseconds: to.nanoseconds - 1).dayNumber)
         let names = coins ?? StoredMarketReplay.storedCoins(lake: lake, from: UTCDate(daysSinceEpoch: from.dayNumber), through: lastDay)
@@ -42,7 +43,7 @@ extension EngineRunner {
         settings.activeCoins = names.count
         settings.rankActiveSet = false
         let model = try BaselineModelLoader.load(path: config.strategy.modelFile)
-        let engine = Engine(settings: settings, universe: universe, start: from, threads: 1, logger: logger) { _ in model }
+        let engine = Engine(settings: settings, universe: universe, start: from, threads: threads, logger: logger) { _ in model }
         for (coin, trained) in models { engine.installModel(trained, coinNamed: coin) }
         engine.logClock = logClock
         let streams = try StoredCoinStreams(lake: lake, coins: names.enumerated().map { ($1, CoinIndex($0)) }, from: from, to: to)

@@ -46,13 +46,16 @@ public enum EngineRunner {
         try Task.checkCancellation()
     }
 
-    /// Runs the simulated market on a simulated clock from `from` (inclusive) to `to` (exclusive)
-    /// on one thread, so the same seed and configuration give identical trades.
+    /// Runs the simulated market on a simulated clock from `from` (inclusive) to `to` (exclusive):
+    /// the same seed and configuration give identical trades, whatever the number of `threads`
+    /// (nil: `engine.threads`, one per core by default), since shards decide on their own round
+    /// view of the risk ledger (`RiskLedger.beginRound`).
     /// `models`: trained models by coin name (`RegistryConnection.loadActive`), replacing the
     /// baseline for those coins, as in paper mode.
     public static func backtest(config: EngineConfig, from: Timestamp, to: Timestamp, logger: Logger, models: [String: any Model] = [:],
-                                logClock: SimulatedLogClock? = nil, progress: ((EngineStatus) -> Void)? = nil) throws -> (RunSummary, [Trade]) {
-        let engine = try makeEngine(config: config, start: from, threads: 1, logger: logger)
+                                threads: Int? = nil, logClock: SimulatedLogClock? = nil,
+                                progress: ((EngineStatus) -> Void)? = nil) throws -> (RunSummary, [Trade]) {
+        let engine = try makeEngine(config: config, start: from, threads: threads, logger: logger)
         engine.logClock = logClock
         for (coin, model) in models { engine.installModel(model, coinNamed: coin) }
         try runBacktest(engine, until: to, progress: progress)
