@@ -11,7 +11,7 @@ struct BacktestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest",
         abstract: "Run the same core on the simulated market, or on stored data with --data, with a simulated clock, as fast as possible.",
-        discussion: "The same seed and configuration give identical trades. With --data DIR the data lake's book tops, trades and funding of --coins are merged in time order across coins and replayed; --report writes an HTML report."
+        discussion: "The same seed (or stored data) and configuration give identical trades, on any number of --threads. With --data DIR the data lake's book tops, trades and funding of --coins are replayed, each coin's in time order, read ahead on one more thread; --report writes an HTML report."
     )
 
     @Option(name: .shortAndLong, help: "Configuration file (YAML).")
