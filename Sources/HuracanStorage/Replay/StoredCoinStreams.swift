@@ -5,8 +5,8 @@ import HuracanCore
 /// against each other. A backtest files events per coin anyway, so it needs no merge across
 /// coins; memory is one decoded row group per coin and kind.
 public final class StoredCoinStreams {
-    /// Per coin (in the order given), its streams in kind order.
-    private var streams: [[StoredStreamCursor]]
+    /// Per coin (in the order given), its streams in kind order, each started.
+    let cursors: [[StoredStreamCursor]]
     public let from: Timestamp
     public let to: Timestamp
     public let fileCount: Int
@@ -21,7 +21,7 @@ public final class StoredCoinStreams {
         let firstDay = UTCDate(daysSinceEpoch: from.dayNumber)
         let lastDay = UTCDate(daysSinceEpoch: Timestamp(nanoseconds: to.nanoseconds - 1).dayNumber)
         var files = 0
-        streams = []
+        var streams: [[StoredStreamCursor]] = []
         for (name, index) in coins {
             var mine: [StoredStreamCursor] = []
             for kind in kinds {
@@ -34,16 +34,17 @@ public final class StoredCoinStreams {
             }
             streams.append(mine)
         }
+        cursors = streams
         fileCount = files
     }
 
     /// Coins, in the order given at init.
-    public var coinCount: Int { streams.count }
+    public var coinCount: Int { cursors.count }
 
     /// Time of the coin's next event (position in the `coins` given at init), nil when it has none left.
     public func nextTime(coin: Int) -> Int64? {
         var best: Int64?
-        for cursor in streams[coin] {
+        for cursor in cursors[coin] {
             if let t = cursor.currentTime, t < (best ?? .max) { best = t }
         }
         return best
@@ -51,7 +52,7 @@ public final class StoredCoinStreams {
 
     /// Appends the coin's events before `end` (nanoseconds) to `out`, in time order.
     public func take(coin: Int, before end: Int64, into out: inout [MarketEvent]) throws {
-        let mine = streams[coin]
+        let mine = cursors[coin]
         if mine.count == 1 {
             try mine[0].append(before: end, into: &out)
             return

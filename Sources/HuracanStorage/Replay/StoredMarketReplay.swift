@@ -13,7 +13,7 @@ public final class StoredMarketReplay {
         static func < (a: Entry, b: Entry) -> Bool { (a.time, a.order) < (b.time, b.order) }
     }
 
-    private var cursors: [StoredStreamCursor] = []
+    private let cursors: [StoredStreamCursor]
     private var heap = Heap<Entry>()
     public let from: Timestamp
     public let to: Timestamp
@@ -27,20 +27,11 @@ public final class StoredMarketReplay {
                 kinds: [DataKind] = [.book, .trades, .funding]) throws {
         self.from = from
         self.to = to
-        let firstDay = UTCDate(daysSinceEpoch: from.dayNumber)
-        let lastDay = UTCDate(daysSinceEpoch: Timestamp(nanoseconds: to.nanoseconds - 1).dayNumber)
-        var files = 0
-        for (name, index) in coins {
-            for kind in kinds {
-                let partitions = lake.partitions(kinds: [kind], coins: [name], from: firstDay, through: lastDay)
-                guard !partitions.isEmpty else { continue }
-                files += partitions.count
-                cursors.append(StoredStreamCursor(coin: index, kind: kind, files: partitions.map(\.path), from: from, to: to))
-            }
-        }
-        fileCount = files
+        let streams = try StoredCoinStreams(lake: lake, coins: coins, from: from, to: to, kinds: kinds)
+        fileCount = streams.fileCount
+        // Coin by coin, each coin's kinds in order: the heap's ties follow this order.
+        cursors = streams.cursors.flatMap { $0 }
         for (i, cursor) in cursors.enumerated() {
-            try cursor.start()
             if let time = cursor.currentTime { heap.insert(Entry(time: time, order: i)) }
         }
     }
