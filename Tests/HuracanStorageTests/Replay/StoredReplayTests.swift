@@ -121,4 +121,58 @@ import Testing
             try EngineRunner.backtest(config: config, data: lake.root.path, coins: ["NOPE"], from: day.start, to: day.start + .seconds(60), logger: logger)
         }
     }
+
+    /// A stored-data backtest gives the same trades CSV on 1, 2 and 4 shard threads (six shards of
+    /// two coins competing for tight limits), and stops with an error naming the file, row group
+    /// and column when a file turns out damaged in the middle of the replay.
+    @Test func storedBacktestIsTheSameOnAnyNumberOfThreadsAndNamesDamagedFiles() throws {
+        let lake = DataLake(root: TestPaths.temporaryDirectory("replay"), options: { var o = ParquetWriterOptions.lake(); o.rowGroupRows = 500; return o }())
+        let day = UTCDate(year: 2025, month: 1, day: 27)
+        let coins = ["BTC", "ETH", "SOL", "XRP", "DOGE", "ADA", "AVAX", "LINK", "DOT", "LTC", "BCH", "TRX"]
+        for (c, coin) in coins.enumerated() {
+            var random = SplitMix(seed: UInt64(c + 31))
+            var mid = 100.0 * Double(c + 1)
+            var book: [BookRecord] = [], trades: [TradeRecord] = []
+            for i in 0..<6_000 {
+                mid *= 1 + (random.uniform() - 0.5) * 0.002
+                let t = day.start + .milliseconds(Int64(i) * 500 + Int64(random.next() % 400))
+                book.append(BookRecord(time: t, coin: coin, venue: .binance,
+                                       top: BookTop(bidPrice: mid * 0.9999, bidSize: random.uniform() * 50, askPrice: mid * 1.0001, askSize: random.uniform() * 50)))
+                if i % 4 == 0 { trades.append(TradeRecord(time: t, coin: coin, venue: .binance, price: mid, size: 1, side: i % 8 == 0 ? .buy : .sell)) }
+            }
+            try lake.append(book)
+            try lake.append(trades)
+        }
+        var config = try ConfigLoader().load(path: nil)
+        config.coinsPerEventLoop = 2
+        config.strategy.name = "ema_cross" // trades on every cross, whatever the model
+        config.strategy.emaCrossNotionalUsdt = 5_000
+        config.risk.globalMaxExposurePct = 30
+        config.maxConcurrentTrades = 5
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let end = day.start + .seconds(3_000)
+        var csvs: [String] = []
+        for threads in [1, 2, 4] {
+            let run = try EngineRunner.backtest(config: config, data: lake.root.path, coins: coins, from: day.start, to: end, logger: logger, threads: threads)
+            #expect(run.events == 12 * 6_000 + 12 * 1_500)
+            #expect(run.trades.count > 20)
+            #expect(run.summary.stats.riskBlocked > 0, "the limits bind")
+            csvs.append(TradeCSV.render(run.trades))
+        }
+        #expect(csvs[0] == csvs[1] && csvs[1] == csvs[2])
+
+        // Damage a row group in the middle of one file.
+        let damaged = try #require(lake.partitions(kinds: [.book], coins: ["SOL"]).first).path
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: damaged)))
+        for i in (bytes.count / 2)..<(bytes.count / 2 + 64) { bytes[i] ^= 0xFF }
+        try Data(bytes).write(to: URL(fileURLWithPath: damaged))
+        do {
+            _ = try EngineRunner.backtest(config: config, data: lake.root.path, coins: coins, from: day.start, to: end, logger: logger, threads: 2)
+            Issue.record("a damaged file must stop the backtest")
+        } catch {
+            let message = "\(error)"
+            #expect(message.contains(damaged) && message.contains("row group"), "\(message)")
+        }
+    }
 }
