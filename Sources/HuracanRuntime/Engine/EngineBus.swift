@@ -28,6 +28,9 @@ final class EngineBus {
     /// Per coin (universe index): time of the last book top and features published.
     private var lastMarket: [Int64]
     private var lastFeatures: [Int64]
+    /// Per coin (universe index): its `market_data` and `features` stream names, made once
+    /// (every coin's, every round, was a string built twice).
+    private var coinStreams: [(market: String, features: String)?]
 
     init(bus: InProcessBus, remote: RedisOutbox? = nil, prefix: String, coinCount: Int, logger: Logger) {
         self.bus = bus
@@ -36,6 +39,7 @@ final class EngineBus {
         self.logger = logger
         lastMarket = [Int64](repeating: 0, count: coinCount)
         lastFeatures = [Int64](repeating: 0, count: coinCount)
+        coinStreams = Array(repeating: nil, count: coinCount)
         if remote == nil {
             for stream in [names.ordersGlobal, names.executionsGlobal] {
                 _ = bus.createGroup(stream: stream, group: Self.auditGroup, fromStart: true)
@@ -53,7 +57,9 @@ final class EngineBus {
         let index = Int(pipeline.index)
         guard time > lastMarket[index], state.bookUpdates > 0 else { return }
         let coin = pipeline.instrument.coin
-        let marketStream = names.marketData(coin)
+        let streams = coinStreams[index] ?? (names.marketData(coin), names.features(coin))
+        coinStreams[index] = streams
+        let marketStream = streams.market
         if publisher.mayHaveReaders(marketStream) {
             let top = state.top
             queue.append((marketStream, .market(MarketMessage(coin: coin, venue: pipeline.venue, kind: .book, time: state.lastEventTime,
@@ -61,7 +67,7 @@ final class EngineBus {
         }
         lastMarket[index] = time
         guard time - lastFeatures[index] >= 1_000_000_000, state.isWarm else { return }
-        let featuresStream = names.features(coin)
+        let featuresStream = streams.features
         if publisher.mayHaveReaders(featuresStream) {
             queue.append((featuresStream, .features(FeaturesMessage(coin: coin, time: state.lastEventTime, features: state.features()))))
         }
