@@ -19,8 +19,8 @@ struct ThriftCompactWriter {
 
     mutating func writeStruct(_ value: ThriftStruct) {
         var lastID: Int16 = 0
-        for id in value.fields.keys.sorted() {
-            let field = value.fields[id]!
+        for entry in value.fields {
+            let id = entry.id, field = entry.value
             let type: UInt8
             if case .bool(let flag) = field {
                 type = flag ? ThriftType.boolTrue : ThriftType.boolFalse
