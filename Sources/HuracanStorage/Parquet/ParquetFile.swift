@@ -24,6 +24,7 @@ public struct ParquetRowGroupInfo: Sendable, Hashable {
     /// opened keeping `.firstColumn`).
     public var statistics: [ParquetColumnStatistics?]
     public var compressedBytes: Int64
+    /// One entry per schema field (none when the file was opened keeping `.firstColumn`).
     public var codecs: [ParquetCodec?]
 }
 
@@ -46,7 +47,30 @@ public struct ParquetFile: Sendable {
     }
 
     private let storage: Storage
-    private let meta: FileMetaData
+    /// Where each column chunk is, row group after row group (`rowGroups.count x schema.fields.count`):
+    /// all reading needs of the footer, a few dozen bytes a chunk.
+    private let chunks: [ChunkLocation]
+
+    /// What reading needs to know of one column chunk.
+    struct ChunkLocation: Sendable {
+        var codec: Int32
+        var numValues: Int64
+        var totalCompressedSize: Int64
+        var dataPageOffset: Int64
+        /// Zero when the chunk has no dictionary page.
+        var dictionaryPageOffset: Int64
+
+        init(_ column: ColumnMetaData) {
+            codec = column.codec
+            numValues = column.numValues
+            totalCompressedSize = column.totalCompressedSize
+            dataPageOffset = column.dataPageOffset
+            dictionaryPageOffset = column.dictionaryPageOffset ?? 0
+        }
+
+        /// Where the chunk's first page (its dictionary page, when it has one) starts.
+        var start: Int64 { dictionaryPageOffset > 0 && dictionaryPageOffset < dataPageOffset ? dictionaryPageOffset : dataPageOffset }
+    }
     private let leaves: [Leaf]
     /// Where the footer starts; pages must end before it.
     private let footerStart: Int
@@ -112,7 +136,7 @@ public struct ParquetFile: Sendable {
                 throw fail("footer is corrupt: \(error)")
             }
         }
-        var meta = parsed.0
+        let meta = parsed.0
         footerStart = parsed.1
         createdBy = meta.createdBy
         metadata = Dictionary(meta.keyValues, uniquingKeysWith: { _, last in last })
@@ -169,6 +193,8 @@ public struct ParquetFile: Sendable {
         guard meta.numRows >= 0 else { throw fail("footer says \(meta.numRows) rows") }
         rowCount = Int(meta.numRows)
         var infos: [ParquetRowGroupInfo] = []
+        var chunks: [ChunkLocation] = []
+        chunks.reserveCapacity(meta.rowGroups.count * fields.count)
         for (g, group) in meta.rowGroups.enumerated() {
             guard group.columns.count == fields.count else {
                 throw fail("row group \(g) has \(group.columns.count) columns, the schema \(fields.count)")
@@ -179,18 +205,12 @@ public struct ParquetFile: Sendable {
             }
             infos.append(ParquetRowGroupInfo(rowCount: Int(group.numRows), statistics: stats,
                                              compressedBytes: group.columns.reduce(0) { $0 + $1.totalCompressedSize },
-                                             codecs: group.columns.map { ParquetCodec(rawValue: $0.codec) }))
+                                             codecs: kept == .allColumns ? group.columns.map { ParquetCodec(rawValue: $0.codec) } : []))
             // Reading needs only where each chunk is: the rest of the footer goes.
-            for c in meta.rowGroups[g].columns.indices {
-                meta.rowGroups[g].columns[c].statistics = nil
-                meta.rowGroups[g].columns[c].encodings = []
-                meta.rowGroups[g].columns[c].path = []
-            }
+            chunks += group.columns.map(ChunkLocation.init)
         }
         rowGroups = infos
-        meta.schema = []
-        meta.keyValues = []
-        self.meta = meta
+        self.chunks = chunks
     }
 
     /// `Data.withUnsafeBytes` with a typed error.
@@ -244,13 +264,13 @@ public struct ParquetFile: Sendable {
     }
 
     private func read(rowGroup g: Int, columnIndices: [Int]) throws(ParquetError) -> ParquetTable {
-        guard meta.rowGroups.indices.contains(g) else { throw ParquetError(file: path, "no row group \(g) (the file has \(meta.rowGroups.count))") }
-        let group = meta.rowGroups[g]
-        let rows = Int(group.numRows)
+        guard rowGroups.indices.contains(g) else { throw ParquetError(file: path, "no row group \(g) (the file has \(rowGroups.count))") }
+        let rows = rowGroups[g].rowCount
+        let first = g * schema.fields.count
         var columns: [ParquetColumn] = []
         func decode(_ i: Int, _ raw: UnsafeRawBufferPointer, base: Int, limit: Int) throws(ParquetError) -> ParquetColumn {
             do throws(ColumnChunkReader.Failure) {
-                return try ColumnChunkReader(bytes: raw, base: base, limit: limit, meta: group.columns[i], leaf: leaves[i], rows: rows).read()
+                return try ColumnChunkReader(bytes: raw, base: base, limit: limit, chunk: chunks[first + i], leaf: leaves[i], rows: rows).read()
             } catch {
                 throw ParquetError(file: path, "row group \(g), column \(schema.fields[i].name): \(error.message)")
             }
@@ -264,9 +284,8 @@ public struct ParquetFile: Sendable {
             // The bytes of the chosen columns' chunks, read at once.
             var lo = Int.max, hi = 0
             for i in columnIndices {
-                let chunk = group.columns[i]
-                var start = Int(chunk.dataPageOffset)
-                if let d = chunk.dictionaryPageOffset, d > 0, d < chunk.dataPageOffset { start = Int(d) }
+                let chunk = chunks[first + i]
+                let start = Int(chunk.start)
                 guard start >= 4, start < footerStart, chunk.totalCompressedSize >= 0, chunk.totalCompressedSize <= Int64(footerStart - start) else {
                     throw ParquetError(file: path, "row group \(g), column \(schema.fields[i].name): its pages (byte \(start), \(chunk.totalCompressedSize) bytes) are outside the file's data (4..<\(footerStart))")
                 }
@@ -292,16 +311,15 @@ struct ColumnChunkReader {
     let bytes: UnsafeRawBufferPointer
     let base: Int
     let limit: Int
-    let meta: ColumnMetaData
+    let chunk: ParquetFile.ChunkLocation
     let leaf: ParquetFile.Leaf
     let rows: Int
 
     func read() throws(Failure) -> ParquetColumn {
-        guard let codec = ParquetCodec(rawValue: meta.codec) else { throw Failure(message: "unknown codec \(meta.codec)") }
-        guard meta.numValues >= 0, meta.numValues <= Int64(limit) * 8 + 8 else { throw Failure(message: "impossible value count \(meta.numValues)") }
-        let total = Int(meta.numValues)
-        var position = Int(meta.dataPageOffset)
-        if let d = meta.dictionaryPageOffset, d > 0, d < meta.dataPageOffset { position = Int(d) }
+        guard let codec = ParquetCodec(rawValue: chunk.codec) else { throw Failure(message: "unknown codec \(chunk.codec)") }
+        guard chunk.numValues >= 0, chunk.numValues <= Int64(limit) * 8 + 8 else { throw Failure(message: "impossible value count \(chunk.numValues)") }
+        let total = Int(chunk.numValues)
+        var position = Int(chunk.start)
         guard position >= max(4, base), position < limit else { throw Failure(message: "page offset \(position) outside the file's data (\(max(4, base))..<\(limit))") }
         var dictionary: ParquetColumnValues?
         var values: ParquetColumnValues = .empty(Self.columnType(leaf))
