@@ -103,10 +103,34 @@ public final class RedisClient: Sendable {
         }
     }
 
+    /// The next pooled connection: the round-robin slot's, or when that one is waiting out a
+    /// reconnect backoff, the next slot's that is up or connecting (after an outage the slots
+    /// reconnect one by one; a command should not fail while one of them is back).
     private func connection() async throws(RedisError) -> RedisConnection {
         guard !shutDown.load(ordering: .relaxed) else { throw .closed }
-        let slot = slots[next.wrappingAdd(1, ordering: .relaxed).oldValue % slots.count]
-        let action: Result<Task<RedisConnection, any Error>, RedisError> = slot.state.withLockedValue { state in
+        let first = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        var task: Task<RedisConnection, any Error>?
+        var backoff: RedisError?
+        for k in 0..<slots.count {
+            switch attempt(slots[(first + k) % slots.count]) {
+            case .success(let t): task = t
+            case .failure(let error): backoff = backoff ?? error
+            }
+            if task != nil { break }
+        }
+        guard let task else { throw backoff ?? .connectionLost("\(configuration.address) unreachable") }
+        do {
+            return try await task.value
+        } catch let error as RedisError {
+            throw error
+        } catch {
+            throw .connectionLost("\(error)")
+        }
+    }
+
+    /// The slot's connection (up, or being made), or the backoff it is waiting out.
+    private func attempt(_ slot: SlotBox) -> Result<Task<RedisConnection, any Error>, RedisError> {
+        slot.state.withLockedValue { state in
             switch state {
             case .connected(let connection) where connection.isActive:
                 return .success(Task { connection })
@@ -122,18 +146,6 @@ public final class RedisClient: Sendable {
                 }
                 return .success(startConnecting(slot, &state, failures: failures))
             }
-        }
-        let task: Task<RedisConnection, any Error>
-        switch action {
-        case .failure(let error): throw error
-        case .success(let t): task = t
-        }
-        do {
-            return try await task.value
-        } catch let error as RedisError {
-            throw error
-        } catch {
-            throw .connectionLost("\(error)")
         }
     }
 
