@@ -285,7 +285,8 @@ public final class Engine: @unchecked Sendable {
             if let replay {
                 do { try replay.fill(until: Timestamp(nanoseconds: start + upper * stepNanos)) } catch {
                     replayError = error
-                    logger.error("stored market data: \(error)")
+                    // The backtest runner reports it (`replayError`); a log line would say it twice.
+                    logger.debug("stored market data: \(error)")
                     break
                 }
             }
