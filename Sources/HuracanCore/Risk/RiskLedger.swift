@@ -183,8 +183,7 @@ public final class RiskLedger: Sendable {
     /// on their own view during the round and the engine applies what each changed at the
     /// barrier, in shard order (`endRound`, `apply`): the same trades whatever the number of
     /// threads, and the shards together never pass a limit.
-    public func beginRound(from engine: RiskLedger, share: Double, tradeSlots: Int) {
-        let g = engine.state.withLock { RoundStart(limits: $0.limits, equity: $0.equity, highest: $0.highestApprovedPct, base: Self.totals($0)) }
+    public func beginRound(_ g: RoundStart, share: Double, tradeSlots: Int) {
         let e = g.equity
         func cap(_ exposure: Double, _ limitPct: Double) -> Double { exposure + share * max(0, limitPct / 100 * e - exposure) }
         state.withLock { s in
@@ -195,7 +194,7 @@ public final class RiskLedger: Sendable {
             s.exchange = g.base.exchange
             s.global = g.base.global
             s.openTrades = g.base.openTrades
-            s.highestApprovedPct = g.highest
+            s.highestApprovedPct = g.base.highestApprovedPct
             s.decisions = [Int](repeating: 0, count: s.decisions.count)
             s.caps = RoundCaps(sector: g.base.sector.map { cap($0, g.limits.perSectorMaxExposurePct) },
                                exchange: g.base.exchange.map { cap($0, g.limits.perExchangeMaxExposurePct) },
@@ -204,16 +203,22 @@ public final class RiskLedger: Sendable {
         }
     }
 
-    private struct RoundStart {
-        var limits: RiskLimits
-        var equity: Double
-        var highest: HighestApproved
-        var base: RiskRoundDelta
+    /// The engine ledger's state at a round start, read once and handed to every shard's view.
+    public struct RoundStart: Sendable {
+        let limits: RiskLimits
+        let equity: Double
+        /// The whole state (a delta from zero).
+        let base: RiskRoundDelta
+        public var openTrades: Int { base.openTrades }
+        public var maxConcurrentTrades: Int { limits.maxConcurrentTrades }
     }
 
-    private static func totals(_ s: State) -> RiskRoundDelta {
-        RiskRoundDelta(coin: s.coin, sector: s.sector, exchange: s.exchange, global: s.global, openTrades: s.openTrades,
-                       decisions: s.decisions, highestApprovedPct: s.highestApprovedPct)
+    public func roundStart() -> RoundStart {
+        state.withLock { s in
+            RoundStart(limits: s.limits, equity: s.equity,
+                       base: RiskRoundDelta(coin: s.coin, sector: s.sector, exchange: s.exchange, global: s.global, openTrades: s.openTrades,
+                                            decisions: s.decisions, highestApprovedPct: s.highestApprovedPct))
+        }
     }
 
     /// What this round view changed since `beginRound`.
@@ -287,17 +292,10 @@ public struct RiskRoundDelta: Sendable {
     var openTrades: Int
     var decisions: [Int]
     var highestApprovedPct: HighestApproved
+}
 
-    init(coin: [Double], sector: [Double], exchange: [Double], global: Double, openTrades: Int, decisions: [Int], highestApprovedPct: HighestApproved) {
-        self.coin = coin
-        self.sector = sector
-        self.exchange = exchange
-        self.global = global
-        self.openTrades = openTrades
-        self.decisions = decisions
-        self.highestApprovedPct = highestApprovedPct
-    }
-
+extension RiskRoundDelta {
+    /// No change.
     init(coinCount: Int, decisionCount: Int) {
         self.init(coin: [Double](repeating: 0, count: coinCount), sector: [Double](repeating: 0, count: Sector.allCases.count),
                   exchange: [Double](repeating: 0, count: VenueID.allCases.count), global: 0, openTrades: 0,

@@ -53,12 +53,10 @@ extension Engine {
         for shard in shards {
             shard.entriesEnabled = state == .active && !entriesSuspended
             shard.context.blockedVenues = blockedVenues
-            var blocked = shard.context.blockedCoins
             shard.forEachCoin { c, _ in
-                blocked[Int(c)] = breakers.isStale(coin: c, at: time) ? .staleData
+                shard.context.blockedCoins[Int(c)] = breakers.isStale(coin: c, at: time) ? .staleData
                     : (breakers.isCoolingDown(coin: c, at: time) ? .lossCooldown : coinGate?(c))
             }
-            shard.context.blockedCoins = blocked
         }
         if state == .halted, !flattenedForHalt {
             logger.critical("trading HALTED: closing every open trade")

@@ -185,21 +185,20 @@ public final class Engine: @unchecked Sendable {
     /// number of coins, and of the free trade slots (the odd slots go round the shards in turn).
     private func beginRiskRound(_ round: Int64) {
         guard roundRisk else { return }
-        let snapshot = risk.snapshot()
+        let start = risk.roundStart()
         let total = max(1, shards.reduce(0) { $0 + $1.slots.count })
-        let freeSlots = max(0, risk.limits.maxConcurrentTrades - snapshot.openTrades)
-        var slots = shards.map { freeSlots * $0.slots.count / total }
-        var left = freeSlots - slots.reduce(0, +)
-        var i = Int(round % Int64(max(1, shards.count)))
-        while left > 0 && !shards.isEmpty {
-            if shards[i].slots.count > 0 || total == 1 {
-                slots[i] += 1
-                left -= 1
-            }
-            i = (i + 1) % shards.count
+        let freeSlots = max(0, start.maxConcurrentTrades - start.openTrades)
+        var tradeSlots = shards.map { freeSlots * $0.slots.count / total }
+        var left = freeSlots - tradeSlots.reduce(0, +)
+        let owners = shards.indices.filter { shards[$0].slots.count > 0 }
+        var next = Int(round % Int64(max(1, owners.count)))
+        while left > 0 && !owners.isEmpty {
+            tradeSlots[owners[next % owners.count]] += 1
+            left -= 1
+            next += 1
         }
         for (s, shard) in shards.enumerated() {
-            shard.context.risk.beginRound(from: risk, share: Double(shard.slots.count) / Double(total), tradeSlots: slots[s])
+            shard.context.risk.beginRound(start, share: Double(shard.slots.count) / Double(total), tradeSlots: tradeSlots[s])
         }
     }
 

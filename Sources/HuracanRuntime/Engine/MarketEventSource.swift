@@ -6,8 +6,6 @@ import HuracanStorage
 public protocol MarketEventSource: AnyObject {
     /// Hands over every event before `end` that is available now, in time order.
     func load(until end: Timestamp, into sink: (MarketEvent) -> Void) throws
-    /// True once no event will ever come again.
-    var isExhausted: Bool { get }
     /// Files read (stored data), for reports.
     var fileCount: Int { get }
     /// Time of the next event not yet handed over, when the source knows it (stored data);

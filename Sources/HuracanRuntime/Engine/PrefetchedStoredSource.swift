@@ -81,8 +81,6 @@ final class PrefetchedStoredSource: MarketEventSource {
         }
     }
 
-    var isExhausted: Bool { finished && current == nil }
-
     /// The next batch with events left, or nil at the end.
     private func currentBatch() throws -> Batch? {
         while true {

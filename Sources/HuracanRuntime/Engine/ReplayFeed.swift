@@ -59,7 +59,6 @@ public final class ReplayFeed: @unchecked Sendable {
         positions[c] = p
     }
 
-    var isFinished: Bool { source.isExhausted }
 
     /// True when every event loaded has been taken (coordinator only, between rounds).
     var isDrained: Bool { queues.indices.allSatisfy { positions[$0] >= queues[$0].count } }

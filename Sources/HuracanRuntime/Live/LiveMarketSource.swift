@@ -75,7 +75,6 @@ public final class LiveMarketSource: MarketEventSource, Sendable {
         }
     }
 
-    public var isExhausted: Bool { false }
     public var fileCount: Int { 0 }
 
     public func load(until end: Timestamp, into sink: (MarketEvent) -> Void) throws {

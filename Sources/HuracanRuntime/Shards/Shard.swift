@@ -304,22 +304,16 @@ final class Shard: @unchecked Sendable {
             if event.kind != .trade { slots[c].pipeline.onMarket(derived, context: &context) }
         }
         if !reports.isEmpty { deliverReports(slot: c) }
-        guard event.kind == .book else {
-            slots[c].pipeline.onMarket(event, context: &context)
-            if !context.outbox.isEmpty { submitOutbox(slot: c, at: event.time) }
-            return
-        }
         // Tick-to-decision latency of one book event in `latencySampling` (reading the clock
         // twice per event was a twentieth of a backtest).
-        bookEvents &+= 1
-        guard bookEvents % Self.latencySampling == 0 else {
-            slots[c].pipeline.onMarket(event, context: &context)
-            if !context.outbox.isEmpty { submitOutbox(slot: c, at: event.time) }
-            return
+        var timed = false
+        if event.kind == .book {
+            bookEvents &+= 1
+            timed = bookEvents % Self.latencySampling == 0
         }
-        let start = MonotonicClock.nanoseconds()
+        let start = timed ? MonotonicClock.nanoseconds() : 0
         slots[c].pipeline.onMarket(event, context: &context)
-        _ = latency.record(MonotonicClock.nanoseconds() &- start)
+        if timed { _ = latency.record(MonotonicClock.nanoseconds() &- start) }
         if !context.outbox.isEmpty { submitOutbox(slot: c, at: event.time) }
     }
 

@@ -76,7 +76,8 @@ public final class StoredCoinStreams {
                 let inclusive = i > first
                 if t < limit.time || (t == limit.time && !inclusive) { limit = (t, inclusive) }
             }
-            try mine[first].append(before: limit.time, inclusive: limit.inclusive, into: &out)
+            // An inclusive bound is another stream's next time, below `end`: one past it is safe.
+            try mine[first].append(before: limit.inclusive ? limit.time + 1 : limit.time, into: &out)
         }
     }
 }

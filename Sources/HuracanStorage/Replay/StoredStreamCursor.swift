@@ -35,17 +35,13 @@ final class StoredStreamCursor {
         if position >= events.count { try refill() }
     }
 
-    /// Appends the stream's events before `end` (nanoseconds), or up to and including `end`
-    /// when `inclusive`, to `out`, loading row groups as needed.
-    func append(before end: Int64, inclusive: Bool = false, into out: inout [MarketEvent]) throws {
+    /// Appends the stream's events before `end` (nanoseconds) to `out`, loading row groups as
+    /// needed.
+    func append(before end: Int64, into out: inout [MarketEvent]) throws {
         while position < events.count {
             var last = position
             let count = events.count
-            if inclusive {
-                while last < count && events[last].time.nanoseconds <= end { last += 1 }
-            } else {
-                while last < count && events[last].time.nanoseconds < end { last += 1 }
-            }
+            while last < count && events[last].time.nanoseconds < end { last += 1 }
             if last > position { out.append(contentsOf: events[position..<last]) }
             position = last
             guard position >= count else { return }
