@@ -1,4 +1,6 @@
+import Dispatch
 import HuracanCore
+import Synchronization
 
 /// The data lake's book, trade and funding events of each coin, read coin by coin: each coin's
 /// kinds merged in time order (ties: book, then trades, then funding), without ordering coins
@@ -20,22 +22,33 @@ public final class StoredCoinStreams {
         self.to = to
         let firstDay = UTCDate(daysSinceEpoch: from.dayNumber)
         let lastDay = UTCDate(daysSinceEpoch: Timestamp(nanoseconds: to.nanoseconds - 1).dayNumber)
-        var files = 0
-        var streams: [[StoredStreamCursor]] = []
-        for (name, index) in coins {
-            var mine: [StoredStreamCursor] = []
-            for kind in kinds {
-                let partitions = lake.partitions(kinds: [kind], coins: [name], from: firstDay, through: lastDay)
-                guard !partitions.isEmpty else { continue }
-                files += partitions.count
-                let cursor = StoredStreamCursor(coin: index, kind: kind, files: partitions.map(\.path), from: from, to: to)
-                try cursor.start()
-                mine.append(cursor)
-            }
-            streams.append(mine)
+        // One listing of the lake for every coin and kind (a listing per coin and kind read each
+        // kind's folder of all coins again: 1,200 listings of 400 entries at 400 coins).
+        var filesByStream: [String: [String]] = [:]
+        let wanted = Set(coins.map(\.name))
+        for partition in lake.partitions(kinds: kinds, coins: wanted, from: firstDay, through: lastDay) {
+            filesByStream["\(partition.kind.rawValue)/\(partition.coin)", default: []].append(partition.path)
         }
-        cursors = streams
-        fileCount = files
+        let plans: [[StoredStreamCursor]] = coins.map { name, index in
+            kinds.compactMap { kind in
+                filesByStream["\(kind.rawValue)/\(name)"].map { StoredStreamCursor(coin: index, kind: kind, files: $0, from: from, to: to) }
+            }
+        }
+        fileCount = filesByStream.values.reduce(0) { $0 + $1.count }
+        // Opening a file and decoding its first row group is most of the start: coins in parallel.
+        // Each cursor is started by exactly one iteration; the first failure in coin order is thrown.
+        let failures = Mutex<[Int: any Error]>([:])
+        nonisolated(unsafe) let unstarted = plans
+        DispatchQueue.concurrentPerform(iterations: unstarted.count) { coin in
+            for cursor in unstarted[coin] {
+                do { try cursor.start() } catch {
+                    failures.withLock { $0[coin] = error }
+                    return
+                }
+            }
+        }
+        if let first = failures.withLock({ $0.min { $0.key < $1.key } }) { throw first.value }
+        cursors = plans
     }
 
     /// Coins, in the order given at init.

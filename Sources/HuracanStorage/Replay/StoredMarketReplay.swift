@@ -56,7 +56,8 @@ public final class StoredMarketReplay {
         guard let firstDay = partitions.map(\.day).min(), let lastDay = partitions.map(\.day).max() else { return nil }
         var lo: Int64?, hi: Int64?
         for partition in partitions where partition.day == firstDay || partition.day == lastDay {
-            let file = try ParquetFile(path: partition.path)
+            // Only the time column's statistics are read (the first column of every kind).
+            let file = try ParquetFile(path: partition.path, statistics: .firstColumn)
             for group in file.rowGroups {
                 guard let stats = group.statistics.first ?? nil, case .int(let min)? = stats.min, case .int(let max)? = stats.max else {
                     // No time statistics: the whole days.
