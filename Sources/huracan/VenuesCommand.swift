@@ -79,6 +79,9 @@ struct VenuesCommand: ParsableCommand {
             let parse = try ExchangeBenchmarks.bybitDepthParseOnly(lines: lines, duration: .milliseconds(Int64(max(1, seconds / 3) * 1000)))
             print(String(format: "  of which parsing alone (same messages, nothing applied): %.0f messages/s, %.0f ns per message",
                          parse.messagesPerSecond, 1e9 / parse.messagesPerSecond))
+            let feed = try VenueFeedBenchmarks.bybitFeedDepth(lines: lines, duration: .milliseconds(Int64(seconds * 1000)))
+            print(String(format: "bybit orderbook.500 deltas through the live market feed (frame bytes, parse, book in the feed's table, top published): %.0f messages/s, %.0f ns per message",
+                         feed.messagesPerSecond, 1e9 / feed.messagesPerSecond))
             for venue in VenueID.allCases {
                 let result = try ExchangeBenchmarks.orderRoundTrip(venue: venue, iterations: iterations)
                 print(String(format: "%@ order round trip in process (validate, encode, sign, parse ack, parse fill, apply): p50 %.1f µs, p99 %.1f µs, max %.1f µs",

@@ -8,6 +8,11 @@ public enum ExchangeBenchmarks {
         public var seconds: Double
         public var messagesPerSecond: Double { Double(messages) / seconds }
         public var levelsPerSecond: Double { Double(levels) / seconds }
+        public init(messages: Int, levels: Int, seconds: Double) {
+            self.messages = messages
+            self.levels = levels
+            self.seconds = seconds
+        }
     }
 
     /// Parses and applies Bybit orderbook messages (`lines`: snapshot first, then deltas) in a loop

@@ -143,7 +143,7 @@ public final class VenueStreamConnection: Sendable {
                         delivering.store(true, ordering: .relaxed)
                         switch message {
                         case .text(let text): onMessage(Array(text.utf8))
-                        case .binary(let buffer): onMessage(Array(buffer: buffer))
+                        case .binary(let buffer): Self.deliver(buffer, to: onMessage)
                         }
                     }
                 }
@@ -174,5 +174,15 @@ public final class VenueStreamConnection: Sendable {
             writer.withLock { $0 = nil }
         }
         return closeCause.withLock { $0 }
+    }
+
+    /// Hands one complete message's bytes to `onMessage`.
+    static func deliver(_ data: ByteBuffer, to onMessage: ([UInt8]) -> Void) {
+        onMessage(Array(buffer: data))
+    }
+
+    /// A text message as the WebSocket layer hands it over (a String), then its bytes.
+    static func deliver(text data: ByteBuffer, to onMessage: ([UInt8]) -> Void) {
+        onMessage(Array(String(buffer: data).utf8))
     }
 }
