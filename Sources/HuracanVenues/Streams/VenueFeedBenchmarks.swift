@@ -37,9 +37,9 @@ public enum VenueFeedBenchmarks {
         var passes = 0
         var deltaTime = Duration.zero
         while clock.now - start < duration {
-            VenueStreamConnection.deliver(text: frames[0]) { feed.receive($0, chunk: 0) }
+            VenueStreamConnection.deliver(frames[0]) { feed.receive($0, chunk: 0) }
             let t0 = clock.now
-            for frame in frames.dropFirst() { VenueStreamConnection.deliver(text: frame) { feed.receive($0, chunk: 0) } }
+            for frame in frames.dropFirst() { VenueStreamConnection.deliver(frame) { feed.receive($0, chunk: 0) } }
             deltaTime += clock.now - t0
             passes += 1
         }

@@ -43,6 +43,31 @@ public final class VenueMarketFeed: Sendable {
         case binance(BinanceBookSync, fetching: Bool)
         case okx(OKXBookSync, fetching: Bool)
         case bybit(BybitBookSync)
+        /// Held only while a synchroniser is out being changed (see `update`).
+        case empty
+
+        /// Changes the synchroniser in place. Taking it out of the enum leaves the table's copy
+        /// sharing its book, so the first write would copy the whole book; the case is emptied
+        /// first so the book is uniquely referenced.
+        mutating func update<Result>(binance: (inout BinanceBookSync, inout Bool) -> Result, okx: (inout OKXBookSync, inout Bool) -> Result,
+                                     bybit: (inout BybitBookSync) -> Result, none: Result) -> Result {
+            switch self {
+            case .binance(var sync, var fetching):
+                self = .empty
+                defer { self = .binance(sync, fetching: fetching) }
+                return binance(&sync, &fetching)
+            case .okx(var sync, var fetching):
+                self = .empty
+                defer { self = .okx(sync, fetching: fetching) }
+                return okx(&sync, &fetching)
+            case .bybit(var sync):
+                self = .empty
+                defer { self = .bybit(sync) }
+                return bybit(&sync)
+            case .empty:
+                return none
+            }
+        }
     }
 
     public init(api: VenueAPI, symbols: [String], health: BookHealth, configuration: Configuration = .init(), logger: Logger,
@@ -135,7 +160,7 @@ public final class VenueMarketFeed: Sendable {
             case .binance(let sync, _): sync.isInSync
             case .okx(let sync, _): sync.isInSync
             case .bybit(let sync): sync.isInSync
-            case nil: false
+            case .empty, nil: false
             }
         }
     }
@@ -150,7 +175,7 @@ public final class VenueMarketFeed: Sendable {
             case .binance(let sync, _): sync.isInSync ? sync.book : nil
             case .okx(let sync, _): sync.isInSync ? sync.book : nil
             case .bybit(let sync): sync.isInSync ? sync.book : nil
-            case nil: nil
+            case .empty, nil: nil
             }
         }
     }
@@ -162,7 +187,7 @@ public final class VenueMarketFeed: Sendable {
                 case .binance: books[symbol] = .binance(BinanceBookSync(), fetching: false)
                 case .okx: books[symbol] = .okx(OKXBookSync(), fetching: false)
                 case .bybit: books[symbol] = .bybit(BybitBookSync(depth: 50))
-                case nil: break
+                case .empty, nil: break
                 }
             }
         }
@@ -229,25 +254,25 @@ public final class VenueMarketFeed: Sendable {
         let coin = api.directory.coin(symbol)
         enum Follow { case none, fetchSnapshot, resubscribe }
         let (result, follow, top) = books.withLock { books -> (BookSyncResult, Follow, BookTop?) in
-            switch books[symbol] {
-            case .binance(var sync, let fetching):
-                let result = binance(&sync)
-                let fetch = sync.needsSnapshot && !fetching
-                books[symbol] = .binance(sync, fetching: fetching || fetch)
-                return (result, fetch ? .fetchSnapshot : .none, sync.isInSync ? sync.book.top : nil)
-            case .okx(var sync, let fetching):
-                let result = okx(&sync)
-                let fetch = sync.needsSnapshot && !fetching
-                books[symbol] = .okx(sync, fetching: fetching || fetch)
-                return (result, fetch ? .fetchSnapshot : .none, sync.isInSync ? sync.book.top : nil)
-            case .bybit(var sync):
-                let result = bybit(&sync)
-                books[symbol] = .bybit(sync)
-                if case .resync = result { return (result, .resubscribe, nil) }
-                return (result, .none, sync.isInSync ? sync.book.top : nil)
-            case nil:
-                return (.ignored, .none, nil)
-            }
+            books[symbol]?.update(
+                binance: { sync, fetching in
+                    let result = binance(&sync)
+                    let fetch = sync.needsSnapshot && !fetching
+                    fetching = fetching || fetch
+                    return (result, fetch ? .fetchSnapshot : .none, sync.isInSync ? sync.book.top : nil)
+                },
+                okx: { sync, fetching in
+                    let result = okx(&sync)
+                    let fetch = sync.needsSnapshot && !fetching
+                    fetching = fetching || fetch
+                    return (result, fetch ? .fetchSnapshot : .none, sync.isInSync ? sync.book.top : nil)
+                },
+                bybit: { sync in
+                    let result = bybit(&sync)
+                    if case .resync = result { return (result, .resubscribe, nil) }
+                    return (result, .none, sync.isInSync ? sync.book.top : nil)
+                },
+                none: (.ignored, .none, nil)) ?? (.ignored, .none, nil)
         }
         health.record(result, coin: coin, venue: venue)
         if case .resync(let reason) = result { logger.notice("\(venue) \(symbol) book resync: \(reason)") }
@@ -278,17 +303,16 @@ public final class VenueMarketFeed: Sendable {
             do {
                 let snapshot = try await api.depthSnapshot(symbol: symbol, limit: venue == .okx ? 400 : configuration.snapshotLimit)
                 let result = books.withLock { books -> BookSyncResult in
-                    switch books[symbol] {
-                    case .binance(var sync, _):
-                        let r = sync.applySnapshot(snapshot)
-                        books[symbol] = .binance(sync, fetching: false)
-                        return r
-                    case .okx(var sync, _):
-                        let r = sync.applySnapshot(snapshot)
-                        books[symbol] = .okx(sync, fetching: false)
-                        return r
-                    default: return .ignored
-                    }
+                    books[symbol]?.update(
+                        binance: { sync, fetching in
+                            fetching = false
+                            return sync.applySnapshot(snapshot)
+                        },
+                        okx: { sync, fetching in
+                            fetching = false
+                            return sync.applySnapshot(snapshot)
+                        },
+                        bybit: { _ in .ignored }, none: .ignored) ?? .ignored
                 }
                 health.record(result, coin: coin, venue: venue)
                 return
@@ -297,8 +321,7 @@ public final class VenueMarketFeed: Sendable {
             }
         }
         books.withLock { books in
-            if case .binance(let sync, _) = books[symbol] { books[symbol] = .binance(sync, fetching: false) }
-            if case .okx(let sync, _) = books[symbol] { books[symbol] = .okx(sync, fetching: false) }
+            books[symbol]?.update(binance: { $1 = false }, okx: { $1 = false }, bybit: { _ in }, none: ())
         }
     }
 }

@@ -138,12 +138,13 @@ public final class VenueStreamConnection: Sendable {
             try await onOpen(self)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { [self] in
-                    for try await message in inbound.messages(maxSize: 1 << 24) {
+                    // Frames, not `messages()`: that turns every text message into a String.
+                    var assembler = WebSocketMessageAssembler(maxSize: 1 << 24)
+                    for try await frame in inbound {
                         lastReceived.store(Self.monotonicNow(), ordering: .relaxed)
                         delivering.store(true, ordering: .relaxed)
-                        switch message {
-                        case .text(let text): onMessage(Array(text.utf8))
-                        case .binary(let buffer): Self.deliver(buffer, to: onMessage)
+                        if let message = try assembler.receive(frame.data, continuation: frame.opcode == .continuation, fin: frame.fin) {
+                            Self.deliver(message, to: onMessage)
                         }
                     }
                 }
@@ -179,10 +180,5 @@ public final class VenueStreamConnection: Sendable {
     /// Hands one complete message's bytes to `onMessage`.
     static func deliver(_ data: ByteBuffer, to onMessage: ([UInt8]) -> Void) {
         onMessage(Array(buffer: data))
-    }
-
-    /// A text message as the WebSocket layer hands it over (a String), then its bytes.
-    static func deliver(text data: ByteBuffer, to onMessage: ([UInt8]) -> Void) {
-        onMessage(Array(String(buffer: data).utf8))
     }
 }
