@@ -1,18 +1,19 @@
 import Foundation
+import HuracanCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A throwaway redis-server on a free 127.0.0.1 port, with its data in a temporary folder
 /// (append-only file, fsync always, so a restart keeps every acknowledged write).
-public final class RedisServer: @unchecked Sendable {
-    // @unchecked: `process` is only replaced by `start`/`stop`, which tests call from one task.
+public final class RedisServer: Sendable {
     public let port: Int
     public let directory: URL
     public let password: String?
     /// With TLS: the CA certificate clients must trust (the server then accepts only TLS).
-    public private(set) var caFile: String?
-    private var process: Process?
+    public let caFile: String?
+    /// The running server, if any (tests may kill and restart it from any task).
+    private let process = Locked<Process?>(nil)
 
     /// Starts a server, or returns nil (printing why) when redis-server is not installed and
     /// `HURACAN_REQUIRE_SERVERS` is not set; with it set, a missing binary is an error.
@@ -22,16 +23,18 @@ public final class RedisServer: @unchecked Sendable {
             print("skipped: redis-server is not installed (apt-get install redis-server)")
             return nil
         }
-        let server = RedisServer(port: try FreePorts.take(), directory: TestPaths.temporaryDirectory(label), password: password)
-        if tls { try server.makeCertificates() }
+        let directory = TestPaths.temporaryDirectory(label)
+        let server = RedisServer(port: try FreePorts.take(), directory: directory, password: password,
+                                 caFile: tls ? try makeCertificates(in: directory) : nil)
         try server.start()
         return server
     }
 
-    init(port: Int, directory: URL, password: String?) {
+    init(port: Int, directory: URL, password: String?, caFile: String?) {
         self.port = port
         self.directory = directory
         self.password = password
+        self.caFile = caFile
     }
 
     /// Starts (or restarts, on the same port and data) the server and waits until it answers.
@@ -53,7 +56,7 @@ public final class RedisServer: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        self.process = process
+        self.process.withLock { $0 = process }
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if Self.answers(port: port) { return }
@@ -62,8 +65,9 @@ public final class RedisServer: @unchecked Sendable {
         throw TestSupportError.serverDidNotStart("redis-server on port \(port); log: \(directory.path)/redis.log")
     }
 
-    /// A throwaway CA and a server certificate for 127.0.0.1 (openssl).
-    func makeCertificates() throws {
+    /// A throwaway CA and a server certificate for 127.0.0.1 (openssl) in `directory`; returns
+    /// the CA certificate's path.
+    static func makeCertificates(in directory: URL) throws -> String {
         guard let openssl = ExternalTool.find("openssl") else { throw TestSupportError.missingTool("openssl") }
         let d = directory.path
         let steps: [[String]] = [
@@ -78,15 +82,14 @@ public final class RedisServer: @unchecked Sendable {
         let (status, output) = try ExternalTool.run(openssl, ["x509", "-req", "-in", "\(d)/server.csr", "-CA", "\(d)/ca.crt", "-CAkey", "\(d)/ca.key",
                                                              "-CAcreateserial", "-days", "2", "-extfile", "\(d)/san.ext", "-out", "\(d)/server.crt"])
         guard status == 0 else { throw TestSupportError.serverDidNotStart("openssl x509: \(output)") }
-        caFile = "\(d)/ca.crt"
+        return "\(d)/ca.crt"
     }
 
     /// Kills the server (SIGKILL: no chance to save beyond what the append-only file has).
     public func kill() {
-        guard let process else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        self.process = nil
+        guard let running = process.withLock({ $0.take() }) else { return }
+        Glibc.kill(running.processIdentifier, SIGKILL)
+        running.waitUntilExit()
     }
 
     /// Stops the server and removes its data.
@@ -95,7 +98,7 @@ public final class RedisServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    deinit { if let process { Glibc.kill(process.processIdentifier, SIGKILL) } }
+    deinit { if let running = process.withLock({ $0 }) { Glibc.kill(running.processIdentifier, SIGKILL) } }
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
     static func answers(port: Int) -> Bool {

@@ -63,16 +63,16 @@ import Testing
         let now = Int64(Date().timeIntervalSince1970) * 1_000_000_000
         let engine = try EngineRunner.makeEngine(config: config, start: Timestamp(nanoseconds: now - 120_000_000_000), threads: 1, logger: quietLogger)
         let reopened = try await RegistryConnection.open(config, logger: quietLogger)
-        let watcher = ModelWatcher(registry: reopened, engine: engine, fallback: try BaselineModelLoader.load(path: ""), logger: quietLogger)
+        let watcher = ModelWatcher(registry: reopened, engine: engine.handle, fallback: try BaselineModelLoader.load(path: ""), logger: quietLogger)
         try await watcher.refresh(coin: nil)
         engine.entriesSuspended = true
         engine.run(until: Timestamp(nanoseconds: now), pacing: .asFastAsPossible)
         engine.entriesSuspended = false
-        for name in names { #expect(engine.modelNames[name]?.contains("xgb \(name) v") == true, "\(name) runs \(engine.modelNames[name] ?? "nothing")") }
+        for name in names { #expect(engine.handle.models.modelNames[name]?.contains("xgb \(name) v") == true, "\(name) runs \(engine.handle.models.modelNames[name] ?? "nothing")") }
         try await whileRunning(engine) { try await Task.sleep(for: .seconds(4)) }
         let status2 = engine.status()
         #expect(status2.totals.events > 1_000)
-        print("paper run on trained models: \(status2.totals.events) events, \(status2.totals.signals) signals, \(status2.totals.ordersSent) orders, models \(engine.modelNames)")
+        print("paper run on trained models: \(status2.totals.events) events, \(status2.totals.signals) signals, \(status2.totals.ordersSent) orders, models \(engine.handle.models.modelNames)")
         try await reopened.close()
     }
 

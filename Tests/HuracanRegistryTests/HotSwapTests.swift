@@ -31,7 +31,8 @@ func engineConfig(coins: Int = 4, folder: URL, metadataDB: String) throws -> Eng
 
 /// Runs `engine` in real time (as `huracan run` does) on its own thread until `body` returns.
 func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throws -> T {
-    let thread = Thread { engine.run(until: nil, pacing: .realTime, stepsPerRound: 1, statusInterval: 0.2) }
+    let running = ThreadHandOff(engine) // the engine is the thread's until `stop` ends its run
+    let thread = Thread { running.value.run(until: nil, pacing: .realTime, stepsPerRound: 1, statusInterval: 0.2) }
     thread.start()
     defer { engine.control.stop() }
     let result = try await body()
@@ -56,24 +57,24 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
         let engine = try EngineRunner.makeEngine(config: config, start: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000),
                                                  threads: 1, logger: quietLogger)
         let baseline = try BaselineModelLoader.load(path: "")
-        let watcher = ModelWatcher(registry: registry, engine: engine, fallback: baseline, pollInterval: .milliseconds(200), logger: quietLogger)
+        let watcher = ModelWatcher(registry: registry, engine: engine.handle, fallback: baseline, pollInterval: .milliseconds(200), logger: quietLogger)
         try await watcher.refresh(coin: nil)
         let watching = Task { try await watcher.run() }
         defer { watching.cancel() }
 
         try await whileRunning(engine) {
-            #expect(await eventually { engine.modelNames["BTC"] == "all: xgb BTC v1" })
+            #expect(await eventually { engine.handle.models.modelNames["BTC"] == "all: xgb BTC v1" })
             // Activate v2 while the engine runs: swapped in between rounds.
             let v2 = try await registry.register(TestModels.registration(coin: "BTC", sharpe: 2), artifact: TestModels.stump(low: -20, high: -20))
             try await registry.activate(coin: "BTC", version: v2.version)
-            #expect(await eventually { engine.modelNames["BTC"] == "all: xgb BTC v2" })
+            #expect(await eventually { engine.handle.models.modelNames["BTC"] == "all: xgb BTC v2" })
 
             // v3's file is corrupted after registration: refused, v2 stays.
             let v3 = try await registry.register(TestModels.registration(coin: "BTC", sharpe: 3), artifact: TestModels.stump())
             try TestModels.stump(high: 99).write(to: registry.store.url(relativePath: v3.artifactPath))
             try await registry.activate(coin: "BTC", version: v3.version)
             #expect(try await eventually { try await registry.events(coin: "BTC").contains { $0.action == "refused" && $0.version == v3.version } })
-            #expect(engine.modelNames["BTC"] == "all: xgb BTC v2")
+            #expect(engine.handle.models.modelNames["BTC"] == "all: xgb BTC v2")
             let refusal = try await registry.events(coin: "BTC").first { $0.action == "refused" }
             #expect(refusal?.detail.contains("checksum") == true)
 
@@ -82,12 +83,12 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
             try await registry.database.sql.raw("UPDATE model_registry SET feature_schema_version = 99 WHERE coin = 'BTC' AND version = \(bind: v4.version)").run()
             try await registry.activate(coin: "BTC", version: v4.version)
             #expect(try await eventually { try await registry.events(coin: "BTC").contains { $0.action == "refused" && $0.version == v4.version } })
-            #expect(engine.modelNames["BTC"] == "all: xgb BTC v2")
+            #expect(engine.handle.models.modelNames["BTC"] == "all: xgb BTC v2")
 
             // Rolling back to a good model is picked up again.
             try await registry.activate(coin: "BTC", version: v2.version)
             try await registry.activate(coin: "BTC", version: v1.version)
-            #expect(await eventually { engine.modelNames["BTC"] == "all: xgb BTC v1" })
+            #expect(await eventually { engine.handle.models.modelNames["BTC"] == "all: xgb BTC v1" })
         }
         // The watcher stops before its registry closes (a poll on a closed SQLite handle crashes).
         watching.cancel()
@@ -109,7 +110,7 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
             try await Task.sleep(for: .milliseconds(500))   // the first poll has run; LISTEN is set up
             let v1 = try await registry.register(TestModels.registration(coin: "ETH"), artifact: TestModels.stump(low: 5, high: 5))
             try await registry.activate(coin: "ETH", version: v1.version)
-            #expect(await eventually(.seconds(10)) { engine.modelNames["ETH"] == "all: xgb ETH v1" })
+            #expect(await eventually(.seconds(10)) { engine.handle.models.modelNames["ETH"] == "all: xgb ETH v1" })
         }
         // The watcher stops before its registry closes (a poll on a closed SQLite handle crashes).
         watching.cancel()
@@ -136,7 +137,7 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
             let writer = try await RegistryConnection.open(config, logger: quietLogger)
             let v1 = try await writer.register(TestModels.registration(coin: "ETH"), artifact: TestModels.stump(low: 5, high: 5))
             try await writer.activate(coin: "ETH", version: v1.version)
-            #expect(await eventually(.seconds(10)) { engine.modelNames["ETH"] == "all: xgb ETH v1" })
+            #expect(await eventually(.seconds(10)) { engine.handle.models.modelNames["ETH"] == "all: xgb ETH v1" })
             try? await writer.close()
 
             try server.stop()
@@ -147,7 +148,7 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
             try await Task.sleep(for: .seconds(3))   // LISTEN retries every second
             let v2 = try await again.register(TestModels.registration(coin: "ETH", sharpe: 2), artifact: TestModels.stump(low: -5, high: -5))
             try await again.activate(coin: "ETH", version: v2.version)
-            #expect(await eventually(.seconds(10)) { engine.modelNames["ETH"] == "all: xgb ETH v2" }, "swapped by notification after the restart")
+            #expect(await eventually(.seconds(10)) { engine.handle.models.modelNames["ETH"] == "all: xgb ETH v2" }, "swapped by notification after the restart")
             // The watcher's registry connection answers again too.
             #expect(try await registry.activeModels(coin: "ETH").first?.version == v2.version)
             try? await again.close()
@@ -162,7 +163,7 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
     static func watchedEngine(config: EngineConfig, registry: ModelRegistry) throws -> (Engine, Task<Void, any Error>) {
         let engine = try EngineRunner.makeEngine(config: config, start: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000),
                                                  threads: 1, logger: quietLogger)
-        let watcher = ModelWatcher(registry: registry, engine: engine, fallback: try BaselineModelLoader.load(path: ""),
+        let watcher = ModelWatcher(registry: registry, engine: engine.handle, fallback: try BaselineModelLoader.load(path: ""),
                                    pollInterval: .seconds(3_600), logger: quietLogger)
         return (engine, Task { try await watcher.run() })
     }

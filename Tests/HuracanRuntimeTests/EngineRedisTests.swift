@@ -24,7 +24,8 @@ import Testing
 
         func run(minutes: Int) async {
             let until = engine.now + .seconds(Int64(minutes) * 60)
-            await onThread { engine.run(until: until, pacing: .asFastAsPossible, statusInterval: 3_600) }
+            let running = ThreadHandOff(engine) // the test waits for the thread before touching the engine
+            await onThread { running.value.run(until: until, pacing: .asFastAsPossible, statusInterval: 3_600) }
         }
         func unavailable() -> Int { engine.risk.snapshot().decisions[.block]?[.sharedLedgerUnavailable] ?? 0 }
 

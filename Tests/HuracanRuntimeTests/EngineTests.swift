@@ -156,19 +156,22 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         let stalled = engine.shards[0]
         stalled.injectStall(nanoseconds: 3_000_000_000)
         let done = DispatchSemaphore(value: 0)
+        // While the engine runs on its thread, the test touches only what the watchdog does.
+        let watchdog = engine.watchdog, stalledHealth = stalled.health, otherHealth = engine.shards[1].health
+        let running = ThreadHandOff(engine)
         let thread = Thread {
-            engine.run(until: day + .seconds(121), pacing: .asFastAsPossible)
+            running.value.run(until: day + .seconds(121), pacing: .asFastAsPossible)
             done.signal()
         }
         thread.start()
         // Checked every 50 ms; the stall (3 s) outlasts the timeout by far, so a busy machine
         // that starts the round late still sees it.
-        for _ in 0..<56 where stalled.isHealthy {
+        for _ in 0..<56 where stalledHealth.isHealthy {
             Thread.sleep(forTimeInterval: 0.05)
-            engine.watchdog.check(now: MonotonicClock.wallNanoseconds())
+            watchdog.check(now: MonotonicClock.wallNanoseconds())
         }
-        #expect(stalled.isHealthy == false)
-        #expect(engine.shards[1].isHealthy)
+        #expect(stalledHealth.isHealthy == false)
+        #expect(otherHealth.isHealthy)
         done.wait()
         let status = engine.status()
         #expect(status.shards[0].healthy == false)
@@ -211,7 +214,7 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
 @Suite struct EngineAdminTests {
     @Test func adminScaleRebalancesARunningEngine() throws {
         let engine = try EngineRunner.makeEngine(config: testConfig(activeCoins: 8, perLoop: 4), start: day, threads: 1, logger: quiet)
-        let admin = EngineAdmin(engine: engine, maxCoins: 400, maxConcurrentTrades: 500)
+        let admin = EngineAdmin(engine: engine.handle, maxCoins: 400, maxConcurrentTrades: 500)
         #expect(throws: AdminError.self) { try admin.scale(activeCoins: 401, maxActiveTrades: nil) }
         #expect(throws: AdminError.self) { try admin.scale(activeCoins: nil, maxActiveTrades: 501) }
         _ = try admin.scale(activeCoins: 20, maxActiveTrades: 30)
@@ -358,7 +361,7 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         let engine = try EngineRunner.makeEngine(config: testConfig(activeCoins: 8, perLoop: 4), start: day, threads: 1, logger: quiet)
         engine.run(until: day + .seconds(3_600), pacing: .asFastAsPossible)
         _ = engine.status()
-        let text = engine.metricsText
+        let text = engine.handle.telemetry.metricsText
         for name in ["huracan_trades_total", "huracan_trades_per_second", "huracan_latency_seconds_bucket", "huracan_hit_rate",
                      "huracan_cost_bps", "huracan_errors_total", "huracan_active_positions", "huracan_exposure_pct",
                      "huracan_risk_decisions", "huracan_trading_state", "huracan_shard_healthy", "huracan_events_total"] {
@@ -391,7 +394,7 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         let engine = try EngineRunner.makeEngine(config: testConfig(activeCoins: 8, perLoop: 4), start: day, threads: 1, logger: quiet)
         engine.run(until: day + .seconds(1_800), pacing: .asFastAsPossible)
         _ = engine.status()
-        let result = try ExternalTool.run(promtool, ["check", "metrics"], input: engine.metricsText)
+        let result = try ExternalTool.run(promtool, ["check", "metrics"], input: engine.handle.telemetry.metricsText)
         #expect(result.status == 0, "promtool check metrics: \(result.output)")
     }
 }
@@ -422,7 +425,7 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         config.modelRegistry.metadataDB = "sqlite:\(directory.path)/db/huracan.sqlite"
         let engine = try EngineRunner.makeEngine(config: config, start: day, threads: 1, logger: quiet)
         engine.run(until: day + .seconds(60), pacing: .asFastAsPossible)
-        let health = HealthChecks(config: config, engine: engine)
+        let health = HealthChecks(config: config, engine: engine.handle)
         var report = health.runChecks()
         #expect(report.ready, "\(report.render())")
         #expect(report.checks.map(\.name) == ["database", "message_bus", "exchange_api", "models", "risk_limits", "kill_switch"])
@@ -441,7 +444,7 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         unreachable.modelRegistry.metadataDB = "postgresql://127.0.0.1:1/huracan_models"
         unreachable.messageBus.type = "redis_streams"
         unreachable.messageBus.port = 1
-        report = HealthChecks(config: unreachable, engine: engine).runChecks()
+        report = HealthChecks(config: unreachable, engine: engine.handle).runChecks()
         #expect(report.checks.first { $0.name == "database" }?.status == .failing)
         #expect(report.checks.first { $0.name == "message_bus" }?.message == "Redis at localhost:1 does not answer")
     }
@@ -488,6 +491,6 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         #expect(executions.count >= fills, "at least one fill per entry and exit")
         // The engine's own audit group keeps the streams from filling.
         #expect(bus.stats(stream: names.ordersGlobal).groups[EngineBus.auditGroup]?.lag == 0)
-        #expect(engine.metricsText.contains("huracan_bus_published_total{stream=\"orders\"}"))
+        #expect(engine.handle.telemetry.metricsText.contains("huracan_bus_published_total{stream=\"orders\"}"))
     }
 }

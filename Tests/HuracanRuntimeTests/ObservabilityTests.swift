@@ -190,13 +190,14 @@ enum Observability {
 /// Keeps an engine running on its own thread in small simulated steps, so its metrics change
 /// while Prometheus scrapes them.
 final class BackgroundEngine: Sendable {
-    let engine: Engine
     private let stopRequested = Atomic(false)
     private let finished = DispatchSemaphore(value: 0)
 
+    /// Runs `engine` on its own thread until `stop` (the caller keeps to `engine.handle` meanwhile).
     init(_ engine: Engine) {
-        self.engine = engine
+        let running = ThreadHandOff(engine)
         let thread = Thread { [self] in
+            let engine = running.value
             while !stopRequested.load(ordering: .relaxed) {
                 engine.run(until: engine.now + .seconds(10), pacing: .asFastAsPossible, statusInterval: 0.25)
                 Thread.sleep(forTimeInterval: 0.05)
@@ -322,7 +323,7 @@ extension ObservabilityTests {
         // Its admin server, /metrics included.
         let ports = try FreePorts.take(2)
         let (enginePort, prometheusPort) = (ports[0], ports[1])
-        let admin = EngineAdmin(engine: engine, maxCoins: 400, maxConcurrentTrades: 500)
+        let admin = EngineAdmin(engine: engine.handle, maxCoins: 400, maxConcurrentTrades: 500)
         let server = ServiceGroup(configuration: .init(
             services: [AdminServer(backend: admin, token: nil).application(host: "127.0.0.1", port: enginePort)], logger: quiet))
         let serverTask = Task { try await server.run() }

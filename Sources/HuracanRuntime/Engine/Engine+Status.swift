@@ -60,7 +60,7 @@ extension Engine {
             marketSource: marketSource,
             wallSeconds: Double(now) / 1e9,
             activeCoins: settings.activeCoins,
-            shards: shards.map { .init(id: $0.id, coins: $0.coins.map { universe[$0].coin }, healthy: $0.healthy.load(ordering: .relaxed)) },
+            shards: shards.map { .init(id: $0.id, coins: $0.coins.map { universe[$0].coin }, healthy: $0.isHealthy) },
             threads: pool.count, totals: totals, eventsPerSecond: eventsPerSecond, signalsPerSecond: signalsPerSecond,
             openTrades: open, closedTrades: tradeLog.count, exposurePct: snapshot.globalExposurePct,
             equity: snapshot.equity, pnl: snapshot.equity - settings.startingEquity,
@@ -69,15 +69,15 @@ extension Engine {
             tradingState: breakers.globalState.rawValue, breakers: activeBreakerLines(), breakerTrips: trips)
         status.live = liveStatus?()
         let report = riskReport(snapshot: snapshot, status: status)
-        metrics.update(status: status, risk: report, closed: tradeLog.trades(since: metricsTradesSeen),
+        let text = metrics.update(status: status, risk: report, closed: tradeLog.trades(since: metricsTradesSeen),
                        latency: intervalLatency, intervalSeconds: seconds,
                        bus: engineBus.statistics(signalCoins: shards.flatMap { $0.slots.map(\.pipeline.instrument.coin) }),
                        busWaiting: engineBus.waiting, spreads: averageSpreads())
         metricsTradesSeen = tradeLog.count
         totalLatency.add(intervalLatency)
         intervalLatency.reset()
-        published.withLock { $0 = status }
-        publishedRisk.withLock { $0 = report }
+        handle.telemetry.publish(status: status, risk: report)
+        handle.telemetry.publish(metrics: text)
         return status
     }
     func riskReport(snapshot: RiskSnapshot, status: EngineStatus) -> RiskReport {

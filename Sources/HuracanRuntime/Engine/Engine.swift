@@ -12,7 +12,7 @@ import Synchronization
 ///
 /// The coordinator (the thread calling `run`) is the only one that changes the shard layout,
 /// and does so while every worker is parked between rounds.
-public final class Engine: @unchecked Sendable {
+public final class Engine {
     public enum Pacing: Sendable { case asFastAsPossible, realTime }
 
     public internal(set) var settings: EngineSettings
@@ -97,19 +97,14 @@ public final class Engine: @unchecked Sendable {
     /// active set is ranked on instead of the simulated market's coin profiles. A coin missing
     /// from it is not ranked (it only tops the set up when too few can be).
     public var costSource: (@Sendable (Timestamp) -> [CoinIndex: CostSnapshot])?
-    /// Live runs: the venue readiness checks of `/ready` (last probe).
-    public var liveChecks: (@Sendable () -> [HealthCheckResult])?
     /// The first error reading stored data; the run stops at it.
     public private(set) var replayError: (any Error)?
-    /// Models handed over for hot swap, installed by the coordinator between rounds.
-    let pendingModels = Locked<[CoinIndex: any Model]>([:])
+    /// What other threads may touch while the coordinator runs the engine.
+    public let handle: EngineHandle
     /// Models installed by hot swap (coordinator only); coins added later start with them.
     var installedModels: [CoinIndex: any Model] = [:]
-    let installedModelNames = Locked<[String: String]>([:])
     /// Per coin (universe index): time of the last market event handed to the bus (coordinator only).
     lazy var marketSeen = [Int64](repeating: 0, count: universe.count)
-    /// Closed trades and winners per coin since its model was last installed (drift check).
-    let outcomes = Locked<[String: LiveOutcome]>([:])
 
     /// - Parameters:
     ///   - threads: OS threads for shards; 0 means one per core.
@@ -122,6 +117,7 @@ public final class Engine: @unchecked Sendable {
         self.universe = universe
         self.control = control
         self.logger = logger
+        handle = EngineHandle(universe: universe, control: control, logger: logger)
         self.makeModel = makeModel
         watchdog = Watchdog(timeoutSeconds: settings.watchdogSeconds, logger: logger)
         engineBus = EngineBus(bus: bus ?? InProcessBus(capacityPerStream: settings.busCapacity, maxConsumersPerGroup: settings.maxConsumersPerGroup, clock: { MonotonicClock.wallNanoseconds() }),
@@ -422,7 +418,7 @@ public final class Engine: @unchecked Sendable {
             }
             if !shard.context.closedTrades.isEmpty {
                 for trade in shard.context.closedTrades { closedNet += trade.netPnL }
-                recordOutcomes(shard.context.closedTrades)
+                handle.models.record(shard.context.closedTrades)
                 onClosedTrades?(shard.context.closedTrades)
                 tradeLog.append(shard.context.closedTrades)
                 shard.context.closedTrades.removeAll(keepingCapacity: true)
@@ -515,21 +511,14 @@ public final class Engine: @unchecked Sendable {
     }
 
     var retiredStats = PipelineStats()
-    let published = Locked<EngineStatus?>(nil)
-    let publishedRisk = Locked<RiskReport?>(nil)
     let metrics = EngineMetrics()
     var metricsTradesSeen = 0
 
-    /// Prometheus text exposition as of the last status; safe to read from any thread.
-    public var metricsText: String { metrics.exposition }
     /// Cost rank of each coin (1 = best) from the last ranking, when the active set is ranked.
     var costRanks: [CoinIndex: Int] = [:]
 
-    /// The risk report last computed by the coordinator; safe to read from any thread.
-    public var latestRiskReport: RiskReport? { publishedRisk.withLock { $0 } }
-
-    /// The status last computed by the coordinator; safe to read from any thread.
-    public var latestStatus: EngineStatus? { published.withLock { $0 } }
+    /// The status last computed by the coordinator (also `handle.telemetry` for other threads).
+    public var latestStatus: EngineStatus? { handle.telemetry.latestStatus }
 
     private func removeFlatInactiveCoins() {
         var removed = false

@@ -4,16 +4,16 @@ import Logging
 
 /// Connects the admin interface to a running engine.
 struct EngineAdmin: AdminBackend {
-    let engine: Engine
+    let engine: EngineHandle
     let maxCoins: Int
     let maxConcurrentTrades: Int
     var health: HealthChecks?
 
-    func statusJSON() -> String { encode(engine.latestStatus) }
+    func statusJSON() -> String { encode(engine.telemetry.latestStatus) }
 
-    func riskJSON() -> String { encode(engine.latestRiskReport) }
+    func riskJSON() -> String { encode(engine.telemetry.latestRiskReport) }
 
-    func metricsText() -> String { engine.metricsText }
+    func metricsText() -> String { engine.telemetry.metricsText }
 
     func readiness() -> (ready: Bool, json: String) {
         guard let health, var report = health.report else { return (false, "{\"ready\": false, \"message\": \"starting\"}\n") }

@@ -74,7 +74,7 @@ public enum EngineRunner {
         do {
             guard let registry = try await RegistryConnection.openIfPresent(config, logger: logger) else { return nil }
             let baseline = try BaselineModelLoader.load(path: config.strategy.modelFile)
-            let watcher = ModelWatcher(registry: registry, engine: engine, fallback: baseline,
+            let watcher = ModelWatcher(registry: registry, engine: engine.handle, fallback: baseline,
                                        pollInterval: .milliseconds(Int64(config.modelRegistry.pollSeconds * 1_000)), logger: logger)
             try await watcher.refresh(coin: nil)
             return watcher
@@ -129,13 +129,13 @@ public enum EngineRunner {
                       redis: RedisLink?, watcher: ModelWatcher?, before: [ServiceGroupConfiguration.ServiceConfiguration], logger: Logger) async throws {
         var services = before
         services.append(.init(service: await ReloadOnHangup(path: configPath, control: control, logger: logger), successTerminationBehavior: .ignore))
-        services.append(.init(service: EngineService(engine: engine, end: end, view: view), successTerminationBehavior: .gracefullyShutdownGroup))
+        services.append(.init(service: EngineService(engine: ThreadHandOff(engine), control: engine.control, end: end, view: view), successTerminationBehavior: .gracefullyShutdownGroup))
         let observability = config.observability
         if observability.prometheusEnabled {
             let token = try? Secret.resolve(environmentVariable: observability.adminTokenEnv, file: "")
-            let health = HealthChecks(config: config, engine: engine, redis: redis)
+            let health = HealthChecks(config: config, engine: engine.handle, redis: redis)
             health.start()
-            let admin = EngineAdmin(engine: engine, maxCoins: config.maxCoins, maxConcurrentTrades: config.maxConcurrentTrades, health: health)
+            let admin = EngineAdmin(engine: engine.handle, maxCoins: config.maxCoins, maxConcurrentTrades: config.maxConcurrentTrades, health: health)
             let server = AdminServer(backend: admin, token: token?.value)
             let note = token == nil ? " (admin calls disabled: \(observability.adminTokenEnv) is not set)" : ""
             logger.info("status and admin calls on http://\(observability.prometheusBindAddress):\(observability.prometheusPort)\(note)")
@@ -147,7 +147,7 @@ public enum EngineRunner {
         if let watcher {
             services.append(.init(service: watcher, failureTerminationBehavior: .ignore))
             if config.modelRegistry.retraining.enabled {
-                services.append(.init(service: RetrainingService(config: config, registry: watcher.registry, engine: engine, logger: logger),
+                services.append(.init(service: RetrainingService(config: config, registry: watcher.registry, engine: engine.handle, logger: logger),
                                       failureTerminationBehavior: .ignore))
             }
         }
@@ -160,23 +160,26 @@ public enum EngineRunner {
 /// The engine as a long-running service: its loop runs on its own threads; graceful shutdown
 /// asks it to stop at the end of the current round.
 struct EngineService: Service {
-    let engine: Engine
+    /// Handed to the coordinator thread for the run; the runner touches the engine again only
+    /// after the service group has ended, which waits for that thread to finish.
+    let engine: ThreadHandOff<Engine>
+    let control: EngineControl
     let end: Timestamp?
     let view: StatusView
 
     func run() async throws {
-        let engine = engine, end = end, view = view
+        let engine = engine, control = control, end = end, view = view
         await withGracefulShutdownHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let thread = Thread {
-                    engine.run(until: end, pacing: .realTime, stepsPerRound: 1, statusInterval: 1) { view.show($0) }
+                    engine.value.run(until: end, pacing: .realTime, stepsPerRound: 1, statusInterval: 1) { view.show($0) }
                     continuation.resume()
                 }
                 thread.name = "huracan-coordinator"
                 thread.start()
             }
         } onGracefulShutdown: {
-            engine.control.stop()
+            control.stop()
         }
     }
 }

@@ -31,13 +31,13 @@ public struct ReadinessReport: Sendable, Codable {
 /// Runs the readiness checks every `health_check_interval_seconds` and keeps the last report.
 final class HealthChecks: Sendable {
     private let config: EngineConfig
-    private let engine: Engine
+    private let engine: EngineHandle
     private let latest = Locked<ReadinessReport?>(nil)
     private let stopped = Atomic<Bool>(false)
 
     private let redis: RedisLink?
 
-    init(config: EngineConfig, engine: Engine, redis: RedisLink? = nil) {
+    init(config: EngineConfig, engine: EngineHandle, redis: RedisLink? = nil) {
         self.redis = redis
         self.config = config
         self.engine = engine
@@ -128,14 +128,14 @@ final class HealthChecks: Sendable {
     }
 
     private func models() -> (HealthCheckResult.Status, String) {
-        guard let status = engine.latestStatus else { return (.degraded, "engine starting") }
-        let names = engine.modelNames
+        guard let status = engine.telemetry.latestStatus else { return (.degraded, "engine starting") }
+        let names = engine.models.modelNames
         let trained = status.shards.flatMap(\.coins).filter { names[$0]?.contains("xgb") == true }.count
         return (.ok, "a model is loaded for each of the \(status.activeCoins) active coins (\(trained) from the registry, \(status.activeCoins - trained) baseline)")
     }
 
     private func riskLimits() -> (HealthCheckResult.Status, String) {
-        guard let status = engine.latestStatus else { return (.degraded, "engine starting") }
+        guard let status = engine.telemetry.latestStatus else { return (.degraded, "engine starting") }
         switch status.tradingState {
         case "ACTIVE": return (.ok, "ACTIVE, exposure \(String(format: "%.1f", status.exposurePct))% of equity")
         case "REDUCING": return (.degraded, "REDUCING (exits only): " + status.breakers.joined(separator: "; "))

@@ -5,9 +5,10 @@ import HuracanStorage
 /// or a real venue's feed (paper and live runs): before each round the coordinator loads that
 /// round's events from the source and files them per coin; during the round each shard takes
 /// its coins' events step by step.
-// Filled only by the coordinator between rounds and read by shards during a round; the worker
-// pool's round barrier orders the two, and each shard touches only its own coins' queues.
-public final class ReplayFeed: @unchecked Sendable {
+///
+/// Filled only by the coordinator between rounds and read by shards during a round: the worker
+/// pool's hand-off orders the two (`WorkerPool`), and each shard touches only its coins' queues.
+public final class ReplayFeed {
     private let source: any MarketEventSource
     @exclusivity(unchecked) private var queues: [[MarketEvent]]
     @exclusivity(unchecked) private var positions: [Int]

@@ -4,7 +4,7 @@ import HuracanCore
 /// live runs). With it the engine builds no simulated market: each round takes the events that
 /// arrived since the last one, stamped with the wall clock, and the round ends at the wall
 /// clock's now.
-public struct VenueFeedInput: Sendable {
+public struct VenueFeedInput {
     /// The venue whose feed drives the engine and that trades every coin.
     public var venue: VenueID
     /// The feed's events, filed per coin between rounds.

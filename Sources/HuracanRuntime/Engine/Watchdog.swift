@@ -7,7 +7,7 @@ import Synchronization
 /// `event_loop_timeout_seconds` is reported unhealthy and its coins stop opening trades; it is
 /// healthy again once it has run normally for another full timeout.
 final class Watchdog: Sendable {
-    private let shards = Locked<[Shard]>([])
+    private let shards = Locked<[ShardHealth]>([])
     private let stopped = Atomic<Bool>(false)
     private let timeout: Int64
     private let logger: Logger
@@ -17,7 +17,7 @@ final class Watchdog: Sendable {
         self.logger = logger
     }
 
-    func watch(_ list: [Shard]) { shards.withLock { $0 = list } }
+    func watch(_ list: [Shard]) { shards.withLock { $0 = list.map(\.health) } }
 
     func start() {
         let interval = max(0.01, min(1.0, Double(timeout) / 1e9 / 10))
@@ -41,10 +41,10 @@ final class Watchdog: Sendable {
             let healthy = shard.healthy.load(ordering: .relaxed)
             if stalled, healthy {
                 shard.healthy.store(false, ordering: .relaxed)
-                logger.error("shard \(shard.id) stalled for \(String(format: "%.1f", Double(now - since) / 1e9))s (event_loop_timeout_seconds \(Double(timeout) / 1e9)): unhealthy, its coins stop opening trades")
+                logger.error("shard \(shard.shardID) stalled for \(String(format: "%.1f", Double(now - since) / 1e9))s (event_loop_timeout_seconds \(Double(timeout) / 1e9)): unhealthy, its coins stop opening trades")
             } else if !stalled, !healthy, now - shard.lastStallEnd.load(ordering: .relaxed) > timeout {
                 shard.healthy.store(true, ordering: .relaxed)
-                logger.notice("shard \(shard.id) healthy again; its coins may open trades")
+                logger.notice("shard \(shard.shardID) healthy again; its coins may open trades")
             }
         }
     }

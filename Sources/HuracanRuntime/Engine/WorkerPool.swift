@@ -1,19 +1,23 @@
 import Foundation
+import HuracanCore
 
 /// A fixed set of OS threads that run shards in rounds: the coordinator hands each thread its
 /// shards for a round and waits until all are done. Bounded threads, many shards per thread.
-final class WorkerPool: @unchecked Sendable {
-    // Each worker's job is written by the coordinator before `go` is signalled and read by the
-    // worker after it wakes; `done` orders the worker's writes before the coordinator continues.
-    private final class Worker: @unchecked Sendable {
+///
+/// The hand-off: the coordinator stores a worker's job, signals `go`, and waits on `done`; the
+/// worker runs the job and signals `done`. Coordinator and worker never touch a job's shards at
+/// the same time, which is what `ThreadHandOff` states for the job.
+final class WorkerPool: Sendable {
+    typealias Job = () -> Void
+
+    private final class Worker: Sendable {
         let go = DispatchSemaphore(value: 0)
-        var job: (() -> Void)?
-        var stop = false
+        let job = Locked<ThreadHandOff<Job>?>(nil)
+        let stop = Locked(false)
     }
 
     private let workers: [Worker]
     private let done = DispatchSemaphore(value: 0)
-    private var threads: [Thread] = []
 
     init(threads count: Int) {
         workers = (0..<max(1, count)).map { _ in Worker() }
@@ -21,16 +25,15 @@ final class WorkerPool: @unchecked Sendable {
             let thread = Thread { [done] in
                 while true {
                     worker.go.wait()
-                    if worker.stop { break }
-                    worker.job?()
-                    worker.job = nil
+                    if worker.stop.withLock({ $0 }) { break }
+                    let job = worker.job.withLock { $0.take() }
+                    job?.value()
                     done.signal()
                 }
                 done.signal()
             }
             thread.name = "huracan-loop-\(i)"
             thread.stackSize = 1 << 20
-            threads.append(thread)
             thread.start()
         }
     }
@@ -38,10 +41,10 @@ final class WorkerPool: @unchecked Sendable {
     var count: Int { workers.count }
 
     /// Runs `jobs[i]` on worker i (jobs beyond the worker count are not allowed) and waits.
-    func runRound(_ jobs: [() -> Void]) {
+    func runRound(_ jobs: [Job]) {
         precondition(jobs.count <= workers.count)
         for (worker, job) in zip(workers, jobs) {
-            worker.job = job
+            worker.job.withLock { $0 = ThreadHandOff(job) }
             worker.go.signal()
         }
         for _ in jobs { done.wait() }
@@ -49,7 +52,7 @@ final class WorkerPool: @unchecked Sendable {
 
     func shutdown() {
         for worker in workers {
-            worker.stop = true
+            worker.stop.withLock { $0 = true }
             worker.go.signal()
         }
         for _ in workers { done.wait() }

@@ -243,7 +243,7 @@ extension EngineRunner {
         services.startPeriodicReconciliation()
         let readiness = LiveReadiness(api: api, journal: journal, userStream: userStream, bookHealth: bookHealth, coins: universe.instruments.map(\.coin))
         services.startReadinessProbes(readiness, every: .milliseconds(Int64(max(config.observability.healthCheckIntervalSeconds, 1) * 1_000)))
-        engine.liveChecks = { readiness.checks }
+        engine.handle.liveChecks = { readiness.checks }
         engine.router = router
         engine.orderIDPrefix = orderIDPrefix(startSeconds: start.nanoseconds / 1_000_000_000)
         engine.liveStatus = { services.currentStatus }

@@ -14,14 +14,14 @@ import Synchronization
 /// logged and recorded; the coin keeps the model it has.
 public final class ModelWatcher: Service, Sendable {
     let registry: ModelRegistry
-    let engine: Engine
+    let engine: EngineHandle
     let fallback: any Model
     let pollInterval: Duration
     let logger: Logger
     /// What each coin runs now, and selections already refused (not retried until they change).
     private let state = SelectionState()
 
-    public init(registry: ModelRegistry, engine: Engine, fallback: any Model, pollInterval: Duration = .seconds(2), logger: Logger) {
+    public init(registry: ModelRegistry, engine: EngineHandle, fallback: any Model, pollInterval: Duration = .seconds(2), logger: Logger) {
         self.registry = registry
         self.engine = engine
         self.fallback = fallback
@@ -87,13 +87,13 @@ public final class ModelWatcher: Service, Sendable {
             let (set, loaded, refused) = loader.modelSet(selection: selection, fallback: fallback)
             if !refused.isEmpty {
                 for (record, error) in refused {
-                    logger.error("\(error.message); \(name) keeps \(engine.modelNames[name] ?? "its current model")")
+                    logger.error("\(error.message); \(name) keeps \(engine.models.modelNames[name] ?? "its current model")")
                     try? await registry.logEvent(coin: name, version: record.version, action: "refused", detail: error.message)
                 }
                 state.refuse(coin: name, key: key)
                 continue
             }
-            guard engine.installModel(selection.isEmpty ? fallback : set, coinNamed: name) else {
+            guard engine.models.install(selection.isEmpty ? fallback : set, coinNamed: name) else {
                 logger.warning("registry has models for \(name), which is not in the universe")
                 state.refuse(coin: name, key: key)
                 continue

@@ -17,11 +17,11 @@ import ServiceLifecycle
 public final class RetrainingService: Service, Sendable {
     let config: EngineConfig
     let registry: ModelRegistry
-    let engine: Engine
+    let engine: EngineHandle
     let logger: Logger
     let checkInterval: Duration
 
-    public init(config: EngineConfig, registry: ModelRegistry, engine: Engine, logger: Logger, checkInterval: Duration = .seconds(60)) {
+    public init(config: EngineConfig, registry: ModelRegistry, engine: EngineHandle, logger: Logger, checkInterval: Duration = .seconds(60)) {
         self.config = config
         self.registry = registry
         self.engine = engine
@@ -44,8 +44,8 @@ public final class RetrainingService: Service, Sendable {
 
     /// Coins to retrain now, with the reason.
     public func dueCoins(now: Date = Date()) async throws -> [(coin: String, reason: String)] {
-        let trading = engine.latestStatus?.shards.flatMap(\.coins) ?? []
-        let outcomes = engine.liveOutcomes
+        let trading = engine.telemetry.latestStatus?.shards.flatMap(\.coins) ?? []
+        let outcomes = engine.models.liveOutcomes
         var due: [(String, String)] = []
         for coin in trading {
             let active = try await registry.activeModels(coin: coin)

@@ -7,11 +7,11 @@ import Synchronization
 /// The engine's Prometheus metrics: the spec's names (huracan_trades_total,
 /// huracan_trades_per_second, huracan_latency_seconds, huracan_hit_rate, huracan_cost_bps,
 /// huracan_errors_total, huracan_active_positions, huracan_exposure_pct) and what an operator
-/// needs beside them. Updated by the coordinator between rounds, never on the hot path; read by
-/// `/metrics` from any thread. Label values are bounded (styles, venues, sectors, traded coins,
+/// needs beside them. Updated by the coordinator between rounds, never on the hot path; the text
+/// it renders reaches `/metrics` through `EngineTelemetry`. Label values are bounded (styles, venues, sectors, traded coins,
 /// decision reasons, breaker kinds, shard ids).
-final class EngineMetrics: @unchecked Sendable {
-    // The registry is thread-safe; `latency` and `last` are only touched by the coordinator.
+final class EngineMetrics {
+    // Coordinator only: each update renders the text, which the engine publishes for readers.
     private let registry = PrometheusCollectorRegistry()
     private var last = PipelineStats()
     private var lastTrips: [String: Int] = [:]
@@ -26,10 +26,6 @@ final class EngineMetrics: @unchecked Sendable {
     private var latencyBuckets = [UInt64](repeating: 0, count: EngineMetrics.latencyBounds.count)
     private var latencyCount: UInt64 = 0
     private var latencySum = 0.0
-    private let text = Locked("")
-
-    /// Prometheus text exposition, as of the last update.
-    var exposition: String { text.withLock { $0 } }
 
     private func gauge(_ name: String, _ labels: [(String, String)] = [], help: String) -> Gauge {
         let descriptor = MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
@@ -41,9 +37,10 @@ final class EngineMetrics: @unchecked Sendable {
         return labels.isEmpty ? registry.makeCounter(descriptor: descriptor) : registry.makeCounter(descriptor: descriptor, labels: labels)
     }
 
+    /// Updates every metric and returns the Prometheus text exposition.
     func update(status: EngineStatus, risk: RiskReport, closed: ArraySlice<Trade>, latency: LatencyHistogram,
                 intervalSeconds: Double, bus: [(stream: String, stats: StreamStats)] = [], busWaiting: Int = 0,
-                spreads: [VenueID: Double] = [:]) {
+                spreads: [VenueID: Double] = [:]) -> String {
         for (venue, spread) in spreads {
             gauge("huracan_spread_bps", [("venue", venue.rawValue)], help: "Average quoted spread of the traded coins on the venue, in bps").set(to: spread)
         }
@@ -183,6 +180,6 @@ final class EngineMetrics: @unchecked Sendable {
         output += "huracan_latency_seconds_bucket{stage=\"tick_to_decision\",le=\"+Inf\"} \(latencyCount)\n"
         output += "huracan_latency_seconds_sum{stage=\"tick_to_decision\"} \(latencySum)\n"
         output += "huracan_latency_seconds_count{stage=\"tick_to_decision\"} \(latencyCount)\n"
-        text.withLock { $0 = output }
+        return output
     }
 }

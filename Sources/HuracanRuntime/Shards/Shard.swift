@@ -2,14 +2,14 @@ import Histogram
 import HuracanCore
 import HuracanSimVenue
 import HuracanVenues
-import Synchronization
 
 /// One event loop of the spec's Event Loop Manager: a group of coins whose state it alone owns.
 ///
 /// Ownership: a shard is run by one worker thread at a time, between the coordinator's "go"
-/// and the worker's "done"; the coordinator reads or changes it only while workers are parked.
-/// That hand-off (semaphores) orders all access, hence `@unchecked Sendable`.
-final class Shard: @unchecked Sendable {
+/// and the worker's "done" (`WorkerPool`, which hands shards over in a `ThreadHandOff`); the
+/// coordinator reads or changes it only while workers are parked. Only `health` is shared with
+/// another thread (the watchdog), and it is atomics.
+final class Shard {
     let id: Int
     // The hot state is exempt from run-time exclusivity checks (a check per access was a sixth
     // of a backtest's time): only the thread running the shard touches it, see above.
@@ -17,16 +17,8 @@ final class Shard: @unchecked Sendable {
     @exclusivity(unchecked) var context: PipelineContext
     /// Tick-to-decision latency (ns) of book events since the coordinator last collected it.
     @exclusivity(unchecked) var latency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
-    /// Wall-clock nanoseconds of the last completed step; read by the watchdog.
-    let heartbeat = Atomic<Int64>(0)
-    let healthy = Atomic<Bool>(true)
-    /// Wall-clock nanoseconds when the current run began; 0 while parked. Read by the watchdog.
-    let runningSince = Atomic<Int64>(0)
-    /// Wall-clock nanoseconds when the last run that exceeded the watchdog timeout ended.
-    let lastStallEnd = Atomic<Int64>(0)
-    /// Test hook: sleep this long (ns) once at the next step, to simulate a stalled loop.
-    let injectedStall = Atomic<Int64>(0)
-    let watchdogNanoseconds: Int64
+    /// Liveness for the watchdog.
+    let health: ShardHealth
 
     /// Orders sent and refused per venue since the coordinator last collected them.
     var venueRequests = [Int](repeating: 0, count: VenueID.allCases.count)
@@ -53,14 +45,13 @@ final class Shard: @unchecked Sendable {
 
     init(id: Int, settings: EngineSettings, risk: RiskLedger) {
         self.id = id
-        watchdogNanoseconds = Int64(settings.watchdogSeconds * 1e9)
+        health = ShardHealth(shardID: id, watchdogNanoseconds: Int64(settings.watchdogSeconds * 1e9))
         context = PipelineContext(parameters: settings.strategy, minEdgeAfterCostBps: settings.minEdgeAfterCostBps,
                                   risk: risk, shardID: id, equity: settings.startingEquity)
         context.blockedCoins = [RiskReason?](repeating: nil, count: risk.snapshot().coin.count)
         context.costUpdateIntervalSeconds = settings.costUpdateIntervalSeconds
         events.reserveCapacity(256)
         reports.reserveCapacity(64)
-        heartbeat.store(MonotonicClock.wallNanoseconds(), ordering: .relaxed)
     }
 
     var coins: [CoinIndex] { slots.indices.map { slots[$0].pipeline.index } }
@@ -78,10 +69,10 @@ final class Shard: @unchecked Sendable {
         return earliest
     }
 
-    var isHealthy: Bool { healthy.load(ordering: .relaxed) }
+    var isHealthy: Bool { health.isHealthy }
 
     /// Makes the next run sleep first, as if the loop had stalled (tests and drills).
-    func injectStall(nanoseconds: Int64) { injectedStall.store(nanoseconds, ordering: .relaxed) }
+    func injectStall(nanoseconds: Int64) { health.injectStall(nanoseconds: nanoseconds) }
 
     func add(_ slot: CoinSlot) {
         slots.append(slot)
@@ -149,24 +140,12 @@ final class Shard: @unchecked Sendable {
 
     /// Marks the shard running for the watchdog and applies an injected stall.
     private func beginRun() {
-        let began = MonotonicClock.wallNanoseconds()
-        runningSince.store(began, ordering: .relaxed)
-        let stall = injectedStall.exchange(0, ordering: .relaxed)
-        if stall > 0 { sleepNanoseconds(stall) }
-        context.entriesAllowed = healthy.load(ordering: .relaxed) && entriesEnabled
+        health.runBegins()
+        context.entriesAllowed = health.isHealthy && entriesEnabled
     }
 
-    /// Records the end of a run; a run longer than the watchdog timeout marks the shard unhealthy.
-    private func endRun() {
-        let began = runningSince.load(ordering: .relaxed)
-        let ended = MonotonicClock.wallNanoseconds()
-        if ended - began > watchdogNanoseconds {
-            lastStallEnd.store(ended, ordering: .relaxed)
-            healthy.store(false, ordering: .relaxed)
-        }
-        runningSince.store(0, ordering: .relaxed)
-        heartbeat.store(ended, ordering: .relaxed)
-    }
+    /// Records the end of a run for the watchdog.
+    private func endRun() { health.runEnds() }
 
     /// Holding limits that ran out while no market data arrived fire at the step's end.
     @inline(__always) private func checkClock(slot c: Int, at stepEnd: Timestamp) {

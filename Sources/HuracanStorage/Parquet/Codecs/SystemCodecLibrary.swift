@@ -7,8 +7,8 @@ import Darwin
 /// ZSTD, Brotli and LZ4 through the system's shared libraries (libzstd, libbrotlidec, liblz4), loaded on
 /// first use with dlopen so the build needs no C headers; where a library is missing the codec
 /// answers a clear "not available" error instead.
-// The function pointers are written once under `load` and never change afterwards.
-final class SystemCodecLibrary: @unchecked Sendable {
+// Sendable: every property is a constant (C function pointers found once by `init`).
+final class SystemCodecLibrary: Sendable {
     typealias ZstdDecompress = @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeRawPointer?, Int) -> Int
     typealias ZstdCompress = @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeRawPointer?, Int, Int32) -> Int
     typealias ZstdBound = @convention(c) (Int) -> Int
@@ -17,7 +17,7 @@ final class SystemCodecLibrary: @unchecked Sendable {
     /// `LZ4_decompress_safe(src, dst, compressedSize, dstCapacity)`: bytes written, negative on error.
     typealias LZ4Decompress = @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, Int32) -> Int32
 
-    struct Zstd {
+    struct Zstd: Sendable {
         let decompress: ZstdDecompress
         let compress: ZstdCompress
         let bound: ZstdBound
