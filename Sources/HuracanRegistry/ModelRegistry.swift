@@ -140,8 +140,13 @@ public final class ModelRegistry: Sendable {
         guard let record = try await record(coin: coin, version: version) else {
             throw RegistryError("\(coin) v\(version) is not in the registry (see huracan models list --coin \(coin))")
         }
-        try await database.sql.raw("UPDATE model_registry SET is_active = \(bind: false) WHERE coin = \(bind: coin) AND regime = \(bind: record.regime) AND version <> \(bind: version)").run()
-        try await database.sql.raw("UPDATE model_registry SET is_active = \(bind: true), activated_at = \(bind: Date()) WHERE coin = \(bind: coin) AND version = \(bind: version)").run()
+        // One statement: a reader (the engine's model watcher) sees the old model or the new
+        // one, never a regime with none (which would swap the coin to the baseline model).
+        try await database.sql.raw("""
+            UPDATE model_registry SET is_active = CASE WHEN version = \(bind: version) THEN \(bind: true) ELSE \(bind: false) END,
+                activated_at = CASE WHEN version = \(bind: version) THEN \(bind: Date()) ELSE activated_at END
+            WHERE coin = \(bind: coin) AND (regime = \(bind: record.regime) OR version = \(bind: version))
+            """).run()
         try await logEvent(coin: coin, version: version, action: "activate", detail: "regime \(record.regime)")
         try await notify(coin)
     }
@@ -155,19 +160,19 @@ public final class ModelRegistry: Sendable {
             .sorted { ($0.sharpeRatio, $0.version) > ($1.sharpeRatio, $1.version) }.prefix(max(count, 0))
         let keep = Set(best.map(\.version))
         let now = Date()
-        var changed = false
-        for row in rows {
-            let wanted = keep.contains(row.version)
-            guard wanted != row.isActive else { continue }
-            changed = true
-            if wanted {
-                try await database.sql.raw("UPDATE model_registry SET is_active = \(bind: true), activated_at = \(bind: now) WHERE coin = \(bind: coin) AND version = \(bind: row.version)").run()
-                try await logEvent(coin: coin, version: row.version, action: "activate", detail: "best \(count) in \(regime), sharpe \(row.sharpeRatio)")
-            } else {
-                try await database.sql.raw("UPDATE model_registry SET is_active = \(bind: false) WHERE coin = \(bind: coin) AND version = \(bind: row.version)").run()
-                try await logEvent(coin: coin, version: row.version, action: "deactivate", detail: "outranked in \(regime)")
-            }
+        // Activations first, then deactivations: a reader in between sees more active models
+        // (and picks the best), never a regime with none.
+        let activations = rows.filter { keep.contains($0.version) && !$0.isActive }
+        let deactivations = rows.filter { !keep.contains($0.version) && $0.isActive }
+        for row in activations {
+            try await database.sql.raw("UPDATE model_registry SET is_active = \(bind: true), activated_at = \(bind: now) WHERE coin = \(bind: coin) AND version = \(bind: row.version)").run()
+            try await logEvent(coin: coin, version: row.version, action: "activate", detail: "best \(count) in \(regime), sharpe \(row.sharpeRatio)")
         }
+        for row in deactivations {
+            try await database.sql.raw("UPDATE model_registry SET is_active = \(bind: false) WHERE coin = \(bind: coin) AND version = \(bind: row.version)").run()
+            try await logEvent(coin: coin, version: row.version, action: "deactivate", detail: "outranked in \(regime)")
+        }
+        let changed = !activations.isEmpty || !deactivations.isEmpty
         if changed { try await notify(coin) }
         return best.map(\.version).sorted()
     }

@@ -37,13 +37,12 @@ public final class PostgresServer: Sendable {
         self.runAs = runAs
     }
 
-    /// The shared server, started on first use; nil (with the reason printed) when PostgreSQL is
-    /// not installed, a recorded failure instead under `HURACAN_REQUIRE_SERVERS=1` (the caller
-    /// checks `ExternalTool.required`).
-    public static func start() throws -> PostgresServer? {
-        try shared.withLock { server in
+    /// The shared server, started on first use; without PostgreSQL installed the calling test is
+    /// skipped with the reason (a failure under `HURACAN_REQUIRE_SERVERS=1`, see `MissingTool`).
+    public static func start() throws -> PostgresServer {
+        let binaries = try installedBinaries()
+        return try shared.withLock { server in
             if let server { return server }
-            guard let binaries = installedBinaries() else { return nil }
             let started = try launch(binaries: binaries)
             server = started
             return started
@@ -51,17 +50,15 @@ public final class PostgresServer: Sendable {
     }
 
     /// A server of the caller's own (for tests that stop and restart it), deleted when the test
-    /// process ends; nil when PostgreSQL is not installed, as `start()`.
-    public static func startOwn() throws -> PostgresServer? {
-        guard let binaries = installedBinaries() else { return nil }
-        return try launch(binaries: binaries)
+    /// process ends; skips the test when PostgreSQL is not installed, as `start()`.
+    public static func startOwn() throws -> PostgresServer {
+        try launch(binaries: try installedBinaries())
     }
 
-    private static func installedBinaries() -> String? {
-        guard let initdb = ExternalTool.find("initdb"), ExternalTool.find("pg_ctl") != nil else {
-            print("skipped: PostgreSQL not installed (apt-get install postgresql)")
-            return nil
-        }
+    /// The folder of initdb and pg_ctl; a test without them is skipped (see `MissingTool`).
+    private static func installedBinaries() throws -> String {
+        let initdb = try MissingTool.path("initdb", install: "apt-get install postgresql")
+        _ = try MissingTool.path("pg_ctl", install: "apt-get install postgresql")
         return URL(fileURLWithPath: initdb).resolvingSymlinksInPath().deletingLastPathComponent().path
     }
 

@@ -2,20 +2,16 @@ import Foundation
 
 /// Runs the Python trainer (`python3 -m huracan_trainer`, the repository's `trainer/` on
 /// PYTHONPATH) for tests. Missing python3 or its packages skip the test with the reason, except
-/// under `HURACAN_REQUIRE_SERVERS=1`, where the caller records a failure.
+/// under `HURACAN_REQUIRE_SERVERS=1`, where that is a failure.
 public enum PythonTrainer {
     public static var trainerFolder: URL { TestPaths.repository.appendingPathComponent("trainer") }
 
-    /// python3 when it can import `modules`; nil with the reason printed otherwise.
-    public static func python(requiring modules: [String]) -> String? {
-        guard let python = ExternalTool.find("python3") else {
-            print("skipped: python3 not installed")
-            return nil
-        }
+    /// python3 when it can import `modules`; otherwise the test is skipped (see `MissingTool`).
+    public static func python(requiring modules: [String]) throws -> String {
+        let python = try MissingTool.path("python3", install: "apt-get install python3")
         let check = try? ExternalTool.run(python, ["-c", "import " + modules.joined(separator: ", ")])
         guard check?.status == 0 else {
-            print("skipped: python3 cannot import \(modules.joined(separator: ", ")) (pip install xgboost-cpu ray pyarrow numpy): \(check?.output.suffix(200) ?? "")")
-            return nil
+            try MissingTool.skip("python modules \(modules.joined(separator: ", ")) (\(check?.output.suffix(200) ?? ""))", install: "pip install xgboost-cpu ray pyarrow numpy")
         }
         return python
     }

@@ -15,14 +15,10 @@ public final class RedisServer: Sendable {
     /// The running server, if any (tests may kill and restart it from any task).
     private let process = Locked<Process?>(nil)
 
-    /// Starts a server, or returns nil (printing why) when redis-server is not installed and
-    /// `HURACAN_REQUIRE_SERVERS` is not set; with it set, a missing binary is an error.
-    public static func start(password: String? = nil, tls: Bool = false, label: String = "redis") throws -> RedisServer? {
-        guard ExternalTool.find("redis-server") != nil else {
-            if ExternalTool.required { throw TestSupportError.missingTool("redis-server (HURACAN_REQUIRE_SERVERS=1)") }
-            print("skipped: redis-server is not installed (apt-get install redis-server)")
-            return nil
-        }
+    /// Starts a server; without redis-server installed the calling test is skipped with the
+    /// reason (a failure under `HURACAN_REQUIRE_SERVERS=1`, see `MissingTool`).
+    public static func start(password: String? = nil, tls: Bool = false, label: String = "redis") throws -> RedisServer {
+        _ = try MissingTool.path("redis-server", install: "apt-get install redis-server")
         let directory = TestPaths.temporaryDirectory(label)
         let server = RedisServer(port: try FreePorts.take(), directory: directory, password: password,
                                  caFile: tls ? try makeCertificates(in: directory) : nil)

@@ -8,7 +8,7 @@ import Testing
 /// is away (within its bound), conflates market data, and sends everything once Redis is back.
 @Suite(.serialized) struct RedisOutboxTests {
     @Test func buffersWhileRedisIsDownAndFlushesAfter() async throws {
-        guard let server = try RedisServer.start() else { return }
+        let server = try RedisServer.start()
         defer { server.stop() }
         let client = RedisClient(RedisConfiguration(port: server.port, poolSize: 1, reconnectBaseSeconds: 0.01, reconnectMaxSeconds: 0.05))
         defer { client.shutdown() }

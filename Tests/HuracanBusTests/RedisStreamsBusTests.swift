@@ -7,7 +7,7 @@ import Testing
 /// The Redis Streams bus against a real redis-server started by each test.
 @Suite(.serialized) struct RedisStreamsBusTests {
     func withBus(password: String? = nil, messagesPerEntry: Int = 1, _ body: (RedisStreamsBus, RedisServer) async throws -> Void) async throws {
-        guard let server = try RedisServer.start(password: password) else { return }
+        let server = try RedisServer.start(password: password)
         defer { server.stop() }
         let client = RedisClient(RedisConfiguration(port: server.port, password: password, reconnectBaseSeconds: 0.01, reconnectMaxSeconds: 0.2))
         defer { client.shutdown() }

@@ -10,18 +10,14 @@ enum JournalBackend: String, CaseIterable, Sendable, CustomTestStringConvertible
     case sqlite, postgresql
     var testDescription: String { rawValue }
 
-    /// A fresh database URL (SQLite in a nested folder that does not exist yet), or nil when
-    /// PostgreSQL is not installed (skipped, or a failure under HURACAN_REQUIRE_SERVERS=1).
-    func makeURL(folder: URL) throws -> String? {
+    /// A fresh database URL (SQLite in a nested folder that does not exist yet); without
+    /// PostgreSQL installed the test case is skipped with the reason (see `MissingTool`).
+    func makeURL(folder: URL) throws -> String {
         switch self {
         case .sqlite:
             return "sqlite:" + folder.appendingPathComponent("state/journal.sqlite").path
         case .postgresql:
-            guard let server = try PostgresServer.start() else {
-                if ExternalTool.required { Issue.record("PostgreSQL is required (HURACAN_REQUIRE_SERVERS=1) but initdb/pg_ctl are not installed") }
-                return nil
-            }
-            return try server.makeDatabase("journal")
+            return try PostgresServer.start().makeDatabase("journal")
         }
     }
 
@@ -29,7 +25,7 @@ enum JournalBackend: String, CaseIterable, Sendable, CustomTestStringConvertible
     func withJournal(_ body: (OrderJournal, String) async throws -> Void) async throws {
         let folder = TestPaths.temporaryDirectory("huracan-journal")
         defer { try? FileManager.default.removeItem(at: folder) }
-        guard let url = try makeURL(folder: folder) else { return }
+        let url = try makeURL(folder: folder)
         let journal = try await OrderJournal.open(url: url, logger: JournalFixtures.logger)
         do {
             try await body(journal, url)

@@ -37,7 +37,7 @@ import Glibc
     func droppedWithoutCloseKeepsEverything(backend: JournalBackend) async throws {
         let folder = TestPaths.temporaryDirectory("huracan-journal-drop")
         defer { try? FileManager.default.removeItem(at: folder) }
-        guard let url = try backend.makeURL(folder: folder) else { return }
+        let url = try backend.makeURL(folder: folder)
         do {
             let journal = try await OrderJournal.open(url: url, logger: F.logger)
             try await Self.write(journal)
@@ -50,7 +50,7 @@ import Glibc
     func killedWriterProcessLosesNothing(backend: JournalBackend) async throws {
         let folder = TestPaths.temporaryDirectory("huracan-journal-kill")
         defer { try? FileManager.default.removeItem(at: folder) }
-        guard let url = try backend.makeURL(folder: folder) else { return }
+        let url = try backend.makeURL(folder: folder)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
         process.arguments = ["--testing-library", "swift-testing", "--filter", "journalCrashWriterChild"]

@@ -15,7 +15,7 @@ import Testing
     func opensWithVersionedMigrationsAndCreatesTheFolder(backend: JournalBackend) async throws {
         let folder = TestPaths.temporaryDirectory("huracan-journal-open")
         defer { try? FileManager.default.removeItem(at: folder) }
-        guard let url = try backend.makeURL(folder: folder) else { return }
+        let url = try backend.makeURL(folder: folder)
         for _ in 0..<2 {
             let journal = try await OrderJournal.open(url: url, logger: F.logger)
             #expect(try await SQLMigrator.appliedVersions(journal.database, component: "order_journal") == [1])
@@ -276,7 +276,7 @@ import Testing
     func callsAfterCloseThrow(backend: JournalBackend) async throws {
         let folder = TestPaths.temporaryDirectory("huracan-journal-closed")
         defer { try? FileManager.default.removeItem(at: folder) }
-        guard let url = try backend.makeURL(folder: folder) else { return }
+        let url = try backend.makeURL(folder: folder)
         let journal = try await OrderJournal.open(url: url, logger: F.logger)
         try await journal.close()
         try await journal.close()

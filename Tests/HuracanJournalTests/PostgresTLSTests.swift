@@ -8,17 +8,14 @@ import Testing
 /// certificate is checked against `sslrootcert` with verify-ca / verify-full, and a failed check
 /// is a clear error, not a plain-text fallback.
 @Suite struct PostgresTLSTests {
-    /// The shared test server (TLS on with a throwaway certificate), or nil when not installed.
-    static func server() throws -> PostgresServer? {
-        guard let server = try PostgresServer.start() else {
-            if ExternalTool.required { Issue.record("PostgreSQL is required (HURACAN_REQUIRE_SERVERS=1) but initdb/pg_ctl are not installed") }
-            return nil
+    /// The shared test server (TLS on with a throwaway certificate) and that certificate; the
+    /// test is skipped without PostgreSQL or openssl (see `MissingTool`).
+    static func server() throws -> (server: PostgresServer, certificate: String) {
+        let server = try PostgresServer.start()
+        guard let certificate = server.certificateFile else {
+            try MissingTool.skip("openssl (the PostgreSQL test server's certificate)", install: "apt-get install openssl")
         }
-        guard server.certificateFile != nil else {
-            if ExternalTool.required { Issue.record("openssl is required (HURACAN_REQUIRE_SERVERS=1) to give the PostgreSQL test server a certificate") }
-            return nil
-        }
-        return server
+        return (server, certificate)
     }
 
     /// Whether the open session is encrypted, as the server sees it.
@@ -30,7 +27,7 @@ import Testing
     }
 
     @Test func sslModesEncryptAndVerifyAsAsked() async throws {
-        guard let server = try Self.server(), let certificate = server.certificateFile else { return }
+        let (server, certificate) = try Self.server()
         let url = try server.makeDatabase("tls")
         #expect(try await Self.encrypted(url + "?sslmode=disable") == false)
         #expect(try await Self.encrypted(url) == true, "the default (prefer) uses TLS when the server offers it")
@@ -40,7 +37,7 @@ import Testing
     }
 
     @Test func anUntrustedCertificateIsRefusedWithTheFix() async throws {
-        guard let server = try Self.server() else { return }
+        let server = try Self.server().server
         let url = try server.makeDatabase("tls")
         // The system's authorities did not sign the throwaway certificate.
         let error = await #expect(throws: SQLDatabaseError.self) { try await Self.encrypted(url + "?sslmode=verify-full") }

@@ -7,7 +7,7 @@ import Testing
 
 @Suite(.serialized) struct RedisClientTests {
     @Test func commandsAndPipelining() async throws {
-        guard let server = try RedisServer.start() else { return }
+        let server = try RedisServer.start()
         defer { server.stop() }
         let client = RedisClient(RedisConfiguration(port: server.port))
         defer { client.shutdown() }
@@ -27,7 +27,7 @@ import Testing
     /// A reply of many megabytes arrives in many reads; it is parsed once (incrementally), well
     /// within the command timeout.
     @Test func largeRepliesAreParsedIncrementally() async throws {
-        guard let server = try RedisServer.start() else { return }
+        let server = try RedisServer.start()
         defer { server.stop() }
         let client = RedisClient(RedisConfiguration(port: server.port, commandTimeoutSeconds: 10))
         defer { client.shutdown() }
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func authenticatesAndNeverShowsThePassword() async throws {
-        guard let server = try RedisServer.start(password: "s3cret-pass") else { return }
+        let server = try RedisServer.start(password: "s3cret-pass")
         defer { server.stop() }
         let good = RedisClient(RedisConfiguration(port: server.port, password: "s3cret-pass"))
         defer { good.shutdown() }
@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func connectsOverTLSWithTheConfiguredCA() async throws {
-        guard let server = try RedisServer.start(password: "tls-pass", tls: true) else { return }
+        let server = try RedisServer.start(password: "tls-pass", tls: true)
         defer { server.stop() }
         let client = RedisClient(RedisConfiguration(port: server.port, password: "tls-pass", tls: true, tlsCAFile: server.caFile))
         defer { client.shutdown() }
@@ -80,7 +80,7 @@ import Testing
     }
 
     @Test func reconnectsAfterTheServerRestarts() async throws {
-        guard let server = try RedisServer.start() else { return }
+        let server = try RedisServer.start()
         defer { server.stop() }
         let client = RedisClient(RedisConfiguration(port: server.port, poolSize: 1, reconnectBaseSeconds: 0.01, reconnectMaxSeconds: 0.1))
         defer { client.shutdown() }

@@ -10,10 +10,7 @@ import Testing
 /// instance (one task per coin), registered, then loaded by the engine, which paper-trades.
 @Suite(.serialized) struct DistributedTrainingTests {
     @Test func rayTrainingRegistersModelsTheEnginePaperTradesWith() async throws {
-        guard let python = PythonTrainer.python(requiring: ["xgboost", "ray", "pyarrow", "numpy"]) else {
-            if ExternalTool.required { Issue.record("python3 with xgboost, ray, pyarrow and numpy is required (HURACAN_REQUIRE_SERVERS=1)") }
-            return
-        }
+        let python = try PythonTrainer.python(requiring: ["xgboost", "ray", "pyarrow", "numpy"])
         let folder = TestPaths.temporaryDirectory("huracan-ray")
         defer { try? FileManager.default.removeItem(at: folder) }
         var config = try engineConfig(coins: 3, folder: folder, metadataDB: "sqlite:" + folder.appendingPathComponent("registry.sqlite").path)
@@ -79,10 +76,7 @@ import Testing
     /// The default training: one model over all coins' rows (in units of each coin's
     /// volatility), calibrated on its out-of-sample folds, written and validated for each coin.
     @Test func pooledTrainingWritesOneCalibratedModelForEveryCoin() async throws {
-        guard let python = PythonTrainer.python(requiring: ["xgboost", "pyarrow", "numpy"]) else {
-            if ExternalTool.required { Issue.record("python3 with xgboost, pyarrow and numpy is required (HURACAN_REQUIRE_SERVERS=1)") }
-            return
-        }
+        let python = try PythonTrainer.python(requiring: ["xgboost", "pyarrow", "numpy"])
         let folder = TestPaths.temporaryDirectory("huracan-pooled")
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = try engineConfig(coins: 3, folder: folder, metadataDB: "sqlite:" + folder.appendingPathComponent("registry.sqlite").path)

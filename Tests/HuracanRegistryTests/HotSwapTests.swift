@@ -48,7 +48,7 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
     func runningEngineSwapsModelsAndRefusesBadOnes(backend: Backend) async throws {
         let folder = TestPaths.temporaryDirectory("huracan-hotswap")
         defer { try? FileManager.default.removeItem(at: folder) }
-        guard let url = try backend.makeURL(folder: folder) else { return }
+        let url = try backend.makeURL(folder: folder)
         let config = try engineConfig(folder: folder, metadataDB: url)
         let registry = try await RegistryConnection.open(config, logger: quietLogger)
         let v1 = try await registry.register(TestModels.registration(coin: "BTC", sharpe: 1), artifact: TestModels.stump(low: 20, high: 20))
@@ -101,7 +101,7 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
     @Test func postgresNotificationSwapsWithoutPolling() async throws {
         let folder = TestPaths.temporaryDirectory("huracan-notify")
         defer { try? FileManager.default.removeItem(at: folder) }
-        guard let url = try Backend.postgresql.makeURL(folder: folder) else { return }
+        let url = try Backend.postgresql.makeURL(folder: folder)
         let config = try engineConfig(folder: folder, metadataDB: url)
         let registry = try await RegistryConnection.open(config, logger: quietLogger)
         let (engine, watching) = try Self.watchedEngine(config: config, registry: registry)
@@ -123,10 +123,7 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
     @Test func postgresRestartIsSurvivedAndNotificationsResume() async throws {
         let folder = TestPaths.temporaryDirectory("huracan-pg-restart")
         defer { try? FileManager.default.removeItem(at: folder) }
-        guard let server = try PostgresServer.startOwn() else {
-            if ExternalTool.required { Issue.record("PostgreSQL is required (HURACAN_REQUIRE_SERVERS=1) but initdb/pg_ctl are not installed") }
-            return
-        }
+        let server = try PostgresServer.startOwn()
         defer { try? server.stop() }
         let config = try engineConfig(folder: folder, metadataDB: try server.makeDatabase("restart"))
         let registry = try await RegistryConnection.open(config, logger: quietLogger)

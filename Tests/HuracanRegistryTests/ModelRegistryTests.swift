@@ -37,7 +37,7 @@ import Testing
     func migrationsAreVersionedAndIdempotent(backend: Backend) async throws {
         let folder = TestPaths.temporaryDirectory("huracan-migrate")
         defer { try? FileManager.default.removeItem(at: folder) }
-        guard let url = try backend.makeURL(folder: folder) else { return }
+        let url = try backend.makeURL(folder: folder)
         for _ in 0..<2 {
             let registry = try await ModelRegistry.open(metadataDB: url, storagePath: folder.path)
             #expect(try await SQLMigrator.appliedVersions(registry.database, component: "model_registry") == [1])
@@ -48,6 +48,34 @@ import Testing
             try await db.sql.raw("INSERT INTO schema_migrations (component, version, name, applied_at) VALUES ('model_registry', 7, 'future', \(bind: Date()))").run()
         }
         await #expect(throws: SQLDatabaseError.self) { _ = try await ModelRegistry.open(metadataDB: url, storagePath: folder.path) }
+    }
+
+    /// The engine's model watcher reads the selection while models are activated: it must see
+    /// the old model or the new one, never a regime with none (that would swap the coin to the
+    /// baseline model until the next change). Activation used to deactivate and activate in two
+    /// statements; a reader between them saw nothing active.
+    @Test(arguments: Backend.allCases)
+    func aReaderNeverSeesARegimeWithoutItsActiveModel(backend: Backend) async throws {
+        try await backend.withRegistry { registry, _ in
+            let v1 = try await registry.register(TestModels.registration(coin: "BTC", sharpe: 1), artifact: TestModels.stump()).version
+            let v2 = try await registry.register(TestModels.registration(coin: "BTC", sharpe: 2), artifact: TestModels.stump()).version
+            try await registry.activate(coin: "BTC", version: v1)
+            let reader = Task {
+                var reads = 0, empty = 0
+                while !Task.isCancelled {
+                    if try await registry.selection(coin: "BTC").isEmpty { empty += 1 }
+                    reads += 1
+                    await Task.yield()
+                }
+                return (reads, empty)
+            }
+            for i in 0..<150 { try await registry.activate(coin: "BTC", version: i % 2 == 0 ? v2 : v1) }
+            reader.cancel()
+            let (reads, empty) = try await reader.value
+            #expect(reads > 0)
+            #expect(empty == 0, "\(empty) of \(reads) reads saw no active model")
+            #expect(try await registry.selection(coin: "BTC").values.map(\.version) == [v1])
+        }
     }
 
     @Test(arguments: Backend.allCases)

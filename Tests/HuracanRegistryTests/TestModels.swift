@@ -40,18 +40,14 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite, postgresql
     var testDescription: String { rawValue }
 
-    /// A fresh database URL, or nil when PostgreSQL is not installed (skipped, or recorded as a
-    /// failure under HURACAN_REQUIRE_SERVERS=1).
-    func makeURL(folder: URL) throws -> String? {
+    /// A fresh database URL; without PostgreSQL installed the test case is skipped with the
+    /// reason (see `MissingTool`).
+    func makeURL(folder: URL) throws -> String {
         switch self {
         case .sqlite:
             return "sqlite:" + folder.appendingPathComponent("registry.sqlite").path
         case .postgresql:
-            guard let server = try PostgresServer.start() else {
-                if ExternalTool.required { Issue.record("PostgreSQL is required (HURACAN_REQUIRE_SERVERS=1) but initdb/pg_ctl are not installed") }
-                return nil
-            }
-            return try server.makeDatabase("registry")
+            return try PostgresServer.start().makeDatabase("registry")
         }
     }
 
@@ -59,7 +55,7 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     func withRegistry(_ body: (ModelRegistry, URL) async throws -> Void) async throws {
         let folder = TestPaths.temporaryDirectory("huracan-registry")
         defer { try? FileManager.default.removeItem(at: folder) }
-        guard let url = try makeURL(folder: folder) else { return }
+        let url = try makeURL(folder: folder)
         let registry = try await ModelRegistry.open(metadataDB: url, storagePath: folder.appendingPathComponent("models").path)
         do {
             try await body(registry, folder)

@@ -96,10 +96,7 @@ import Testing
 @Suite struct XGBoostParityTests {
     @Test(arguments: ["reg:squarederror", "binary:logistic"])
     func swiftPredictionsEqualXGBoost(objective: String) throws {
-        guard let python = PythonTrainer.python(requiring: ["xgboost", "numpy"]) else {
-            if ExternalTool.required { Issue.record("python3 with xgboost is required (HURACAN_REQUIRE_SERVERS=1)") }
-            return
-        }
+        let python = try PythonTrainer.python(requiring: ["xgboost", "numpy"])
         let folder = TestPaths.temporaryDirectory("huracan-parity")
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try PythonTrainer.run(python, ["parity-fixture", "--out", folder.path, "--rows", "10000", "--trees", "200", "--depth", "6", "--objective", objective])

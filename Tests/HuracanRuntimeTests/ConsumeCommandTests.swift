@@ -10,7 +10,7 @@ import Testing
 /// left pending, prints every message once, and acknowledges it.
 @Suite(.serialized) struct ConsumeCommandTests {
     @Test func consumerTakesOverADeadConsumersEntries() async throws {
-        guard let server = try RedisServer.start() else { return }
+        let server = try RedisServer.start()
         defer { server.stop() }
         let huracan = try #require(TestPaths.huracanBinary, "huracan binary not built")
         let (_, config) = try redisConfigFile(server, label: "consume")
@@ -56,7 +56,7 @@ import Testing
     /// `huracan consume --record`: a recorder in a process of its own writes Redis streams into
     /// the data lake and acknowledges only what it wrote.
     @Test func recordsRedisStreamsIntoTheLake() async throws {
-        guard let server = try RedisServer.start() else { return }
+        let server = try RedisServer.start()
         defer { server.stop() }
         let huracan = try #require(TestPaths.huracanBinary, "huracan binary not built")
         let (folder, config) = try redisConfigFile(server, label: "record")

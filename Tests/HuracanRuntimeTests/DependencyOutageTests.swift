@@ -15,12 +15,9 @@ import Testing
 /// it produced reaches Redis.
 @Suite(.serialized) struct DependencyOutageTests {
     @Test func paperRunSurvivesRedisAndPostgresOutages() async throws {
-        guard let redis = try RedisServer.start(label: "outage-redis") else { return }
+        let redis = try RedisServer.start(label: "outage-redis")
         defer { redis.stop() }
-        guard let postgres = try PostgresServer.startOwn() else {
-            if ExternalTool.required { Issue.record("PostgreSQL is required (HURACAN_REQUIRE_SERVERS=1) but initdb/pg_ctl are not installed") }
-            return
-        }
+        let postgres = try PostgresServer.startOwn()
         let huracan = try #require(TestPaths.huracanBinary, "huracan binary not built (swift build --build-tests builds it)")
         let folder = TestPaths.temporaryDirectory("outage")
         let statusPort = try FreePorts.take()

@@ -11,7 +11,7 @@ import Testing
 /// of reach) but keeps what it must publish, and after Redis is back every order reaches it.
 @Suite(.serialized) struct EngineRedisTests {
     @Test func engineKeepsItsCoinsSafeWhileRedisIsAwayAndLosesNoOrder() async throws {
-        guard let server = try RedisServer.start() else { return }
+        let server = try RedisServer.start()
         defer { server.stop() }
         var config = try testConfig(activeCoins: 6, perLoop: 3)
         config.messageBus.type = "redis_streams"

@@ -386,11 +386,7 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
 
 @Suite struct PromtoolTests {
     @Test func promtoolAcceptsTheMetrics() throws {
-        guard let promtool = ExternalTool.find("promtool") else {
-            if ExternalTool.required { Issue.record("promtool is required (HURACAN_REQUIRE_SERVERS=1) but not installed") }
-            print("skipped: promtool not installed (apt-get install prometheus)")
-            return
-        }
+        let promtool = try MissingTool.path("promtool", install: "apt-get install prometheus")
         let engine = try EngineRunner.makeEngine(config: testConfig(activeCoins: 8, perLoop: 4), start: day, threads: 1, logger: quiet)
         engine.run(until: day + .seconds(1_800), pacing: .asFastAsPossible)
         _ = engine.status()

@@ -59,10 +59,7 @@ import Testing
     }
 
     @Test func figuresMatchAnIndependentImplementation() throws {
-        guard let python = ExternalTool.find("python3") else {
-            if ExternalTool.required { Issue.record("python3 is required") } else { print("skipped: python3 not installed") }
-            return
-        }
+        let python = try MissingTool.path("python3", install: "apt-get install python3")
         var config = try testConfig(activeCoins: 8, perLoop: 4)
         config.simulator.equityIntervalSeconds = 30
         let (summary, trades) = try EngineRunner.backtest(config: config, from: day, to: day + .seconds(3 * 3_600), logger: quiet)

@@ -7,7 +7,7 @@ import Testing
 /// sharing one risk ledger there.
 @Suite(.serialized) struct MultiProcessTests {
     @Test func fourEngineProcessesNeverExceedTheGlobalLimitTogether() async throws {
-        guard let server = try RedisServer.start() else { return }
+        let server = try RedisServer.start()
         defer { server.stop() }
         let huracan = try #require(TestPaths.huracanBinary, "huracan binary not built (swift build --build-tests builds it)")
         let folder = TestPaths.temporaryDirectory("multi-process")

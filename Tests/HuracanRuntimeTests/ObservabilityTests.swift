@@ -98,19 +98,15 @@ enum Observability {
         return tokens.dropLast(2).joined(separator: " ")
     }
 
-    /// The prometheus and promtool binaries, or nil after recording why (failure under
-    /// HURACAN_REQUIRE_SERVERS=1, a printed skip otherwise).
-    static func tool(_ name: String) -> String? {
-        if let path = ExternalTool.find(name) { return path }
-        if ExternalTool.required { Issue.record("\(name) is required (HURACAN_REQUIRE_SERVERS=1) but not installed") }
-        print("skipped: \(name) not installed (apt-get install prometheus)")
-        return nil
+    /// The prometheus and promtool binaries; without them the test is skipped (see `MissingTool`).
+    static func tool(_ name: String) throws -> String {
+        try MissingTool.path(name, install: "apt-get install prometheus")
     }
 }
 
 @Suite struct ObservabilityTests {
     @Test func promtoolAcceptsTheAlertRulesAndTheConfiguration() throws {
-        guard let promtool = Observability.tool("promtool") else { return }
+        let promtool = try Observability.tool("promtool")
         let rules = try ExternalTool.run(promtool, ["check", "rules", Observability.alertsFile.path])
         #expect(rules.status == 0, "promtool check rules: \(rules.output)")
         #expect(rules.output.contains("SUCCESS: \(try Observability.alertNames().count) rules found"), "\(rules.output)")
@@ -309,7 +305,7 @@ func describe(_ result: [[String: Any]]) -> String {
 
 extension ObservabilityTests {
     @Test(.timeLimit(.minutes(1))) func everyDashboardAndAlertExpressionReturnsDataFromPrometheus() async throws {
-        guard let prometheusBinary = Observability.tool("prometheus") else { return }
+        let prometheusBinary = try Observability.tool("prometheus")
         let started = Date()
 
         // An engine with closed trades, then kept running in small steps.

@@ -36,7 +36,7 @@ import Testing
     /// The Lua script decides exactly as `RiskLedger.decide` on the same sequence of requests,
     /// fills and closes.
     @Test func luaScriptAgreesWithTheLocalLedger() async throws {
-        guard let server = try RedisServer.start() else { return }
+        let server = try RedisServer.start()
         defer { server.stop() }
         let shared = gate(server)
         defer { shared.client.shutdown() }
@@ -73,7 +73,7 @@ import Testing
 
     /// Four ledgers (as four engine processes would) reserving at once never pass a limit.
     @Test func concurrentProcessesNeverExceedTheGlobalLimit() async throws {
-        guard let server = try RedisServer.start() else { return }
+        let server = try RedisServer.start()
         defer { server.stop() }
         let gates = (0..<4).map { gate(server, process: $0) }
         defer { for g in gates { g.client.shutdown() } }
@@ -110,7 +110,7 @@ import Testing
     }
 
     @Test func noEntryWithoutRedisAndChangesWaitForIt() async throws {
-        guard let server = try RedisServer.start() else { return }
+        let server = try RedisServer.start()
         defer { server.stop() }
         let shared = gate(server, timeout: .milliseconds(300))
         defer { shared.client.shutdown() }
@@ -143,7 +143,7 @@ import Testing
     }
 
     @Test func restartedProcessRetiresWhatItLeft() async throws {
-        guard let server = try RedisServer.start() else { return }
+        let server = try RedisServer.start()
         defer { server.stop() }
         let a = gate(server, process: 0), b = gate(server, process: 1)
         defer { a.client.shutdown(); b.client.shutdown() }

@@ -16,10 +16,7 @@ import Testing
     }
 
     @Test func theReportRendersInABrowserWithAxesTablesAndProvenance() throws {
-        guard let browser = Self.chromium() else {
-            if ExternalTool.required { Issue.record("chromium is required (HURACAN_REQUIRE_SERVERS=1)") } else { print("skipped: chromium not installed") }
-            return
-        }
+        guard let browser = Self.chromium() else { try MissingTool.skip("chromium", install: "apt-get install chromium") }
         let config = try testConfig(activeCoins: 8, perLoop: 4)
         let end = day + .seconds(3 * 3_600)
         let (summary, trades) = try EngineRunner.backtest(config: config, from: day, to: end, logger: quiet)

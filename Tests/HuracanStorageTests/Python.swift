@@ -2,19 +2,15 @@ import Foundation
 import HuracanTestSupport
 
 /// Runs python3 scripts that use pyarrow, duckdb or polars. Missing python or modules skip the
-/// test with a printed reason, except under HURACAN_REQUIRE_SERVERS=1 where that is a failure.
+/// test with the reason, except under HURACAN_REQUIRE_SERVERS=1 where that is a failure.
 enum Python {
-    /// The python3 path if it can import every module in `modules`; otherwise prints the reason
-    /// and returns nil (the caller records an issue when `ExternalTool.required`).
-    static func available(_ modules: [String]) -> String? {
-        guard let python = ExternalTool.find("python3") else {
-            print("skipped: python3 not installed")
-            return nil
-        }
+    /// The python3 path, when it can import every module in `modules`; otherwise the test is
+    /// skipped (see `MissingTool`).
+    static func require(_ modules: [String]) throws -> String {
+        let python = try MissingTool.path("python3", install: "apt-get install python3")
         let check = (try? ExternalTool.run(python, ["-c", "import " + modules.joined(separator: ", ")])) ?? (status: 1, output: "")
         guard check.status == 0 else {
-            print("skipped: python modules \(modules.joined(separator: ", ")) not installed (pip install \(modules.joined(separator: " ")))")
-            return nil
+            try MissingTool.skip("python modules \(modules.joined(separator: ", "))", install: "pip install \(modules.joined(separator: " "))")
         }
         return python
     }

@@ -42,10 +42,7 @@ import Testing
 
     /// pyarrow reads every kind we write and writes them back; we read pyarrow's files.
     @Test func everySchemaRoundTripsThroughPyarrow() throws {
-        guard let python = Python.available(["pyarrow"]) else {
-            if ExternalTool.required { Issue.record("pyarrow is required (HURACAN_REQUIRE_SERVERS=1)") }
-            return
-        }
+        let python = try Python.require(["pyarrow"])
         let lake = DataLake(root: TestPaths.temporaryDirectory("lake"))
         try lake.append(RecordSamples.book())
         try lake.append(RecordSamples.trades())
@@ -84,10 +81,7 @@ import Testing
 
     /// DuckDB over the partitioned folder gives the same aggregates as our reader.
     @Test func duckdbAggregatesMatchOurReader() throws {
-        guard let python = Python.available(["duckdb"]) else {
-            if ExternalTool.required { Issue.record("duckdb is required (HURACAN_REQUIRE_SERVERS=1)") }
-            return
-        }
+        let python = try Python.require(["duckdb"])
         let lake = DataLake(root: TestPaths.temporaryDirectory("lake"))
         let trades = RecordSamples.trades(2_000)
         try lake.append(trades)
@@ -124,10 +118,7 @@ import Testing
     /// polars reads a partitioned directory written by us (a glob over coins and days, and a
     /// lazy scan with a filter) and gets the same aggregates as our reader.
     @Test func polarsAggregatesOverAPartitionedDirectoryMatchOurReader() throws {
-        guard let python = Python.available(["polars"]) else {
-            if ExternalTool.required { Issue.record("polars is required (HURACAN_REQUIRE_SERVERS=1)") }
-            return
-        }
+        let python = try Python.require(["polars"])
         let lake = DataLake(root: TestPaths.temporaryDirectory("lake"))
         try lake.append(RecordSamples.trades(3_000))
         try lake.append(RecordSamples.book(2_000))

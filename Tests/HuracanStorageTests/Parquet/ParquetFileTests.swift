@@ -49,10 +49,7 @@ import Testing
 
     @Test(arguments: codecs)
     func pyarrowReadsOurFiles(codec: ParquetCodec) throws {
-        guard let python = Python.available(["pyarrow"]) else {
-            if ExternalTool.required { Issue.record("pyarrow is required (HURACAN_REQUIRE_SERVERS=1)") }
-            return
-        }
+        let python = try Python.require(["pyarrow"])
         let dir = TestPaths.temporaryDirectory("parquet")
         let table = ParquetSamples.table(rows: 5_000, seed: 9)
         var options = ParquetWriterOptions(codec: codec)
@@ -80,10 +77,7 @@ import Testing
     /// pyarrow rewrites our sample with each codec, with and without dictionaries, pages v1 and
     /// v2; our reader must give back the same rows.
     @Test func weReadPyarrowFiles() throws {
-        guard let python = Python.available(["pyarrow"]) else {
-            if ExternalTool.required { Issue.record("pyarrow is required (HURACAN_REQUIRE_SERVERS=1)") }
-            return
-        }
+        let python = try Python.require(["pyarrow"])
         let dir = TestPaths.temporaryDirectory("parquet")
         let table = ParquetSamples.table(rows: 3_000, seed: 5)
         let source = dir.appendingPathComponent("source.parquet").path
@@ -113,10 +107,7 @@ import Testing
     /// page. Both read back; a flipped byte inside a value page is caught by its checksum with
     /// the file, row group, column and page named, instead of reading back wrong numbers.
     @Test func lz4RawAndPageChecksums() throws {
-        guard let python = Python.available(["pyarrow"]) else {
-            if ExternalTool.required { Issue.record("pyarrow is required (HURACAN_REQUIRE_SERVERS=1)") }
-            return
-        }
+        let python = try Python.require(["pyarrow"])
         let dir = TestPaths.temporaryDirectory("parquet-crc")
         defer { try? FileManager.default.removeItem(at: dir) }
         let table = ParquetSamples.table(rows: 3_000, seed: 8)
@@ -153,10 +144,7 @@ import Testing
     }
 
     @Test func duckdbAndPolarsReadOurFiles() throws {
-        guard let python = Python.available(["duckdb", "polars"]) else {
-            if ExternalTool.required { Issue.record("duckdb and polars are required (HURACAN_REQUIRE_SERVERS=1)") }
-            return
-        }
+        let python = try Python.require(["duckdb", "polars"])
         let dir = TestPaths.temporaryDirectory("parquet")
         let table = ParquetSamples.table(rows: 20_000, seed: 11)
         let path = dir.appendingPathComponent("ours.parquet").path
@@ -188,8 +176,7 @@ import Testing
         guard ParquetCodec.brotliAvailable else {
             // Without libbrotlidec the reader must say so clearly.
             #expect(throws: ParquetError.self) { try ParquetFile(path: quotes).read() }
-            print("skipped: libbrotlidec.so.1 not found; the samples are Brotli-compressed")
-            return
+            try MissingTool.skip("libbrotlidec.so.1 (the samples are Brotli-compressed)", install: "apt-get install libbrotli1")
         }
         let q = try ParquetFile(path: quotes)
         #expect(q.rowCount == 451)

@@ -11,10 +11,7 @@ import Testing
 /// trained and registered per fold, the test window backtested with them and with the baseline.
 @Suite(.serialized) struct WalkForwardTests {
     @Test func aWalkForwardRunTrainsEachFoldAndTestsOutOfSample() async throws {
-        guard let python = PythonTrainer.python(requiring: ["xgboost", "pyarrow", "numpy"]) else {
-            if ExternalTool.required { Issue.record("python3 with xgboost, pyarrow and numpy is required (HURACAN_REQUIRE_SERVERS=1)") }
-            return
-        }
+        let python = try PythonTrainer.python(requiring: ["xgboost", "pyarrow", "numpy"])
         let folder = TestPaths.temporaryDirectory("walkforward")
         defer { try? FileManager.default.removeItem(at: folder) }
         let lake = DataLake(root: folder.appendingPathComponent("lake"))
@@ -53,10 +50,7 @@ import Testing
     /// baseline on the 2 hours after, and make money after fees and funding. docs/models.md has
     /// the larger run over three seeds this guards.
     @Test func trainedModelsBeatTheBaselineOutOfSample() async throws {
-        guard let python = PythonTrainer.python(requiring: ["xgboost", "pyarrow", "numpy"]) else {
-            if ExternalTool.required { Issue.record("python3 with xgboost, pyarrow and numpy is required (HURACAN_REQUIRE_SERVERS=1)") }
-            return
-        }
+        let python = try PythonTrainer.python(requiring: ["xgboost", "pyarrow", "numpy"])
         let folder = TestPaths.temporaryDirectory("walkforward-edge")
         defer { try? FileManager.default.removeItem(at: folder) }
         let lake = DataLake(root: folder.appendingPathComponent("lake"))
