@@ -72,4 +72,22 @@ import Testing
         #expect(offset.offsetNanoseconds == 1000 * 1_000_000)
         #expect(offset.serverTime(atLocal: Timestamp(milliseconds: 5000)) == Timestamp(milliseconds: 6000))
     }
+
+    /// A slow reply (400 ms round trip, its midpoint 150 ms off) does not replace a recent tight
+    /// measurement; a tighter one does; after a minute a slower one is taken again; and one that
+    /// cannot agree with the kept one (a clock jumped) is taken at once.
+    @Test func serverTimeOffsetKeepsTheTightestRecentMeasurement() {
+        var offset = ServerTimeOffset()
+        offset.record(sent: Timestamp(milliseconds: 1000), received: Timestamp(milliseconds: 1020), server: Timestamp(milliseconds: 2010))
+        #expect(offset.offsetNanoseconds == 1000 * 1_000_000)
+        offset.record(sent: Timestamp(milliseconds: 2000), received: Timestamp(milliseconds: 2400), server: Timestamp(milliseconds: 3050))
+        #expect(offset.offsetNanoseconds == 1000 * 1_000_000)
+        #expect(offset.roundTripNanoseconds == 20_000_000)
+        offset.record(sent: Timestamp(milliseconds: 3000), received: Timestamp(milliseconds: 3010), server: Timestamp(milliseconds: 4006))
+        #expect(offset.offsetNanoseconds == 1001 * 1_000_000)
+        offset.record(sent: Timestamp(milliseconds: 70_000), received: Timestamp(milliseconds: 70_100), server: Timestamp(milliseconds: 71_052))
+        #expect(offset.offsetNanoseconds == 1002 * 1_000_000)
+        offset.record(sent: Timestamp(milliseconds: 71_000), received: Timestamp(milliseconds: 71_300), server: Timestamp(milliseconds: 112_150))
+        #expect(offset.offsetNanoseconds == 41_000 * 1_000_000)
+    }
 }

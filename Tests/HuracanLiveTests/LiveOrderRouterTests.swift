@@ -48,44 +48,46 @@ import Testing
     func ordersAreJournaledFirstAndTheirReportsReachTheirCoin(venue: VenueID) async throws {
         let log = Log()
         let rig = try await Self.rig(venue, log: log)
-        defer { Task { await rig.stop() } }
-        let quantity = FixedDecimal(units: 2, exponent: 1)
-        rig.router.submit(OrderRequest(clientOrderID: "r1\(venue.rawValue)", coin: "ETH", venue: venue, side: .buy, type: .market, timeInForce: .ioc, quantity: quantity), coin: 1)
-        var eth: [VenueReport] = [], btc: [VenueReport] = []
-        #expect(await eventually {
-            rig.router.takeReports(coin: 1, into: &eth)
-            return eth.contains { if case .fill = $0 { true } else { false } }
-        })
-        rig.router.takeReports(coin: 0, into: &btc)
-        #expect(btc.isEmpty)
-        #expect(log.intents.withLock { $0.map(\.id) } == ["r1\(venue.rawValue)"])
-        #expect(log.intents.withLock { $0[0].submittedBefore } == 0)
-        #expect(rig.server.submissions(clientOrderID: "r1\(venue.rawValue)") == 1)
-        let filled = eth.reduce(FixedDecimal.zero) { if case .fill(let f) = $1 { $0 + f.quantity } else { $0 } }
-        #expect(filled == quantity)
-        // Everything the shard saw passed the journal hook first.
-        #expect(log.reports.withLock { $0.count } >= eth.count)
-        #expect(rig.router.counts == (sent: 1, refused: 0))
+        try await awaitingStop({ await rig.stop() }) {
+            let quantity = FixedDecimal(units: 2, exponent: 1)
+            rig.router.submit(OrderRequest(clientOrderID: "r1\(venue.rawValue)", coin: "ETH", venue: venue, side: .buy, type: .market, timeInForce: .ioc, quantity: quantity), coin: 1)
+            var eth: [VenueReport] = [], btc: [VenueReport] = []
+            #expect(await eventually {
+                rig.router.takeReports(coin: 1, into: &eth)
+                return eth.contains { if case .fill = $0 { true } else { false } }
+            })
+            rig.router.takeReports(coin: 0, into: &btc)
+            #expect(btc.isEmpty)
+            #expect(log.intents.withLock { $0.map(\.id) } == ["r1\(venue.rawValue)"])
+            #expect(log.intents.withLock { $0[0].submittedBefore } == 0)
+            #expect(rig.server.submissions(clientOrderID: "r1\(venue.rawValue)") == 1)
+            let filled = eth.reduce(FixedDecimal.zero) { if case .fill(let f) = $1 { $0 + f.quantity } else { $0 } }
+            #expect(filled == quantity)
+            // Everything the shard saw passed the journal hook first.
+            #expect(log.reports.withLock { $0.count } >= eth.count)
+            #expect(rig.router.counts == (sent: 1, refused: 0))
+        }
     }
 
     @Test func anOrderWhoseIntentCannotBeRecordedIsNeverSent() async throws {
         let log = Log()
         let rig = try await Self.rig(.binance, log: log, failIntents: true)
-        defer { Task { await rig.stop() } }
-        rig.router.submit(OrderRequest(clientOrderID: "nj1", coin: "BTC", venue: .binance, side: .buy, type: .market, timeInForce: .ioc,
-                                       quantity: FixedDecimal(units: 1, exponent: 3)), coin: 0)
-        var btc: [VenueReport] = []
-        #expect(await eventually {
-            rig.router.takeReports(coin: 0, into: &btc)
-            return !btc.isEmpty
-        })
-        guard case .rejected(let id, let reason, _) = btc.first else {
-            Issue.record("expected a rejection, got \(btc)")
-            return
+        try await awaitingStop({ await rig.stop() }) {
+            rig.router.submit(OrderRequest(clientOrderID: "nj1", coin: "BTC", venue: .binance, side: .buy, type: .market, timeInForce: .ioc,
+                                           quantity: FixedDecimal(units: 1, exponent: 3)), coin: 0)
+            var btc: [VenueReport] = []
+            #expect(await eventually {
+                rig.router.takeReports(coin: 0, into: &btc)
+                return !btc.isEmpty
+            })
+            guard case .rejected(let id, let reason, _) = btc.first else {
+                Issue.record("expected a rejection, got \(btc)")
+                return
+            }
+            #expect(id == "nj1" && reason.contains("journal"))
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(rig.server.totalSubmissions == 0)
+            #expect(rig.router.counts == (sent: 0, refused: 1))
         }
-        #expect(id == "nj1" && reason.contains("journal"))
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(rig.server.totalSubmissions == 0)
-        #expect(rig.router.counts == (sent: 0, refused: 1))
     }
 }

@@ -48,12 +48,13 @@ import Testing
         let folder = TestPaths.temporaryDirectory("live-refusals")
         let server = FakeVenueServer(venue: .bybit, instruments: try EngineProcess.instruments(.bybit))
         try await server.start()
-        defer { Task { await server.stop() } }
-        let config = try EngineProcess.writeConfig(folder: folder, server: server)
-        let unconfirmed = try EngineProcess.start(["run", "-c", config.path, "--mode", "live", "--venue", "bybit"], server: server,
-                                                  output: folder.appendingPathComponent("a.txt"))
-        #expect(await unconfirmed.waitForExit(timeout: .seconds(30)) != 0)
-        #expect(unconfirmed.text.contains("--confirm-live"))
-        #expect(server.totalSubmissions == 0)
+        try await awaitingStop({ await server.stop() }) {
+            let config = try EngineProcess.writeConfig(folder: folder, server: server)
+            let unconfirmed = try EngineProcess.start(["run", "-c", config.path, "--mode", "live", "--venue", "bybit"], server: server,
+                                                      output: folder.appendingPathComponent("a.txt"))
+            #expect(await unconfirmed.waitForExit(timeout: .seconds(30)) != 0)
+            #expect(unconfirmed.text.contains("--confirm-live"))
+            #expect(server.totalSubmissions == 0)
+        }
     }
 }

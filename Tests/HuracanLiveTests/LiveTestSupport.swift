@@ -151,62 +151,63 @@ struct VenueJournalAudit {
         let venue = server.venue
         var audit = VenueJournalAudit()
         let journal = try await OrderJournal.open(url: journalURL, logger: LiveTestMarkets.logger)
-        defer { Task { try? await journal.close() } }
-        let orders = server.orders
-        let fills = server.fills
-        let journaled = Dictionary(try await journal.orders(venue: venue).map { ($0.clientOrderID, $0) }, uniquingKeysWith: { a, _ in a })
-        let journalFills = try await journal.fills(venue: venue)
-        audit.venueOrders = orders.count
-        audit.venueFills = fills.count
-        audit.journalOrders = journaled.count
-        audit.submissions = server.totalSubmissions
-        var journalFilled: [String: FixedDecimal] = [:]
-        var journalFillCount: [String: Int] = [:]
-        for f in journalFills {
-            var id = f.fill.clientOrderID
-            if id.isEmpty, let venueOrderID = f.venueOrderID { id = orders.first { String($0.orderID) == venueOrderID }?.clientOrderID ?? "" }
-            journalFilled[id, default: .zero] += f.fill.quantity
-            journalFillCount[id, default: 0] += 1
-        }
-        for order in orders where !order.clientOrderID.hasPrefix("manual") {
-            let id = order.clientOrderID
-            if server.submissions(clientOrderID: id) != 1 { audit.problems.append("\(id) submitted \(server.submissions(clientOrderID: id)) times") }
-            guard let j = journaled[id] else {
-                audit.problems.append("\(id) (\(order.status), filled \(order.filled)) is at the venue but not in the journal")
-                continue
+        return try await awaitingStop({ try? await journal.close() }) {
+            let orders = server.orders
+            let fills = server.fills
+            let journaled = Dictionary(try await journal.orders(venue: venue).map { ($0.clientOrderID, $0) }, uniquingKeysWith: { a, _ in a })
+            let journalFills = try await journal.fills(venue: venue)
+            audit.venueOrders = orders.count
+            audit.venueFills = fills.count
+            audit.journalOrders = journaled.count
+            audit.submissions = server.totalSubmissions
+            var journalFilled: [String: FixedDecimal] = [:]
+            var journalFillCount: [String: Int] = [:]
+            for f in journalFills {
+                var id = f.fill.clientOrderID
+                if id.isEmpty, let venueOrderID = f.venueOrderID { id = orders.first { String($0.orderID) == venueOrderID }?.clientOrderID ?? "" }
+                journalFilled[id, default: .zero] += f.fill.quantity
+                journalFillCount[id, default: 0] += 1
             }
-            let expected: JournalOrderStatus
-            switch order.status {
-            case .new: expected = .acknowledged
-            case .partiallyFilled: expected = .partiallyFilled
-            case .filled: expected = .filled
-            case .cancelled: expected = .cancelled
-            case .expired: expected = .expired
-            case .rejected: expected = .rejected
+            for order in orders where !order.clientOrderID.hasPrefix("manual") {
+                let id = order.clientOrderID
+                if server.submissions(clientOrderID: id) != 1 { audit.problems.append("\(id) submitted \(server.submissions(clientOrderID: id)) times") }
+                guard let j = journaled[id] else {
+                    audit.problems.append("\(id) (\(order.status), filled \(order.filled)) is at the venue but not in the journal")
+                    continue
+                }
+                let expected: JournalOrderStatus
+                switch order.status {
+                case .new: expected = .acknowledged
+                case .partiallyFilled: expected = .partiallyFilled
+                case .filled: expected = .filled
+                case .cancelled: expected = .cancelled
+                case .expired: expected = .expired
+                case .rejected: expected = .rejected
+                }
+                let statusMatches = j.status == expected || (j.status == .adopted && expected == .acknowledged)
+                if !statusMatches || j.filledQuantity != order.filled {
+                    audit.problems.append("\(id): venue \(order.status) filled \(order.filled), journal \(j.status) filled \(j.filledQuantity)")
+                }
+                let venueCount = fills.filter { $0.clientOrderID == id }.count
+                if journalFillCount[id, default: 0] != venueCount || journalFilled[id, default: .zero] != order.filled {
+                    audit.problems.append("\(id): venue \(venueCount) fills (\(order.filled)), journal \(journalFillCount[id, default: 0]) fills (\(journalFilled[id, default: .zero]))")
+                }
             }
-            let statusMatches = j.status == expected || (j.status == .adopted && expected == .acknowledged)
-            if !statusMatches || j.filledQuantity != order.filled {
-                audit.problems.append("\(id): venue \(order.status) filled \(order.filled), journal \(j.status) filled \(j.filledQuantity)")
+            // Orders the journal thinks reached the venue must be there.
+            for (id, j) in journaled where j.origin == .engine && j.status != .rejected && j.status != .intent && !orders.contains(where: { $0.clientOrderID == id }) {
+                audit.problems.append("\(id) is journaled \(j.status) but the venue never had it")
             }
-            let venueCount = fills.filter { $0.clientOrderID == id }.count
-            if journalFillCount[id, default: 0] != venueCount || journalFilled[id, default: .zero] != order.filled {
-                audit.problems.append("\(id): venue \(venueCount) fills (\(order.filled)), journal \(journalFillCount[id, default: 0]) fills (\(journalFilled[id, default: .zero]))")
+            let journalPositions = try await journal.positions(venue: venue)
+            for instrument in FakeInstrument.fromUniverse(try EngineProcess.universe(coins), venue: venue) {
+                let atVenue = server.position(symbol: instrument.symbol).quantity
+                let inJournal = journalPositions[instrument.coin] ?? .zero
+                if atVenue != inJournal { audit.problems.append("\(instrument.coin): venue position \(atVenue), journal \(inJournal)") }
             }
+            if audit.journalOrders > 3 * max(audit.venueOrders, 1) + 10 {
+                audit.problems.append("order storm: \(audit.journalOrders) journaled orders for \(audit.venueOrders) venue orders")
+            }
+            return audit
         }
-        // Orders the journal thinks reached the venue must be there.
-        for (id, j) in journaled where j.origin == .engine && j.status != .rejected && j.status != .intent && !orders.contains(where: { $0.clientOrderID == id }) {
-            audit.problems.append("\(id) is journaled \(j.status) but the venue never had it")
-        }
-        let journalPositions = try await journal.positions(venue: venue)
-        for instrument in FakeInstrument.fromUniverse(try EngineProcess.universe(coins), venue: venue) {
-            let atVenue = server.position(symbol: instrument.symbol).quantity
-            let inJournal = journalPositions[instrument.coin] ?? .zero
-            if atVenue != inJournal { audit.problems.append("\(instrument.coin): venue position \(atVenue), journal \(inJournal)") }
-        }
-        if audit.journalOrders > 3 * max(audit.venueOrders, 1) + 10 {
-            audit.problems.append("order storm: \(audit.journalOrders) journaled orders for \(audit.venueOrders) venue orders")
-        }
-        return audit
     }
 
     var summary: String { "venue \(venueOrders) orders / \(venueFills) fills, journal \(journalOrders) orders, \(submissions) submissions" }

@@ -2,6 +2,7 @@ import HuracanCore
 import HuracanExchanges
 import HuracanFakeVenues
 import HuracanVenues
+import HuracanTestSupport
 import Testing
 
 /// `venues check` logic against the fake venues: connectivity, skew, key permissions, mapping.
@@ -16,24 +17,25 @@ import Testing
     @Test(arguments: VenueID.allCases)
     func reportsSkewPermissionsAndUnlistedSymbols(venue: VenueID) async throws {
         let server = try await TestMarkets.startServer(venue)
-        defer { Task { await server.stop() } }
-        server.setClockOffset(milliseconds: 250)
-        let universe = try Universe(csv: Self.csv, source: "test")
-        let report = await VenueCheck.run(api: TestMarkets.api(server), universe: universe)
-        #expect(report.reachable)
-        #expect(abs((report.skewMilliseconds ?? 0) - 250) < 100)
-        #expect(report.instruments == 3)
-        #expect(report.mappingProblems.contains { $0.coin == "SOL" && $0.reason == "not listed by the venue" })
-        if venue == .okx {
-            // One contract of 0.01 BTC is coarser than the universe's 0.001 lot: reported.
-            #expect(report.mappingProblems.contains { $0.coin == "BTC" && $0.reason.contains("lot") })
-        } else {
-            #expect(report.mappingProblems.map(\.coin) == ["SOL"])
+        try await awaitingStop({ await server.stop() }) {
+            server.setClockOffset(milliseconds: 250)
+            let universe = try Universe(csv: Self.csv, source: "test")
+            let report = await VenueCheck.run(api: TestMarkets.api(server), universe: universe)
+            #expect(report.reachable)
+            #expect(abs((report.skewMilliseconds ?? 0) - 250) < 100)
+            #expect(report.instruments == 3)
+            #expect(report.mappingProblems.contains { $0.coin == "SOL" && $0.reason == "not listed by the venue" })
+            if venue == .okx {
+                // One contract of 0.01 BTC is coarser than the universe's 0.001 lot: reported.
+                #expect(report.mappingProblems.contains { $0.coin == "BTC" && $0.reason.contains("lot") })
+            } else {
+                #expect(report.mappingProblems.map(\.coin) == ["SOL"])
+            }
+            #expect(report.permissions?.contains("trade") == true)
+            #expect(report.errors.isEmpty)
+            #expect(!report.isHealthy)
+            #expect(report.lines.joined(separator: "\n").contains("not listed"))
         }
-        #expect(report.permissions?.contains("trade") == true)
-        #expect(report.errors.isEmpty)
-        #expect(!report.isHealthy)
-        #expect(report.lines.joined(separator: "\n").contains("not listed"))
     }
 
     @Test func unreachableVenueIsReported() async throws {

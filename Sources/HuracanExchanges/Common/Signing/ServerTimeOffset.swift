@@ -9,17 +9,26 @@ public struct ServerTimeOffset: Sendable, Hashable {
     /// Round trip of the measurement that set the offset.
     public private(set) var roundTripNanoseconds: Int64 = 0
     public private(set) var isMeasured = false
+    /// Local time the kept measurement was sent.
+    private var measuredAt: Int64 = 0
+    /// How long a measurement with a shorter round trip is preferred to newer, slower ones.
+    public static let preferTighterFor: Int64 = 60_000_000_000
 
     public init() {}
 
     /// Records one measurement: the request left at `sent`, the reply arrived at `received`, the
-    /// venue said `server`. The venue's time is taken as the midpoint of the round trip. A
-    /// measurement with a longer round trip than the current one only replaces it when older than
-    /// a refresh (callers re-measure periodically) — here the newest always wins for simplicity.
+    /// venue said `server`. The venue's time is taken as the midpoint of the round trip, so its
+    /// error is at most half the round trip. A measurement with a longer round trip than the kept
+    /// one that agrees with it (within both errors) is dropped while the kept one is younger than
+    /// `preferTighterFor`: a slow reply on a busy link must not move the clock by tens of
+    /// milliseconds. One that disagrees is taken at once: a clock moved (the venue's or ours).
     public mutating func record(sent: Timestamp, received: Timestamp, server: Timestamp) {
         let roundTrip = max(0, received - sent)
-        let midpoint = sent.nanoseconds + roundTrip / 2
-        offsetNanoseconds = server.nanoseconds - midpoint
+        let measured = server.nanoseconds - (sent.nanoseconds + roundTrip / 2)
+        if isMeasured, roundTrip > roundTripNanoseconds, sent.nanoseconds - measuredAt < Self.preferTighterFor,
+           abs(measured - offsetNanoseconds) <= (roundTrip + roundTripNanoseconds) / 2 { return }
+        measuredAt = sent.nanoseconds
+        offsetNanoseconds = measured
         roundTripNanoseconds = roundTrip
         isMeasured = true
     }
