@@ -2,7 +2,10 @@ import Foundation
 import HuracanCore
 
 /// A fixed set of OS threads that run shards in rounds: the coordinator hands each thread its
-/// shards for a round and waits until all are done. Bounded threads, many shards per thread.
+/// shards for a round, runs the first share itself, and waits until all are done. Bounded
+/// threads, many shards per thread; `count` threads in all, the coordinator's included (a
+/// coordinator parked while its workers ran cost a wake-up per round and one more busy thread
+/// than cores).
 ///
 /// The hand-off: the coordinator stores a worker's job, signals `go`, and waits on `done`; the
 /// worker runs the job and signals `done`. Coordinator and worker never touch a job's shards at
@@ -20,7 +23,7 @@ final class WorkerPool: Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     init(threads count: Int) {
-        workers = (0..<max(1, count)).map { _ in Worker() }
+        workers = (0..<max(1, count) - 1).map { _ in Worker() }
         for (i, worker) in workers.enumerated() {
             let thread = Thread { [done] in
                 while true {
@@ -38,16 +41,20 @@ final class WorkerPool: Sendable {
         }
     }
 
-    var count: Int { workers.count }
+    /// Threads that run jobs, the calling coordinator's included.
+    var count: Int { workers.count + 1 }
 
-    /// Runs `jobs[i]` on worker i (jobs beyond the worker count are not allowed) and waits.
+    /// Runs `jobs[0]` on the calling thread and `jobs[i]` on worker i - 1 (at most `count` jobs),
+    /// and returns when all are done.
     func runRound(_ jobs: [Job]) {
-        precondition(jobs.count <= workers.count)
-        for (worker, job) in zip(workers, jobs) {
+        precondition(jobs.count <= count)
+        guard let first = jobs.first else { return }
+        for (worker, job) in zip(workers, jobs.dropFirst()) {
             worker.job.withLock { $0 = ThreadHandOff(job) }
             worker.go.signal()
         }
-        for _ in jobs { done.wait() }
+        first()
+        for _ in jobs.dropFirst() { done.wait() }
     }
 
     func shutdown() {

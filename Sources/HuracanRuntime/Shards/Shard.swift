@@ -99,19 +99,10 @@ final class Shard {
         }
         for step in range {
             let stepEnd = Timestamp(nanoseconds: start.nanoseconds + (step + 1) * stepNanoseconds)
-            for c in slots.indices {
-                if let replay {
-                    replay.forEach(coin: slots[c].index, before: stepEnd) { process($0, slot: c) }
-                } else if let market {
-                    events.removeAll(keepingCapacity: true)
-                    market.generate(step: step, coin: &slots[c].market!, into: &events)
-                    for event in events { process(event, slot: c) }
-                }
-                finishVisit(slot: c, at: stepEnd)
-            }
-            if stepEnd >= nextCostRefresh { refreshCosts(at: stepEnd) }
+            for c in slots.indices { visit(slot: c, until: stepEnd, replay: replay, market: market, step: step) }
+            refreshCostsIfDue(at: stepEnd)
         }
-        for c in slots.indices { slots[c].pipeline.revalue(context: &context) }
+        revalueAll()
     }
 
     /// A real venue's feed, up to `end` (wall clock): each coin's events in the order they
@@ -120,11 +111,32 @@ final class Shard {
     func runFeed(until end: Timestamp, feed: ReplayFeed) {
         beginRun()
         defer { endRun() }
-        for c in slots.indices {
-            feed.forEach(coin: slots[c].index, before: end) { process($0, slot: c) }
-            finishVisit(slot: c, at: end)
+        for c in slots.indices { visit(slot: c, until: end, replay: feed, market: nil, step: 0) }
+        refreshCostsIfDue(at: end)
+        revalueAll()
+    }
+
+    /// One coin's visit up to `end`, the same for every way the shard runs: its events before
+    /// `end` (from `replay`, stored data or a venue's feed, else the simulated market's `step`),
+    /// then the visit's end (`finishVisit`).
+    @inline(__always) private func visit(slot c: Int, until end: Timestamp, replay: ReplayFeed?, market: SimulatedMarket?, step: Int64) {
+        if let replay {
+            replay.forEach(coin: slots[c].index, before: end) { process($0, slot: c) }
+        } else if let market {
+            events.removeAll(keepingCapacity: true)
+            market.generate(step: step, coin: &slots[c].market!, into: &events)
+            for event in events { process(event, slot: c) }
         }
-        if end >= nextCostRefresh { refreshCosts(at: end) }
+        finishVisit(slot: c, at: end)
+    }
+
+    /// Refreshes every coin's fees and funding when the refresh interval has passed by `time`.
+    @inline(__always) private func refreshCostsIfDue(at time: Timestamp) {
+        if time >= nextCostRefresh { refreshCosts(at: time) }
+    }
+
+    /// Marks every coin's open trades to market at the end of a run.
+    private func revalueAll() {
         for c in slots.indices { slots[c].pipeline.revalue(context: &context) }
     }
 
@@ -165,8 +177,7 @@ final class Shard {
         guard count > 0 else { return }
         // After the engine skipped empty time, costs are refreshed before anything is decided,
         // as stepping through that time would have.
-        let rangeStart = Timestamp(nanoseconds: start + lower * stepNanoseconds)
-        if rangeStart >= nextCostRefresh { refreshCosts(at: rangeStart) }
+        refreshCostsIfDue(at: Timestamp(nanoseconds: start + lower * stepNanoseconds))
         if buckets.count < count { buckets = Array(repeating: [], count: count) }
         let parameters = context.parameters
         for c in slots.indices {
@@ -185,18 +196,17 @@ final class Shard {
                 var previous = -1
                 for c in visits where c != previous {
                     previous = c
-                    replay.forEach(coin: slots[c].index, before: stepEnd) { process($0, slot: c) }
-                    finishVisit(slot: c, at: stepEnd)
+                    visit(slot: c, until: stepEnd, replay: replay, market: nil, step: step)
                     if let s = Self.nextVisit(&slots[c], parameters: parameters, after: step, start: start, stepNanoseconds: stepNanoseconds, replay: replay),
                        s < range.upperBound {
                         buckets[Int(s - lower)].append(c)
                     }
                 }
             }
-            if stepEnd >= nextCostRefresh { refreshCosts(at: stepEnd) }
+            refreshCostsIfDue(at: stepEnd)
         }
         context.now = Timestamp(nanoseconds: start + range.upperBound * stepNanoseconds)
-        for c in slots.indices { slots[c].pipeline.revalue(context: &context) }
+        revalueAll()
     }
 
     /// Per step of the current round, the slots to visit (event-driven replay).
