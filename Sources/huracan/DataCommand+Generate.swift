@@ -76,7 +76,11 @@ extension DataCommand {
             while let event = try replay.next() {
                 guard event.time.nanoseconds >= previous else { throw ValidationError("merge out of order at event \(count)") }
                 previous = event.time.nanoseconds
-                checksum += event.price + event.top.bidPrice
+                switch event.payload {
+                case .book(let top): checksum += top.bidPrice
+                case .trade(let price, _, _): checksum += price
+                case .funding(_, let mark), .fundingSettlement(_, let mark): checksum += mark
+                }
                 count += 1
             }
             let seconds = (clock.now - began).seconds

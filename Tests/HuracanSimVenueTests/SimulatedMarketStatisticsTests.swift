@@ -58,33 +58,32 @@ struct DaySummary: Sendable {
 
 extension DaySummary.Coin {
     mutating func add(_ event: MarketEvent, alpha: Double) {
-        switch event.kind {
-        case .book:
+        switch event.payload {
+        case .book(let top):
             books += 1
-            let top = event.top
             if top.bidPrice <= 0 || top.bidSize <= 0 || top.askSize <= 0 { nonPositive += 1 }
             if top.bidPrice >= top.askPrice { crossed += 1 }
             for price in [top.bidPrice, top.askPrice] where abs(price / tick - (price / tick).rounded()) > 1e-6 { offGrid += 1 }
             spreadBpsSum += top.spreadBps
             topNotionalSum += top.bidPrice * top.bidSize
             imbalanceAlphaProduct += top.imbalance * alpha
-        case .trade:
+        case .trade(let price, let size, let aggressor):
             trades += 1
-            if event.price <= 0 || event.size <= 0 { nonPositive += 1 }
-            if abs(event.price / tick - (event.price / tick).rounded()) > 1e-6 { offGrid += 1 }
+            if price <= 0 || size <= 0 { nonPositive += 1 }
+            if abs(price / tick - (price / tick).rounded()) > 1e-6 { offGrid += 1 }
             if alpha > 0 {
                 tradesWithPositiveAlpha += 1
-                if event.aggressor == .buy { buyAggressorWithPositiveAlpha += 1 }
+                if aggressor == .buy { buyAggressorWithPositiveAlpha += 1 }
             } else {
                 tradesWithNegativeAlpha += 1
-                if event.aggressor == .buy { buyAggressorWithNegativeAlpha += 1 }
+                if aggressor == .buy { buyAggressorWithNegativeAlpha += 1 }
             }
-        case .funding:
+        case .funding(let rate, _):
             fundings += 1
-            fundingRates.append(event.size)
-        case .fundingSettlement:
+            fundingRates.append(rate)
+        case .fundingSettlement(_, let mark):
             settlements.append(event.time)
-            if event.price <= 0 { settlementMarksPositive = false }
+            if mark <= 0 { settlementMarksPositive = false }
         }
     }
 }

@@ -297,8 +297,7 @@ import HuracanSimVenue
             var matcher = makeMatcher()
             _ = execute(order("open", side, .market, quantity: "1"), on: &matcher)
             var reports: [VenueReport] = []
-            let settlement = MarketEvent(coin: 0, venue: .binance, kind: .fundingSettlement, time: Fixtures.time(ms: 100),
-                                         price: 100.04, size: 0.000123456789)
+            let settlement = MarketEvent.fundingSettlement(0, .binance, Fixtures.time(ms: 100), rate: 0.000123456789, markPrice: 100.04)
             matcher.onMarket(settlement, reports: &reports)
             #expect(reports == [.funding(coin: "TEST", venue: .binance, rate: d("0.00012346"), markPrice: d("100"),
                                          time: Fixtures.time(ms: 100))])
@@ -316,8 +315,7 @@ import HuracanSimVenue
     @Test func noFundingReportWhenFlat() {
         var matcher = makeMatcher()
         var reports: [VenueReport] = []
-        matcher.onMarket(MarketEvent(coin: 0, venue: .binance, kind: .fundingSettlement, time: Fixtures.time(ms: 100),
-                                     price: 100, size: 0.0001), reports: &reports)
+        matcher.onMarket(.fundingSettlement(0, .binance, Fixtures.time(ms: 100), rate: 0.0001, markPrice: 100), reports: &reports)
         #expect(reports.isEmpty)
     }
 

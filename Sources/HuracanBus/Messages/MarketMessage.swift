@@ -61,20 +61,27 @@ public struct MarketMessage: Sendable, Hashable {
 
     /// The message for a market event of the coin named `coin`.
     public init(_ event: MarketEvent, coin: String) {
-        self.init(
-            coin: coin, venue: event.venue, kind: Kind(event.kind), time: event.time, bid: event.top.bidPrice,
-            bidSize: event.top.bidSize, ask: event.top.askPrice, askSize: event.top.askSize, price: event.price,
-            size: event.size, aggressor: event.aggressor
-        )
+        self.init(coin: coin, venue: event.venue, kind: Kind(event.kind), time: event.time)
+        switch event.payload {
+        case .book(let top):
+            (bid, bidSize, ask, askSize) = (top.bidPrice, top.bidSize, top.askPrice, top.askSize)
+        case .trade(let price, let size, let aggressor):
+            (self.price, self.size, self.aggressor) = (price, size, aggressor)
+        case .funding(let rate, let mark), .fundingSettlement(let rate, let mark):
+            (price, size) = (mark, rate)
+        }
     }
 
     /// The market event, for the coin's index in the local universe.
     public func event(coinIndex: CoinIndex) -> MarketEvent {
-        MarketEvent(
-            coin: coinIndex, venue: venue, kind: kind.eventKind, time: time,
-            top: BookTop(bidPrice: bid, bidSize: bidSize, askPrice: ask, askSize: askSize),
-            price: price, size: size, aggressor: aggressor
-        )
+        let payload: MarketEvent.Payload
+        switch kind {
+        case .book: payload = .book(BookTop(bidPrice: bid, bidSize: bidSize, askPrice: ask, askSize: askSize))
+        case .trade: payload = .trade(price: price, size: size, aggressor: aggressor)
+        case .funding: payload = .funding(rate: size, markPrice: price)
+        case .fundingSettlement: payload = .fundingSettlement(rate: size, markPrice: price)
+        }
+        return MarketEvent(coin: coinIndex, venue: venue, time: time, payload: payload)
     }
 }
 

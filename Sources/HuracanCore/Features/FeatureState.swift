@@ -44,10 +44,10 @@ public struct FeatureState: Sendable {
 
     public mutating func update(_ event: MarketEvent) {
         lastEventTime = event.time
-        switch event.kind {
-        case .book: updateBook(event.top, time: event.time.nanoseconds)
-        case .trade: updateTrade(price: event.price, size: event.size, aggressor: event.aggressor, time: event.time.nanoseconds)
-        case .funding, .fundingSettlement: fundingRate = event.size
+        switch event.payload {
+        case .book(let top): updateBook(top, time: event.time.nanoseconds)
+        case .trade(let price, let size, let aggressor): updateTrade(price: price, size: size, aggressor: aggressor, time: event.time.nanoseconds)
+        case .funding(let rate, _), .fundingSettlement(let rate, _): fundingRate = rate
         }
     }
 

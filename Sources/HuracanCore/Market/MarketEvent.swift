@@ -28,49 +28,57 @@ public struct BookTop: Sendable, Hashable {
 ///
 /// Market data is Double: it drives features and models. Orders and fills use `FixedDecimal`.
 public struct MarketEvent: Sendable, Hashable {
+    /// What happened, with the fields that kind of event has.
+    public enum Payload: Sendable, Hashable {
+        /// Best bid/offer changed.
+        case book(BookTop)
+        /// A trade printed; `aggressor` is the side that took liquidity.
+        case trade(price: Double, size: Double, aggressor: Side)
+        /// Funding rate (per interval) and mark price update.
+        case funding(rate: Double, markPrice: Double)
+        /// Funding settles now (every 8 hours) at this rate and mark.
+        case fundingSettlement(rate: Double, markPrice: Double)
+    }
+
+    /// The payload's case alone (counters, storage codes, quick checks).
     public enum Kind: UInt8, Sendable, Hashable {
-        /// Best bid/offer changed: `top` is valid.
-        case book
-        /// A trade printed: `price`, `size`, `aggressor` are valid.
-        case trade
-        /// Funding rate and mark price update: `price` is the mark, `size` the rate per interval.
-        case funding
-        /// Funding settles now (every 8 hours): `price` is the mark, `size` the rate applied.
-        case fundingSettlement
+        case book, trade, funding, fundingSettlement
     }
 
     public var coin: CoinIndex
     public var venue: VenueID
-    public var kind: Kind
     public var time: Timestamp
-    public var top: BookTop
-    public var price: Double
-    public var size: Double
-    public var aggressor: Side
+    public var payload: Payload
 
-    @inlinable public init(
-        coin: CoinIndex, venue: VenueID, kind: Kind, time: Timestamp, top: BookTop = BookTop(bidPrice: 0, bidSize: 0, askPrice: 0, askSize: 0),
-        price: Double = 0, size: Double = 0, aggressor: Side = .buy
-    ) {
+    @inlinable public init(coin: CoinIndex, venue: VenueID, time: Timestamp, payload: Payload) {
         self.coin = coin
         self.venue = venue
-        self.kind = kind
         self.time = time
-        self.top = top
-        self.price = price
-        self.size = size
-        self.aggressor = aggressor
+        self.payload = payload
+    }
+
+    @inlinable public var kind: Kind {
+        switch payload {
+        case .book: .book
+        case .trade: .trade
+        case .funding: .funding
+        case .fundingSettlement: .fundingSettlement
+        }
     }
 
     @inlinable public static func book(_ coin: CoinIndex, _ venue: VenueID, _ time: Timestamp, _ top: BookTop) -> MarketEvent {
-        MarketEvent(coin: coin, venue: venue, kind: .book, time: time, top: top)
+        MarketEvent(coin: coin, venue: venue, time: time, payload: .book(top))
     }
 
     @inlinable public static func trade(_ coin: CoinIndex, _ venue: VenueID, _ time: Timestamp, price: Double, size: Double, aggressor: Side) -> MarketEvent {
-        MarketEvent(coin: coin, venue: venue, kind: .trade, time: time, price: price, size: size, aggressor: aggressor)
+        MarketEvent(coin: coin, venue: venue, time: time, payload: .trade(price: price, size: size, aggressor: aggressor))
     }
 
     @inlinable public static func funding(_ coin: CoinIndex, _ venue: VenueID, _ time: Timestamp, rate: Double, markPrice: Double) -> MarketEvent {
-        MarketEvent(coin: coin, venue: venue, kind: .funding, time: time, price: markPrice, size: rate)
+        MarketEvent(coin: coin, venue: venue, time: time, payload: .funding(rate: rate, markPrice: markPrice))
+    }
+
+    @inlinable public static func fundingSettlement(_ coin: CoinIndex, _ venue: VenueID, _ time: Timestamp, rate: Double, markPrice: Double) -> MarketEvent {
+        MarketEvent(coin: coin, venue: venue, time: time, payload: .fundingSettlement(rate: rate, markPrice: markPrice))
     }
 }

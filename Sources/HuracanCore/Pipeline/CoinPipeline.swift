@@ -92,23 +92,23 @@ public struct CoinPipeline: Sendable {
     public mutating func onMarket(_ event: MarketEvent, context: inout PipelineContext) {
         guard event.venue == venue else {
             // Another venue's book or funding: only its costs, for routing.
-            switch event.kind {
-            case .book: venueCosts[event.venue.index].spreadBps = event.top.spreadBps
-            case .funding, .fundingSettlement: venueCosts[event.venue.index].fundingRateBps = event.size * 10_000
+            switch event.payload {
+            case .book(let top): venueCosts[event.venue.index].spreadBps = top.spreadBps
+            case .funding(let rate, _), .fundingSettlement(let rate, _): venueCosts[event.venue.index].fundingRateBps = rate * 10_000
             case .trade: break
             }
             return
         }
         features.update(event)
-        switch event.kind {
-        case .book:
+        switch event.payload {
+        case .book(let top):
             if event.time >= nextRegimeUpdate, features.isWarm(after: context.parameters.warmupSeconds) {
                 regime.update(features.features(), at: event.time)
                 nextRegimeUpdate = event.time + .nanoseconds(1_000_000_000)
             }
-            venueCosts[venue.index].spreadBps = event.top.spreadBps
-            manageExits(top: event.top, context: &context)
-            let market = StrategyMarket(time: event.time, top: event.top, regime: regime.current, position: position,
+            venueCosts[venue.index].spreadBps = top.spreadBps
+            manageExits(top: top, context: &context)
+            let market = StrategyMarket(time: event.time, top: top, regime: regime.current, position: position,
                                         canEnter: canEnter(at: context.now, allowed: context.entriesAllowed, context.parameters),
                                         parameters: context.parameters)
             let decision = strategy.decide(market, features: features, model: model)
@@ -118,10 +118,10 @@ public struct CoinPipeline: Sendable {
             // A reversal: the trades the strategy just closed do not count against the entry.
             if let entry = decision.entry,
                canEnter(at: context.now, allowed: context.entriesAllowed, context.parameters, besidesExiting: decision.exitOpenTrades) {
-                considerEntry(entry, top: event.top, context: &context)
+                considerEntry(entry, top: top, context: &context)
             }
-        case .funding, .fundingSettlement:
-            venueCosts[venue.index].fundingRateBps = event.size * 10_000
+        case .funding(let rate, _), .fundingSettlement(let rate, _):
+            venueCosts[venue.index].fundingRateBps = rate * 10_000
         case .trade:
             break
         }

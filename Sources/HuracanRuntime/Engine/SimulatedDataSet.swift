@@ -41,16 +41,16 @@ public enum SimulatedDataSet {
                 events.removeAll(keepingCapacity: true)
                 market.generate(step: step, coin: &coin, into: &events)
                 for event in events where event.time < to {
-                    switch event.kind {
-                    case .book:
+                    switch event.payload {
+                    case .book(let top):
                         bookCount += 1
-                        if bookCount % max(1, bookEvery) == 0 { books.append(BookRecord(time: event.time, coin: name, venue: event.venue, top: event.top)) }
-                    case .trade:
+                        if bookCount % max(1, bookEvery) == 0 { books.append(BookRecord(time: event.time, coin: name, venue: event.venue, top: top)) }
+                    case .trade(let price, let size, let aggressor):
                         tradeID += 1
-                        trades.append(TradeRecord(time: event.time, coin: name, venue: event.venue, price: event.price, size: event.size,
-                                                  side: event.aggressor, tradeID: tradeID))
-                    case .funding, .fundingSettlement:
-                        funding.append(FundingRecord(time: event.time, coin: name, venue: event.venue, rate: event.size, markPrice: event.price,
+                        trades.append(TradeRecord(time: event.time, coin: name, venue: event.venue, price: price, size: size,
+                                                  side: aggressor, tradeID: tradeID))
+                    case .funding(let rate, let mark), .fundingSettlement(let rate, let mark):
+                        funding.append(FundingRecord(time: event.time, coin: name, venue: event.venue, rate: rate, markPrice: mark,
                                                      isSettlement: event.kind == .fundingSettlement))
                     }
                 }

@@ -42,11 +42,10 @@ public final class LiveMarketSource: MarketEventSource, Sendable {
             guard let coin = coins[symbol], ticker.bidPrice.isPositive, ticker.askPrice.isPositive else { return }
             let top = BookTop(bidPrice: ticker.bidPrice.doubleValue, bidSize: ticker.bidSize.doubleValue,
                               askPrice: ticker.askPrice.doubleValue, askSize: ticker.askSize.doubleValue)
-            append(MarketEvent(coin: coin, venue: venue, kind: .book, time: now, top: top))
+            append(.book(coin, venue, now, top))
         case .trade(let trade):
             guard let coin = coins[trade.symbol] else { return }
-            append(MarketEvent(coin: coin, venue: venue, kind: .trade, time: now, price: trade.price.doubleValue, size: trade.size.doubleValue,
-                               aggressor: trade.aggressor))
+            append(.trade(coin, venue, now, price: trade.price.doubleValue, size: trade.size.doubleValue, aggressor: trade.aggressor))
         case .markFunding(let update):
             guard let coin = coins[update.symbol] else { return }
             state.withLock { state in
@@ -54,14 +53,14 @@ public final class LiveMarketSource: MarketEventSource, Sendable {
                 // The venue moved on to the next funding period: the previous one settled at
                 // its last rate and mark.
                 if let settles = known.settles, let next = update.nextFundingTime, next > settles, known.mark > 0 {
-                    state.inbox.append(MarketEvent(coin: coin, venue: venue, kind: .fundingSettlement, time: now, price: known.mark, size: known.rate))
+                    state.inbox.append(.fundingSettlement(coin, venue, now, rate: known.rate, markPrice: known.mark))
                 }
                 if let rate = update.fundingRate { known.rate = rate.doubleValue }
                 if let mark = update.markPrice { known.mark = mark.doubleValue }
                 if let next = update.nextFundingTime { known.settles = next }
                 state.funding[update.symbol] = known
                 if known.mark > 0 {
-                    state.inbox.append(MarketEvent(coin: coin, venue: venue, kind: .funding, time: now, price: known.mark, size: known.rate))
+                    state.inbox.append(.funding(coin, venue, now, rate: known.rate, markPrice: known.mark))
                 }
                 state.received += 1
             }

@@ -279,8 +279,8 @@ final class Shard {
         context.stats.events += 1
         if !slots[c].matchers.isEmpty {
             slots[c].matchers[0].onMarket(event, reports: &reports)
-        } else if event.kind == .fundingSettlement,
-                  let settled = VenueReport.fundingSettlement(slots[c].pipeline.instrument, venue: event.venue, rate: event.size, mark: event.price, time: event.time) {
+        } else if case .fundingSettlement(let rate, let mark) = event.payload,
+                  let settled = VenueReport.fundingSettlement(slots[c].pipeline.instrument, venue: event.venue, rate: rate, mark: mark, time: event.time) {
             // A real venue: it settled funding at this rate and mark; the coin's open trades
             // on it pay or receive their share.
             reports.append(settled)

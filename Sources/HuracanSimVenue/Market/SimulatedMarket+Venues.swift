@@ -14,19 +14,27 @@ public struct VenueQuote: Sendable, Hashable {
     @inlinable public func apply(to event: MarketEvent) -> MarketEvent {
         var derived = event
         derived.venue = venue
-        switch event.kind {
-        case .book:
-            let mid = event.top.mid
-            let half = max(tick, (event.top.askPrice - event.top.bidPrice) * spreadFactor) / 2
-            derived.top.bidPrice = ((mid - half) / tick).rounded(.down) * tick
-            derived.top.askPrice = ((mid + half) / tick).rounded(.up) * tick
-            if derived.top.askPrice <= derived.top.bidPrice { derived.top.askPrice = derived.top.bidPrice + tick }
-        case .funding, .fundingSettlement:
-            derived.size = min(0.0075, max(-0.0075, event.size + fundingOffset))
+        switch event.payload {
+        case .book(var top):
+            let mid = top.mid
+            let half = max(tick, (top.askPrice - top.bidPrice) * spreadFactor) / 2
+            top.bidPrice = ((mid - half) / tick).rounded(.down) * tick
+            top.askPrice = ((mid + half) / tick).rounded(.up) * tick
+            if top.askPrice <= top.bidPrice { top.askPrice = top.bidPrice + tick }
+            derived.payload = .book(top)
+        case .funding(let rate, let mark):
+            derived.payload = .funding(rate: offsetRate(rate), markPrice: mark)
+        case .fundingSettlement(let rate, let mark):
+            derived.payload = .fundingSettlement(rate: offsetRate(rate), markPrice: mark)
         case .trade:
             break
         }
         return derived
+    }
+
+    /// The streamed venue's funding rate as this venue's (offset, within the usual cap).
+    @inlinable func offsetRate(_ rate: Double) -> Double {
+        min(0.0075, max(-0.0075, rate + fundingOffset))
     }
 }
 

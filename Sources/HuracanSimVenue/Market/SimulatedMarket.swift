@@ -104,8 +104,7 @@ public final class SimulatedMarket: Sendable {
                 events.append(.funding(index, venue, at, rate: coin.fundingRate, markPrice: coin.mid))
                 coin.nextFunding = time + CoinProfile.fundingTickNanoseconds
             case .fundingSettlement:
-                events.append(MarketEvent(coin: index, venue: venue, kind: .fundingSettlement, time: at,
-                                          price: coin.mid, size: coin.fundingRate))
+                events.append(.fundingSettlement(index, venue, at, rate: coin.fundingRate, markPrice: coin.mid))
                 coin.nextSettlement = time + CoinProfile.settlementNanoseconds
             }
         }

@@ -169,9 +169,9 @@ extension SimulatedMatcher {
         if filled { enforceReduceOnly(at: time, reports: &reports) }
     }
 
-    mutating func fillRestingFromTrade(_ event: MarketEvent, reports: inout [VenueReport]) {
-        let tradeTicks = ticks(event.price)
-        var available = event.size > 0 ? Int64(min(event.size / lotValue + 0.5, 1e17)) : 0
+    mutating func fillRestingFromTrade(price: Double, size: Double, at time: Timestamp, reports: inout [VenueReport]) {
+        let tradeTicks = ticks(price)
+        var available = size > 0 ? Int64(min(size / lotValue + 0.5, 1e17)) : 0
         var filled = false
         var index = 0
         while index < resting.count, available > 0 {
@@ -182,9 +182,9 @@ extension SimulatedMatcher {
             available -= fill
             filled = true
             emitFill(clientOrderID: order.clientOrderID, side: order.side, ticks: order.priceTicks, lots: fill,
-                     liquidity: .maker, at: event.time, reports: &reports)
+                     liquidity: .maker, at: time, reports: &reports)
             if fill == order.remainingLots {
-                if order.clipped { reports.append(.cancelled(clientOrderID: order.clientOrderID, time: event.time)) }
+                if order.clipped { reports.append(.cancelled(clientOrderID: order.clientOrderID, time: time)) }
                 if order.reduceOnly { restingReduceOnly -= 1 }
                 resting.remove(at: index)
             } else {
@@ -192,7 +192,7 @@ extension SimulatedMatcher {
                 index += 1
             }
         }
-        if filled { enforceReduceOnly(at: event.time, reports: &reports) }
+        if filled { enforceReduceOnly(at: time, reports: &reports) }
     }
 
     /// Shrinks resting reduce-only orders to the open position; cancels those that could only

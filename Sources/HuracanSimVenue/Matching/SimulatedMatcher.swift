@@ -136,19 +136,19 @@ public struct SimulatedMatcher: Sendable {
     /// orders it crosses; emit `.funding` reports at settlement events when the position is not flat.
     public mutating func onMarket(_ event: MarketEvent, reports: inout [VenueReport]) {
         advance(to: event.time, reports: &reports)
-        switch event.kind {
-        case .book:
-            setBook(event.top)
+        switch event.payload {
+        case .book(let top):
+            setBook(top)
             if !resting.isEmpty { fillRestingFromBook(at: event.time, reports: &reports) }
-        case .trade:
-            if !resting.isEmpty { fillRestingFromTrade(event, reports: &reports) }
-        case .funding:
-            fundingRate = event.size
-            markPrice = event.price
-        case .fundingSettlement:
-            fundingRate = event.size
-            markPrice = event.price
-            if positionLots != 0 { settleFunding(rate: event.size, mark: event.price, at: event.time, reports: &reports) }
+        case .trade(let price, let size, _):
+            if !resting.isEmpty { fillRestingFromTrade(price: price, size: size, at: event.time, reports: &reports) }
+        case .funding(let rate, let mark):
+            fundingRate = rate
+            markPrice = mark
+        case .fundingSettlement(let rate, let mark):
+            fundingRate = rate
+            markPrice = mark
+            if positionLots != 0 { settleFunding(rate: rate, mark: mark, at: event.time, reports: &reports) }
         }
     }
 

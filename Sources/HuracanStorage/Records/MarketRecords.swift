@@ -153,7 +153,8 @@ public struct FundingRecord: StoredRecord {
     }
 
     public func event(coinIndex: CoinIndex) -> MarketEvent {
-        MarketEvent(coin: coinIndex, venue: venue, kind: isSettlement ? .fundingSettlement : .funding, time: time, price: markPrice, size: rate)
+        isSettlement ? .fundingSettlement(coinIndex, venue, time, rate: rate, markPrice: markPrice)
+            : .funding(coinIndex, venue, time, rate: rate, markPrice: markPrice)
     }
 }
 

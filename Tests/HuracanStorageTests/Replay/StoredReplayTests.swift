@@ -82,8 +82,7 @@ import Testing
         for c in coins.indices {
             #expect(streams.nextTime(coin: c) == nil)
             #expect(got[c].map(\.time) == expected[c].map(\.time))
-            #expect(got[c].map(\.kind) == expected[c].map(\.kind))
-            #expect(got[c].map(\.price) == expected[c].map(\.price))
+            #expect(got[c].map(\.payload) == expected[c].map(\.payload))
         }
     }
 
