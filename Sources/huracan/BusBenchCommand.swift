@@ -117,8 +117,8 @@ struct BusBenchCommand: AsyncParsableCommand {
             let side: Side = i % 2 == 0 ? .buy : .sell
             let liquidity: Liquidity = i % 3 == 0 ? .maker : .taker
             let time = Timestamp(nanoseconds: 1_767_225_600_000_000_000 + Int64(i) * 1_000_000)
-            let fill = ExecutionMessage(clientOrderID: "hc-\(100_000 + i)", tradeID: "T\(9_000_000 + i)", coin: "BTC", venue: VenueID.allCases[i % 3],
-                                        side: side, price: price, quantity: quantity, fee: fee, liquidity: liquidity, time: time)
+            let fill = ExecutionMessage(Fill(clientOrderID: "hc-\(100_000 + i)", tradeID: "T\(9_000_000 + i)", coin: "BTC", venue: VenueID.allCases[i % 3],
+                                             side: side, price: price, quantity: quantity, fee: fee, liquidity: liquidity, time: time))
             return .execution(fill)
         }
     }

@@ -23,8 +23,9 @@ private let validOrder = #"{"v":1,"type":"order","client_order_id":"o1","coin":"
 struct BusCodecTests {
     static let all: [BusMessage] = [
         order(1), execution(2), market(3), signal(4), featuresMessage(5), riskDecision(6),
-        .order(OrderMessage(clientOrderID: "m", coin: "BTC", venue: .okx, side: .sell, type: .market, quantity: d("1e-8"),
-                            reduceOnly: true, tradeID: .max, time: Timestamp(nanoseconds: -1))),
+        .order(OrderMessage(OrderRequest(clientOrderID: "m", coin: "BTC", venue: .okx, side: .sell, type: .market, timeInForce: .gtc,
+                                         quantity: d("1e-8"), reduceOnly: true),
+                            tradeID: .max, time: Timestamp(nanoseconds: -1))),
         .market(MarketMessage(MarketEvent.trade(3, .okx, t0, price: 1.25, size: 1e-9, aggressor: .sell), coin: "XRP")),
         .market(MarketMessage(coin: "X", venue: .binance, kind: .fundingSettlement, time: t0, price: .infinity, size: -.infinity)),
     ]
@@ -54,7 +55,7 @@ struct BusCodecTests {
     @Test func documentedOrderExampleDecodes() throws {
         let message = try BusCodec.decode(bytes(validOrder))
         guard case .order(let o) = message else { Issue.record("not an order"); return }
-        #expect(o.quantity == d("0.5") && o.price == d("65000.1") && o.tradeID == nil && o.style == nil)
+        #expect(o.request.quantity == d("0.5") && o.request.price == d("65000.1") && o.tradeID == nil && o.style == nil)
         // Decimals go out exactly as canonical strings.
         let text = String(decoding: BusCodec.encode(message), as: UTF8.self)
         #expect(text.contains(#""price":"65000.1""#) && text.contains(#""quantity":"0.5""#))
@@ -107,7 +108,7 @@ struct BusCodecTests {
         guard case .order(let o) = try BusCodec.decode(bytes(validOrder.replacingOccurrences(of: #""65000.1""#, with: "null"))) else {
             Issue.record("not an order"); return
         }
-        #expect(o.price == nil)
+        #expect(o.request.price == nil)
         // Nested feature values are named in full.
         let features = String(decoding: BusCodec.encode(featuresMessage(1)), as: UTF8.self)
         #expect(decodeError(features.replacingOccurrences(of: #""spread_bps":"#, with: #""spread":"#))

@@ -19,9 +19,9 @@ final class TestClock: Sendable {
 
 func order(_ n: Int, coin: String = "BTC") -> BusMessage {
     .order(OrderMessage(
-        clientOrderID: "ord-\(n)", coin: coin, venue: .binance, side: .buy, type: .limit, timeInForce: .postOnly,
-        quantity: d("0.015"), price: d("65000.1"), reduceOnly: false, tradeID: UInt64(n), style: .scalp,
-        reason: "entry", time: t0
+        OrderRequest(clientOrderID: "ord-\(n)", coin: coin, venue: .binance, side: .buy, type: .limit, timeInForce: .postOnly,
+                     quantity: d("0.015"), price: d("65000.1"), reduceOnly: false),
+        tradeID: UInt64(n), style: .scalp, reason: "entry", time: t0
     ))
 }
 

@@ -20,9 +20,9 @@ import Testing
         let names = StreamName(prefix: "huracan")
         try await bus.createGroup(stream: names.ordersGlobal, group: "risk-monitor")
         let fills = (0..<120).map { n in
-            BusMessage.order(OrderMessage(clientOrderID: "o-\(n)", coin: "BTC", venue: .binance, side: .buy, type: .market, timeInForce: .ioc,
-                                          quantity: try! FixedDecimal(parsing: "0.01"), price: nil, reduceOnly: false, tradeID: UInt64(n),
-                                          style: .scalp, reason: "entry", time: Timestamp(nanoseconds: Int64(n))))
+            BusMessage.order(OrderMessage(OrderRequest(clientOrderID: "o-\(n)", coin: "BTC", venue: .binance, side: .buy, type: .market, timeInForce: .ioc,
+                                                       quantity: try! FixedDecimal(parsing: "0.01"), price: nil, reduceOnly: false),
+                                          tradeID: UInt64(n), style: .scalp, reason: "entry", time: Timestamp(nanoseconds: Int64(n))))
         }
         _ = try await bus.publish(fills.map { (stream: names.ordersGlobal, message: $0) })
         // A consumer takes 50 entries and dies before acknowledging them.
@@ -66,9 +66,9 @@ import Testing
         let names = StreamName(prefix: "huracan")
         let t0 = Timestamp(nanoseconds: 1_767_225_600_000_000_000)
         let fills = (0..<20).map { n in
-            BusMessage.execution(ExecutionMessage(clientOrderID: "o-\(n)", tradeID: "t-\(n)", coin: "ETH", venue: .okx, side: .sell,
-                                                  price: try! FixedDecimal(parsing: "3200.5"), quantity: try! FixedDecimal(parsing: "0.1"),
-                                                  fee: try! FixedDecimal(parsing: "0.0016"), liquidity: .maker, time: t0 + .seconds(Int64(n))))
+            BusMessage.execution(ExecutionMessage(Fill(clientOrderID: "o-\(n)", tradeID: "t-\(n)", coin: "ETH", venue: .okx, side: .sell,
+                                                       price: try! FixedDecimal(parsing: "3200.5"), quantity: try! FixedDecimal(parsing: "0.1"),
+                                                       fee: try! FixedDecimal(parsing: "0.0016"), liquidity: .maker, time: t0 + .seconds(Int64(n)))))
         }
         let books = (0..<30).map { n in
             BusMessage.market(MarketMessage(coin: "BTC", venue: .binance, kind: .book, time: t0 + .seconds(Int64(n)),

@@ -114,9 +114,9 @@ import Testing
         #expect(filled.isSubset(of: orderIDs), "every execution belongs to a published order")
         // No entry while the shared ledger was out of reach (a round in flight at the kill may
         // finish; order times are the simulated market's, which trails the wall clock a little).
-        let entriesDuring = orderMessages.filter { !$0.reduceOnly && $0.time > redisDown + .seconds(2) && $0.time < redisUp - .seconds(1) }
+        let entriesDuring = orderMessages.filter { !$0.request.reduceOnly && $0.time > redisDown + .seconds(2) && $0.time < redisUp - .seconds(1) }
         #expect(entriesDuring.isEmpty, "entries opened without the shared ledger: \(entriesDuring.prefix(3))")
-        #expect(orderMessages.contains { !$0.reduceOnly && $0.time > redisUp }, "entries resumed after Redis came back")
+        #expect(orderMessages.contains { !$0.request.reduceOnly && $0.time > redisUp }, "entries resumed after Redis came back")
         try? postgres.stop()
     }
 

@@ -95,7 +95,7 @@ public struct ModelSignalRecord: StoredRecord {
 public struct OrderRecord: StoredRecord {
     public var message: OrderMessage
     public var time: Timestamp { message.time }
-    public var coin: String { message.coin }
+    public var coin: String { message.request.coin }
 
     public init(_ message: OrderMessage) { self.message = message }
 
@@ -112,15 +112,15 @@ public struct OrderRecord: StoredRecord {
         let m = records.map(\.message)
         var b = TableBuilder()
         b.add(schema.fields[0], .int64(m.map(\.time.nanoseconds)))
-        b.add(schema.fields[1], .string(m.map(\.coin)))
-        b.add(schema.fields[2], .string(m.map(\.venue.rawValue)))
-        b.add(schema.fields[3], .string(m.map(\.clientOrderID)))
-        b.add(schema.fields[4], .string(m.map(\.side.rawValue)))
-        b.add(schema.fields[5], .string(m.map(\.type.rawValue)))
-        b.add(schema.fields[6], .string(m.map(\.timeInForce.rawValue)))
-        b.add(schema.fields[7], .string(m.map(\.quantity.description)))
-        b.add(schema.fields[8], .string(m.map { $0.price?.description ?? "" }), validity: m.map { $0.price != nil })
-        b.add(schema.fields[9], .bool(m.map(\.reduceOnly)))
+        b.add(schema.fields[1], .string(m.map(\.request.coin)))
+        b.add(schema.fields[2], .string(m.map(\.request.venue.rawValue)))
+        b.add(schema.fields[3], .string(m.map(\.request.clientOrderID)))
+        b.add(schema.fields[4], .string(m.map(\.request.side.rawValue)))
+        b.add(schema.fields[5], .string(m.map(\.request.type.rawValue)))
+        b.add(schema.fields[6], .string(m.map(\.request.timeInForce.rawValue)))
+        b.add(schema.fields[7], .string(m.map(\.request.quantity.description)))
+        b.add(schema.fields[8], .string(m.map { $0.request.price?.description ?? "" }), validity: m.map { $0.request.price != nil })
+        b.add(schema.fields[9], .bool(m.map(\.request.reduceOnly)))
         b.add(schema.fields[10], .int64(m.map { Int64(bitPattern: $0.tradeID ?? 0) }), validity: m.map { $0.tradeID != nil })
         b.add(schema.fields[11], .string(m.map { $0.style?.rawValue ?? "" }), validity: m.map { $0.style != nil })
         b.add(schema.fields[12], .string(m.map(\.reason)))
@@ -137,11 +137,12 @@ public struct OrderRecord: StoredRecord {
         for i in time.indices {
             let p: FixedDecimal? = try price[i].map { (text) throws(ParquetError) -> FixedDecimal in try a.decimal(text, "price", row: i) }
             let s: TradeStyle? = try style[i].map { (text) throws(ParquetError) -> TradeStyle in try a.enumValue(text, "style", row: i) }
-            out.append(OrderRecord(OrderMessage(
+            let request = OrderRequest(
                 clientOrderID: id[i], coin: coin[i], venue: try a.enumValue(venue[i], "venue", row: i), side: try a.enumValue(side[i], "side", row: i),
                 type: try a.enumValue(type[i], "type", row: i), timeInForce: try a.enumValue(tif[i], "time_in_force", row: i),
-                quantity: try a.decimal(quantity[i], "quantity", row: i), price: p, reduceOnly: reduce[i],
-                tradeID: trade[i].map { UInt64(bitPattern: $0) }, style: s, reason: reason[i], time: Timestamp(nanoseconds: time[i]))))
+                quantity: try a.decimal(quantity[i], "quantity", row: i), price: p, reduceOnly: reduce[i])
+            out.append(OrderRecord(OrderMessage(request, tradeID: trade[i].map { UInt64(bitPattern: $0) }, style: s, reason: reason[i],
+                                                time: Timestamp(nanoseconds: time[i]))))
         }
         return out
     }

@@ -66,8 +66,9 @@ enum RecordSamples {
             let tradeID: UInt64? = i % 2 == 0 ? UInt64(i) : nil
             let style: TradeStyle? = i % 5 == 0 ? nil : .scalp
             return OrderRecord(OrderMessage(
-                clientOrderID: "hc-\(i)", coin: coins[i % 2], venue: .binance, side: side, type: type, timeInForce: tif, quantity: quantity,
-                price: price, reduceOnly: i % 4 == 0, tradeID: tradeID, style: style, reason: "entry edge \(i)", time: time(i)))
+                OrderRequest(clientOrderID: "hc-\(i)", coin: coins[i % 2], venue: .binance, side: side, type: type, timeInForce: tif, quantity: quantity,
+                             price: price, reduceOnly: i % 4 == 0),
+                tradeID: tradeID, style: style, reason: "entry edge \(i)", time: time(i)))
         }
     }
 
