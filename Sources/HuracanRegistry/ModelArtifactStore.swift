@@ -31,14 +31,14 @@ public struct ModelArtifactStore: Sendable {
             try handle.synchronize()
             try handle.close()
             if rename(temporary.path, target.path) != 0 {
-                throw RegistryError("cannot rename \(temporary.path) to \(target.path): \(String(cString: strerror(errno)))")
+                throw RegistryError(.artifactUnavailable, "cannot rename \(temporary.path) to \(target.path): \(String(cString: strerror(errno)))")
             }
         } catch let error as RegistryError {
             try? FileManager.default.removeItem(at: temporary)
             throw error
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw RegistryError("cannot write the model file \(target.path): \(error.localizedDescription)")
+            throw RegistryError(.artifactUnavailable, "cannot write the model file \(target.path): \(error.localizedDescription)")
         }
     }
 
@@ -46,19 +46,43 @@ public struct ModelArtifactStore: Sendable {
     public func read(_ relativePath: String, checksum: String) throws(RegistryError) -> Data {
         let target = url(relativePath: relativePath)
         guard let data = FileManager.default.contents(atPath: target.path) else {
-            throw RegistryError("model file \(target.path) is missing or unreadable")
+            throw RegistryError(.artifactUnavailable, "model file \(target.path) is missing or unreadable")
         }
         let actual = Self.sha256(data)
         guard actual == checksum else {
-            throw RegistryError("model file \(target.path) fails its checksum (registered sha256 \(checksum.prefix(12))…, file \(actual.prefix(12))…): corrupt or replaced")
+            throw RegistryError(.checksumMismatch, "model file \(target.path) fails its checksum (registered sha256 \(checksum.prefix(12))…, file \(actual.prefix(12))…): corrupt or replaced")
         }
         return data
     }
 }
 
-/// A registry failure, naming the coin, version, file or database involved and the fix.
+/// A registry failure: what kind (`cause`, for callers that act on it) and a message naming the
+/// coin, version, file or database involved and the fix.
 public struct RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
+    public enum Cause: String, Sendable, Hashable {
+        /// A registration or request the registry refuses (bad coin, regime, schema).
+        case invalidRequest
+        /// No such model version, or no active model where one is needed.
+        case notFound
+        /// The model file is missing, unreadable or cannot be written.
+        case artifactUnavailable
+        /// The model file does not match the checksum it was registered with.
+        case checksumMismatch
+        /// The model was trained on another feature schema than the engine's.
+        case schemaMismatch
+        /// The model file is not a model the engine can run (format, features, target).
+        case invalidModel
+        /// The registry database refused or lost a write.
+        case database
+        /// The Python trainer could not be found, started or read.
+        case trainer
+    }
+
+    public var cause: Cause
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public init(_ cause: Cause, _ message: String) {
+        self.cause = cause
+        self.message = message
+    }
     public var description: String { message }
 }

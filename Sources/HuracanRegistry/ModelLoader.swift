@@ -12,13 +12,13 @@ public struct ModelLoader: Sendable {
     public func load(_ record: ModelRecord) throws(RegistryError) -> TreeEnsembleModel {
         let source = "\(record.label) (\(record.regime))"
         guard record.featureSchemaVersion == Features.schemaVersion else {
-            throw RegistryError("\(source) refused: feature schema version \(record.featureSchemaVersion), the engine's is \(Features.schemaVersion); retrain it")
+            throw RegistryError(.schemaMismatch, "\(source) refused: feature schema version \(record.featureSchemaVersion), the engine's is \(Features.schemaVersion); retrain it")
         }
         let data: Data
         do {
             data = try store.read(record.artifactPath, checksum: record.checksum)
         } catch {
-            throw RegistryError("\(source) refused: \(error.message)")
+            throw RegistryError(error.cause, "\(source) refused: \(error.message)")
         }
         do {
             let (ensemble, metadata) = try XGBoostJSON.load(data, source: source)
@@ -27,7 +27,7 @@ public struct ModelLoader: Sendable {
                                          target: FeatureSchema.target(metadata, source: source),
                                          edgeScale: FeatureSchema.edgeScale(metadata, source: source))
         } catch {
-            throw RegistryError("\(error.message.hasPrefix(source) ? "" : source + " ")refused: \(error.message)")
+            throw RegistryError(.invalidModel, "\(error.message.hasPrefix(source) ? "" : source + " ")refused: \(error.message)")
         }
     }
 

@@ -49,19 +49,19 @@ public final class ModelRegistry: Sendable {
     public func register(_ registration: ModelRegistration, artifact: Data) async throws -> ModelRecord {
         let coin = registration.coin
         guard !coin.isEmpty, coin.count <= 20, coin.allSatisfy({ $0.isLetter || $0.isNumber }) else {
-            throw RegistryError("coin \"\(coin)\": must be 1 to 20 letters or digits")
+            throw RegistryError(.invalidRequest, "coin \"\(coin)\": must be 1 to 20 letters or digits")
         }
         guard registration.regime == "all" || Regime(rawValue: registration.regime) != nil else {
-            throw RegistryError("\(coin): regime \"\(registration.regime)\" is not one of \(Regime.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw RegistryError(.invalidRequest, "\(coin): regime \"\(registration.regime)\" is not one of \(Regime.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard registration.featureSchemaVersion == Features.schemaVersion else {
-            throw RegistryError("\(coin): feature schema version \(registration.featureSchemaVersion) does not match the engine's \(Features.schemaVersion)")
+            throw RegistryError(.schemaMismatch, "\(coin): feature schema version \(registration.featureSchemaVersion) does not match the engine's \(Features.schemaVersion)")
         }
         do {
             let (ensemble, metadata) = try XGBoostJSON.load(artifact, source: "\(coin) model")
             try FeatureSchema.check(metadata, featureCount: ensemble.featureCount, source: "\(coin) model")
         } catch {
-            throw RegistryError("refused to register: \(error.message)")
+            throw RegistryError(.invalidModel, "refused to register: \(error.message)")
         }
         let checksum = ModelArtifactStore.sha256(artifact)
         let now = Date()
@@ -83,7 +83,7 @@ public final class ModelRegistry: Sendable {
             } catch {
                 // Another registration of the same coin took this version: take the next.
                 if try await record(coin: coin, version: version) != nil { continue }
-                throw RegistryError("\(coin) v\(version): cannot insert the registry row: \(String(reflecting: error))")
+                throw RegistryError(.database, "\(coin) v\(version): cannot insert the registry row: \(String(reflecting: error))")
             }
             do {
                 try store.write(artifact, to: path)
@@ -92,10 +92,10 @@ public final class ModelRegistry: Sendable {
                 throw error
             }
             try await logEvent(coin: coin, version: version, action: "register", detail: "regime \(registration.regime), sharpe \(registration.sharpeRatio)")
-            guard let stored = try await record(coin: coin, version: version) else { throw RegistryError("\(coin) v\(version): row vanished after insert") }
+            guard let stored = try await record(coin: coin, version: version) else { throw RegistryError(.database, "\(coin) v\(version): row vanished after insert") }
             return stored
         }
-        throw RegistryError("\(coin): could not allocate a version (too many concurrent registrations)")
+        throw RegistryError(.database, "\(coin): could not allocate a version (too many concurrent registrations)")
     }
 
     // MARK: queries
@@ -138,7 +138,7 @@ public final class ModelRegistry: Sendable {
     /// Makes `version` the active model of its regime (others of that regime are deactivated).
     public func activate(coin: String, version: Int) async throws {
         guard let record = try await record(coin: coin, version: version) else {
-            throw RegistryError("\(coin) v\(version) is not in the registry (see huracan models list --coin \(coin))")
+            throw RegistryError(.notFound, "\(coin) v\(version) is not in the registry (see huracan models list --coin \(coin))")
         }
         // One statement: a reader (the engine's model watcher) sees the old model or the new
         // one, never a regime with none (which would swap the coin to the baseline model).
@@ -191,7 +191,7 @@ public final class ModelRegistry: Sendable {
         let rows = try await list(coin: coin)
         guard let latest = rows.filter({ $0.isActive && $0.activatedAt != nil }).max(by: { ($0.activatedAt!, $0.version) < ($1.activatedAt!, $1.version) }),
               let latestTime = latest.activatedAt else {
-            throw RegistryError("\(coin): no active model to roll back")
+            throw RegistryError(.notFound, "\(coin): no active model to roll back")
         }
         let earlier = rows.filter { $0.regime == latest.regime && !$0.isActive && $0.activatedAt.map { $0 <= latestTime } == true && $0.version != latest.version }
         let previousTime = earlier.compactMap(\.activatedAt).max()

@@ -13,32 +13,32 @@ public enum DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         if text.hasPrefix("sqlite:") {
             var path = String(text.dropFirst("sqlite:".count))
             if path.hasPrefix("//") { path.removeFirst(2) }
-            guard !path.isEmpty else { throw SQLDatabaseError("\(text): sqlite: needs a file path, e.g. sqlite:./data/huracan.sqlite") }
+            guard !path.isEmpty else { throw SQLDatabaseError(.invalidURL, "\(text): sqlite: needs a file path, e.g. sqlite:./data/huracan.sqlite") }
             self = .sqlite(path: path)
             return
         }
         guard let components = URLComponents(string: text), let scheme = components.scheme, ["postgresql", "postgres"].contains(scheme) else {
-            throw SQLDatabaseError("\(text): not a database URL (expected postgresql://[user@]host[:port]/database or sqlite:PATH)")
+            throw SQLDatabaseError(.invalidURL, "\(text): not a database URL (expected postgresql://[user@]host[:port]/database or sqlite:PATH)")
         }
         guard components.password == nil else {
-            throw SQLDatabaseError("\(scheme)://…: the URL must not contain a password; use model_registry.metadata_db_password_env or _file")
+            throw SQLDatabaseError(.invalidURL, "\(scheme)://…: the URL must not contain a password; use model_registry.metadata_db_password_env or _file")
         }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        guard !database.isEmpty else { throw SQLDatabaseError("\(text): names no database (expected postgresql://host/database)") }
+        guard !database.isEmpty else { throw SQLDatabaseError(.invalidURL, "\(text): names no database (expected postgresql://host/database)") }
         let user = components.user ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
         var tls = PostgresTLS()
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
                 guard let mode = item.value.flatMap(PostgresTLS.Mode.init(rawValue:)) else {
-                    throw SQLDatabaseError("\(scheme)://…: sslmode \"\(item.value ?? "")\" is not one of \(PostgresTLS.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw SQLDatabaseError(.invalidURL, "\(scheme)://…: sslmode \"\(item.value ?? "")\" is not one of \(PostgresTLS.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 tls.mode = mode
             case "sslrootcert":
-                guard let file = item.value, !file.isEmpty else { throw SQLDatabaseError("\(scheme)://…: sslrootcert needs a PEM file path") }
+                guard let file = item.value, !file.isEmpty else { throw SQLDatabaseError(.invalidURL, "\(scheme)://…: sslrootcert needs a PEM file path") }
                 tls.rootCertificateFile = file
             default:
-                throw SQLDatabaseError("\(scheme)://…: unknown parameter \"\(item.name)\" (known: sslmode, sslrootcert)")
+                throw SQLDatabaseError(.invalidURL, "\(scheme)://…: unknown parameter \"\(item.name)\" (known: sslmode, sslrootcert)")
             }
         }
         self = .postgres(host: components.host ?? "localhost", port: components.port ?? 5432, user: user, database: database, tls: tls)
@@ -80,10 +80,28 @@ public struct PostgresTLS: Sendable, Hashable {
     }
 }
 
-/// A database error whose message names the database, the operation and, where known, the fix.
+/// A database error: what kind (`cause`, for callers that act on it) and a message naming the
+/// database, the operation and, where known, the fix.
 public struct SQLDatabaseError: Error, Sendable, CustomStringConvertible {
+    public enum Cause: String, Sendable, Hashable {
+        /// The database URL or its parameters are wrong.
+        case invalidURL
+        /// The database (file or server) cannot be reached or opened.
+        case unavailable
+        /// TLS was asked for and could not be set up or verified.
+        case tls
+        /// The schema is newer than this build, or a migration failed.
+        case schema
+        /// The connection was closed by the engine.
+        case closed
+    }
+
+    public var cause: Cause
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public init(_ cause: Cause, _ message: String) {
+        self.cause = cause
+        self.message = message
+    }
     public var description: String { message }
 
     /// A short readable cause for any database error: PostgreSQL's own message and code (its

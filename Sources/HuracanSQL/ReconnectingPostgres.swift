@@ -57,7 +57,7 @@ final class ReconnectingPostgres: PostgresDatabase {
 
         func connection(_ connect: @escaping @Sendable (_ attempt: Int, _ id: Int) async throws -> PostgresConnection) async throws -> PostgresConnection {
             if let current, !current.isClosed { return current }
-            guard !closed else { throw SQLDatabaseError("the PostgreSQL connection was closed by the engine") }
+            guard !closed else { throw SQLDatabaseError(.closed, "the PostgreSQL connection was closed by the engine") }
             if let pending { return try await pending.value }
             attempts += 1
             opened += 1

@@ -39,13 +39,13 @@ public final class SQLDatabaseHandle: Sendable {
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             } catch {
-                throw SQLDatabaseError("\(url): cannot create the folder \(folder.path): \(error.localizedDescription)")
+                throw SQLDatabaseError(.unavailable, "\(url): cannot create the folder \(folder.path): \(error.localizedDescription)")
             }
             let connection: SQLiteConnection
             do {
                 connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop).get()
             } catch {
-                throw SQLDatabaseError("\(url): cannot open the SQLite file: \(error)")
+                throw SQLDatabaseError(.unavailable, "\(url): cannot open the SQLite file: \(error)")
             }
             let handle = SQLDatabaseHandle(url: url, sql: connection.sql(queryLogLevel: .trace), postgres: nil, sqlite: connection)
             // Several processes (engine, CLI) share the file: wait for locks rather than fail.
@@ -59,12 +59,12 @@ public final class SQLDatabaseHandle: Sendable {
             do {
                 connection = try await PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 1, logger: logger)
             } catch let error as PSQLError where error.code == .sslUnsupported {
-                throw SQLDatabaseError("\(url): the server does not offer TLS, and sslmode \(tls.mode.rawValue) requires it (enable ssl on the server, or use sslmode=prefer)")
+                throw SQLDatabaseError(.tls, "\(url): the server does not offer TLS, and sslmode \(tls.mode.rawValue) requires it (enable ssl on the server, or use sslmode=prefer)")
             } catch let error as PSQLError where error.underlying is NIOSSLError || error.underlying is BoringSSLError {
-                throw SQLDatabaseError("\(url): the TLS handshake failed: \(error.underlying.map { String(describing: $0) } ?? "unknown"). "
+                throw SQLDatabaseError(.tls, "\(url): the TLS handshake failed: \(error.underlying.map { String(describing: $0) } ?? "unknown"). "
                                        + "Check sslrootcert (the authority that signed the server's certificate) and, with verify-full, that the host matches the certificate")
             } catch {
-                throw SQLDatabaseError("\(url): cannot connect: \(String(reflecting: error)). Is the server running and the database created (createdb \(database))?")
+                throw SQLDatabaseError(.unavailable, "\(url): cannot connect: \(String(reflecting: error)). Is the server running and the database created (createdb \(database))?")
             }
             let database = ReconnectingPostgres(first: connection, configuration: configuration, eventLoop: eventLoop, logger: logger)
             return SQLDatabaseHandle(url: url, sql: database.sql(queryLogLevel: .trace), postgres: database, sqlite: nil)
@@ -81,12 +81,12 @@ public final class SQLDatabaseHandle: Sendable {
         case .verifyFull: configuration.certificateVerification = .fullVerification
         }
         if let file = tls.rootCertificateFile {
-            guard FileManager.default.isReadableFile(atPath: file) else { throw SQLDatabaseError("\(url): cannot read sslrootcert \(file)") }
+            guard FileManager.default.isReadableFile(atPath: file) else { throw SQLDatabaseError(.tls, "\(url): cannot read sslrootcert \(file)") }
             configuration.trustRoots = .file(file)
         }
         let context: NIOSSLContext
         do { context = try NIOSSLContext(configuration: configuration) } catch {
-            throw SQLDatabaseError("\(url): the TLS settings cannot be used: \(error)")
+            throw SQLDatabaseError(.tls, "\(url): the TLS settings cannot be used: \(error)")
         }
         return tls.mode == .prefer ? .prefer(context) : .require(context)
     }

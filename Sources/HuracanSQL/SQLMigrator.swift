@@ -33,7 +33,7 @@ public enum SQLMigrator {
         let applied = try await appliedVersions(database, component: component)
         let known = Set(migrations.map(\.version))
         if let unknown = applied.subtracting(known).max() {
-            throw SQLDatabaseError("\(database.url): \(component) schema version \(unknown) is newer than this build knows (\(known.max() ?? 0)); upgrade huracan")
+            throw SQLDatabaseError(.schema, "\(database.url): \(component) schema version \(unknown) is newer than this build knows (\(known.max() ?? 0)); upgrade huracan")
         }
         for migration in migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(migration.version) {
             do {
@@ -42,7 +42,7 @@ public enum SQLMigrator {
                 }
                 try await sql.raw("INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (\(bind: component), \(bind: migration.version), \(bind: migration.name), \(bind: Date()))").run()
             } catch {
-                throw SQLDatabaseError("\(database.url): \(component) migration \(migration.version) (\(migration.name)) failed: \(String(reflecting: error))")
+                throw SQLDatabaseError(.schema, "\(database.url): \(component) migration \(migration.version) (\(migration.name)) failed: \(String(reflecting: error))")
             }
         }
     }

@@ -86,7 +86,7 @@ struct ModelsCommand: AsyncParsableCommand {
                 let records: [ModelRecord]
                 if let version {
                     guard let record = try await registry.record(coin: coin, version: version) else {
-                        throw RegistryError("\(coin) v\(version) is not in the registry (see huracan models list --coin \(coin))")
+                        throw RegistryError(.notFound, "\(coin) v\(version) is not in the registry (see huracan models list --coin \(coin))")
                     }
                     records = [record]
                 } else {
@@ -123,13 +123,13 @@ struct ModelsCommand: AsyncParsableCommand {
         func run() async throws {
             try await ModelsCommand.withRegistry(options) { registry, _ in
                 guard let record = try await registry.record(coin: coin, version: version) else {
-                    throw RegistryError("\(coin) v\(version) is not in the registry (see huracan models list --coin \(coin))")
+                    throw RegistryError(.notFound, "\(coin) v\(version) is not in the registry (see huracan models list --coin \(coin))")
                 }
                 // Check the file before telling engines to load it.
                 do {
                     _ = try ModelLoader(store: registry.store).load(record)
                 } catch let error as RegistryError {
-                    throw RegistryError("not activated: \(error.message)")
+                    throw RegistryError(error.cause, "not activated: \(error.message)")
                 }
                 try await registry.activate(coin: coin, version: version)
                 print("\(coin) v\(version) is active for \(record.regime)")

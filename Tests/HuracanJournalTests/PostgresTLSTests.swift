@@ -41,17 +41,18 @@ import Testing
         let url = try server.makeDatabase("tls")
         // The system's authorities did not sign the throwaway certificate.
         let error = await #expect(throws: SQLDatabaseError.self) { try await Self.encrypted(url + "?sslmode=verify-full") }
+        #expect(error?.cause == .tls)
         #expect(error?.description.contains("the TLS handshake failed") == true, "\(String(describing: error))")
         #expect(error?.description.contains("sslrootcert") == true)
     }
 
     @Test func badSettingsNameWhatIsWrong() async throws {
-        #expect(throws: SQLDatabaseError.self) { try DatabaseURL("postgresql://u@h/db?sslmode=always") }
-        #expect(throws: SQLDatabaseError.self) { try DatabaseURL("postgresql://u@h/db?ssl=true") }
+        #expect { try DatabaseURL("postgresql://u@h/db?sslmode=always") } throws: { ($0 as? SQLDatabaseError)?.cause == .invalidURL }
+        #expect { try DatabaseURL("postgresql://u@h/db?ssl=true") } throws: { ($0 as? SQLDatabaseError)?.cause == .invalidURL }
         let url = try DatabaseURL("postgresql://u@h:5433/db?sslmode=verify-full&sslrootcert=/etc/ca.pem")
         #expect(url == .postgres(host: "h", port: 5433, user: "u", database: "db", tls: PostgresTLS(mode: .verifyFull, rootCertificateFile: "/etc/ca.pem")))
         #expect(url.description == "postgresql://u@h:5433/db?sslmode=verify-full&sslrootcert=/etc/ca.pem")
         let missing = await #expect(throws: SQLDatabaseError.self) { try await SQLDatabaseHandle.open("postgresql://u@127.0.0.1:1/db?sslmode=verify-ca&sslrootcert=/nonexistent/ca.pem") }
-        #expect(missing?.description.contains("cannot read sslrootcert /nonexistent/ca.pem") == true)
+        #expect(missing?.cause == .tls && missing?.description.contains("cannot read sslrootcert /nonexistent/ca.pem") == true)
     }
 }

@@ -47,7 +47,8 @@ import Testing
         try await SQLDatabaseHandle.with(url) { db in
             try await db.sql.raw("INSERT INTO schema_migrations (component, version, name, applied_at) VALUES ('model_registry', 7, 'future', \(bind: Date()))").run()
         }
-        await #expect(throws: SQLDatabaseError.self) { _ = try await ModelRegistry.open(metadataDB: url, storagePath: folder.path) }
+        let newer = await #expect(throws: SQLDatabaseError.self) { _ = try await ModelRegistry.open(metadataDB: url, storagePath: folder.path) }
+        #expect(newer?.cause == .schema)
     }
 
     /// The engine's model watcher reads the selection while models are activated: it must see
@@ -103,7 +104,8 @@ import Testing
             #expect(try await registry.activeModels(coin: "BTC").map(\.version).sorted() == [2, 3, 4])
             let actions = try await registry.events(coin: "BTC").map(\.action)
             #expect(actions.contains("rollback") && actions.contains("activate") && actions.contains("register"))
-            await #expect(throws: RegistryError.self) { try await registry.activate(coin: "BTC", version: 99) }
+            let missing = await #expect(throws: RegistryError.self) { try await registry.activate(coin: "BTC", version: 99) }
+            #expect(missing?.cause == .notFound)
         }
     }
 
@@ -111,10 +113,12 @@ import Testing
     func corruptArtifactsAndOtherSchemasAreRefused(backend: Backend) async throws {
         try await backend.withRegistry { registry, folder in
             // Refused at registration: another schema version, not XGBoost JSON.
-            await #expect(throws: RegistryError.self) {
+            let schema = await #expect(throws: RegistryError.self) {
                 try await registry.register(TestModels.registration(), artifact: TestModels.stump(schemaVersion: Features.schemaVersion + 1))
             }
-            await #expect(throws: RegistryError.self) { try await registry.register(TestModels.registration(), artifact: Data("not json".utf8)) }
+            #expect(schema?.cause == .invalidModel)
+            let notJSON = await #expect(throws: RegistryError.self) { try await registry.register(TestModels.registration(), artifact: Data("not json".utf8)) }
+            #expect(notJSON?.cause == .invalidModel)
             let record = try await registry.register(TestModels.registration(), artifact: TestModels.stump())
             let loader = ModelLoader(store: registry.store)
             let model = try loader.load(record)
@@ -125,12 +129,12 @@ import Testing
             let file = folder.appendingPathComponent("models/BTC/1.json")
             try TestModels.stump(high: 8).write(to: file)
             #expect { try loader.load(record) } throws: { error in
-                "\(error)".contains("checksum") && "\(error)".contains("BTC v1")
+                (error as? RegistryError)?.cause == .checksumMismatch && "\(error)".contains("checksum") && "\(error)".contains("BTC v1")
             }
             // Refused at load: a row claiming another schema version.
             var other = record
             other.featureSchemaVersion = Features.schemaVersion + 1
-            #expect { try loader.load(other) } throws: { "\($0)".contains("feature schema version") }
+            #expect { try loader.load(other) } throws: { ($0 as? RegistryError)?.cause == .schemaMismatch && "\($0)".contains("feature schema version") }
             // The model set keeps the fallback for a refused model and reports why.
             let baseline = LinearBaselineModel(intercept: 0, weights: Features(), horizonSeconds: 300)
             let set = loader.modelSet(selection: ["all": record], fallback: baseline)

@@ -87,7 +87,7 @@ public enum ModelTraining {
         do {
             try process.run()
         } catch {
-            throw RegistryError("cannot start the trainer (\(python) -m huracan_trainer, PYTHONPATH \(trainer)): \(error.localizedDescription)")
+            throw RegistryError(.trainer, "cannot start the trainer (\(python) -m huracan_trainer, PYTHONPATH \(trainer)): \(error.localizedDescription)")
         }
         started(process.processIdentifier)
         var buffer = Data()
@@ -159,7 +159,7 @@ public enum ModelTraining {
             do {
                 manifest = try decoder.decode(Manifest.self, from: Data(contentsOf: file))
             } catch {
-                throw RegistryError("\(file.path): not a trainer manifest: \(error)")
+                throw RegistryError(.trainer, "\(file.path): not a trainer manifest: \(error)")
             }
             var regimes: Set<String> = []
             for entry in manifest.models {

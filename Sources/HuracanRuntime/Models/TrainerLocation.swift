@@ -16,7 +16,7 @@ public enum TrainerLocation {
             folder = folder.deletingLastPathComponent()
         }
         if installed(python: python) { return nil }
-        throw RegistryError("the trainer (Python package huracan_trainer) was not found: not in \(configured) "
+        throw RegistryError(.trainer, "the trainer (Python package huracan_trainer) was not found: not in \(configured) "
                             + "(engine.model_registry.retraining.trainer_path), not beside the huracan executable, and not installed for \(python). "
                             + "Set trainer_path to the repository's trainer/ folder, or install it: pip install ./trainer")
     }
