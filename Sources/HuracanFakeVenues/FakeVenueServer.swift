@@ -78,9 +78,27 @@ public final class FakeVenueServer: Sendable {
     public func stop() async {
         let (group, task, ticker, _) = lifecycle.withLock { $0 }
         ticker?.cancel()
+        state.withLock { $0.stopping = true } // a client reconnecting now is turned away
         disconnectAll()
         await group?.triggerGracefulShutdown()
-        _ = try? await task?.value
+        guard let task else { return }
+        // A graceful shutdown waits for open connections; one that never closes must not keep
+        // the test awaiting this stop forever: after 5 s the server is cancelled and the stop
+        // returns (the server's threads end with the process).
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let waiting = Locked<CheckedContinuation<Void, Never>?>(continuation)
+            Task {
+                _ = try? await task.value
+                waiting.withLock { $0.take() }?.resume()
+            }
+            Task {
+                try? await Task.sleep(for: .seconds(5))
+                guard let continuation = waiting.withLock({ $0.take() }) else { return }
+                task.cancel()
+                print("fake \(venue) venue: stop gave up waiting for open connections after 5 s")
+                continuation.resume()
+            }
+        }
     }
 
     // MARK: Controls and inspection (tests)
@@ -168,7 +186,7 @@ public final class FakeVenueServer: Sendable {
     // MARK: Clock
 
     var nowMilliseconds: Int64 {
-        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) + state.withLock { $0.clockOffsetMilliseconds }
+        WallClock.now().nanoseconds / 1_000_000 + state.withLock { $0.clockOffsetMilliseconds }
     }
 
     // MARK: Market
@@ -226,36 +244,36 @@ public final class FakeVenueServer: Sendable {
             var session = FakeSession(id: state.nextSession, continuation: continuation, path: path)
             guard dialect.open(&session, query: query, state: &state, now: nowMillisecondsUnlocked(state)) else { return nil }
             if session.isPrivate, state.faults.privateStreamsDown { return nil }
+            guard !state.stopping else { return nil }
             state.sessions[session.id] = session
             return session
         }
         guard let opened else {
             return
         }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await text in stream {
-                    do { try await outbound.write(.text(text)) } catch { break }
+        // The client's messages are read on their own task: when the session ends from this side
+        // (the venue closes it), the handler returns at once, which closes the connection and
+        // ends that read. (Awaiting the read as well left the handler waiting on a client that
+        // had nothing to say, and a server stop waiting on the handler.)
+        let reader = Task { [self] in
+            do {
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message else { continue }
+                    receive(text, session: opened.id)
                 }
-            }
-            group.addTask { [self] in
-                do {
-                    for try await message in inbound.messages(maxSize: 1 << 20) {
-                        guard case .text(let text) = message else { continue }
-                        receive(text, session: opened.id)
-                    }
-                } catch {}
-                continuation.finish()
-            }
-            await group.next()
-            group.cancelAll()
+            } catch {}
+            continuation.finish()
         }
+        for await text in stream {
+            do { try await outbound.write(.text(text)) } catch { break }
+        }
+        reader.cancel()
         state.withLock { _ = $0.sessions.removeValue(forKey: opened.id) }
         continuation.finish()
     }
 
     private func nowMillisecondsUnlocked(_ state: FakeVenueState) -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) + state.clockOffsetMilliseconds
+        WallClock.now().nanoseconds / 1_000_000 + state.clockOffsetMilliseconds
     }
 
     func receive(_ text: String, session id: FakeSession.ID) {
@@ -392,6 +410,8 @@ struct FakeVenueState: Sendable {
     var account = FakeAccount()
     var faults = FakeVenueFaults()
     var sessions: [Int: FakeSession] = [:]
+    /// Set by `stop`: no new WebSocket sessions.
+    var stopping = false
     var nextSession = 0
     var connectionsOpened = 0
     var listenKeys: [String: Int64] = [:]

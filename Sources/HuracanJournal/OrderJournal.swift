@@ -208,7 +208,7 @@ public final class OrderJournal: Sendable {
 
     /// The send of an intent timed out: the venue may or may not have it (intent -> unknown).
     @discardableResult
-    public func markUnknown(clientOrderID: String, at time: Timestamp = OrderJournal.wallClock()) async throws -> Bool {
+    public func markUnknown(clientOrderID: String, at time: Timestamp = WallClock.now()) async throws -> Bool {
         try await move(clientOrderID, to: .unknown, venueOrderID: nil, reason: nil, at: time)
     }
 
@@ -338,8 +338,6 @@ public final class OrderJournal: Sendable {
         }
     }
 
-    /// Now, from the system clock (reconciliation and status changes without a venue time).
-    public static func wallClock() -> Timestamp { Timestamp(nanoseconds: Int64((Date().timeIntervalSince1970 * 1e9).rounded())) }
 
     static func finite(_ value: Double) -> Double { value.isFinite ? value : 0 }
 

@@ -182,7 +182,7 @@ struct DataCommand: ParsableCommand {
                 throw ValidationError("--older-than must be a number of days such as 30d, got \(olderThan)")
             }
             let lake = try location.lake()
-            let today = Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).dayNumber
+            let today = WallClock.now().dayNumber
             let cutoff = UTCDate(daysSinceEpoch: today - Int64(days))
             let removed = try lake.prune(before: cutoff, kinds: try parseKinds(kind), dryRun: dryRun)
             for p in removed { print("\(dryRun ? "would delete" : "deleted") \(p.path)") }

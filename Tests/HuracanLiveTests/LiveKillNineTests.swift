@@ -108,9 +108,9 @@ import Testing
             let id = "hwrongrej\(venue.rawValue)"
             let journal = try await OrderJournal.open(url: journalURL, logger: LiveTestMarkets.logger)
             try await journal.recordIntent(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .market, timeInForce: .ioc, quantity: quantity),
-                                           tradeID: 1, isEntry: true, at: OrderJournal.wallClock(), symbol: symbol)
+                                           tradeID: 1, isEntry: true, at: WallClock.now(), symbol: symbol)
             _ = try #require(server.placeDirect(clientOrderID: id, symbol: symbol, side: .buy, type: .market, timeInForce: .ioc, quantity: quantity))
-            try await journal.record(.rejected(clientOrderID: id, reason: "connection reset (seeded)", time: OrderJournal.wallClock()))
+            try await journal.record(.rejected(clientOrderID: id, reason: "connection reset (seeded)", time: WallClock.now()))
             #expect(try await journal.order(clientOrderID: id)?.status == .rejected)
             try await journal.close()
             let engine = try EngineProcess.start(["run", "-c", config.path, "--mode", "live", "--venue", venue.rawValue, "--confirm-live", "--duration", "2s",

@@ -55,7 +55,7 @@ import Testing
         _ = try await api.client.syncTime()
         let v = venue.rawValue
         func symbol(_ coin: String) -> String { M.symbol(venue, coin) }
-        func now() -> Timestamp { OrderJournal.wallClock() }
+        func now() -> Timestamp { WallClock.now() }
         func market(_ id: String, _ coin: String, _ side: Side, lots: Int) -> OrderRequest {
             OrderRequest(clientOrderID: id + v, coin: coin, venue: venue, side: side, type: .market, timeInForce: .ioc, quantity: M.lot(venue, coin) * lots)
         }

@@ -101,6 +101,9 @@ public final class Engine {
     public private(set) var replayError: (any Error)?
     /// What other threads may touch while the coordinator runs the engine.
     public let handle: EngineHandle
+    /// Trading time of real-time runs: round ends on a venue's feed and real-time pacing (the
+    /// wall clock, or a test's clock). Simulated runs keep their own time in `now`.
+    let clock: any TradingClock
     /// Models installed by hot swap (coordinator only); coins added later start with them.
     var installedModels: [CoinIndex: any Model] = [:]
     /// Per coin (universe index): time of the last market event handed to the bus (coordinator only).
@@ -112,15 +115,16 @@ public final class Engine {
     public init(settings: EngineSettings, universe: Universe, start: Timestamp, threads: Int? = nil,
                 control: EngineControl = EngineControl(), logger: Logger = Logger(label: "huracan.engine"), bus: InProcessBus? = nil,
                 remote: RedisOutbox? = nil, sharedRisk: (any SharedRiskGate)? = nil, feed: VenueFeedInput? = nil,
-                makeModel: @escaping @Sendable (Instrument) -> any Model) {
+                clock: any TradingClock = WallClock(), makeModel: @escaping @Sendable (Instrument) -> any Model) {
         self.settings = settings
         self.universe = universe
         self.control = control
         self.logger = logger
         handle = EngineHandle(universe: universe, control: control, logger: logger)
+        self.clock = clock
         self.makeModel = makeModel
         watchdog = Watchdog(timeoutSeconds: settings.watchdogSeconds, logger: logger)
-        engineBus = EngineBus(bus: bus ?? InProcessBus(capacityPerStream: settings.busCapacity, maxConsumersPerGroup: settings.maxConsumersPerGroup, clock: { MonotonicClock.wallNanoseconds() }),
+        engineBus = EngineBus(bus: bus ?? InProcessBus(capacityPerStream: settings.busCapacity, maxConsumersPerGroup: settings.maxConsumersPerGroup, clock: { WallClock.now().nanoseconds }),
                               remote: remote, prefix: settings.streamPrefix, coinCount: universe.count, logger: logger)
         let parameters = SimulationParameters(seed: settings.seed, start: start, updateIntervalMs: settings.updateIntervalMs)
         market = feed == nil ? SimulatedMarket(universe: universe, parameters: parameters, venues: settings.venues) : nil
@@ -263,7 +267,7 @@ public final class Engine {
         let start = start.nanoseconds
         let endStep = end.map { ($0.nanoseconds - start + stepNanos - 1) / stepNanos }
         let wallStart = MonotonicClock.nanoseconds()
-        let realStart = MonotonicClock.wallNanoseconds()
+        let realStart = clock.now().nanoseconds
         let firstStep = step
         var lastStatus = wallStart
         lastStatsAt = (wallStart, totals().events, totals().signals)
@@ -297,7 +301,7 @@ public final class Engine {
             }
             if pacing == .realTime {
                 let simulatedElapsed = (step - firstStep) * stepNanos
-                let wallElapsed = MonotonicClock.wallNanoseconds() - realStart
+                let wallElapsed = clock.now().nanoseconds - realStart
                 if simulatedElapsed > wallElapsed { sleepNanoseconds(min(simulatedElapsed - wallElapsed, 1_000_000_000)) }
             }
             let now = MonotonicClock.nanoseconds()
@@ -316,7 +320,7 @@ public final class Engine {
         lastStatsAt = (lastStatus, totals().events, totals().signals)
         while !control.isStopRequested {
             let began = MonotonicClock.nanoseconds()
-            var roundEnd = Timestamp(nanoseconds: max(MonotonicClock.wallNanoseconds(), now.nanoseconds))
+            var roundEnd = max(clock.now(), now)
             if let end { roundEnd = min(roundEnd, end) }
             if let changes = control.takeChanges() { apply(changes) }
             applyModelSwaps()

@@ -92,7 +92,7 @@ public enum EngineRunner {
     public static func paper(config: EngineConfig, configPath: String?, duration: Double?, view: StatusView,
                              logger: Logger) async throws -> RunSummary {
         let control = EngineControl()
-        let now = MonotonicClock.wallNanoseconds()
+        let now = WallClock.now().nanoseconds
         let second = now - now % 1_000_000_000
         // Start the simulated market a little in the past and replay that history quickly with
         // entries off, so features are warm when real-time trading begins.

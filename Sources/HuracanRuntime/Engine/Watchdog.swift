@@ -23,7 +23,7 @@ final class Watchdog: Sendable {
         let interval = max(0.01, min(1.0, Double(timeout) / 1e9 / 10))
         let thread = Thread { [self] in
             while !stopped.load(ordering: .relaxed) {
-                check(now: MonotonicClock.wallNanoseconds())
+                check(now: Int64(MonotonicClock.nanoseconds()))
                 Thread.sleep(forTimeInterval: interval)
             }
         }

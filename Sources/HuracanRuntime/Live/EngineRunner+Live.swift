@@ -95,7 +95,7 @@ extension EngineRunner {
         var settings = EngineSettings(config)
         settings.activeCoins = activeCoins
         settings.venues = [venue]
-        let now = MonotonicClock.wallNanoseconds()
+        let now = WallClock.now().nanoseconds
         let start = Timestamp(nanoseconds: now - now % 1_000_000_000)
         let model = try BaselineModelLoader.load(path: config.strategy.modelFile)
         let control = EngineControl()

@@ -28,7 +28,7 @@ public final class LiveMarketSource: MarketEventSource, Sendable {
     public init(venue: VenueID, coins: [String: CoinIndex], clock: (@Sendable () -> Int64)? = nil) {
         self.venue = venue
         self.coins = coins
-        self.clock = clock ?? { MonotonicClock.wallNanoseconds() }
+        self.clock = clock ?? { WallClock.now().nanoseconds }
     }
 
     /// Market updates received so far.

@@ -105,11 +105,11 @@ final class LiveServices: Sendable {
         guard reconcileInterval > 0 else { return }
         let interval = Duration.milliseconds(Int64(reconcileInterval * 1_000))
         let task = Task {
-            var last = OrderJournal.wallClock()
+            var last = WallClock.now()
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 if Task.isCancelled { break }
-                let started = OrderJournal.wallClock()
+                let started = WallClock.now()
                 do {
                     try await reconcile(recheckFinishedSince: last - .seconds(30), periodic: true)
                     last = started
@@ -215,7 +215,7 @@ extension EngineRunner {
         }
         let directory = api.directory
         let router = LiveOrderRouter(venue: venue, coinCount: universe.count, logger: logger, beforeSend: { request, tradeID in
-            try await journal.recordIntent(request, tradeID: tradeID, isEntry: !request.reduceOnly, at: OrderJournal.wallClock(),
+            try await journal.recordIntent(request, tradeID: tradeID, isEntry: !request.reduceOnly, at: WallClock.now(),
                                            symbol: directory.symbol(forCoin: request.coin))
             try LiveCrashHook.afterIntent(request)
         }, onReport: { report in

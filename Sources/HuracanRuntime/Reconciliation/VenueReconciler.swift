@@ -48,7 +48,7 @@ public struct VenueReconciler: Sendable {
     /// Runs the four steps, stores the one-line summary in the journal and returns the report.
     /// Throws when the venue's open orders, fills or positions cannot be read; a single order
     /// that cannot be queried or cancelled is listed in `failures` instead.
-    public func reconcile(now: Timestamp = OrderJournal.wallClock(), recheckFinishedSince: Timestamp? = nil,
+    public func reconcile(now: Timestamp = WallClock.now(), recheckFinishedSince: Timestamp? = nil,
                           skip: Set<String> = []) async throws -> ReconciliationReport {
         let unfinished = try await journal.unfinishedOrders(venue: venue).filter { !skip.contains($0.clientOrderID) }
         let recheck = try await journal.ordersToRecheck(venue: venue, finishedSince: recheckFinishedSince ?? now - fillLookback)

@@ -1,16 +1,15 @@
+import HuracanCore
 import Synchronization
 
 /// A shard's liveness, shared between the thread running the shard and the watchdog thread:
-/// when its current run began, when it last finished one, and whether it is healthy. Atomics
-/// only; the shard's trading state stays with the shard.
+/// when its current run began, when it last finished one, and whether it is healthy (monotonic
+/// nanoseconds, `MonotonicClock`). Atomics only; the shard's trading state stays with the shard.
 final class ShardHealth: Sendable {
     let shardID: Int
-    /// Wall-clock nanoseconds of the last completed run.
-    let heartbeat = Atomic<Int64>(0)
     let healthy = Atomic<Bool>(true)
-    /// Wall-clock nanoseconds when the current run began; 0 while parked.
+    /// Monotonic nanoseconds when the current run began; 0 while parked.
     let runningSince = Atomic<Int64>(0)
-    /// Wall-clock nanoseconds when the last run that exceeded the watchdog timeout ended.
+    /// Monotonic nanoseconds when the last run that exceeded the watchdog timeout ended.
     let lastStallEnd = Atomic<Int64>(0)
     /// Test hook: sleep this long (ns) once at the next run, to simulate a stalled loop.
     private let injectedStall = Atomic<Int64>(0)
@@ -19,7 +18,6 @@ final class ShardHealth: Sendable {
     init(shardID: Int, watchdogNanoseconds: Int64) {
         self.shardID = shardID
         self.watchdogNanoseconds = watchdogNanoseconds
-        heartbeat.store(MonotonicClock.wallNanoseconds(), ordering: .relaxed)
     }
 
     var isHealthy: Bool { healthy.load(ordering: .relaxed) }
@@ -29,7 +27,7 @@ final class ShardHealth: Sendable {
 
     /// Marks a run begun and applies an injected stall.
     func runBegins() {
-        runningSince.store(MonotonicClock.wallNanoseconds(), ordering: .relaxed)
+        runningSince.store(Int64(MonotonicClock.nanoseconds()), ordering: .relaxed)
         let stall = injectedStall.exchange(0, ordering: .relaxed)
         if stall > 0 { sleepNanoseconds(stall) }
     }
@@ -37,12 +35,11 @@ final class ShardHealth: Sendable {
     /// Records the end of a run; a run longer than the watchdog timeout marks the shard unhealthy.
     func runEnds() {
         let began = runningSince.load(ordering: .relaxed)
-        let ended = MonotonicClock.wallNanoseconds()
+        let ended = Int64(MonotonicClock.nanoseconds())
         if ended - began > watchdogNanoseconds {
             lastStallEnd.store(ended, ordering: .relaxed)
             healthy.store(false, ordering: .relaxed)
         }
         runningSince.store(0, ordering: .relaxed)
-        heartbeat.store(ended, ordering: .relaxed)
     }
 }

@@ -262,7 +262,7 @@ public struct VenueAPI: Sendable {
         case .bybit:
             let result = try await client.call(.GET, "/v5/account/wallet-balance", parameters: [("accountType", "UNIFIED")], signed: true, cost: cost,
                                                idempotent: true, decode: bybit("wallet-balance"))
-            return try BybitParsers.balances(try result.objects("list"), time: VenueRESTClient.wallNow())
+            return try BybitParsers.balances(try result.objects("list"), time: WallClock.now())
         }
     }
 

@@ -66,7 +66,6 @@ public final class VenueRESTClient: Sendable {
         logger.info("\(venue) rate limits from the venue: \(text)")
     }
 
-    static func wallNow() -> Timestamp { Timestamp(nanoseconds: Int64((Date().timeIntervalSince1970 * 1e9).rounded())) }
 
     /// Measures the venue clock (`/fapi/v1/time`, `/api/v5/public/time`, `/v5/market/time`).
     @discardableResult
@@ -77,10 +76,10 @@ public final class VenueRESTClient: Sendable {
         case .okx: path = "/api/v5/public/time"
         case .bybit: path = "/v5/market/time"
         }
-        let sent = Self.wallNow()
+        let sent = WallClock.now()
         let reply = try await send(method: .GET, path: path, parameters: [], body: "", signed: false, cost: VenueRateLimits.cost(.serverTime, venue: venue), idempotent: true,
                                    priority: .urgent)
-        let received = Self.wallNow()
+        let received = WallClock.now()
         let server: Timestamp
         switch venue {
         case .binance: server = try BinanceParsers.serverTime(try BinanceProtocol.check(reply.body, httpStatus: reply.status, operation: "GET \(path)"))
@@ -154,23 +153,23 @@ public final class VenueRESTClient: Sendable {
 
     private func noteThrottle(status: Int, headers: HTTPHeaders) {
         let retryAfter = headers.first(name: "Retry-After").flatMap(Double.init).map { Duration.milliseconds(Int64($0 * 1000)) }
-        limiter.withLock { $0.throttled(httpStatus: status == 418 ? 418 : 429, retryAfter: retryAfter, now: Self.wallNow()) }
+        limiter.withLock { $0.throttled(httpStatus: status == 418 ? 418 : 429, retryAfter: retryAfter, now: WallClock.now()) }
     }
 
     /// One HTTP exchange after the limiter grants it.
     func send(method: HTTPMethod, path: String, parameters: [(String, String)], body: String, signed: Bool, cost: [RateLimitCost],
               idempotent: Bool, priority: RequestPriority, dropAfter: Duration? = nil) async throws -> Reply {
         let operation = "\(method.rawValue) \(path)"
-        guard let granted = limiter.withLock({ $0.reserve(cost, now: Self.wallNow(), priority: priority, maxWait: dropAfter) }) else {
+        guard let granted = limiter.withLock({ $0.reserve(cost, now: WallClock.now(), priority: priority, maxWait: dropAfter) }) else {
             throw VenueTransportError.rateLimitPressure(venue: venue, operation: operation, wait: dropAfter ?? .zero)
         }
-        let wait = granted - Self.wallNow()
+        let wait = granted - WallClock.now()
         if wait > 0 { try await Task.sleep(for: .nanoseconds(wait)) }
 
         var url = endpoints.rest + path
         var requestBody = body
         var headers: [(String, String)] = []
-        let now = clock.withLock { $0.serverTime(atLocal: Self.wallNow()) }
+        let now = clock.withLock { $0.serverTime(atLocal: WallClock.now()) }
         if signed {
             guard let credentials else { throw VenueTransportError.missingCredentials(venue: venue, operation: operation) }
             switch venue {
@@ -223,7 +222,7 @@ public final class VenueRESTClient: Sendable {
     /// Usage headers: Binance `X-MBX-USED-WEIGHT-1M`, `X-MBX-ORDER-COUNT-10S/1M`; Bybit
     /// `X-Bapi-Limit-Status` (remaining) with `X-Bapi-Limit-Reset-Timestamp` when exhausted.
     private func observeUsage(_ reply: Reply) {
-        let now = Self.wallNow()
+        let now = WallClock.now()
         limiter.withLock { limiter in
             switch venue {
             case .binance:

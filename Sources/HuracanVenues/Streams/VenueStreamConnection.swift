@@ -2,6 +2,7 @@ import Foundation
 import HuracanCore
 import Logging
 import NIOCore
+import NIOWebSocket
 import Synchronization
 import WSClient
 
@@ -92,7 +93,7 @@ public final class VenueStreamConnection: Sendable {
         closeRequested.store(true, ordering: .relaxed)
     }
 
-    static func monotonicNow() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds) }
+    static func monotonicNow() -> Int64 { Int64(MonotonicClock.nanoseconds()) }
 
     /// Runs until the task is cancelled.
     public func run() async {
@@ -169,8 +170,19 @@ public final class VenueStreamConnection: Sendable {
                         }
                     }
                 }
-                try await group.next()
+                // Whichever ends first (the venue closed, a heartbeat went silent, a reconnect
+                // was asked for, or the run was cancelled), the connection is closed before the
+                // reader is waited for: the reader ends only when the socket does.
+                let ended: (any Error)?
+                do {
+                    try await group.next()
+                    ended = nil
+                } catch {
+                    ended = error
+                }
+                try? await outbound.close(.normalClosure, reason: nil)
                 group.cancelAll()
+                if let ended { throw ended }
             }
             writer.withLock { $0 = nil }
         }

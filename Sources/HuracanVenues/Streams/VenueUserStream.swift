@@ -90,11 +90,11 @@ public final class VenueUserStream: Sendable {
             logger.info("binance user data stream connected")
             sink(.connected)
         case .okx:
-            let now = VenueRESTClient.wallNow()
+            let now = WallClock.now()
             let time = api.client.serverTimeOffset.serverTime(atLocal: now)
             try await connection.send(OKXSigner(credentials: credentials).loginMessage(time: time))
         case .bybit:
-            let expires = api.client.serverTimeOffset.serverTime(atLocal: VenueRESTClient.wallNow()).milliseconds + 10_000
+            let expires = api.client.serverTimeOffset.serverTime(atLocal: WallClock.now()).milliseconds + 10_000
             try await connection.send(BybitSigner(credentials: credentials).authMessage(expires: expires))
         }
     }

@@ -245,7 +245,7 @@ public final class LiveVenue: ExchangeVenue {
         let symbol = try symbol(request.coin)
         let fresh = state.withLock { state -> Bool in
             guard state.orders[request.clientOrderID] == nil else { return false }
-            state.orders[request.clientOrderID] = Tracked(request: request, symbol: symbol, status: .sending, sentAt: VenueRESTClient.wallNow())
+            state.orders[request.clientOrderID] = Tracked(request: request, symbol: symbol, status: .sending, sentAt: WallClock.now())
             return true
         }
         guard fresh else { throw LiveVenueError.duplicateClientOrderID(request.clientOrderID, venue: venue) }
@@ -258,7 +258,7 @@ public final class LiveVenue: ExchangeVenue {
                 var out: [VenueReport] = []
                 if !tracked.acceptedSent {
                     tracked.acceptedSent = true
-                    out.append(.accepted(clientOrderID: request.clientOrderID, venueOrderID: ack.venueOrderID, time: VenueRESTClient.wallNow()))
+                    out.append(.accepted(clientOrderID: request.clientOrderID, venueOrderID: ack.venueOrderID, time: WallClock.now()))
                 }
                 state.orders[request.clientOrderID] = tracked
                 emit(out)
@@ -314,7 +314,7 @@ public final class LiveVenue: ExchangeVenue {
             tracked.finalSent = true
             tracked.status = .final
             state.orders[clientOrderID] = tracked
-            emit([.rejected(clientOrderID: clientOrderID, reason: reason, time: VenueRESTClient.wallNow())])
+            emit([.rejected(clientOrderID: clientOrderID, reason: reason, time: WallClock.now())])
         }
     }
 
@@ -395,7 +395,7 @@ public final class LiveVenue: ExchangeVenue {
                 case .notFound:
                     guard tracked.status == .unknown || tracked.status == .sending else { continue }
                     notFound += 1
-                    let age = VenueRESTClient.wallNow() - tracked.sentAt
+                    let age = WallClock.now() - tracked.sentAt
                     if notFound >= 2, age >= timing.notFoundConfirmation.nanosecondsTotal {
                         counters.unknownAbsent.add(1, ordering: .relaxed)
                         reject(clientOrderID, reason: "not found at \(venue) by client order id (\(notFound) queries, \(age / 1_000_000) ms after sending): never reached the venue")
@@ -426,7 +426,7 @@ public final class LiveVenue: ExchangeVenue {
     /// minutes or not final, then the state of every order not yet final.
     public func readBack(reason: String) async {
         let (open, symbols, since) = state.withLock { state -> ([String], [String], Timestamp) in
-            let recentFloor = VenueRESTClient.wallNow() - .seconds(15 * 60)
+            let recentFloor = WallClock.now() - .seconds(15 * 60)
             var symbols = Set<String>()
             var open: [String] = []
             var oldest = state.lastAccountEvent
@@ -449,7 +449,7 @@ public final class LiveVenue: ExchangeVenue {
     /// Reads back the unfinished orders no chase is following (a resting order, a chase that
     /// ran out of attempts) and stops tracking final orders older than `timing.retention`.
     public func settleUnfinished() async {
-        let floor = VenueRESTClient.wallNow() - timing.retention
+        let floor = WallClock.now() - timing.retention
         let idle = state.withLock { state -> [String] in
             state.orders = state.orders.filter { $0.value.status != .final || $0.value.sentAt >= floor }
             return state.orders.filter { $0.value.status != .final && !$0.value.chasing }.map(\.key).sorted()
@@ -484,7 +484,7 @@ public final class LiveVenue: ExchangeVenue {
     public func resyncPosition(coin: String) async {
         guard let symbol = api.directory.symbol(forCoin: coin) else { return }
         let since = state.withLock { state -> Timestamp in
-            let floor = VenueRESTClient.wallNow() - .seconds(15 * 60)
+            let floor = WallClock.now() - .seconds(15 * 60)
             return state.orders.values.filter { $0.symbol == symbol && $0.sentAt >= floor }.map(\.sentAt).min() ?? floor
         }
         await deliverFills(since: since - timing.fillMargin, symbols: [symbol])

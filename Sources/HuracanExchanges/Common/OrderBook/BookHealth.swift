@@ -22,7 +22,7 @@ public final class BookHealth: Sendable {
 
     /// Marks `coin` on `venue` out of sync with the reason (gap, checksum, disconnect, awaiting snapshot).
     public func markOutOfSync(_ coin: String, venue: VenueID, reason: String) {
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = MonotonicClock.nanoseconds()
         state.withLock {
             if $0.outOfSync[venue, default: [:]][coin] == nil {
                 $0.resyncs += 1
@@ -33,7 +33,7 @@ public final class BookHealth: Sendable {
     }
 
     public func markInSync(_ coin: String, venue: VenueID) {
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = MonotonicClock.nanoseconds()
         state.withLock {
             _ = $0.outOfSync[venue]?.removeValue(forKey: coin)
             if let since = $0.since[venue]?.removeValue(forKey: coin) {
