@@ -76,12 +76,7 @@ import Testing
     }
 
     func runAndStop(signal: Int32, extra: [String: String], check: (DataLake) throws -> Void) throws {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("huracan").path
-        let candidates = [binary, TestPaths.repository.appendingPathComponent(".build/debug/huracan").path]
-        guard let huracan = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            Issue.record("huracan binary not built (swift build --build-tests builds it)")
-            return
-        }
+        let huracan = try #require(TestPaths.huracanBinary, "huracan binary not built (swift build --build-tests builds it)")
         let dir = TestPaths.temporaryDirectory("run-record")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: huracan)

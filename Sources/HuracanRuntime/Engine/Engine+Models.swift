@@ -4,13 +4,6 @@ import Logging
 /// Hot swap of per-coin models: any thread hands a model over through `handle.models`; the
 /// coordinator installs it between rounds, while every shard is parked.
 extension Engine {
-    /// Queues `model` for `coin`; it takes effect before the next round.
-    public func installModel(_ model: any Model, coin: CoinIndex) { handle.models.install(model, coin: coin) }
-
-    /// Queues `model` for the coin named `name`; false when the universe has no such coin.
-    @discardableResult
-    public func installModel(_ model: any Model, coinNamed name: String) -> Bool { handle.models.install(model, coinNamed: name) }
-
     /// Coordinator only: installs queued models into their coins' pipelines.
     func applyModelSwaps() {
         let swaps = handle.models.takePending()

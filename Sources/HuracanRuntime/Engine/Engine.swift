@@ -521,9 +521,6 @@ public final class Engine {
     /// Cost rank of each coin (1 = best) from the last ranking, when the active set is ranked.
     var costRanks: [CoinIndex: Int] = [:]
 
-    /// The status last computed by the coordinator (also `handle.telemetry` for other threads).
-    public var latestStatus: EngineStatus? { handle.telemetry.latestStatus }
-
     private func removeFlatInactiveCoins() {
         var removed = false
         for coin in flatRemovals {

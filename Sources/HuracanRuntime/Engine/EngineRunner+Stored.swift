@@ -44,7 +44,7 @@ extension EngineRunner {
         settings.rankActiveSet = false
         let model = try BaselineModelLoader.load(path: config.strategy.modelFile)
         let engine = Engine(settings: settings, universe: universe, start: from, threads: threads, logger: logger) { _ in model }
-        for (coin, trained) in models { engine.installModel(trained, coinNamed: coin) }
+        for (coin, trained) in models { engine.handle.models.install(trained, coinNamed: coin) }
         engine.logClock = logClock
         let streams = try StoredCoinStreams(lake: lake, coins: names.enumerated().map { ($1, CoinIndex($0)) }, from: from, to: to)
         let feed = ReplayFeed(source: PrefetchedStoredSource(streams), coinCount: names.count)

@@ -57,7 +57,7 @@ public enum EngineRunner {
                                 progress: ((EngineStatus) -> Void)? = nil) throws -> (RunSummary, [Trade]) {
         let engine = try makeEngine(config: config, start: from, threads: threads, logger: logger)
         engine.logClock = logClock
-        for (coin, model) in models { engine.installModel(model, coinNamed: coin) }
+        for (coin, model) in models { engine.handle.models.install(model, coinNamed: coin) }
         try runBacktest(engine, until: to, progress: progress)
         return (summary(engine), engine.closedTrades)
     }

@@ -76,7 +76,7 @@ final class HealthChecks: Sendable {
         }
         checks += engineChecks()
         let ready = checks.allSatisfy { $0.status != .failing }
-        return ReadinessReport(ready: ready, checkedAt: Timestamp(nanoseconds: WallClock.now().nanoseconds).description, checks: checks)
+        return ReadinessReport(ready: ready, checkedAt: WallClock.now().description, checks: checks)
     }
 
     private func timed(_ name: String, _ check: () -> (HealthCheckResult.Status, String)) -> HealthCheckResult {

@@ -99,7 +99,7 @@ public final class RedisLink: Sendable {
     private func keepUnsent() {
         let left = outbox.takeAll()
         guard !left.isEmpty else { return }
-        let stamp = Timestamp(nanoseconds: WallClock.now().nanoseconds).nanoseconds / 1_000_000
+        let stamp = WallClock.now().nanoseconds / 1_000_000
         let path = (dataDirectory as NSString).appendingPathComponent("bus-unsent-\(stamp).jsonl")
         var text = ""
         for (stream, message) in left {

@@ -30,7 +30,7 @@ final class LiveDayStatistics: Sendable {
         do {
             let all = try await api.dayStatistics()
             let bySymbol = Dictionary(all.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
-            latest.withLock { $0 = (bySymbol, Timestamp(nanoseconds: WallClock.now().nanoseconds)) }
+            latest.withLock { $0 = (bySymbol, WallClock.now()) }
         } catch {
             logger.warning("\(api.venue) 24 h statistics could not be read (ranking keeps the last ones): \(error)")
         }

@@ -99,7 +99,7 @@ public final class LiveOrderRouter: Sendable {
             // Never send an order whose intent is not on record: a crash could not be reconciled.
             logger.error("order \(request.clientOrderID) not sent: its intent could not be journaled: \(error)")
             state.withLock { $0.refused += 1 }
-            await route(.rejected(clientOrderID: request.clientOrderID, reason: "order journal unavailable: \(error)", time: Timestamp(nanoseconds: WallClock.now().nanoseconds)))
+            await route(.rejected(clientOrderID: request.clientOrderID, reason: "order journal unavailable: \(error)", time: WallClock.now()))
             return
         }
         state.withLock { $0.sent += 1 }
@@ -107,7 +107,7 @@ public final class LiveOrderRouter: Sendable {
             try await venue.placeOrder(request)
         } catch {
             logger.error("order \(request.clientOrderID) refused before reaching \(venue.venue): \(error)")
-            await route(.rejected(clientOrderID: request.clientOrderID, reason: "\(error)", time: Timestamp(nanoseconds: WallClock.now().nanoseconds)))
+            await route(.rejected(clientOrderID: request.clientOrderID, reason: "\(error)", time: WallClock.now()))
         }
     }
 

@@ -8,8 +8,8 @@ import Synchronization
 /// huracan_trades_per_second, huracan_latency_seconds, huracan_hit_rate, huracan_cost_bps,
 /// huracan_errors_total, huracan_active_positions, huracan_exposure_pct) and what an operator
 /// needs beside them. Updated by the coordinator between rounds, never on the hot path; the text
-/// it renders reaches `/metrics` through `EngineTelemetry`. Label values are bounded (styles, venues, sectors, traded coins,
-/// decision reasons, breaker kinds, shard ids).
+/// it renders reaches `/metrics` through `EngineTelemetry`. Label values are bounded (styles,
+/// venues, sectors, traded coins, decision reasons, breaker kinds, shard ids).
 final class EngineMetrics {
     // Coordinator only: each update renders the text, which the engine publishes for readers.
     private let registry = PrometheusCollectorRegistry()

@@ -48,7 +48,7 @@ public struct WarningRecordingLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         if event.level >= .warning {
-            warnings.add("\(Timestamp(nanoseconds: WallClock.now().nanoseconds)) \(event.level) \(event.message)")
+            warnings.add("\(WallClock.now()) \(event.level) \(event.message)")
         }
         inner.log(event: event)
     }

@@ -41,7 +41,7 @@ public struct SimulatedTimeLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let stamp = clock.time.map { "\($0) (sim)" } ?? Timestamp(nanoseconds: WallClock.now().nanoseconds).description
+        let stamp = clock.time.map { "\($0) (sim)" } ?? WallClock.now().description
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let fields = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")

@@ -1,6 +1,5 @@
 import Dispatch
 import HuracanCore
-import Synchronization
 
 /// The data lake's book, trade and funding events of each coin, read coin by coin: each coin's
 /// kinds merged in time order (ties: book, then trades, then funding), without ordering coins
@@ -37,7 +36,7 @@ public final class StoredCoinStreams {
         fileCount = filesByStream.values.reduce(0) { $0 + $1.count }
         // Opening a file and decoding its first row group is most of the start: coins in parallel.
         // Each cursor is started by exactly one iteration; the first failure in coin order is thrown.
-        let failures = Mutex<[Int: any Error]>([:])
+        let failures = Locked<[Int: any Error]>([:])
         nonisolated(unsafe) let unstarted = plans
         DispatchQueue.concurrentPerform(iterations: unstarted.count) { coin in
             for cursor in unstarted[coin] {

@@ -46,11 +46,12 @@ public final class VenueMarketFeed: Sendable {
         /// Held only while a synchroniser is out being changed (see `update`).
         case empty
 
-        /// Changes the synchroniser in place. Taking it out of the enum leaves the table's copy
-        /// sharing its book, so the first write would copy the whole book; the case is emptied
-        /// first so the book is uniquely referenced.
+        /// Changes the synchroniser in place (nil only for `.empty`, never seen outside this
+        /// call). Taking it out of the enum leaves the table's copy sharing its book, so the first
+        /// write would copy the whole book; the case is emptied first so the book is uniquely
+        /// referenced.
         mutating func update<Result>(binance: (inout BinanceBookSync, inout Bool) -> Result, okx: (inout OKXBookSync, inout Bool) -> Result,
-                                     bybit: (inout BybitBookSync) -> Result, none: Result) -> Result {
+                                     bybit: (inout BybitBookSync) -> Result) -> Result? {
             switch self {
             case .binance(var sync, var fetching):
                 self = .empty
@@ -65,7 +66,7 @@ public final class VenueMarketFeed: Sendable {
                 defer { self = .bybit(sync) }
                 return bybit(&sync)
             case .empty:
-                return none
+                return nil
             }
         }
     }
@@ -271,8 +272,7 @@ public final class VenueMarketFeed: Sendable {
                     let result = bybit(&sync)
                     if case .resync = result { return (result, .resubscribe, nil) }
                     return (result, .none, sync.isInSync ? sync.book.top : nil)
-                },
-                none: (.ignored, .none, nil)) ?? (.ignored, .none, nil)
+                }) ?? (.ignored, .none, nil)
         }
         health.record(result, coin: coin, venue: venue)
         if case .resync(let reason) = result { logger.notice("\(venue) \(symbol) book resync: \(reason)") }
@@ -312,7 +312,7 @@ public final class VenueMarketFeed: Sendable {
                             fetching = false
                             return sync.applySnapshot(snapshot)
                         },
-                        bybit: { _ in .ignored }, none: .ignored) ?? .ignored
+                        bybit: { _ in .ignored }) ?? .ignored
                 }
                 health.record(result, coin: coin, venue: venue)
                 return
@@ -321,7 +321,7 @@ public final class VenueMarketFeed: Sendable {
             }
         }
         books.withLock { books in
-            books[symbol]?.update(binance: { $1 = false }, okx: { $1 = false }, bybit: { _ in }, none: ())
+            _ = books[symbol]?.update(binance: { $1 = false }, okx: { $1 = false }, bybit: { _ in })
         }
     }
 }

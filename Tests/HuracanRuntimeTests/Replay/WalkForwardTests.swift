@@ -10,14 +10,20 @@ import Testing
 /// Walk-forward on a small simulated data set: features from the train window only, models
 /// trained and registered per fold, the test window backtested with them and with the baseline.
 @Suite(.serialized) struct WalkForwardTests {
-    @Test func aWalkForwardRunTrainsEachFoldAndTestsOutOfSample() async throws {
+    /// A lake in `folder` and the default configuration with the trainer's python (the test is
+    /// skipped without python, xgboost, pyarrow and numpy).
+    static func setUp(_ folder: URL) throws -> (DataLake, EngineConfig) {
         let python = try PythonTrainer.python(requiring: ["xgboost", "pyarrow", "numpy"])
-        let folder = TestPaths.temporaryDirectory("walkforward")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let lake = DataLake(root: folder.appendingPathComponent("lake"))
         var config = try ConfigLoader(environment: [:]).load(path: nil)
         config.modelRegistry.retraining.python = python
         config.modelRegistry.retraining.trainerPath = PythonTrainer.trainerFolder.path
+        return (DataLake(root: folder.appendingPathComponent("lake")), config)
+    }
+
+    @Test func aWalkForwardRunTrainsEachFoldAndTestsOutOfSample() async throws {
+        let folder = TestPaths.temporaryDirectory("walkforward")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (lake, config) = try Self.setUp(folder)
         let day = UTCDate(year: 2025, month: 1, day: 27)
         _ = try SimulatedDataSet.generate(config: config, lake: lake, coins: 2, from: day.start, to: day.start + .seconds(4 * 3_600), bookEvery: 2)
         var options = WalkForward.Options(data: lake.root.path, coins: nil, trainSeconds: 5_400, testSeconds: 3_600, out: folder.appendingPathComponent("out").path)
@@ -50,13 +56,10 @@ import Testing
     /// baseline on the 2 hours after, and make money after fees and funding. docs/models.md has
     /// the larger run over three seeds this guards.
     @Test func trainedModelsBeatTheBaselineOutOfSample() async throws {
-        let python = try PythonTrainer.python(requiring: ["xgboost", "pyarrow", "numpy"])
         let folder = TestPaths.temporaryDirectory("walkforward-edge")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let lake = DataLake(root: folder.appendingPathComponent("lake"))
-        var config = try ConfigLoader(environment: [:]).load(path: nil)
-        config.modelRegistry.retraining.python = python
-        config.modelRegistry.retraining.trainerPath = PythonTrainer.trainerFolder.path
+        let (lake, defaults) = try Self.setUp(folder)
+        var config = defaults
         config.simulator.seed = 3
         let day = UTCDate(year: 2025, month: 1, day: 27)
         _ = try SimulatedDataSet.generate(config: config, lake: lake, coins: 10, from: day.start, to: day.start + .seconds(7 * 3_600 + 900), bookEvery: 1)

@@ -173,12 +173,7 @@ import Testing
     /// A child process rewriting a partition is killed mid-write: the partition is either absent
     /// or complete, and only hidden temporary files remain, which the lake removes.
     @Test func killDuringWriteLeavesNoPartialFile() throws {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("huracan").path
-        let candidates = [binary, TestPaths.repository.appendingPathComponent(".build/debug/huracan").path]
-        guard let huracan = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            Issue.record("huracan binary not built (swift build --build-tests builds it)")
-            return
-        }
+        let huracan = try #require(TestPaths.huracanBinary, "huracan binary not built (swift build --build-tests builds it)")
         let root = TestPaths.temporaryDirectory("lake-crash")
         let lake = DataLake(root: root)
         for attempt in 0..<6 {
