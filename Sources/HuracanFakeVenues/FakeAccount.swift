@@ -2,7 +2,6 @@ import HuracanCore
 
 /// An order as a fake venue keeps it (quantities in base units).
 public struct FakeOrder: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable { case new, partiallyFilled, filled, cancelled, expired, rejected }
     public var clientOrderID: String
     public var orderID: Int64
     public var symbol: String
@@ -15,14 +14,14 @@ public struct FakeOrder: Sendable, Hashable {
     public var filled: FixedDecimal = .zero
     public var filledNotional: FixedDecimal = .zero
     public var fees: FixedDecimal = .zero
-    public var status: Status = .new
+    public var status: OrderStatus = .acknowledged
     /// The venue removed the order itself (IOC remainder, post-only that would take).
     public var removedByVenue = false
     public var postOnlyWouldTake = false
     public var createdAt: Int64
     public var updatedAt: Int64
 
-    public var isOpen: Bool { status == .new || status == .partiallyFilled }
+    public var isOpen: Bool { status.isWorking }
     public var remaining: FixedDecimal { quantity - filled }
     public var averagePrice: FixedDecimal { filled.isZero ? .zero : filledNotional / filled }
 }

@@ -162,7 +162,7 @@ struct FakeBinance: FakeVenueDialect {
 
     static func statusText(_ order: FakeOrder) -> String {
         switch order.status {
-        case .new: "NEW"
+        case .new, .unknown, .acknowledged: "NEW"
         case .partiallyFilled: "PARTIALLY_FILLED"
         case .filled: "FILLED"
         case .cancelled: "CANCELED"
@@ -255,7 +255,7 @@ struct FakeBinance: FakeVenueDialect {
                 default: exec = o.updatedAt > o.createdAt ? "AMENDMENT" : "NEW"
                 }
             }
-            let status = fill != nil && o.status == .new ? "PARTIALLY_FILLED" : Self.statusText(o)
+            let status = fill != nil && o.status == .acknowledged ? "PARTIALLY_FILLED" : Self.statusText(o)
             let text = "{\"e\":\"ORDER_TRADE_UPDATE\",\"E\":\(now),\"T\":\(now),\"o\":{\"s\":\"\(o.symbol)\",\"c\":\(FakeJSON.quote(o.clientOrderID)),\"S\":\"\(o.side == .buy ? "BUY" : "SELL")\",\"o\":\"\(o.type == .market ? "MARKET" : "LIMIT")\",\"f\":\"\(Self.tifText(o))\",\"q\":\"\(o.quantity)\",\"p\":\"\(o.price ?? .zero)\",\"ap\":\"\(o.averagePrice)\",\"sp\":\"0\",\"x\":\"\(exec)\",\"X\":\"\(status)\",\"i\":\(o.orderID),\"l\":\"\(fill?.quantity ?? .zero)\",\"z\":\"\(o.filled)\",\"L\":\"\(fill?.price ?? .zero)\",\"n\":\"\(fill?.fee ?? .zero)\",\"N\":\"USDT\",\"T\":\(fill?.time ?? o.updatedAt),\"t\":\(fill?.tradeID ?? 0),\"b\":\"0\",\"a\":\"0\",\"m\":\(fill?.isMaker ?? false),\"R\":\(o.reduceOnly),\"wt\":\"CONTRACT_PRICE\",\"ot\":\"\(o.type == .market ? "MARKET" : "LIMIT")\",\"ps\":\"BOTH\",\"cp\":false,\"rp\":\"0\",\"pP\":false,\"si\":0,\"ss\":0}}"
             return [FakeTopicMessage(topic: "*", text: text)]
         case .position(let symbol, let position):

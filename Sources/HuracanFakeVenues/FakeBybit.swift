@@ -134,7 +134,7 @@ struct FakeBybit: FakeVenueDialect {
 
     static func status(_ o: FakeOrder) -> String {
         switch o.status {
-        case .new: "New"
+        case .new, .unknown, .acknowledged: "New"
         case .partiallyFilled: "PartiallyFilled"
         case .filled: "Filled"
         case .cancelled: "Cancelled"

@@ -153,7 +153,7 @@ struct FakeOKX: FakeVenueDialect {
 
     static func state(_ o: FakeOrder) -> String {
         switch o.status {
-        case .new: "live"
+        case .new, .unknown, .acknowledged: "live"
         case .partiallyFilled: "partially_filled"
         case .filled: "filled"
         case .cancelled, .expired, .rejected: "canceled"

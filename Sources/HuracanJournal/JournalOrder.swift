@@ -13,7 +13,7 @@ public struct JournalOrder: Sendable, Hashable {
     public var tradeID: UInt64?
     public var isEntry: Bool
     public var origin: Origin
-    public var status: JournalOrderStatus
+    public var status: OrderStatus
     public var venueOrderID: String?
     /// Sum of the journaled fills of this order.
     public var filledQuantity: Quantity
@@ -22,7 +22,7 @@ public struct JournalOrder: Sendable, Hashable {
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
 
-    public init(request: OrderRequest, symbol: String?, tradeID: UInt64?, isEntry: Bool, origin: Origin, status: JournalOrderStatus,
+    public init(request: OrderRequest, symbol: String?, tradeID: UInt64?, isEntry: Bool, origin: Origin, status: OrderStatus,
                 venueOrderID: String?, filledQuantity: Quantity, rejectReason: String?, createdAt: Timestamp, updatedAt: Timestamp) {
         self.request = request
         self.symbol = symbol

@@ -24,7 +24,7 @@ extension OrderJournal {
     /// Orders of `venue` the venue may still act on (intent, unknown, acknowledged, partially
     /// filled, adopted), oldest first.
     public func unfinishedOrders(venue: VenueID) async throws -> [JournalOrder] {
-        let statuses = JournalOrderStatus.unfinished.map(\.rawValue)
+        let statuses = OrderStatus.journalTexts(OrderStatus.unfinished)
         return try await serial("unfinished orders \(venue)") { sql in
             try await sql.raw("""
                 SELECT \(unsafeRaw: Self.orderColumns) FROM orders WHERE venue = \(bind: venue.rawValue) AND status IN (\(binds: statuses))
@@ -46,8 +46,8 @@ extension OrderJournal {
     /// their fills (rejected, cancelled or expired with a filled quantity) and those finished at
     /// or after `finishedSince`, oldest first.
     public func ordersToRecheck(venue: VenueID, finishedSince: Timestamp) async throws -> [JournalOrder] {
-        let final = JournalOrderStatus.allCases.filter(\.isTerminal).map(\.rawValue)
-        let unfilled = ["rejected", "cancelled", "expired"]
+        let final = OrderStatus.journalTexts(OrderStatus.allCases.filter(\.isTerminal))
+        let unfilled = [OrderStatus.rejected, .cancelled, .expired].map(\.journalText)
         return try await serial("orders to recheck \(venue)") { sql in
             try await sql.raw("""
                 SELECT \(unsafeRaw: Self.orderColumns) FROM orders WHERE venue = \(bind: venue.rawValue) AND status IN (\(binds: final))
@@ -155,6 +155,11 @@ extension OrderJournal {
             return value
         }
         func optionalText(_ column: String) throws -> String? { try row.decodeNil(column: column) ? nil : try row.decode(column: column, as: String.self) }
+        func journalStatus() throws -> OrderStatus {
+            let text = try row.decode(column: "status", as: String.self)
+            guard let status = OrderStatus(journalText: text) else { throw bad("status", text) }
+            return status
+        }
         let price = try optionalText("price")
         let request = OrderRequest(
             clientOrderID: id, coin: try row.decode(column: "coin", as: String.self), venue: try parse("venue", VenueID.self),
@@ -165,7 +170,7 @@ extension OrderJournal {
             request: request, symbol: try optionalText("symbol"),
             tradeID: try row.decodeNil(column: "trade_id") ? nil : UInt64(bitPattern: try row.decode(column: "trade_id", as: Int64.self)),
             isEntry: try row.decode(column: "is_entry", as: Bool.self), origin: try parse("origin", JournalOrder.Origin.self),
-            status: try parse("status", JournalOrderStatus.self), venueOrderID: try optionalText("venue_order_id"),
+            status: try journalStatus(), venueOrderID: try optionalText("venue_order_id"),
             filledQuantity: try decimal(row, "filled_quantity", database), rejectReason: try optionalText("reject_reason"),
             createdAt: Timestamp(nanoseconds: try row.decode(column: "created_at", as: Int64.self)),
             updatedAt: Timestamp(nanoseconds: try row.decode(column: "updated_at", as: Int64.self)))

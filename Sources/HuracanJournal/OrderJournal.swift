@@ -78,7 +78,7 @@ public final class OrderJournal: Sendable {
                     \(bind: request.side.rawValue), \(bind: request.type.rawValue), \(bind: request.timeInForce.rawValue),
                     \(bind: request.quantity.description), \(bind: request.price?.description), \(bind: request.reduceOnly),
                     \(bind: tradeID.map { Int64(bitPattern: $0) }), \(bind: isEntry), \(bind: JournalOrder.Origin.engine.rawValue),
-                    \(bind: JournalOrderStatus.intent.rawValue), \(bind: String?.none), \(bind: "0"), \(bind: String?.none),
+                    \(bind: OrderStatus.new.journalText), \(bind: String?.none), \(bind: "0"), \(bind: String?.none),
                     \(bind: time.nanoseconds), \(bind: time.nanoseconds))
                 """).run()
         }
@@ -146,8 +146,8 @@ public final class OrderJournal: Sendable {
             guard !clientOrderID.isEmpty, let order = try await Self.fetchOrder(sql, clientOrderID: clientOrderID) else { return true }
             let filled = order.filledQuantity + fill.quantity
             var status = order.status
-            let target: JournalOrderStatus = filled >= order.request.quantity ? .filled : .partiallyFilled
-            if status.canMove(to: target) { status = target }
+            let target: OrderStatus = filled >= order.request.quantity ? .filled : .partiallyFilled
+            if status.advances(to: target) { status = target }
             if filled > order.request.quantity {
                 self.logger.warning("order journal: fills of \(clientOrderID) total \(filled), more than the ordered \(order.request.quantity)")
             }
@@ -159,7 +159,7 @@ public final class OrderJournal: Sendable {
             }
             let newVenueOrderID = (order.venueOrderID ?? "").isEmpty ? venueOrderID : order.venueOrderID
             try await sql.raw("""
-                UPDATE orders SET filled_quantity = \(bind: filled.description), status = \(bind: status.rawValue),
+                UPDATE orders SET filled_quantity = \(bind: filled.description), status = \(bind: status.journalText),
                     venue_order_id = \(bind: newVenueOrderID), updated_at = \(bind: max(order.updatedAt, fill.time).nanoseconds)
                 WHERE client_order_id = \(bind: clientOrderID)
                 """).run()
@@ -172,10 +172,10 @@ public final class OrderJournal: Sendable {
     /// journal lacks some fills) and its fill if it carries one. Returns the order's status, or
     /// nil when the journal does not have the order.
     @discardableResult
-    public func record(_ update: VenueOrderUpdate) async throws -> JournalOrderStatus? {
+    public func record(_ update: VenueOrderUpdate) async throws -> OrderStatus? {
         let reason = update.reason ?? (update.status == .rejected ? update.venueStatus : nil)
         guard try await order(clientOrderID: update.clientOrderID) != nil else { return nil }
-        _ = try await move(update.clientOrderID, to: JournalOrderStatus(update.status), venueOrderID: update.venueOrderID,
+        _ = try await move(update.clientOrderID, to: update.status, venueOrderID: update.venueOrderID,
                            reason: reason, at: update.time)
         if let fill = update.fill { _ = try await record(fill, venueOrderID: update.venueOrderID) }
         return try await order(clientOrderID: update.clientOrderID)?.status
@@ -188,17 +188,17 @@ public final class OrderJournal: Sendable {
     /// whether the status changed.
     @discardableResult
     public func correct(to update: VenueOrderUpdate) async throws -> Bool {
-        let venueStatus = JournalOrderStatus(update.status)
+        let venueStatus = update.status
         return try await transaction("correct \(update.clientOrderID)") { sql in
             guard let order = try await Self.fetchOrder(sql, clientOrderID: update.clientOrderID), order.status != venueStatus else { return false }
             let contradicts = order.status.isTerminal && (order.status == .rejected || venueStatus.isTerminal)
-            guard contradicts || order.status.canMove(to: venueStatus) else { return false }
+            guard contradicts || order.status.advances(to: venueStatus) else { return false }
             if contradicts {
                 self.logger.warning("order journal: \(update.clientOrderID) was journaled as \(order.status); \(update.venue) reports \(update.venueStatus) with \(update.filledQuantity) filled: corrected to \(venueStatus)")
             }
             let orderID = (order.venueOrderID ?? "").isEmpty ? update.venueOrderID : order.venueOrderID
             try await sql.raw("""
-                UPDATE orders SET status = \(bind: venueStatus.rawValue), venue_order_id = \(bind: orderID),
+                UPDATE orders SET status = \(bind: venueStatus.journalText), venue_order_id = \(bind: orderID),
                     reject_reason = \(bind: venueStatus == .rejected ? order.rejectReason : nil), updated_at = \(bind: max(order.updatedAt, update.time).nanoseconds)
                 WHERE client_order_id = \(bind: update.clientOrderID)
                 """).run()
@@ -213,7 +213,7 @@ public final class OrderJournal: Sendable {
     }
 
     /// Journals a venue order this journal does not have (found open at reconciliation) with
-    /// origin `venue` and status `adopted` (or its final status). `coin` defaults to the symbol.
+    /// origin `venue`, acknowledged (or its final status). `coin` defaults to the symbol.
     /// Returns false when the journal already has the client order id.
     @discardableResult
     public func adopt(_ update: VenueOrderUpdate, coin: String? = nil, at time: Timestamp) async throws -> Bool {
@@ -223,7 +223,7 @@ public final class OrderJournal: Sendable {
         }
         return try await transaction("adopt \(update.clientOrderID)") { sql in
             guard try await Self.fetchOrder(sql, clientOrderID: update.clientOrderID) == nil else { return false }
-            let status: JournalOrderStatus = update.status.isTerminal ? JournalOrderStatus(update.status) : .adopted
+            let status: OrderStatus = update.status.isTerminal ? update.status : .acknowledged
             let type = update.type ?? (update.price == nil ? .market : .limit)
             try await sql.raw("""
                 INSERT INTO orders (client_order_id, venue, coin, symbol, side, type, time_in_force, quantity, price, reduce_only,
@@ -231,7 +231,7 @@ public final class OrderJournal: Sendable {
                 VALUES (\(bind: update.clientOrderID), \(bind: update.venue.rawValue), \(bind: coin ?? update.symbol), \(bind: update.symbol),
                     \(bind: update.side.rawValue), \(bind: type.rawValue), \(bind: (update.timeInForce ?? .gtc).rawValue),
                     \(bind: update.quantity.description), \(bind: type == .market ? nil : update.price?.description), \(bind: update.reduceOnly),
-                    \(bind: Int64?.none), \(bind: false), \(bind: JournalOrder.Origin.venue.rawValue), \(bind: status.rawValue),
+                    \(bind: Int64?.none), \(bind: false), \(bind: JournalOrder.Origin.venue.rawValue), \(bind: status.journalText),
                     \(bind: update.venueOrderID), \(bind: "0"), \(bind: update.reason), \(bind: time.nanoseconds), \(bind: time.nanoseconds))
                 """).run()
             return true
@@ -239,7 +239,7 @@ public final class OrderJournal: Sendable {
     }
 
     /// Moves an order forward to `next` (and records its venue order id when first known).
-    func move(_ clientOrderID: String, to next: JournalOrderStatus, venueOrderID: String?, reason: String?, at time: Timestamp) async throws -> Bool {
+    func move(_ clientOrderID: String, to next: OrderStatus, venueOrderID: String?, reason: String?, at time: Timestamp) async throws -> Bool {
         try await transaction("\(next) \(clientOrderID)") { sql in
             guard let order = try await Self.fetchOrder(sql, clientOrderID: clientOrderID) else {
                 self.logger.debug("order journal: \(next) for \(clientOrderID), which is not journaled")
@@ -248,7 +248,7 @@ public final class OrderJournal: Sendable {
             var status = order.status
             var rejectReason = order.rejectReason
             var orderID = order.venueOrderID
-            if status.canMove(to: next) {
+            if status.advances(to: next) {
                 status = next
                 if let reason { rejectReason = String(reason.prefix(1_000)) }
             } else if order.status.isTerminal, next != order.status, next.isTerminal {
@@ -257,7 +257,7 @@ public final class OrderJournal: Sendable {
             if (orderID ?? "").isEmpty, let venueOrderID, !venueOrderID.isEmpty { orderID = venueOrderID }
             guard status != order.status || orderID != order.venueOrderID || rejectReason != order.rejectReason else { return false }
             try await sql.raw("""
-                UPDATE orders SET status = \(bind: status.rawValue), venue_order_id = \(bind: orderID), reject_reason = \(bind: rejectReason),
+                UPDATE orders SET status = \(bind: status.journalText), venue_order_id = \(bind: orderID), reject_reason = \(bind: rejectReason),
                     updated_at = \(bind: max(order.updatedAt, time).nanoseconds)
                 WHERE client_order_id = \(bind: clientOrderID)
                 """).run()

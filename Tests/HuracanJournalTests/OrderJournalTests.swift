@@ -46,7 +46,7 @@ import Testing
             try await journal.recordIntent(request, tradeID: 1 << 48 | 7, isEntry: true, at: F.t0 + .seconds(1))
             let order = try #require(try await journal.order(clientOrderID: "h0-1-1"))
             #expect(order.request == request)   // the 18-digit price comes back exactly
-            #expect(order.status == .intent && order.origin == .engine && order.isEntry)
+            #expect(order.status == .new && order.origin == .engine && order.isEntry)
             #expect(order.tradeID == 1 << 48 | 7 && order.symbol == "BTCUSDT")
             #expect(order.filledQuantity == .zero && order.createdAt == F.t0 && order.venueOrderID == nil)
             // The same id for another order is a bug upstream: refused, naming both orders.
@@ -154,8 +154,20 @@ import Testing
             #expect(try await journal.order(clientOrderID: "u")?.status == .unknown)
             let unfinished = try await journal.unfinishedOrders(venue: .binance)
             #expect(unfinished.map(\.clientOrderID) == ["i", "u", "k", "p"])
-            #expect(unfinished.map(\.status) == [.intent, .unknown, .acknowledged, .partiallyFilled])
+            #expect(unfinished.map(\.status) == [.new, .unknown, .acknowledged, .partiallyFilled])
             #expect(try await journal.unfinishedOrders(venue: .okx).map(\.clientOrderID) == ["other"])
+            // The stored words are the journal's own vocabulary (docs/exchanges.md), not the enum's names.
+            let rows = try await journal.database.sql.raw("SELECT client_order_id, status FROM orders WHERE venue = 'binance' ORDER BY client_order_id").all()
+            let words = try rows.map { "\(try $0.decode(column: "client_order_id", as: String.self))=\(try $0.decode(column: "status", as: String.self))" }
+            #expect(words == ["f=filled", "i=intent", "k=acknowledged", "p=partially_filled", "u=unknown"])
+            // A journal written by an older build stores adopted orders as `adopted`: read as acknowledged, still unfinished.
+            try await journal.database.sql.raw("UPDATE orders SET status = 'adopted' WHERE client_order_id = 'k'").run()
+            #expect(try await journal.order(clientOrderID: "k")?.status == .acknowledged)
+            #expect(try await journal.unfinishedOrders(venue: .binance).map(\.clientOrderID) == ["i", "u", "k", "p"])
+            // A word the journal never writes is refused with the row and column named.
+            try await journal.database.sql.raw("UPDATE orders SET status = 'partiallyFilled' WHERE client_order_id = 'p'").run()
+            let bad = await #expect(throws: JournalError.self) { _ = try await journal.order(clientOrderID: "p") }
+            #expect(bad.map { "\($0)" }?.contains("status \"partiallyFilled\" is not valid") == true)
         }
     }
 
@@ -168,7 +180,7 @@ import Testing
             #expect(try await journal.adopt(manual, coin: "BTC", at: F.t0 + .seconds(1)))
             #expect(try await journal.adopt(manual, coin: "BTC", at: F.t0 + .seconds(2)) == false)
             var adopted = try #require(try await journal.order(clientOrderID: "web-1"))
-            #expect(adopted.status == .adopted && adopted.origin == .venue && adopted.venueOrderID == "555" && adopted.symbol == "BTCUSDT")
+            #expect(adopted.status == .acknowledged && adopted.origin == .venue && adopted.venueOrderID == "555" && adopted.symbol == "BTCUSDT")
             #expect(adopted.request.coin == "BTC" && adopted.request.price == 70_000 && adopted.tradeID == nil && adopted.createdAt == F.t0 + .seconds(1))
             #expect(try await journal.unfinishedOrders(venue: .bybit).map(\.clientOrderID) == ["web-1"])
             #expect(try await journal.order(venue: .bybit, venueOrderID: "555")?.clientOrderID == "web-1")

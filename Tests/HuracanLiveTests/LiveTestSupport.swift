@@ -175,16 +175,7 @@ struct VenueJournalAudit {
                     audit.problems.append("\(id) (\(order.status), filled \(order.filled)) is at the venue but not in the journal")
                     continue
                 }
-                let expected: JournalOrderStatus
-                switch order.status {
-                case .new: expected = .acknowledged
-                case .partiallyFilled: expected = .partiallyFilled
-                case .filled: expected = .filled
-                case .cancelled: expected = .cancelled
-                case .expired: expected = .expired
-                case .rejected: expected = .rejected
-                }
-                let statusMatches = j.status == expected || (j.status == .adopted && expected == .acknowledged)
+                let statusMatches = j.status == order.status
                 if !statusMatches || j.filledQuantity != order.filled {
                     audit.problems.append("\(id): venue \(order.status) filled \(order.filled), journal \(j.status) filled \(j.filledQuantity)")
                 }
@@ -194,7 +185,7 @@ struct VenueJournalAudit {
                 }
             }
             // Orders the journal thinks reached the venue must be there.
-            for (id, j) in journaled where j.origin == .engine && j.status != .rejected && j.status != .intent && !orders.contains(where: { $0.clientOrderID == id }) {
+            for (id, j) in journaled where j.origin == .engine && j.status != .rejected && j.status != .new && !orders.contains(where: { $0.clientOrderID == id }) {
                 audit.problems.append("\(id) is journaled \(j.status) but the venue never had it")
             }
             let journalPositions = try await journal.positions(venue: venue)

@@ -121,7 +121,7 @@ import Testing
         #expect(resolved[a.clientOrderID]! == (.acknowledged, .filled))
         #expect(resolved[b.clientOrderID]! == (.partiallyFilled, .filled))
         #expect(resolved[c.clientOrderID]! == (.unknown, .filled))
-        #expect(resolved[e.clientOrderID]! == (.intent, .rejected))
+        #expect(resolved[e.clientOrderID]! == (.new, .rejected))
         #expect(resolved[g.clientOrderID]! == (.acknowledged, .expired))
         #expect(resolved[d.clientOrderID] == nil)
         for request in [a, b, c] {
@@ -130,7 +130,7 @@ import Testing
         }
         #expect(try await journal.order(clientOrderID: c.clientOrderID)?.venueOrderID == server.order(clientOrderID: c.clientOrderID)?.orderID.description)
         #expect(try await journal.order(clientOrderID: d.clientOrderID)?.status == .acknowledged)
-        #expect(server.order(clientOrderID: d.clientOrderID)?.status == .new)
+        #expect(server.order(clientOrderID: d.clientOrderID)?.status == .acknowledged)
         let never = try #require(try await journal.order(clientOrderID: e.clientOrderID))
         #expect(never.status == .rejected && never.rejectReason?.contains("never reached the venue") == true)
 
@@ -152,8 +152,8 @@ import Testing
             #expect(manual.status == .cancelled)
         case .adopt:
             #expect(report.adopted.map(\.clientOrderID) == [m1] && report.cancelled.isEmpty)
-            #expect(server.order(clientOrderID: m1)?.status == .new)
-            #expect(manual.status == .adopted)
+            #expect(server.order(clientOrderID: m1)?.status == .acknowledged)
+            #expect(manual.status == .acknowledged && manual.origin == .venue)
         }
 
         // Orders are sent at most once; the one that never reached the venue not at all.

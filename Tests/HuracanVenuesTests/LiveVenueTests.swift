@@ -45,7 +45,7 @@ import Testing
             let quantity = FixedDecimal(units: 2, exponent: 1)
             try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .market, timeInForce: .ioc, quantity: quantity))
             #expect(await eventually(.seconds(10)) { rig.collector.filled(id) == quantity })
-            #expect(await eventually { rig.venue.status(of: id) == .final })
+            #expect(await eventually { rig.venue.status(of: id)?.isTerminal == true })
             #expect(rig.collector.fills(id).allSatisfy { $0.clientOrderID == id && $0.fee.isPositive })
             #expect(rig.collector.accepted(id) == 1)
             #expect(rig.server.submissions(clientOrderID: id) == 1)
@@ -118,7 +118,7 @@ import Testing
             try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .limit, timeInForce: .postOnly,
                                                         quantity: FixedDecimal(units: 1, exponent: 1), price: bid - 100))
             // The reply timed out but the venue has the order: it is found by client order id (or its stream update arrives first).
-            #expect(await eventually { rig.venue.status(of: id) == .open })
+            #expect(await eventually { rig.venue.status(of: id)?.isWorking == true })
             #expect(rig.collector.accepted(id) == 1)
             #expect(!rig.collector.rejected(id))
             #expect(rig.server.submissions(clientOrderID: id) == 1)
@@ -143,7 +143,7 @@ import Testing
             let quantity = FixedDecimal(units: 2, exponent: 1)
             try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: venue, side: .buy, type: .market, timeInForce: .ioc, quantity: quantity))
             #expect(await eventually(.seconds(10)) { rig.collector.filled(id) == quantity })
-            #expect(await eventually { rig.venue.status(of: id) == .final })
+            #expect(await eventually { rig.venue.status(of: id)?.isTerminal == true })
             #expect(!rig.collector.rejected(id))
             #expect(rig.server.submissions(clientOrderID: id) == 1)
             #expect(rig.venue.counters.unknownOrders.load(ordering: .relaxed) == 1)
@@ -167,7 +167,7 @@ import Testing
             #expect(await eventually(.seconds(20)) { rig.server.order(clientOrderID: id)?.status == .filled })
             rig.server.setPrivateStreamsDown(false)
             #expect(await eventually(.seconds(20)) { rig.collector.filled(id) == quantity })
-            #expect(await eventually { rig.venue.status(of: id) == .final })
+            #expect(await eventually { rig.venue.status(of: id)?.isTerminal == true })
             #expect(rig.venue.counters.streamReadBacks.load(ordering: .relaxed) >= 1)
             // Connected again, it stays connected.
             #expect(await eventually { rig.stream.authenticated.load(ordering: .relaxed) })
@@ -217,7 +217,7 @@ import Testing
                                                    quantity: FixedDecimal(units: 1, exponent: 1)))
             #expect(await eventually { collector.rejected(id) })
             #expect(halted.withLock { $0.count } == 1, "\(halted.withLock { $0 })")
-            #expect(live.status(of: id) == .final)
+            #expect(live.status(of: id)?.isTerminal == true)
             #expect(server.totalSubmissions == 0, "a request with a bad signature never reaches the matching engine")
         }
     }

@@ -107,6 +107,9 @@ public struct Order: Sendable, Hashable, Codable {
         rejectReason = reason
     }
 
+    /// The send timed out: the venue may or may not have the order (find it, never resend).
+    public mutating func markUnknown(at time: Timestamp) throws(OrderError) { try move(to: .unknown, at: time) }
+
     public mutating func cancel(at time: Timestamp) throws(OrderError) { try move(to: .cancelled, at: time) }
 
     public mutating func expire(at time: Timestamp) throws(OrderError) { try move(to: .expired, at: time) }

@@ -9,8 +9,8 @@ public struct ReconciliationReport: Sendable, Hashable {
     public struct ResolvedOrder: Sendable, Hashable {
         public var clientOrderID: String
         public var coin: String
-        public var from: JournalOrderStatus
-        public var to: JournalOrderStatus
+        public var from: OrderStatus
+        public var to: OrderStatus
         /// How it was settled ("found at the venue", "never reached the venue", ...).
         public var note: String
     }
@@ -83,7 +83,7 @@ public struct ReconciliationReport: Sendable, Hashable {
         out += "  orders checked   \(ordersChecked)\n"
         out += "  final rechecked  \(ordersRechecked)\n"
         out += "  resolved         \(resolved.count)\n"
-        for r in resolved { out += "    \(r.clientOrderID)  \(r.coin)  \(r.from) -> \(r.to)  \(r.note)\n" }
+        for r in resolved { out += "    \(r.clientOrderID)  \(r.coin)  \(r.from.journalText) -> \(r.to.journalText)  \(r.note)\n" }
         out += "  adopted          \(adopted.count)\n"
         for o in adopted { out += "    \(Self.line(o))\n" }
         out += "  cancelled        \(cancelled.count)\n"

@@ -95,7 +95,7 @@ public struct VenueReconciler: Sendable {
             } else if filledOrderIDs.contains(order.clientOrderID) || order.venueOrderID.map(filledVenueOrderIDs.contains) == true {
                 _ = try await journal.record(.accepted(clientOrderID: order.clientOrderID, venueOrderID: order.venueOrderID ?? "", time: now))
                 note = "not queryable at \(venue) but has fills there"
-            } else if order.status == .intent || order.status == .unknown {
+            } else if order.status == .new || order.status == .unknown {
                 _ = try await journal.record(.rejected(clientOrderID: order.clientOrderID, reason: "never reached the venue (not found at \(venue) by client order id)", time: now))
                 note = "never reached the venue"
             } else {
@@ -123,8 +123,8 @@ public struct VenueReconciler: Sendable {
                 continue
             }
             guard let update = found, try await journal.correct(to: update) else { continue }
-            report.resolved.append(.init(clientOrderID: order.clientOrderID, coin: order.coin, from: order.status, to: JournalOrderStatus(update.status),
-                                         note: "journaled \(order.status), the venue reports \(update.venueStatus)"))
+            report.resolved.append(.init(clientOrderID: order.clientOrderID, coin: order.coin, from: order.status, to: update.status,
+                                         note: "journaled \(order.status.journalText), the venue reports \(update.venueStatus)"))
         }
 
         // 2. Open venue orders the journal does not know.
@@ -140,8 +140,8 @@ public struct VenueReconciler: Sendable {
             }
             if let known = try await journal.order(clientOrderID: open.clientOrderID) {
                 if known.status.isTerminal, try await journal.correct(to: open) {
-                    report.resolved.append(.init(clientOrderID: open.clientOrderID, coin: known.coin, from: known.status, to: JournalOrderStatus(open.status),
-                                                 note: "journaled \(known.status) but open at \(venue)"))
+                    report.resolved.append(.init(clientOrderID: open.clientOrderID, coin: known.coin, from: known.status, to: open.status,
+                                                 note: "journaled \(known.status.journalText) but open at \(venue)"))
                 }
                 continue
             }

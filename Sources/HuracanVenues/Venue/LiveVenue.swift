@@ -60,7 +60,7 @@ public final class LiveVenue: ExchangeVenue {
     struct Tracked: Sendable {
         var request: OrderRequest
         var symbol: String
-        var status: TrackedStatus
+        var status: OrderStatus
         var venueOrderID = ""
         var sentAt = Timestamp.epoch
         var acceptedSent = false
@@ -73,9 +73,10 @@ public final class LiveVenue: ExchangeVenue {
         var heldFinal: VenueOrderUpdate?
         /// A REST chase of this order is running.
         var chasing = false
-    }
 
-    public enum TrackedStatus: String, Sendable, Hashable { case sending, unknown, open, final }
+        /// The venue works the order: acknowledged, or partially filled once fills came.
+        mutating func markWorking() { status = filled.isZero ? .acknowledged : .partiallyFilled }
+    }
 
     struct State: Sendable {
         var orders: [String: Tracked] = [:]
@@ -169,13 +170,13 @@ public final class LiveVenue: ExchangeVenue {
                     var held = update
                     held.fill = nil
                     tracked.heldFinal = held
-                    tracked.status = .open
+                    tracked.markWorking()
                     chase = true
                 } else {
                     Self.finish(&tracked, with: update, out: &out)
                 }
-            } else if tracked.status != .final {
-                tracked.status = .open
+            } else if !tracked.status.isTerminal {
+                tracked.markWorking()
             }
             state.orders[update.clientOrderID] = tracked
             emit(out)
@@ -209,13 +210,14 @@ public final class LiveVenue: ExchangeVenue {
             out.append(.accepted(clientOrderID: fill.clientOrderID, venueOrderID: venueOrderID, time: time))
         }
         tracked.filled += fill.quantity
+        if tracked.status.isWorking { tracked.markWorking() }
         out.append(.fill(fill))
     }
 
     /// Reports the final state (once) and marks the order final.
     private static func finish(_ tracked: inout Tracked, with update: VenueOrderUpdate, out: inout [VenueReport]) {
         tracked.heldFinal = nil
-        tracked.status = .final
+        tracked.status = update.status
         guard !tracked.finalSent else { return }
         tracked.finalSent = true
         switch update.status {
@@ -245,7 +247,7 @@ public final class LiveVenue: ExchangeVenue {
         let symbol = try symbol(request.coin)
         let fresh = state.withLock { state -> Bool in
             guard state.orders[request.clientOrderID] == nil else { return false }
-            state.orders[request.clientOrderID] = Tracked(request: request, symbol: symbol, status: .sending, sentAt: WallClock.now())
+            state.orders[request.clientOrderID] = Tracked(request: request, symbol: symbol, status: .new, sentAt: WallClock.now())
             return true
         }
         guard fresh else { throw LiveVenueError.duplicateClientOrderID(request.clientOrderID, venue: venue) }
@@ -253,7 +255,7 @@ public final class LiveVenue: ExchangeVenue {
             let ack = try await api.placeOrder(request, symbol: symbol)
             state.withLock { state in
                 guard var tracked = state.orders[request.clientOrderID] else { return }
-                if tracked.status == .sending || tracked.status == .unknown { tracked.status = .open }
+                if tracked.status == .new || tracked.status == .unknown { tracked.markWorking() }
                 if tracked.venueOrderID.isEmpty { tracked.venueOrderID = ack.venueOrderID }
                 var out: [VenueReport] = []
                 if !tracked.acceptedSent {
@@ -312,7 +314,7 @@ public final class LiveVenue: ExchangeVenue {
             guard var tracked = state.orders[clientOrderID], !tracked.finalSent else { return }
             guard tracked.filled.isZero else { return }  // it reached the venue after all
             tracked.finalSent = true
-            tracked.status = .final
+            tracked.status = .rejected
             state.orders[clientOrderID] = tracked
             emit([.rejected(clientOrderID: clientOrderID, reason: reason, time: WallClock.now())])
         }
@@ -320,15 +322,15 @@ public final class LiveVenue: ExchangeVenue {
 
     /// The order may or may not exist at the venue: find it by client order id, never resend.
     private func markUnknown(_ clientOrderID: String, reason: String) {
-        let before = state.withLock { state -> TrackedStatus? in
+        let before = state.withLock { state -> OrderStatus? in
             guard var tracked = state.orders[clientOrderID] else { return nil }
             let before = tracked.status
-            if before == .sending { tracked.status = .unknown }
+            if before == .new { tracked.status = .unknown }
             state.orders[clientOrderID] = tracked
             return before
         }
         counters.unknownOrders.add(1, ordering: .relaxed)
-        guard before == .sending else {
+        guard before == .new else {
             logger.warning("\(venue) order \(clientOrderID): reply lost (\(reason)); the private stream had already reported it (\(before.map(\.rawValue) ?? "untracked"))")
             return
         }
@@ -377,7 +379,7 @@ public final class LiveVenue: ExchangeVenue {
     /// taken for an answer. One chase per order at a time.
     func chase(_ clientOrderID: String, reason: String, firstDelay: Duration) {
         let start = state.withLock { state -> Bool in
-            guard var tracked = state.orders[clientOrderID], tracked.status != .final, !tracked.chasing else { return false }
+            guard var tracked = state.orders[clientOrderID], !tracked.status.isTerminal, !tracked.chasing else { return false }
             tracked.chasing = true
             state.orders[clientOrderID] = tracked
             return true
@@ -390,10 +392,10 @@ public final class LiveVenue: ExchangeVenue {
             attempts: for _ in 0..<timing.maxAttempts {
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, timing.maxInterval)
-                guard let tracked = state.withLock({ $0.orders[clientOrderID] }), tracked.status != .final else { break }
+                guard let tracked = state.withLock({ $0.orders[clientOrderID] }), !tracked.status.isTerminal else { break }
                 switch await readBack(clientOrderID: clientOrderID) {
                 case .notFound:
-                    guard tracked.status == .unknown || tracked.status == .sending else { continue }
+                    guard tracked.status == .unknown || tracked.status == .new else { continue }
                     notFound += 1
                     let age = WallClock.now() - tracked.sentAt
                     if notFound >= 2, age >= timing.notFoundConfirmation.nanosecondsTotal {
@@ -405,7 +407,7 @@ public final class LiveVenue: ExchangeVenue {
                     // A resting order the venue has: its stream reports the rest; an immediate
                     // one is chased until final.
                     let immediate = tracked.request.type == .market || tracked.request.timeInForce == .ioc
-                    if !immediate, status(of: clientOrderID) == .open {
+                    if !immediate, status(of: clientOrderID)?.isWorking == true {
                         resting = true
                         break attempts
                     }
@@ -415,7 +417,7 @@ public final class LiveVenue: ExchangeVenue {
             }
             let left = state.withLock { state -> Bool in
                 state.orders[clientOrderID]?.chasing = false
-                return state.orders[clientOrderID].map { $0.status != .final } ?? false
+                return state.orders[clientOrderID].map { !$0.status.isTerminal } ?? false
             }
             if left, !resting { logger.warning("\(venue) order \(clientOrderID) still not final after \(timing.maxAttempts) queries (\(reason)); the periodic reconciliation keeps checking it") }
         }
@@ -430,9 +432,9 @@ public final class LiveVenue: ExchangeVenue {
             var symbols = Set<String>()
             var open: [String] = []
             var oldest = state.lastAccountEvent
-            for (id, tracked) in state.orders where tracked.status != .final || tracked.sentAt >= recentFloor {
+            for (id, tracked) in state.orders where !tracked.status.isTerminal || tracked.sentAt >= recentFloor {
                 symbols.insert(tracked.symbol)
-                if tracked.status != .final {
+                if !tracked.status.isTerminal {
                     open.append(id)
                     oldest = min(oldest == .epoch ? tracked.sentAt : oldest, tracked.sentAt)
                 }
@@ -451,8 +453,8 @@ public final class LiveVenue: ExchangeVenue {
     public func settleUnfinished() async {
         let floor = WallClock.now() - timing.retention
         let idle = state.withLock { state -> [String] in
-            state.orders = state.orders.filter { $0.value.status != .final || $0.value.sentAt >= floor }
-            return state.orders.filter { $0.value.status != .final && !$0.value.chasing }.map(\.key).sorted()
+            state.orders = state.orders.filter { !$0.value.status.isTerminal || $0.value.sentAt >= floor }
+            return state.orders.filter { !$0.value.status.isTerminal && !$0.value.chasing }.map(\.key).sorted()
         }
         for id in idle { await readBack(clientOrderID: id) }
     }
@@ -496,19 +498,19 @@ public final class LiveVenue: ExchangeVenue {
     }
 
     /// Where an order stands in this process.
-    public func status(of clientOrderID: String) -> TrackedStatus? { state.withLock { $0.orders[clientOrderID]?.status } }
+    public func status(of clientOrderID: String) -> OrderStatus? { state.withLock { $0.orders[clientOrderID]?.status } }
 
     /// Client order ids sent by this process that are not final yet.
-    public var unfinishedOrders: [String] { state.withLock { $0.orders.filter { $0.value.status != .final }.map(\.key).sorted() } }
+    public var unfinishedOrders: [String] { state.withLock { $0.orders.filter { !$0.value.status.isTerminal }.map(\.key).sorted() } }
 
     /// How many orders sent by this process are not final yet.
-    public var unfinishedCount: Int { state.withLock { $0.orders.values.reduce(0) { $0 + ($1.status != .final ? 1 : 0) } } }
+    public var unfinishedCount: Int { state.withLock { $0.orders.values.reduce(0) { $0 + ($1.status.isTerminal ? 0 : 1) } } }
 
     /// Adopts an order found at the venue (reconciliation) so its updates are reported.
     public func adopt(_ update: VenueOrderUpdate, request: OrderRequest) {
         state.withLock { state in
             if state.orders[update.clientOrderID] == nil {
-                state.orders[update.clientOrderID] = Tracked(request: request, symbol: update.symbol, status: update.status.isTerminal ? .final : .open, acceptedSent: true)
+                state.orders[update.clientOrderID] = Tracked(request: request, symbol: update.symbol, status: update.status, acceptedSent: true)
             }
         }
     }

@@ -29,7 +29,8 @@ private func fill(
 struct OrderStateMachineTests {
     /// The complete table of legal transitions, written out by hand. Everything else is illegal.
     static let legal: [OrderStatus: Set<OrderStatus>] = [
-        .new: [.acknowledged, .rejected, .partiallyFilled, .filled, .cancelled, .expired],
+        .new: [.unknown, .acknowledged, .rejected, .partiallyFilled, .filled, .cancelled, .expired],
+        .unknown: [.acknowledged, .rejected, .partiallyFilled, .filled, .cancelled, .expired],
         .acknowledged: [.partiallyFilled, .filled, .cancelled, .expired],
         .partiallyFilled: [.partiallyFilled, .filled, .cancelled, .expired],
         .filled: [],
@@ -40,10 +41,10 @@ struct OrderStateMachineTests {
 
     @Test("the table covers every status")
     func tableIsComplete() {
-        #expect(OrderStatus.allCases.count == 7)
+        #expect(OrderStatus.allCases.count == 8)
         #expect(Set(Self.legal.keys) == Set(OrderStatus.allCases))
-        // 6 + 4 + 4 legal moves out of 49 pairs.
-        #expect(Self.legal.values.map(\.count).reduce(0, +) == 14)
+        // 7 + 6 + 4 + 4 legal moves out of 64 pairs.
+        #expect(Self.legal.values.map(\.count).reduce(0, +) == 21)
     }
 
     @Test("canTransition matches the table for every pair", arguments: OrderStatus.allCases, OrderStatus.allCases)
@@ -66,6 +67,7 @@ struct OrderStateMachineTests {
         var order = Order(request: limitRequest(), createdAt: t0)
         switch status {
         case .new: break
+        case .unknown: try order.markUnknown(at: t0)
         case .acknowledged: try order.acknowledge(venueOrderID: "v1", at: t0)
         case .partiallyFilled:
             try order.acknowledge(venueOrderID: "v1", at: t0)
@@ -89,6 +91,7 @@ struct OrderStateMachineTests {
     static func attempt(_ target: OrderStatus, on order: inout Order, at time: Timestamp) throws(OrderError) {
         switch target {
         case .new: preconditionFailure("no method moves an order back to new")
+        case .unknown: try order.markUnknown(at: time)
         case .acknowledged: try order.acknowledge(venueOrderID: "v2", at: time)
         case .rejected: try order.reject(reason: "late reject", at: time)
         case .cancelled: try order.cancel(at: time)
