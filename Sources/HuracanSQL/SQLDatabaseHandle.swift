@@ -134,15 +134,17 @@ extension SQLDatabaseHandle {
     /// PostgreSQL LISTEN on `channel`: calls `body` with each notification's payload until the
     /// task is cancelled. When the connection is lost it listens again once the server is back
     /// (retrying every `retry`, logged once per outage), and calls `resumed` so the caller can
-    /// catch up on what it missed. Returns at once with SQLite (no notifications).
-    public func listen(channel: String, retry: Duration = .seconds(1), resumed: @Sendable () async -> Void = {},
-                       _ body: @Sendable (String) async -> Void) async throws {
+    /// catch up on what it missed. `listening` is called each time LISTEN is in place (a readiness
+    /// signal). Returns at once with SQLite (no notifications).
+    public func listen(channel: String, retry: Duration = .seconds(1), listening: @Sendable () -> Void = {},
+                       resumed: @Sendable () async -> Void = {}, _ body: @Sendable (String) async -> Void) async throws {
         guard let postgres else { return }
         var lost = false
         while !Task.isCancelled {
             var reason = "the connection closed"
             do {
                 let notifications = try await postgres.connection().listen(channel)
+                listening()
                 if lost {
                     postgres.logger.notice("listening on \(channel) again")
                     lost = false

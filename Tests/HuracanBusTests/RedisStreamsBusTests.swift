@@ -216,7 +216,8 @@ import Testing
             let connection = try await bus.client.dedicatedConnection()
             defer { connection.close() }
             async let entries = bus.read(streams: [stream], group: "g", consumer: "c", count: 10, blockMilliseconds: 5_000, on: connection)
-            try await Task.sleep(for: .milliseconds(50))
+            #expect(await eventually(.seconds(5)) { ((try? await bus.client.send(["INFO", "clients"]).string) ?? "").contains("blocked_clients:1") },
+                    "the read is waiting in Redis")
             try await bus.publish(order(7), to: stream)
             #expect(try await entries.map(\.message) == [order(7)])
             #expect(try await bus.read(streams: [stream], group: "g", consumer: "c", count: 10, blockMilliseconds: 50, on: connection).isEmpty)

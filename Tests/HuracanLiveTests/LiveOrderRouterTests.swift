@@ -85,7 +85,7 @@ import Testing
                 return
             }
             #expect(id == "nj1" && reason.contains("journal"))
-            try await Task.sleep(for: .milliseconds(200))
+            try await Task.sleep(for: .milliseconds(200))   // a window in which a late send would reach the venue
             #expect(rig.server.totalSubmissions == 0)
             #expect(rig.router.counts == (sent: 0, refused: 1))
         }

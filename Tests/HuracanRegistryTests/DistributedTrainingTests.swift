@@ -66,7 +66,9 @@ import Testing
         engine.run(until: Timestamp(nanoseconds: now), pacing: .asFastAsPossible)
         engine.entriesSuspended = false
         for name in names { #expect(engine.handle.models.modelNames[name]?.contains("xgb \(name) v") == true, "\(name) runs \(engine.handle.models.modelNames[name] ?? "nothing")") }
-        try await whileRunning(engine) { try await Task.sleep(for: .seconds(4)) }
+        try await whileRunning(engine) {
+            #expect(await eventually { (engine.handle.telemetry.latestStatus?.totals.events ?? 0) > 1_000 }, "the paper run trades on")
+        }
         let status2 = engine.status()
         #expect(status2.totals.events > 1_000)
         print("paper run on trained models: \(status2.totals.events) events, \(status2.totals.signals) signals, \(status2.totals.ordersSent) orders, models \(engine.handle.models.modelNames)")

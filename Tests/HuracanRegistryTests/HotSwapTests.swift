@@ -32,12 +32,16 @@ func engineConfig(coins: Int = 4, folder: URL, metadataDB: String) throws -> Eng
 /// Runs `engine` in real time (as `huracan run` does) on its own thread until `body` returns.
 func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throws -> T {
     let running = ThreadHandOff(engine) // the engine is the thread's until `stop` ends its run
-    let thread = Thread { running.value.run(until: nil, pacing: .realTime, stepsPerRound: 1, statusInterval: 0.2) }
+    let ended = Locked(false)
+    let thread = Thread {
+        running.value.run(until: nil, pacing: .realTime, stepsPerRound: 1, statusInterval: 0.2)
+        ended.withLock { $0 = true }
+    }
     thread.start()
     defer { engine.control.stop() }
     let result = try await body()
     engine.control.stop()
-    try? await Task.sleep(for: .milliseconds(300))
+    #expect(await eventually(.seconds(10)) { ended.withLock { $0 } }, "the engine's run ends when stopped")
     return result
 }
 
@@ -104,10 +108,10 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
         let url = try Backend.postgresql.makeURL(folder: folder)
         let config = try engineConfig(folder: folder, metadataDB: url)
         let registry = try await RegistryConnection.open(config, logger: quietLogger)
-        let (engine, watching) = try Self.watchedEngine(config: config, registry: registry)
+        let (engine, watcher, watching) = try Self.watchedEngine(config: config, registry: registry)
         defer { watching.cancel() }
         try await whileRunning(engine) {
-            try await Task.sleep(for: .milliseconds(500))   // the first poll has run; LISTEN is set up
+            #expect(await eventually(.seconds(10)) { watcher.listenSessions == 1 }, "LISTEN is set up")
             let v1 = try await registry.register(TestModels.registration(coin: "ETH"), artifact: TestModels.stump(low: 5, high: 5))
             try await registry.activate(coin: "ETH", version: v1.version)
             #expect(await eventually(.seconds(10)) { engine.handle.models.modelNames["ETH"] == "all: xgb ETH v1" })
@@ -127,10 +131,10 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
         defer { try? server.stop() }
         let config = try engineConfig(folder: folder, metadataDB: try server.makeDatabase("restart"))
         let registry = try await RegistryConnection.open(config, logger: quietLogger)
-        let (engine, watching) = try Self.watchedEngine(config: config, registry: registry)
+        let (engine, watcher, watching) = try Self.watchedEngine(config: config, registry: registry)
         defer { watching.cancel() }
         try await whileRunning(engine) {
-            try await Task.sleep(for: .milliseconds(500))
+            #expect(await eventually(.seconds(10)) { watcher.listenSessions == 1 }, "LISTEN is set up")
             let writer = try await RegistryConnection.open(config, logger: quietLogger)
             let v1 = try await writer.register(TestModels.registration(coin: "ETH"), artifact: TestModels.stump(low: 5, high: 5))
             try await writer.activate(coin: "ETH", version: v1.version)
@@ -138,11 +142,11 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
             try? await writer.close()
 
             try server.stop()
-            try await Task.sleep(for: .seconds(2))
+            try await Task.sleep(for: .seconds(2))   // the outage: the watcher's LISTEN connection is lost
             try server.restart()
             // A new connection for the writer; the watcher's own must come back by itself.
             let again = try await RegistryConnection.open(config, logger: quietLogger)
-            try await Task.sleep(for: .seconds(3))   // LISTEN retries every second
+            #expect(await eventually(.seconds(20)) { watcher.listenSessions == 2 }, "LISTEN is set up again after the restart")
             let v2 = try await again.register(TestModels.registration(coin: "ETH", sharpe: 2), artifact: TestModels.stump(low: -5, high: -5))
             try await again.activate(coin: "ETH", version: v2.version)
             #expect(await eventually(.seconds(10)) { engine.handle.models.modelNames["ETH"] == "all: xgb ETH v2" }, "swapped by notification after the restart")
@@ -157,11 +161,11 @@ func whileRunning<T>(_ engine: Engine, _ body: () async throws -> T) async throw
 
     /// An engine starting now with a model watcher on `registry` that polls only hourly, so a
     /// swap within a test comes by notification; the caller cancels the watcher's task.
-    static func watchedEngine(config: EngineConfig, registry: ModelRegistry) throws -> (Engine, Task<Void, any Error>) {
+    static func watchedEngine(config: EngineConfig, registry: ModelRegistry) throws -> (Engine, ModelWatcher, Task<Void, any Error>) {
         let engine = try EngineRunner.makeEngine(config: config, start: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000),
                                                  threads: 1, logger: quietLogger)
         let watcher = ModelWatcher(registry: registry, engine: engine.handle, fallback: try BaselineModelLoader.load(path: ""),
                                    pollInterval: .seconds(3_600), logger: quietLogger)
-        return (engine, Task { try await watcher.run() })
+        return (engine, watcher, Task { try await watcher.run() })
     }
 }

@@ -28,7 +28,7 @@ import Testing
         // A consumer takes 50 entries and dies before acknowledging them.
         let taken = try await bus.read(streams: [names.ordersGlobal], group: "risk-monitor", consumer: "dead", count: 50)
         #expect(taken.count == 50)
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(300))   // they are now idle for longer than --claim-idle 0.2s
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: huracan)

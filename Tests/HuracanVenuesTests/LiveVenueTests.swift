@@ -251,7 +251,6 @@ import Testing
         let rig = try await Self.rig(.binance)
         try await awaitingStop({ await rig.stop() }) {
             rig.server.expireListenKeys()
-            try await Task.sleep(for: .milliseconds(200))
             #expect(await eventually { rig.server.webSocketSessionCount >= 2 })
             let id = "afterexpiry"
             try await rig.venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: .binance, side: .buy, type: .market, timeInForce: .ioc,

@@ -20,6 +20,11 @@ public final class ModelWatcher: Service, Sendable {
     let logger: Logger
     /// What each coin runs now, and selections already refused (not retried until they change).
     private let state = SelectionState()
+    private let listens = Locked(0)
+
+    /// How many times LISTEN was set up (PostgreSQL): 1 once listening, one more after every
+    /// reconnect. Activations notified before that are only found by the next poll.
+    public var listenSessions: Int { listens.withLock { $0 } }
 
     public init(registry: ModelRegistry, engine: EngineHandle, fallback: any Model, pollInterval: Duration = .seconds(2), logger: Logger) {
         self.registry = registry
@@ -59,7 +64,7 @@ public final class ModelWatcher: Service, Sendable {
     /// LISTEN on the registry's channel: each notification names a coin to reload.
     func listen() async throws {
         logger.info("listening for model activations on \(ModelRegistry.channel)")
-        try await registry.database.listen(channel: ModelRegistry.channel, resumed: {
+        try await registry.database.listen(channel: ModelRegistry.channel, listening: { self.listens.withLock { $0 += 1 } }, resumed: {
             // Activations made while the connection was down sent notifications nobody heard.
             try? await self.refresh(coin: nil)
         }) { coin in

@@ -46,9 +46,10 @@ import Testing
         let running = Task { try await recorder.run() }
         // More arrives while it runs.
         let later = RecordSamples.fills(90).suffix(20).map { (stream: Self.names.executionsGlobal, message: BusMessage.execution(ExecutionMessage($0.fill))) }
-        try await Task.sleep(for: .milliseconds(300))
+        let taken = { recorder.stats.rowsWritten + recorder.stats.buffered }
+        #expect(await eventually(.seconds(20)) { taken() == all.count }, "the recorder took over and read what was there: \(taken())")
         _ = try await bus.publish(Array(later))
-        try await Task.sleep(for: .milliseconds(300))
+        #expect(await eventually(.seconds(20)) { taken() == all.count + later.count }, "and what came while it ran: \(taken())")
         recorder.stop()
         try await running.value
 
