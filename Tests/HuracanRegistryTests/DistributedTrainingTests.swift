@@ -62,9 +62,7 @@ import Testing
         let reopened = try await RegistryConnection.open(config, logger: quietLogger)
         let watcher = ModelWatcher(registry: reopened, engine: engine.handle, fallback: try BaselineModelLoader.load(path: ""), logger: quietLogger)
         try await watcher.refresh(coin: nil)
-        engine.entriesSuspended = true
-        engine.run(until: Timestamp(nanoseconds: now), pacing: .asFastAsPossible)
-        engine.entriesSuspended = false
+        engine.run(until: Timestamp(nanoseconds: now), pacing: .asFastAsPossible, entriesSuspended: true)
         for name in names { #expect(engine.handle.models.modelNames[name]?.contains("xgb \(name) v") == true, "\(name) runs \(engine.handle.models.modelNames[name] ?? "nothing")") }
         try await whileRunning(engine) {
             #expect(await eventually { (engine.handle.telemetry.latestStatus?.totals.events ?? 0) > 1_000 }, "the paper run trades on")

@@ -41,7 +41,7 @@ public final class Engine {
     public static let realTimeTradeRetention = 1_000
     /// Closed trades: counted and summed in full, kept in full by backtests and only the newest
     /// by real-time runs (`tradeLog.retention`).
-    public internal(set) var tradeLog = ClosedTradeLog()
+    public private(set) var tradeLog: ClosedTradeLog
     /// The kept closed trades, oldest first (every one in a backtest).
     public var closedTrades: [Trade] { tradeLog.kept }
     /// Net P&L of every closed trade (the trades are the engine's one ledger).
@@ -49,54 +49,35 @@ public final class Engine {
     /// Equity marked to market on a fixed grid since the start (`EngineSettings.equityIntervalSeconds`).
     public private(set) var equityCurve: EquitySeries
     private var nextEquitySample: Timestamp
-    var intervalLatency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
-    var totalLatency = Histogram<UInt64>(highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .two)
-    var lastStatsAt = (wall: UInt64(0), events: 0, signals: 0)
+    /// Latency, rates and metrics between status reports.
+    var meter: StatusMeter
+    /// Inactive coins with open trades: they leave their shard once flat.
     var flatRemovals: Set<CoinIndex> = []
+    /// The coins chosen to trade and their cost ranking.
+    var active: ActiveSet
     /// The coins chosen to trade, best first.
-    public internal(set) var activeSet: [CoinIndex]
+    public var activeSet: [CoinIndex] { active.coins }
     /// Backtests: the simulated time for log lines (`SimulatedTimeLogHandler`), set every round.
-    public var logClock: SimulatedLogClock?
-    let ranker: CostRanker
-    var nextRanking: Timestamp
-    /// Circuit breakers; only the coordinator touches them, between rounds.
-    public internal(set) var breakers: CircuitBreakers
+    let logClock: SimulatedLogClock?
+    /// Circuit breakers, fed after and applied before every round.
+    var supervisor: BreakerSupervisor
+    public var breakers: CircuitBreakers { supervisor.breakers }
     /// The most recent breaker trips and resets, newest last (bounded).
-    public internal(set) var breakerEvents: [BreakerEvent] = []
-    var killSwitchSeen = false
+    public var breakerEvents: [BreakerEvent] { supervisor.events }
     /// No new entries while replaying history to warm up (not a breaker: nothing is tripped).
-    public var entriesSuspended = false
-    var flattenedForHalt = false
+    private var entriesSuspended = false
     let watchdog: Watchdog
     /// Where the engine publishes orders, risk decisions, executions and signals.
     let engineBus: EngineBus
     /// Stored market data replacing the simulated market's events (backtests on stored data);
     /// a real venue's feed when `feedInput` is set.
-    public var replay: ReplayFeed?
-    /// Live trading: every shard's orders go through this router to the real venue. Set before
-    /// `run`.
-    public var router: LiveOrderRouter? {
-        didSet { for shard in shards { shard.router = router } }
-    }
-    /// Starts every client order id (see `PipelineContext.orderIDPrefix`). Set before `run`.
-    public var orderIDPrefix = "h" {
-        didSet { for shard in shards { shard.context.orderIDPrefix = orderIDPrefix } }
-    }
-    /// Called by the coordinator with every round's closed trades (live runs write them to the
-    /// trade history); must not block.
-    public var onClosedTrades: (@Sendable ([Trade]) -> Void)?
-    /// Real venues: why a coin may not open trades now (its book is resyncing), checked before
-    /// every round; nil means no objection.
-    public var coinGate: (@Sendable (CoinIndex) -> RiskReason?)?
-    /// Real venues' request and failure counts since the last call, fed to the venue error-rate
-    /// breaker after every round.
-    public var venueHealthSources: [(venue: VenueID, drain: @Sendable () -> (requests: Int, failures: Int))] = []
-    /// Live runs: the live-trading part of the status (reconciliation, drift, repairs).
-    public var liveStatus: (@Sendable () -> LiveTradingStatus)?
-    /// Real venues: each coin's costs from the venue's 24 h statistics and quotes, which the
-    /// active set is ranked on instead of the simulated market's coin profiles. A coin missing
-    /// from it is not ranked (it only tops the set up when too few can be).
-    public var costSource: (@Sendable (Timestamp) -> [CoinIndex: CostSnapshot])?
+    public let replay: ReplayFeed?
+    /// Live trading: every shard's orders go through this router to the real venue.
+    let router: LiveOrderRouter?
+    /// Starts every client order id (see `PipelineContext.orderIDPrefix`).
+    let orderIDPrefix: String
+    /// Called by the coordinator with every round's closed trades; must not block.
+    let onClosedTrades: (@Sendable ([Trade]) -> Void)?
     /// The first error reading stored data; the run stops at it.
     public private(set) var replayError: (any Error)?
     /// What other threads may touch while the coordinator runs the engine.
@@ -112,10 +93,12 @@ public final class Engine {
     /// - Parameters:
     ///   - threads: OS threads for shards; 0 means one per core.
     ///   - feed: a real venue's feed instead of the simulated market (paper and live runs).
+    ///   - wiring: stored data, real-venue hooks and the live order path (`EngineWiring`).
     public init(settings: EngineSettings, universe: Universe, start: Timestamp, threads: Int? = nil,
                 control: EngineControl = EngineControl(), logger: Logger = Logger(label: "huracan.engine"), bus: InProcessBus? = nil,
                 remote: RedisOutbox? = nil, sharedRisk: (any SharedRiskGate)? = nil, feed: VenueFeedInput? = nil,
-                clock: any TradingClock = WallClock(), makeModel: @escaping @Sendable (Instrument) -> any Model) {
+                clock: any TradingClock = WallClock(), wiring: EngineWiring = EngineWiring(),
+                makeModel: @escaping @Sendable (Instrument) -> any Model) {
         self.settings = settings
         self.universe = universe
         self.control = control
@@ -125,33 +108,31 @@ public final class Engine {
         self.makeModel = makeModel
         watchdog = Watchdog(timeoutSeconds: settings.watchdogSeconds, logger: logger)
         engineBus = EngineBus(bus: bus ?? InProcessBus(capacityPerStream: settings.busCapacity, maxConsumersPerGroup: settings.maxConsumersPerGroup, clock: { WallClock.now().nanoseconds }),
-                              remote: remote, prefix: settings.streamPrefix, coinCount: universe.count, logger: logger)
+                              remote: remote, remoteStatistics: wiring.remoteBusStatistics, prefix: settings.streamPrefix, coinCount: universe.count, logger: logger)
         let parameters = SimulationParameters(seed: settings.seed, start: start, updateIntervalMs: settings.updateIntervalMs)
         market = feed == nil ? SimulatedMarket(universe: universe, parameters: parameters, venues: settings.venues) : nil
         feedInput = feed
-        replay = feed?.events
+        replay = feed?.events ?? wiring.storedData
+        logClock = wiring.logClock
+        router = wiring.router
+        orderIDPrefix = wiring.orderIDPrefix
+        onClosedTrades = wiring.onClosedTrades
+        tradeLog = ClosedTradeLog(retention: wiring.tradeRetention)
+        meter = StatusMeter(liveStatus: wiring.liveStatus)
         self.start = start
         stepNanoseconds = parameters.stepNanoseconds
         now = start
         equityCurve = EquitySeries(intervalSeconds: settings.equityIntervalSeconds, points: [(start, settings.startingEquity)])
         nextEquitySample = start + .nanoseconds(Int64(settings.equityIntervalSeconds * 1e9))
         risk = RiskLedger(limits: settings.limits, equity: settings.startingEquity, coinCount: universe.count, shared: sharedRisk)
-        breakers = CircuitBreakers(settings: settings.breakers, coinCount: universe.count, startingEquity: settings.startingEquity,
-                                   now: start, coinNames: universe.instruments.map(\.coin))
+        supervisor = BreakerSupervisor(
+            breakers: CircuitBreakers(settings: settings.breakers, coinCount: universe.count, startingEquity: settings.startingEquity,
+                                      now: start, coinNames: universe.instruments.map(\.coin)),
+            coinGate: wiring.coinGate, venueHealthSources: wiring.venueHealthSources, logger: logger)
         let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let threadCount = threads ?? (settings.threads > 0 ? settings.threads : coreCount)
-        ranker = CostRanker(hysteresis: settings.rankingHysteresis, holdingSeconds: settings.strategy.scalp.expectedHoldingSeconds)
-        nextRanking = start + .nanoseconds(Int64(settings.rankingIntervalSeconds * 1e9))
-        if settings.rankActiveSet, let market {
-            let snapshots = (0..<universe.count).map { market.typicalCosts(of: CoinIndex($0), at: start) }
-            let ranked = ranker.rank(snapshots)
-            activeSet = Self.fill(ranker.select(count: settings.activeCoins, current: [], snapshots: snapshots), to: settings.activeCoins, universe: universe)
-            costRanks = Dictionary(uniqueKeysWithValues: ranked.enumerated().map { ($1.coin, $0 + 1) })
-        } else {
-            // Unranked, or ranked later on the venue's own figures (`rankNow`).
-            activeSet = (0..<settings.activeCoins).map { CoinIndex($0) }
-        }
-        plan = ShardPlan(coins: activeSet, coinsPerShard: settings.coinsPerEventLoop)
+        active = ActiveSet(settings: settings, universe: universe, market: market, feedVenue: feed?.venue, start: start, costSource: wiring.costSource)
+        plan = ShardPlan(coins: active.coins, coinsPerShard: settings.coinsPerEventLoop)
         pool = WorkerPool(threads: min(threadCount, max(1, plan.shardCount)))
         roundRisk = feed == nil && sharedRisk == nil
         for (id, members) in plan.assignment.enumerated() {
@@ -160,7 +141,7 @@ public final class Engine {
             shards.append(shard)
         }
         logAssignment("start")
-        breakers.watch(only: activeSet, at: start)
+        supervisor.watch(only: active.coins, at: start)
         watchdog.watch(shards)
         watchdog.start()
     }
@@ -177,8 +158,12 @@ public final class Engine {
     let roundRisk: Bool
 
     private func makeShard(id: Int) -> Shard {
-        guard roundRisk else { return Shard(id: id, settings: settings, risk: risk) }
-        return Shard(id: id, settings: settings, risk: RiskLedger(limits: settings.limits, equity: settings.startingEquity, coinCount: universe.count))
+        let shard = roundRisk
+            ? Shard(id: id, settings: settings, risk: RiskLedger(limits: settings.limits, equity: settings.startingEquity, coinCount: universe.count))
+            : Shard(id: id, settings: settings, risk: risk)
+        shard.router = router
+        shard.context.orderIDPrefix = orderIDPrefix
+        return shard
     }
 
     /// Gives every shard its round view: its share of the room under the shared limits, by its
@@ -257,8 +242,12 @@ public final class Engine {
     /// - Parameters:
     ///   - stepsPerRound: market steps each shard runs between coordinator rounds.
     ///   - statusInterval: wall seconds between `onStatus` calls.
+    ///   - entriesSuspended: no new entries in this run (replaying history to warm up; not a
+    ///     breaker: nothing is tripped).
     public func run(until end: Timestamp?, pacing: Pacing, stepsPerRound: Int64 = 10, statusInterval: Double = 1,
-                    onStatus: (EngineStatus) -> Void = { _ in }) {
+                    entriesSuspended: Bool = false, onStatus: (EngineStatus) -> Void = { _ in }) {
+        self.entriesSuspended = entriesSuspended
+        defer { self.entriesSuspended = false }
         if let feedInput {
             runOnFeed(feedInput.events, until: end, statusInterval: statusInterval, onStatus: onStatus)
             return
@@ -270,7 +259,7 @@ public final class Engine {
         let realStart = clock.now().nanoseconds
         let firstStep = step
         var lastStatus = wallStart
-        lastStatsAt = (wallStart, totals().events, totals().signals)
+        meter.startRates(at: wallStart, totals: totals())
         while !control.isStopRequested {
             if let endStep, step >= endStep { break }
             logClock?.set(now)
@@ -280,7 +269,7 @@ public final class Engine {
             var upper = endStep.map { min(step + stepsPerRound, $0) } ?? step + stepsPerRound
             // A round ends at the next equity sample, so samples are taken on their grid.
             upper = min(upper, max(step + 1, (nextEquitySample.nanoseconds - start + stepNanos - 1) / stepNanos))
-            applyBreakers()
+            supervisor.apply(to: shards, killed: control.isKilled, entriesSuspended: entriesSuspended, at: now)
             if let replay {
                 do { try replay.fill(until: Timestamp(nanoseconds: start + upper * stepNanos)) } catch {
                     replayError = error
@@ -317,14 +306,14 @@ public final class Engine {
     /// last one (at most `feedRoundNanoseconds` apart when the feed is busy).
     private func runOnFeed(_ feed: ReplayFeed, until end: Timestamp?, statusInterval: Double, onStatus: (EngineStatus) -> Void) {
         var lastStatus = MonotonicClock.nanoseconds()
-        lastStatsAt = (lastStatus, totals().events, totals().signals)
+        meter.startRates(at: lastStatus, totals: totals())
         while !control.isStopRequested {
             let began = MonotonicClock.nanoseconds()
             var roundEnd = max(clock.now(), now)
             if let end { roundEnd = min(roundEnd, end) }
             if let changes = control.takeChanges() { apply(changes) }
             applyModelSwaps()
-            applyBreakers()
+            supervisor.apply(to: shards, killed: control.isKilled, entriesSuspended: entriesSuspended, at: now)
             do { try feed.fill(until: roundEnd) } catch {
                 replayError = error
                 logger.error("market feed: \(error)")
@@ -434,8 +423,9 @@ public final class Engine {
         risk.updateEquity(equity)
         for shard in shards { shard.context.equity = equity }
         if !flatRemovals.isEmpty { removeFlatInactiveCoins() }
-        feedBreakers(equity: equity)
-        if settings.rankActiveSet, now >= nextRanking { rerank() }
+        supervisor.feed(shards: shards, trades: tradeLog, universe: universe, equity: equity, at: now)
+        tradeLog.trim(oldestUnread: min(supervisor.tradesRead, meter.tradesRead))
+        if settings.rankActiveSet, active.isDue(at: now) { rerank() }
     }
 
     /// What drives the engine, for status and logs.
@@ -443,8 +433,6 @@ public final class Engine {
         guard market == nil, let feedInput else { return replay == nil ? "simulated market" : "stored data" }
         return "\(feedInput.venue) feed, \(feedInput.simulatedFills ? "paper fills" : "live orders"), no simulated market"
     }
-
-    var tradesFedToBreakers = 0
 
     /// Makes a venue's fee and funding interfaces stop answering (or answer again), as in a
     /// venue outage: its coins keep their last costs, which go stale and stop new entries.
@@ -466,7 +454,7 @@ public final class Engine {
             let count = min(max(1, activeCoins), universe.count)
             let previous = settings.activeCoins
             settings.activeCoins = count
-            let wanted = settings.rankActiveSet ? rankedSelection(count: count, at: now) : (0..<count).map { CoinIndex($0) }
+            let wanted = settings.rankActiveSet ? active.select(count: count, at: now, shards: shards) : (0..<count).map { CoinIndex($0) }
             setActiveSet(wanted, why: "active_coins \(previous) -> \(count)")
         }
     }
@@ -476,7 +464,7 @@ public final class Engine {
     /// Adds or removes coins and rebalances shards. Removed coins stop opening trades; those
     /// with open trades stay on their shard until flat, then leave.
     func setActiveSet(_ wanted: [CoinIndex], why: String) {
-        activeSet = wanted
+        active.coins = wanted
         let wantedSet = Set(wanted)
         var retained: Set<CoinIndex> = []
         var slots: [CoinIndex: CoinSlot] = [:]
@@ -495,8 +483,6 @@ public final class Engine {
         while shards.count < plan.shardCount {
             let shard = makeShard(id: shards.count)
             shard.context.equity = risk.snapshot().equity
-            shard.router = router
-            shard.context.orderIDPrefix = orderIDPrefix
             shards.append(shard)
         }
         for (id, members) in plan.assignment.enumerated() {
@@ -504,22 +490,14 @@ public final class Engine {
         }
         // Drop shards left empty at the end (their counters are folded into the totals first).
         while shards.count > plan.shardCount, let last = shards.last, last.coins.isEmpty {
-            retiredStats = retiredStats + last.context.stats
-            collectLatency(of: last)
+            meter.retire(last)
             shards.removeLast()
         }
         flatRemovals = retained
-        breakers.watch(only: wanted, at: now)
+        supervisor.watch(only: wanted, at: now)
         watchdog.watch(shards)
         logAssignment(why)
     }
-
-    var retiredStats = PipelineStats()
-    let metrics = EngineMetrics()
-    var metricsTradesSeen = 0
-
-    /// Cost rank of each coin (1 = best) from the last ranking, when the active set is ranked.
-    var costRanks: [CoinIndex: Int] = [:]
 
     private func removeFlatInactiveCoins() {
         var removed = false
@@ -537,9 +515,25 @@ public final class Engine {
             }
         }
         if removed {
-            plan = plan.rebalanced(to: activeSet, retaining: flatRemovals)
+            plan = plan.rebalanced(to: active.coins, retaining: flatRemovals)
         }
     }
 
+    // MARK: ranking
 
+    /// Ranks now (a live run's first active set comes from the venue's figures).
+    public func rankNow(why: String) {
+        guard settings.rankActiveSet else { return }
+        let chosen = active.select(count: settings.activeCoins, at: now, fresh: true, shards: shards)
+        if Set(chosen) != Set(active.coins) { setActiveSet(chosen, why: why) }
+        logger.info("active set (\(why)): \(active.coins.map { universe[$0].coin }.joined(separator: ","))")
+    }
+
+    func rerank() {
+        let chosen = active.select(count: settings.activeCoins, at: now, shards: shards)
+        guard Set(chosen) != Set(active.coins) else { return }
+        let added = Set(chosen).subtracting(active.coins).map { universe[$0].coin }.sorted()
+        let removed = Set(active.coins).subtracting(chosen).map { universe[$0].coin }.sorted()
+        setActiveSet(chosen, why: "cost re-ranking: +\(added.joined(separator: ",")) -\(removed.joined(separator: ","))")
+    }
 }

@@ -32,9 +32,11 @@ final class EngineBus {
     /// (every coin's, every round, was a string built twice).
     private var coinStreams: [(market: String, features: String)?]
 
-    init(bus: InProcessBus, remote: RedisOutbox? = nil, prefix: String, coinCount: Int, logger: Logger) {
+    init(bus: InProcessBus, remote: RedisOutbox? = nil, remoteStatistics: (@Sendable () -> [(stream: String, stats: StreamStats)])? = nil,
+         prefix: String, coinCount: Int, logger: Logger) {
         self.bus = bus
         self.remote = remote
+        self.remoteStatistics = remoteStatistics
         self.names = StreamName(prefix: prefix)
         self.logger = logger
         lastMarket = [Int64](repeating: 0, count: coinCount)
@@ -127,7 +129,7 @@ final class EngineBus {
     }
 
     /// Statistics of the Redis streams (read by the Redis link), when publishing to Redis.
-    var remoteStatistics: (@Sendable () -> [(stream: String, stats: StreamStats)])?
+    let remoteStatistics: (@Sendable () -> [(stream: String, stats: StreamStats)])?
 
     /// Stream statistics for metrics: orders, executions and all signal streams summed.
     func statistics(signalCoins: [String]) -> [(stream: String, stats: StreamStats)] {

@@ -43,13 +43,14 @@ extension EngineRunner {
         settings.activeCoins = names.count
         settings.rankActiveSet = false
         let model = try BaselineModelLoader.load(path: config.strategy.modelFile)
-        let engine = Engine(settings: settings, universe: universe, start: from, threads: threads, logger: logger) { _ in model }
-        for (coin, trained) in models { engine.handle.models.install(trained, coinNamed: coin) }
-        engine.logClock = logClock
         let streams = try StoredCoinStreams(lake: lake, coins: names.enumerated().map { ($1, CoinIndex($0)) }, from: from, to: to)
         let feed = ReplayFeed(source: PrefetchedStoredSource(streams), coinCount: names.count)
         feed.stepsEveryCoin = stepEveryCoin
-        engine.replay = feed
+        var wiring = EngineWiring()
+        wiring.storedData = feed
+        wiring.logClock = logClock
+        let engine = Engine(settings: settings, universe: universe, start: from, threads: threads, logger: logger, wiring: wiring) { _ in model }
+        for (coin, trained) in models { engine.handle.models.install(trained, coinNamed: coin) }
         try runBacktest(engine, until: to, progress: progress)
         if let error = engine.replayError { throw error }
         return StoredRun(summary: summary(engine), trades: engine.closedTrades, coins: names, events: feed.events, files: feed.fileCount,

@@ -12,15 +12,16 @@ import UnixSignals
 public enum EngineRunner {
     /// Creates the engine with the configured universe and per-coin baseline models.
     public static func makeEngine(config: EngineConfig, start: Timestamp, threads: Int? = nil,
-                                  control: EngineControl = EngineControl(), redis: RedisLink? = nil, logger: Logger) throws -> Engine {
+                                  control: EngineControl = EngineControl(), redis: RedisLink? = nil, wiring: EngineWiring = EngineWiring(),
+                                  logger: Logger) throws -> Engine {
         let (universe, activeCoins) = try processUniverse(config)
         var settings = EngineSettings(config)
         settings.activeCoins = activeCoins
         let model = try BaselineModelLoader.load(path: config.strategy.modelFile)
-        let engine = Engine(settings: settings, universe: universe, start: start, threads: threads, control: control, logger: logger,
-                            remote: redis?.outbox, sharedRisk: redis?.gate) { _ in model }
-        if let redis { engine.engineBus.remoteStatistics = { redis.statistics } }
-        return engine
+        var wiring = wiring
+        if let redis { wiring.remoteBusStatistics = { redis.statistics } }
+        return Engine(settings: settings, universe: universe, start: start, threads: threads, control: control, logger: logger,
+                      remote: redis?.outbox, sharedRisk: redis?.gate, wiring: wiring) { _ in model }
     }
 
     /// The coins this process trades: the whole universe, or with `process_count` > 1 the share
@@ -55,8 +56,9 @@ public enum EngineRunner {
     public static func backtest(config: EngineConfig, from: Timestamp, to: Timestamp, logger: Logger, models: [String: any Model] = [:],
                                 threads: Int? = nil, logClock: SimulatedLogClock? = nil,
                                 progress: ((EngineStatus) -> Void)? = nil) throws -> (RunSummary, [Trade]) {
-        let engine = try makeEngine(config: config, start: from, threads: threads, logger: logger)
-        engine.logClock = logClock
+        var wiring = EngineWiring()
+        wiring.logClock = logClock
+        let engine = try makeEngine(config: config, start: from, threads: threads, wiring: wiring, logger: logger)
         for (coin, model) in models { engine.handle.models.install(model, coinNamed: coin) }
         try runBacktest(engine, until: to, progress: progress)
         return (summary(engine), engine.closedTrades)
@@ -102,14 +104,13 @@ public enum EngineRunner {
             redis = try await RedisLink.connect(config: config, universe: try processUniverse(config).0, logger: logger)
         }
         defer { redis?.shutdown() }
-        let engine = try makeEngine(config: config, start: start, control: control, redis: redis, logger: logger)
-        engine.tradeLog.retention = Engine.realTimeTradeRetention
+        var wiring = EngineWiring()
+        wiring.tradeRetention = Engine.realTimeTradeRetention
+        let engine = try makeEngine(config: config, start: start, control: control, redis: redis, wiring: wiring, logger: logger)
         // Trained models from the registry replace the baseline per coin, and are hot-swapped
         // when another model is activated.
         let watcher = await makeModelWatcher(config: config, engine: engine, logger: logger)
-        engine.entriesSuspended = true
-        engine.run(until: Timestamp(nanoseconds: second), pacing: .asFastAsPossible, statusInterval: 3_600)
-        engine.entriesSuspended = false
+        engine.run(until: Timestamp(nanoseconds: second), pacing: .asFastAsPossible, statusInterval: 3_600, entriesSuspended: true)
         let end = duration.map { Timestamp(nanoseconds: second) + .nanoseconds(Int64($0 * 1e9)) }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         // First in the list, so it stops last: the engine's final messages are sent before it ends

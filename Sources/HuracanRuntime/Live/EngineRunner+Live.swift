@@ -108,20 +108,27 @@ extension EngineRunner {
         let symbols = universe.instruments.map { $0.venueSymbols[venue]! }
         let source = LiveMarketSource(venue: venue, coins: Dictionary(uniqueKeysWithValues: symbols.enumerated().map { ($1, CoinIndex($0)) }))
         let feed = VenueFeedInput(venue: venue, events: ReplayFeed(source: source, coinCount: universe.count), simulatedFills: !options.sendsOrders)
-        let engine = Engine(settings: settings, universe: universe, start: start, control: control, logger: logger,
-                            remote: redis?.outbox, sharedRisk: redis?.gate, feed: feed) { _ in model }
-        engine.tradeLog.retention = Engine.realTimeTradeRetention
-        if let redis { engine.engineBus.remoteStatistics = { redis.statistics } }
-        logger.info("market: \(engine.marketSource)")
         let bookHealth = BookHealth()
-        engine.coinGate = { coin in bookHealth.canOpen(universe[coin].coin, venue: venue) ? nil : .bookOutOfSync }
         let health = client.health
-        engine.venueHealthSources = [(venue: venue, drain: { @Sendable in health.drain() })]
-
         // The active set is ranked on the venue's own 24 h statistics and quotes, refreshed every ranking interval.
         let statistics = LiveDayStatistics(api: api, universe: universe, logger: logger)
         await statistics.refresh()
-        engine.costSource = { _ in statistics.snapshots() }
+        var wiring = EngineWiring()
+        wiring.tradeRetention = Engine.realTimeTradeRetention
+        if let redis { wiring.remoteBusStatistics = { redis.statistics } }
+        wiring.coinGate = { coin in bookHealth.canOpen(universe[coin].coin, venue: venue) ? nil : .bookOutOfSync }
+        wiring.venueHealthSources = [VenueHealthSource(venue: venue, drain: { health.drain() })]
+        wiring.costSource = { _ in statistics.snapshots() }
+        var liveServices: LiveServices?
+        if options.sendsOrders, let credentials = options.credentials {
+            let live = try await startLiveTrading(config: config, api: api, credentials: credentials, universe: universe, bookHealth: bookHealth,
+                                                  control: control, start: start, logger: logger)
+            liveServices = live
+            liveWiring(live, start: start, into: &wiring)
+        }
+        let engine = Engine(settings: settings, universe: universe, start: start, control: control, logger: logger,
+                            remote: redis?.outbox, sharedRisk: redis?.gate, feed: feed, wiring: wiring) { _ in model }
+        logger.info("market: \(engine.marketSource)")
         engine.rankNow(why: "ranked on \(venue)'s 24 h statistics")
 
         var feedConfiguration = VenueMarketFeed.Configuration()
@@ -130,11 +137,8 @@ extension EngineRunner {
         if let redis { services.append(.init(service: TaskService { await redis.run() })) }
         let rankingInterval = Duration.milliseconds(Int64(max(settings.rankingIntervalSeconds, 10) * 1_000))
         services.append(.init(service: TaskService { await statistics.run(every: rankingInterval) }))
-        var liveServices: LiveServices?
-        if options.sendsOrders, let credentials = options.credentials {
-            let live = try await startLiveTrading(config: config, api: api, credentials: credentials, universe: universe, bookHealth: bookHealth,
-                                                  engine: engine, control: control, start: start, logger: logger)
-            liveServices = live
+        if let live = liveServices {
+            startLiveChecks(live, engine: engine, config: config, api: api, bookHealth: bookHealth)
             let liveVenue = live.venue
             statistics.useFees { liveVenue.cachedFees(coin: $0) }
             let marketFeed = VenueMarketFeed(api: api, symbols: symbols, health: bookHealth, configuration: feedConfiguration, logger: logger) { update in

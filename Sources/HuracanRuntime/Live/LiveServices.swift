@@ -197,9 +197,10 @@ final class LiveServices: Sendable {
 
 extension EngineRunner {
     /// Opens the order journal, starts the private stream and the router, reconciles the venue
-    /// with the journal, deals with positions left by an earlier run, and hooks the engine up.
+    /// with the journal and deals with positions left by an earlier run, before the engine is
+    /// built on them (`liveWiring`, then `startLiveChecks`).
     static func startLiveTrading(config: EngineConfig, api: VenueAPI, credentials: VenueCredentials, universe: Universe, bookHealth: BookHealth,
-                                 engine: Engine, control: EngineControl, start: Timestamp, logger: Logger) async throws -> LiveServices {
+                                 control: EngineControl, start: Timestamp, logger: Logger) async throws -> LiveServices {
         let venueID = api.venue
         let url = config.live.journalDB.isEmpty ? "sqlite:\(config.dataDir)/journal.sqlite" : config.live.journalDB
         let password = try Secret.resolve(environmentVariable: config.live.journalDBPasswordEnv, file: config.live.journalDBPasswordFile)
@@ -239,17 +240,30 @@ extension EngineRunner {
             await services.stop()
             throw LiveRunError("\(venueID): start-up reconciliation failed, nothing traded: \(error)")
         }
+        return services
+    }
+
+    /// What the engine of a live run is given: its orders go through the router, client order
+    /// ids start with the run's prefix, closed trades go to the trade history, and the status
+    /// carries the live part.
+    static func liveWiring(_ services: LiveServices, start: Timestamp, into wiring: inout EngineWiring) {
+        wiring.router = services.router
+        wiring.orderIDPrefix = orderIDPrefix(startSeconds: start.nanoseconds / 1_000_000_000)
+        wiring.liveStatus = { services.currentStatus }
+        let trades = services.trades
+        wiring.onClosedTrades = { trades.yield($0) }
+    }
+
+    /// Once the engine has its active set: reads fees (its coins first), starts the periodic
+    /// reconciliation and the readiness probes behind `/ready`.
+    static func startLiveChecks(_ services: LiveServices, engine: Engine, config: EngineConfig, api: VenueAPI, bookHealth: BookHealth) {
+        let universe = engine.universe
         services.readFees(coins: engine.activeSet.map { universe[$0].coin } + universe.instruments.map(\.coin))
         services.startPeriodicReconciliation()
-        let readiness = LiveReadiness(api: api, journal: journal, userStream: userStream, bookHealth: bookHealth, coins: universe.instruments.map(\.coin))
+        let readiness = LiveReadiness(api: api, journal: services.journal, userStream: services.userStream, bookHealth: bookHealth,
+                                      coins: universe.instruments.map(\.coin))
         services.startReadinessProbes(readiness, every: .milliseconds(Int64(max(config.observability.healthCheckIntervalSeconds, 1) * 1_000)))
         engine.handle.liveChecks = { readiness.checks }
-        engine.router = router
-        engine.orderIDPrefix = orderIDPrefix(startSeconds: start.nanoseconds / 1_000_000_000)
-        engine.liveStatus = { services.currentStatus }
-        let trades = services.trades
-        engine.onClosedTrades = { trades.yield($0) }
-        return services
     }
 
     /// Closes the venue positions of the engine's coins with reduce-only market orders (sent
