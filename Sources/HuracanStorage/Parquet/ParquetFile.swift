@@ -94,7 +94,7 @@ public struct ParquetFile: Sendable {
     /// Opens a file on disk: reads its footer now and its row groups when they are read.
     public init(path: String, statistics kept: KeptStatistics = .allColumns) throws(ParquetError) {
         let file = try ParquetFileBytes(path: path)
-        guard file.size >= 12 else { throw ParquetError(file: path, "not a Parquet file: only \(file.size) bytes (truncated?)") }
+        guard file.size >= 12 else { throw ParquetError(.damaged, file: path, "not a Parquet file: only \(file.size) bytes (truncated?)") }
         let head = try file.read(offset: 0, count: 4)
         let trailer = try file.read(offset: file.size - 8, count: 8)
         let footerLength = Int(trailer.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self).littleEndian })
@@ -104,7 +104,7 @@ public struct ParquetFile: Sendable {
 
     /// Reads a file held in memory.
     public init(data: Data, path: String = "<memory>") throws(ParquetError) {
-        guard data.count >= 12 else { throw ParquetError(file: path, "not a Parquet file: only \(data.count) bytes (truncated?)") }
+        guard data.count >= 12 else { throw ParquetError(.damaged, file: path, "not a Parquet file: only \(data.count) bytes (truncated?)") }
         try self.init(path: path, storage: .memory(data), size: data.count, head: Array(data.prefix(4)), tail: Array(data), kept: .allColumns)
     }
 
@@ -112,7 +112,7 @@ public struct ParquetFile: Sendable {
     private init(path: String, storage: Storage, size: Int, head: [UInt8], tail: [UInt8], kept: KeptStatistics) throws(ParquetError) {
         self.path = path
         self.storage = storage
-        func fail(_ message: String) -> ParquetError { ParquetError(file: path, message) }
+        func fail(_ message: String, _ cause: ParquetError.Cause = .damaged) -> ParquetError { ParquetError(cause, file: path, message) }
         let parsed: (FileMetaData, Int) = try tail.withBytes { (raw: UnsafeRawBufferPointer) throws(ParquetError) -> (FileMetaData, Int) in
             guard head == [0x50, 0x41, 0x52, 0x31] else { throw fail("not a Parquet file: no PAR1 magic at the start") }
             let n = raw.count
@@ -145,13 +145,13 @@ public struct ParquetFile: Sendable {
         guard let root = meta.schema.first else { throw fail("footer has an empty schema") }
         let children = Int(root.numChildren ?? 0)
         guard children == meta.schema.count - 1 else {
-            throw fail("nested schemas are not supported (root has \(children) children, schema has \(meta.schema.count - 1) elements)")
+            throw fail("nested schemas are not supported (root has \(children) children, schema has \(meta.schema.count - 1) elements)", .unsupported)
         }
         var fields: [ParquetField] = []
         var leaves: [Leaf] = []
         for element in meta.schema.dropFirst() {
-            if (element.numChildren ?? 0) > 0 { throw fail("column \(element.name) is a nested group; only flat schemas are supported") }
-            if element.repetition == 2 { throw fail("column \(element.name) is repeated; only flat schemas are supported") }
+            if (element.numChildren ?? 0) > 0 { throw fail("column \(element.name) is a nested group; only flat schemas are supported", .unsupported) }
+            if element.repetition == 2 { throw fail("column \(element.name) is repeated; only flat schemas are supported", .unsupported) }
             guard let raw = element.type, let physical = ParquetPhysicalType(rawValue: raw) else {
                 throw fail("column \(element.name) has no or an unknown physical type")
             }
@@ -182,8 +182,8 @@ public struct ParquetFile: Sendable {
                 isString = logical?.structure(1) != nil || logical?.structure(4) != nil || logical?.structure(12) != nil
                     || element.convertedType == 0 || element.convertedType == 4 || element.convertedType == 19
                 type = isString ? .string : .bytes
-            case .int96: throw fail("column \(element.name): INT96 timestamps are not supported (write timestamps as INT64)")
-            case .fixedLenByteArray: throw fail("column \(element.name): FIXED_LEN_BYTE_ARRAY is not supported")
+            case .int96: throw fail("column \(element.name): INT96 timestamps are not supported (write timestamps as INT64)", .unsupported)
+            case .fixedLenByteArray: throw fail("column \(element.name): FIXED_LEN_BYTE_ARRAY is not supported", .unsupported)
             }
             fields.append(ParquetField(element.name, type, nullable: nullable))
             leaves.append(Leaf(physical: physical, isString: isString, timestampScale: scale, maxDefinition: nullable ? 1 : 0))
@@ -256,7 +256,7 @@ public struct ParquetFile: Sendable {
         var result: [Int] = []
         for name in names {
             guard let i = schema.index(of: name) else {
-                throw ParquetError(file: path, "no column \(name) (columns: \(schema.fields.map(\.name).joined(separator: ", ")))")
+                throw ParquetError(.schemaMismatch, file: path, "no column \(name) (columns: \(schema.fields.map(\.name).joined(separator: ", ")))")
             }
             result.append(i)
         }
@@ -264,7 +264,7 @@ public struct ParquetFile: Sendable {
     }
 
     private func read(rowGroup g: Int, columnIndices: [Int]) throws(ParquetError) -> ParquetTable {
-        guard rowGroups.indices.contains(g) else { throw ParquetError(file: path, "no row group \(g) (the file has \(rowGroups.count))") }
+        guard rowGroups.indices.contains(g) else { throw ParquetError(.invalidUse, file: path, "no row group \(g) (the file has \(rowGroups.count))") }
         let rows = rowGroups[g].rowCount
         let first = g * schema.fields.count
         var columns: [ParquetColumn] = []
@@ -272,7 +272,7 @@ public struct ParquetFile: Sendable {
             do throws(ColumnChunkReader.Failure) {
                 return try ColumnChunkReader(bytes: raw, base: base, limit: limit, chunk: chunks[first + i], leaf: leaves[i], rows: rows).read()
             } catch {
-                throw ParquetError(file: path, "row group \(g), column \(schema.fields[i].name): \(error.message)")
+                throw ParquetError(error.cause, file: path, "row group \(g), column \(schema.fields[i].name): \(error.message)")
             }
         }
         switch storage {
@@ -287,7 +287,7 @@ public struct ParquetFile: Sendable {
                 let chunk = chunks[first + i]
                 let start = Int(chunk.start)
                 guard start >= 4, start < footerStart, chunk.totalCompressedSize >= 0, chunk.totalCompressedSize <= Int64(footerStart - start) else {
-                    throw ParquetError(file: path, "row group \(g), column \(schema.fields[i].name): its pages (byte \(start), \(chunk.totalCompressedSize) bytes) are outside the file's data (4..<\(footerStart))")
+                    throw ParquetError(.damaged, file: path, "row group \(g), column \(schema.fields[i].name): its pages (byte \(start), \(chunk.totalCompressedSize) bytes) are outside the file's data (4..<\(footerStart))")
                 }
                 lo = min(lo, start)
                 hi = max(hi, start + Int(chunk.totalCompressedSize))
@@ -304,7 +304,10 @@ public struct ParquetFile: Sendable {
 
 /// Decodes the pages of one column chunk.
 struct ColumnChunkReader {
-    struct Failure: Error, Sendable { var message: String }
+    struct Failure: Error, Sendable {
+        var message: String
+        var cause: ParquetError.Cause = .damaged
+    }
 
     /// The bytes from file offset `base` up to `limit` (exclusive): the whole file, or the row
     /// group's column chunks.
@@ -316,7 +319,7 @@ struct ColumnChunkReader {
     let rows: Int
 
     func read() throws(Failure) -> ParquetColumn {
-        guard let codec = ParquetCodec(rawValue: chunk.codec) else { throw Failure(message: "unknown codec \(chunk.codec)") }
+        guard let codec = ParquetCodec(rawValue: chunk.codec) else { throw Failure(message: "unknown codec \(chunk.codec)", cause: .unsupported) }
         guard chunk.numValues >= 0, chunk.numValues <= Int64(limit) * 8 + 8 else { throw Failure(message: "impossible value count \(chunk.numValues)") }
         let total = Int(chunk.numValues)
         var position = Int(chunk.start)
@@ -354,13 +357,13 @@ struct ColumnChunkReader {
             func inflate(_ slice: UnsafeRawBufferPointer, _ size: Int) throws(Failure) -> [UInt8] {
                 guard size >= 0, size <= 1 << 30 else { throw Failure(message: "page size \(size) out of range") }
                 do { return try ParquetCompression.decompress(slice, codec: codec, uncompressedSize: size) } catch {
-                    throw Failure(message: "page \(pages - 1): \(error.message)")
+                    throw Failure(message: "page \(pages - 1): \(error.message)", cause: error.unsupported ? .unsupported : .damaged)
                 }
             }
             switch header.type {
             case PageType.dictionaryPage:
                 guard header.encoding == ParquetEncoding.plain || header.encoding == ParquetEncoding.plainDictionary else {
-                    throw Failure(message: "dictionary page encoding \(ParquetEncoding.name(header.encoding)) not supported")
+                    throw Failure(message: "dictionary page encoding \(ParquetEncoding.name(header.encoding)) not supported", cause: .unsupported)
                 }
                 let page = try inflate(body, Int(header.uncompressedSize))
                 dictionary = try page.withBytes { (p) throws(Failure) -> ParquetColumnValues in
@@ -377,7 +380,7 @@ struct ColumnChunkReader {
                     if leaf.maxDefinition > 0 {
                         defs = try page.withBytes { (p) throws(Failure) -> [Int32] in
                             guard header.definitionLevelEncoding == ParquetEncoding.rle else {
-                                throw Failure(message: "definition levels in \(ParquetEncoding.name(header.definitionLevelEncoding)) not supported")
+                                throw Failure(message: "definition levels in \(ParquetEncoding.name(header.definitionLevelEncoding)) not supported", cause: .unsupported)
                             }
                             guard p.count >= 4 else { throw Failure(message: "page too short for definition levels") }
                             let n = Int(p.loadUnaligned(as: UInt32.self).littleEndian)
@@ -416,7 +419,7 @@ struct ColumnChunkReader {
                         let ids = try rle(p, levelsEnd + 1, p.count, width, present)
                         return try gather(dictionary, ids)
                     default:
-                        throw Failure(message: "encoding \(ParquetEncoding.name(header.encoding)) not supported (supported: PLAIN, dictionary)")
+                        throw Failure(message: "encoding \(ParquetEncoding.name(header.encoding)) not supported (supported: PLAIN, dictionary)", cause: .unsupported)
                     }
                 }
                 if let defs {

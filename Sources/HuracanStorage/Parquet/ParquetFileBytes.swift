@@ -17,14 +17,14 @@ struct ParquetFileBytes: Sendable {
         let descriptor = try Self.open(path)
         defer { close(descriptor) }
         let end = lseek(descriptor, 0, SEEK_END)
-        guard end >= 0 else { throw ParquetError(file: path, "cannot read: \(Self.systemError())") }
+        guard end >= 0 else { throw ParquetError(.io, file: path, "cannot read: \(Self.systemError())") }
         size = Int(end)
     }
 
     /// `count` bytes from `offset`.
     func read(offset: Int, count: Int) throws(ParquetError) -> [UInt8] {
         guard offset >= 0, count >= 0, offset + count <= size else {
-            throw ParquetError(file: path, "bytes \(offset)..<\(offset + count) are outside the file (\(size) bytes)")
+            throw ParquetError(.damaged, file: path, "bytes \(offset)..<\(offset + count) are outside the file (\(size) bytes)")
         }
         let descriptor = try Self.open(path)
         defer { close(descriptor) }
@@ -33,7 +33,7 @@ struct ParquetFileBytes: Sendable {
         while done < count {
             let n = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done)) }
             if n < 0, errno == EINTR { continue }
-            guard n > 0 else { throw ParquetError(file: path, n == 0 ? "the file ended early (truncated while reading?)" : "cannot read: \(Self.systemError())") }
+            guard n > 0 else { throw ParquetError(.io, file: path, n == 0 ? "the file ended early (truncated while reading?)" : "cannot read: \(Self.systemError())") }
             done += n
         }
         return bytes
@@ -41,7 +41,7 @@ struct ParquetFileBytes: Sendable {
 
     private static func open(_ path: String) throws(ParquetError) -> Int32 {
         let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ParquetError(file: path, "cannot read: \(systemError())") }
+        guard descriptor >= 0 else { throw ParquetError(.io, file: path, "cannot read: \(systemError())") }
         return descriptor
     }
 

@@ -60,12 +60,12 @@ public final class ParquetWriter {
         self.path = path
         self.schema = schema
         self.options = options
-        guard !schema.fields.isEmpty else { throw ParquetError(file: path, "a schema needs at least one column") }
+        guard !schema.fields.isEmpty else { throw ParquetError(.invalidUse, file: path, "a schema needs at least one column") }
         guard ParquetCompression.isAvailable(options.codec) else {
-            throw ParquetError(file: path, "codec \(options.codec) is not available for writing here")
+            throw ParquetError(.unsupported, file: path, "codec \(options.codec) is not available for writing here")
         }
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw ParquetError(file: path, "cannot create: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw ParquetError(.io, file: path, "cannot create: \(String(cString: strerror(errno)))") }
         buffer.reserveCapacity(1 << 22)
         append(Self.magic)
     }
@@ -87,7 +87,7 @@ public final class ParquetWriter {
             let n = buffer.withUnsafeBytes { posixWrite(descriptor, $0.baseAddress! + start, $0.count - start) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ParquetError(file: path, "write failed: \(String(cString: strerror(errno)))")
+                throw ParquetError(.io, file: path, "write failed: \(String(cString: strerror(errno)))")
             }
             start += n
         }
@@ -96,17 +96,17 @@ public final class ParquetWriter {
 
     /// Writes `table` as one or more row groups (split at `rowGroupRows`).
     public func write(_ table: ParquetTable) throws(ParquetError) {
-        guard !closed else { throw ParquetError(file: path, "write after close") }
-        guard table.schema == schema else { throw ParquetError(file: path, "table schema does not match the file's schema") }
+        guard !closed else { throw ParquetError(.invalidUse, file: path, "write after close") }
+        guard table.schema == schema else { throw ParquetError(.invalidUse, file: path, "table schema does not match the file's schema") }
         for (field, column) in zip(schema.fields, table.columns) {
             guard column.values.matches(field.type) else {
-                throw ParquetError(file: path, "column \(field.name): values do not match type \(field.type)")
+                throw ParquetError(.invalidUse, file: path, "column \(field.name): values do not match type \(field.type)")
             }
             guard column.count == table.rowCount, column.validity.map({ $0.count == column.count }) ?? true else {
-                throw ParquetError(file: path, "column \(field.name): \(column.count) values for \(table.rowCount) rows")
+                throw ParquetError(.invalidUse, file: path, "column \(field.name): \(column.count) values for \(table.rowCount) rows")
             }
             if column.validity != nil && !field.isNullable {
-                throw ParquetError(file: path, "column \(field.name) is not nullable but has a validity list")
+                throw ParquetError(.invalidUse, file: path, "column \(field.name) is not nullable but has a validity list")
             }
         }
         let total = table.rowCount
@@ -134,7 +134,7 @@ public final class ParquetWriter {
 
     private func compress(_ bytes: [UInt8]) throws(ParquetError) -> [UInt8] {
         do { return try ParquetCompression.compress(bytes, codec: options.codec, level: options.compressionLevel) } catch {
-            throw ParquetError(file: path, error.message)
+            throw ParquetError(error.unsupported ? .unsupported : .invalidUse, file: path, error.message)
         }
     }
 
@@ -358,7 +358,7 @@ public final class ParquetWriter {
         defer { _ = posixClose(descriptor) }
         try flushBuffer()
         if sync && fsync(descriptor) != 0 {
-            throw ParquetError(file: path, "fsync failed: \(String(cString: strerror(errno)))")
+            throw ParquetError(.io, file: path, "fsync failed: \(String(cString: strerror(errno)))")
         }
     }
 

@@ -41,7 +41,7 @@ public struct FeaturesRecord: StoredRecord {
         var out: [FeaturesRecord] = []
         for i in time.indices {
             guard version[i] == Int32(Features.schemaVersion) else {
-                throw ParquetError(file: file, "row \(i): features schema version \(version[i]), this engine reads version \(Features.schemaVersion)")
+                throw ParquetError(.schemaMismatch, file: file, "row \(i): features schema version \(version[i]), this engine reads version \(Features.schemaVersion)")
             }
             var f = Features()
             for k in columns.indices { f[k] = columns[k][i] }

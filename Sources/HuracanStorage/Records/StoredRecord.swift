@@ -44,26 +44,26 @@ struct ColumnAccess {
 
     func column(_ name: String) throws(ParquetError) -> ParquetColumn {
         guard let column = table[name] else {
-            throw ParquetError(file: file, "missing column \(name) (has \(table.schema.fields.map(\.name).joined(separator: ", ")))")
+            throw ParquetError(.schemaMismatch, file: file, "missing column \(name) (has \(table.schema.fields.map(\.name).joined(separator: ", ")))")
         }
         return column
     }
 
     func int64(_ name: String) throws(ParquetError) -> [Int64] {
         let c = try column(name)
-        guard case .int64(let v) = c.values else { throw ParquetError(file: file, "column \(name) is not int64/timestamp") }
+        guard case .int64(let v) = c.values else { throw ParquetError(.schemaMismatch, file: file, "column \(name) is not int64/timestamp") }
         return v
     }
 
     func optionalInt64(_ name: String) throws(ParquetError) -> [Int64?] {
         let c = try column(name)
-        guard case .int64(let v) = c.values else { throw ParquetError(file: file, "column \(name) is not int64") }
+        guard case .int64(let v) = c.values else { throw ParquetError(.schemaMismatch, file: file, "column \(name) is not int64") }
         return v.indices.map { c.isNull($0) ? nil : v[$0] }
     }
 
     func int32(_ name: String) throws(ParquetError) -> [Int32] {
         let c = try column(name)
-        guard case .int32(let v) = c.values else { throw ParquetError(file: file, "column \(name) is not int32") }
+        guard case .int32(let v) = c.values else { throw ParquetError(.schemaMismatch, file: file, "column \(name) is not int32") }
         return v
     }
 
@@ -72,36 +72,36 @@ struct ColumnAccess {
         switch c.values {
         case .double(let v): return v
         case .float(let v): return v.map(Double.init)
-        default: throw ParquetError(file: file, "column \(name) is not double")
+        default: throw ParquetError(.schemaMismatch, file: file, "column \(name) is not double")
         }
     }
 
     func string(_ name: String) throws(ParquetError) -> [String] {
         let c = try column(name)
-        guard case .string(let v) = c.values else { throw ParquetError(file: file, "column \(name) is not a string") }
+        guard case .string(let v) = c.values else { throw ParquetError(.schemaMismatch, file: file, "column \(name) is not a string") }
         return v
     }
 
     func optionalString(_ name: String) throws(ParquetError) -> [String?] {
         let c = try column(name)
-        guard case .string(let v) = c.values else { throw ParquetError(file: file, "column \(name) is not a string") }
+        guard case .string(let v) = c.values else { throw ParquetError(.schemaMismatch, file: file, "column \(name) is not a string") }
         return v.indices.map { c.isNull($0) ? nil : v[$0] }
     }
 
     func bool(_ name: String) throws(ParquetError) -> [Bool] {
         let c = try column(name)
-        guard case .bool(let v) = c.values else { throw ParquetError(file: file, "column \(name) is not bool") }
+        guard case .bool(let v) = c.values else { throw ParquetError(.schemaMismatch, file: file, "column \(name) is not bool") }
         return v
     }
 
     func enumValue<E: RawRepresentable>(_ text: String, _ name: String, row: Int) throws(ParquetError) -> E where E.RawValue == String {
-        guard let value = E(rawValue: text) else { throw ParquetError(file: file, "row \(row): column \(name) has unknown value \"\(text)\"") }
+        guard let value = E(rawValue: text) else { throw ParquetError(.schemaMismatch, file: file, "row \(row): column \(name) has unknown value \"\(text)\"") }
         return value
     }
 
     func decimal(_ text: String, _ name: String, row: Int) throws(ParquetError) -> FixedDecimal {
         do { return try FixedDecimal(parsing: text) } catch {
-            throw ParquetError(file: file, "row \(row): column \(name): \(error)")
+            throw ParquetError(.schemaMismatch, file: file, "row \(row): column \(name): \(error)")
         }
     }
 }

@@ -127,7 +127,7 @@ import Testing
             let lz4 = try ParquetFile(path: files[0])
             #expect(try lz4.read().textColumns() == table.textColumns(), "LZ4_RAW pages read back")
         } else {
-            #expect { try ParquetFile(path: files[0]).read() } throws: { ($0 as? ParquetError)?.message.contains("liblz4") == true }
+            #expect { try ParquetFile(path: files[0]).read() } throws: { ($0 as? ParquetError).map { $0.cause == .unsupported && $0.message.contains("liblz4") } == true }
         }
         // Uncompressed pages with checksums: flip one byte in the middle of the file (value bytes).
         let plain = try Data(contentsOf: URL(fileURLWithPath: files[1]))
@@ -138,7 +138,7 @@ import Testing
             try ParquetFile(data: damaged, path: "crc.parquet").read()
         } throws: { error in
             guard let error = error as? ParquetError else { return false }
-            return error.file == "crc.parquet" && error.message.contains("is damaged: its checksum is") && error.message.contains("row group")
+            return error.file == "crc.parquet" && error.cause == .damaged && error.message.contains("is damaged: its checksum is") && error.message.contains("row group")
                 && error.message.contains("column")
         }
     }
@@ -235,9 +235,12 @@ import Testing
         // Error texts say what is wrong.
         let cut = try #require(throws: ParquetError.self) { try ParquetFile(data: good.prefix(good.count - 3), path: "x.parquet") }
         #expect(cut.description.contains("x.parquet"))
-        #expect(cut.description.contains("truncated"))
+        #expect(cut.description.contains("truncated") && cut.cause == .damaged)
         let missing = try #require(throws: ParquetError.self) { try ParquetFile(path: dir.appendingPathComponent("none.parquet").path) }
-        #expect(missing.description.contains("none.parquet"))
+        #expect(missing.description.contains("none.parquet") && missing.cause == .io)
+        // A good file read as another kind of record: the columns are not there.
+        let other = try #require(throws: ParquetError.self) { _ = try BookRecord.records(from: try ParquetFile(data: good, path: "good.parquet").read(), file: "good.parquet") }
+        #expect(other.cause == .schemaMismatch && other.message.contains("missing column"), "\(other)")
     }
 }
 

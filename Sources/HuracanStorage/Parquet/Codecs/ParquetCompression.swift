@@ -4,7 +4,11 @@ import NIOCore
 /// Compresses and decompresses Parquet pages. SNAPPY is ours, GZIP is zlib (compress-nio),
 /// ZSTD, BROTLI and LZ4_RAW (the last two read only) come from the system libraries when present.
 enum ParquetCompression {
-    struct Failure: Error, Sendable { var message: String }
+    struct Failure: Error, Sendable {
+        var message: String
+        /// The codec is valid Parquet but not available in this build or on this machine.
+        var unsupported = false
+    }
 
     static func isAvailable(_ codec: ParquetCodec) -> Bool {
         switch codec {
@@ -29,7 +33,7 @@ enum ParquetCompression {
                 throw Failure(message: "gzip compression failed: \(error)")
             }
         case .zstd:
-            guard let zstd = SystemCodecLibrary.shared.zstd else { throw Failure(message: "codec ZSTD not available: libzstd.so.1 not found") }
+            guard let zstd = SystemCodecLibrary.shared.zstd else { throw Failure(message: "codec ZSTD not available: libzstd.so.1 not found", unsupported: true) }
             let bound = zstd.bound(input.count)
             var failed = false
             let out = [UInt8](unsafeUninitializedCapacity: bound) { buffer, written in
@@ -44,7 +48,7 @@ enum ParquetCompression {
             if failed { throw Failure(message: "zstd compression failed") }
             return out
         default:
-            throw Failure(message: "codec \(codec) not supported for writing (use snappy, zstd, gzip or none)")
+            throw Failure(message: "codec \(codec) not supported for writing (use snappy, zstd, gzip or none)", unsupported: true)
         }
     }
 
@@ -72,7 +76,7 @@ enum ParquetCompression {
             return out.readBytes(length: uncompressedSize) ?? []
         case .zstd:
             guard let zstd = SystemCodecLibrary.shared.zstd else {
-                throw Failure(message: "codec ZSTD not supported here: libzstd.so.1 not found (install libzstd1)")
+                throw Failure(message: "codec ZSTD not supported here: libzstd.so.1 not found (install libzstd1)", unsupported: true)
             }
             var failed = false
             let out = [UInt8](unsafeUninitializedCapacity: uncompressedSize) { buffer, written in
@@ -89,7 +93,7 @@ enum ParquetCompression {
             return out
         case .brotli:
             guard let brotli = SystemCodecLibrary.shared.brotliDecompress else {
-                throw Failure(message: "codec BROTLI not supported here: libbrotlidec.so.1 not found (install libbrotli1)")
+                throw Failure(message: "codec BROTLI not supported here: libbrotlidec.so.1 not found (install libbrotli1)", unsupported: true)
             }
             var failed = false
             let out = [UInt8](unsafeUninitializedCapacity: uncompressedSize) { buffer, written in
@@ -107,7 +111,7 @@ enum ParquetCompression {
             return out
         case .lz4Raw:
             guard let lz4 = SystemCodecLibrary.shared.lz4Decompress else {
-                throw Failure(message: "codec LZ4_RAW not supported here: liblz4.so.1 not found (install liblz4-1)")
+                throw Failure(message: "codec LZ4_RAW not supported here: liblz4.so.1 not found (install liblz4-1)", unsupported: true)
             }
             guard input.count <= Int(Int32.max), uncompressedSize <= Int(Int32.max) else { throw Failure(message: "LZ4_RAW page too large") }
             var failed = false
@@ -122,7 +126,7 @@ enum ParquetCompression {
             if failed { throw Failure(message: "LZ4_RAW data is corrupt or does not give \(uncompressedSize) bytes") }
             return out
         default:
-            throw Failure(message: "codec \(codec) not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD, BROTLI, LZ4_RAW)")
+            throw Failure(message: "codec \(codec) not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD, BROTLI, LZ4_RAW)", unsupported: true)
         }
     }
 }
