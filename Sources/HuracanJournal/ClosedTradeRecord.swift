@@ -2,6 +2,9 @@ import HuracanCore
 
 /// A closed engine `Trade` as the journal stores it: trade history and per-trade performance.
 /// Money and quantities are exact; trigger levels and the expected edge are the engine's Doubles.
+/// It is the row, not the `Trade`: a trade also carries its working state (phase, best price,
+/// reserved notional, exit retries, order count), which a stored trade no longer has, and the
+/// row keeps the derived figures (average prices, gross and net P&L) as the engine computed them.
 public struct ClosedTradeRecord: Sendable, Hashable {
     public var tradeID: UInt64
     public var coin: String

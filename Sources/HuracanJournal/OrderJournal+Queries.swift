@@ -147,7 +147,7 @@ extension OrderJournal {
     static func decodeOrder(_ row: any SQLRow, _ database: SQLDatabaseHandle?) throws -> JournalOrder {
         let id = try row.decode(column: "client_order_id", as: String.self)
         func bad(_ column: String, _ text: String) -> JournalError {
-            JournalError("order journal: orders row \(id): \(column) \"\(text)\" is not valid; the row was written by another program or a newer build")
+            JournalError(.unreadableRow, "order journal: orders row \(id): \(column) \"\(text)\" is not valid; the row was written by another program or a newer build")
         }
         func parse<T: RawRepresentable<String>>(_ column: String, _ type: T.Type) throws -> T {
             let text = try row.decode(column: column, as: String.self)
@@ -181,7 +181,7 @@ extension OrderJournal {
         func parse<T: RawRepresentable<String>>(_ column: String, _ type: T.Type) throws -> T {
             let text = try row.decode(column: column, as: String.self)
             guard let value = T(rawValue: text) else {
-                throw JournalError("order journal: fills row \(tradeID): \(column) \"\(text)\" is not valid; the row was written by another program or a newer build")
+                throw JournalError(.unreadableRow, "order journal: fills row \(tradeID): \(column) \"\(text)\" is not valid; the row was written by another program or a newer build")
             }
             return value
         }
@@ -199,7 +199,7 @@ extension OrderJournal {
         func parse<T: RawRepresentable<String>>(_ column: String, _ type: T.Type) throws -> T {
             let text = try row.decode(column: column, as: String.self)
             guard let value = T(rawValue: text) else {
-                throw JournalError("order journal: closed_trades row \(id): \(column) \"\(text)\" is not valid; the row was written by another program or a newer build")
+                throw JournalError(.unreadableRow, "order journal: closed_trades row \(id): \(column) \"\(text)\" is not valid; the row was written by another program or a newer build")
             }
             return value
         }
@@ -221,7 +221,7 @@ extension OrderJournal {
 
     static func venue(_ row: any SQLRow, _ database: SQLDatabaseHandle?) throws -> VenueID {
         let text = try row.decode(column: "venue", as: String.self)
-        guard let venue = VenueID(rawValue: text) else { throw JournalError("order journal: venue \"\(text)\" is not binance, okx or bybit") }
+        guard let venue = VenueID(rawValue: text) else { throw JournalError(.unreadableRow, "order journal: venue \"\(text)\" is not binance, okx or bybit") }
         return venue
     }
 
@@ -234,7 +234,7 @@ extension OrderJournal {
         do {
             return try FixedDecimal(parsing: text)
         } catch {
-            throw JournalError("order journal\(database.map { " \($0.url)" } ?? ""): column \(column): \(error)")
+            throw JournalError(.unreadableRow, "order journal\(database.map { " \($0.url)" } ?? ""): column \(column): \(error)")
         }
     }
 }

@@ -65,7 +65,7 @@ public final class OrderJournal: Sendable {
         try await transaction("recordIntent \(request.clientOrderID)") { sql in
             if let existing = try await Self.fetchOrder(sql, clientOrderID: request.clientOrderID) {
                 guard existing.request == request else {
-                    throw JournalError("order journal \(self.database.url): client order id \(request.clientOrderID) is already journaled for "
+                    throw JournalError(.duplicateOrderID, "order journal \(self.database.url): client order id \(request.clientOrderID) is already journaled for "
                                        + "\(Self.describe(existing.request)) (\(existing.status)), not \(Self.describe(request)); "
                                        + "client order ids must be unique across engine runs")
                 }
@@ -218,7 +218,7 @@ public final class OrderJournal: Sendable {
     @discardableResult
     public func adopt(_ update: VenueOrderUpdate, coin: String? = nil, at time: Timestamp) async throws -> Bool {
         guard !update.clientOrderID.isEmpty else {
-            throw JournalError("order journal \(database.url): cannot adopt \(update.venue) order \(update.venueOrderID) on \(update.symbol): "
+            throw JournalError(.invalidRequest, "order journal \(database.url): cannot adopt \(update.venue) order \(update.venueOrderID) on \(update.symbol): "
                                + "it has no client order id; cancel or close it at the venue by hand")
         }
         return try await transaction("adopt \(update.clientOrderID)") { sql in
@@ -310,14 +310,14 @@ public final class OrderJournal: Sendable {
     func serial<T>(_ operation: String, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await access.run {
             guard !closed.load(ordering: .acquiring) else {
-                throw JournalError("order journal \(database.url): \(operation) after close(); open the journal again")
+                throw JournalError(.closed, "order journal \(database.url): \(operation) after close(); open the journal again")
             }
             do {
                 return try await body(database.sql)
             } catch let error as JournalError {
                 throw error
             } catch {
-                throw JournalError("order journal \(database.url): \(operation) failed: \(String(reflecting: error))")
+                throw JournalError(.database, "order journal \(database.url): \(operation) failed: \(String(reflecting: error))")
             }
         }
     }

@@ -79,11 +79,14 @@ struct BacktestCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let began = clock.now
         let total = Double(end.nanoseconds - start.nanoseconds)
+        // Closed trades are tallied for the report and written to --trades as they close, not kept.
+        let sink = try BacktestTradeSink(csvPath: trades)
+        defer { sink.discard() }
         if let data {
             let run: EngineRunner.StoredRun
             do {
                 run = try EngineRunner.backtest(config: engineConfig, data: data, coins: coinNames, from: start, to: end, logger: logger,
-                                               stepEveryCoin: stepEveryCoin, threads: threads, logClock: logClock) { status in
+                                               stepEveryCoin: stepEveryCoin, threads: threads, logClock: logClock, tradeSink: sink) { status in
                     let done = Double(status.engineTime.nanoseconds - start.nanoseconds) / total
                     FileHandle.standardError.write(Data("backtest \(Int(done * 100))% at \(status.engineTime), \(Int(status.eventsPerSecond)) events/s, \(status.closedTrades) trades\n".utf8))
                 }
@@ -97,7 +100,7 @@ struct BacktestCommand: AsyncParsableCommand {
             let provenance = ReportProvenance(config: engineConfig, data: "stored data \(data) (\(run.files) files, coins \(Self.coinList(run.coins)))", seed: nil,
                                               models: [:], baselineModel: try BaselineModelLoader.load(path: engineConfig.strategy.modelFile).name)
             try writeResults(title: "Backtest: \(run.coins.count) coins on stored data, \(BacktestReport.period(from: start, to: end)), strategy \(provenance.strategy)", summary: run.summary,
-                             trades: run.trades, from: start, to: end, provenance: provenance)
+                             trades: sink, from: start, to: end, provenance: provenance)
             return
         }
         // The registry's active models, as `huracan run` uses them (none: baseline models).
@@ -108,8 +111,8 @@ struct BacktestCommand: AsyncParsableCommand {
             try? await registry.close()
             if !models.isEmpty { printError("trained models from the registry for \(models.count) coins") }
         }
-        let (summary, closed) = try EngineRunner.backtest(config: engineConfig, from: start, to: end, logger: logger, models: models,
-                                                          threads: threads, logClock: logClock) { status in
+        let (summary, _) = try EngineRunner.backtest(config: engineConfig, from: start, to: end, logger: logger, models: models,
+                                                     threads: threads, logClock: logClock, tradeSink: sink) { status in
             let done = Double(status.engineTime.nanoseconds - start.nanoseconds) / total
             FileHandle.standardError.write(Data("backtest \(Int(done * 100))% at \(status.engineTime), \(Int(status.eventsPerSecond)) events/s, \(status.closedTrades) trades\n".utf8))
         }
@@ -119,14 +122,15 @@ struct BacktestCommand: AsyncParsableCommand {
         let provenance = ReportProvenance(config: engineConfig, data: "simulated market", seed: engineConfig.simulator.seed,
                                           models: models.mapValues(\.name), baselineModel: try BaselineModelLoader.load(path: engineConfig.strategy.modelFile).name)
         try writeResults(title: "Backtest: \(engineConfig.activeCoins) coins on the simulated market, \(BacktestReport.period(from: start, to: end)), strategy \(provenance.strategy)",
-                         summary: summary, trades: closed, from: start, to: end, provenance: provenance)
+                         summary: summary, trades: sink, from: start, to: end, provenance: provenance)
     }
 
     /// The summary and report on the terminal, then the files asked for.
-    private func writeResults(title: String, summary: RunSummary, trades closed: [Trade], from start: Timestamp, to end: Timestamp,
+    private func writeResults(title: String, summary: RunSummary, trades sink: BacktestTradeSink, from start: Timestamp, to end: Timestamp,
                               provenance: ReportProvenance) throws {
+        let tally = try sink.finish()
         print(summary.render())
-        var report = BacktestReport(title: title, summary: summary, trades: closed, from: start, to: end)
+        var report = BacktestReport(title: title, summary: summary, tally: tally, from: start, to: end)
         report.provenance = provenance
         print(report.renderText())
         if let path = self.report {
@@ -137,10 +141,7 @@ struct BacktestCommand: AsyncParsableCommand {
             try summary.equity.csv().write(toFile: equity, atomically: true, encoding: .utf8)
             print("equity (\(summary.equity.points.count) samples every \(String(format: "%g", summary.equity.intervalSeconds)) s) written to \(equity)")
         }
-        if let trades {
-            try TradeCSV.write(closed, to: trades)
-            print("trades written to \(trades)")
-        }
+        if let trades { print("trades written to \(trades)") }
     }
 
     /// "BTC, ETH, SOL and 377 more".

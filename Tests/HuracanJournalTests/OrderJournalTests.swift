@@ -53,7 +53,7 @@ import Testing
             await #expect {
                 try await journal.recordIntent(F.request("h0-1-1", side: .sell), tradeID: 9, isEntry: false, at: F.t0)
             } throws: { error in
-                "\(error)".contains("h0-1-1") && "\(error)".contains("unique")
+                (error as? JournalError)?.cause == .duplicateOrderID && "\(error)".contains("h0-1-1") && "\(error)".contains("unique")
             }
             #expect(try await journal.order(clientOrderID: "nope") == nil)
             // A market order without price, no trade.
@@ -167,7 +167,7 @@ import Testing
             // A word the journal never writes is refused with the row and column named.
             try await journal.database.sql.raw("UPDATE orders SET status = 'partiallyFilled' WHERE client_order_id = 'p'").run()
             let bad = await #expect(throws: JournalError.self) { _ = try await journal.order(clientOrderID: "p") }
-            #expect(bad.map { "\($0)" }?.contains("status \"partiallyFilled\" is not valid") == true)
+            #expect(bad?.cause == .unreadableRow && bad.map { "\($0)" }?.contains("status \"partiallyFilled\" is not valid") == true)
         }
     }
 
@@ -190,7 +190,8 @@ import Testing
             // An order without a client order id cannot be adopted.
             var anonymous = manual
             anonymous.clientOrderID = ""
-            await #expect(throws: JournalError.self) { try await journal.adopt(anonymous, at: F.t0) }
+            let refused = await #expect(throws: JournalError.self) { try await journal.adopt(anonymous, at: F.t0) }
+            #expect(refused?.cause == .invalidRequest)
 
             // The venue's view of a journaled order: status (filled even without all fills) and venue order id.
             try await journal.recordIntent(F.request("q1", venue: .bybit), tradeID: 3, isEntry: true, at: F.t0)
@@ -296,7 +297,7 @@ import Testing
         await #expect {
             try await journal.recordIntent(F.request("late"), tradeID: nil, isEntry: false, at: F.t0)
         } throws: { error in
-            "\(error)".contains("after close()")
+            (error as? JournalError)?.cause == .closed && "\(error)".contains("after close()")
         }
     }
 }

@@ -45,6 +45,7 @@ import Testing
         #expect(seconds < 5, "stopped \(seconds) s after the signal")
         #expect(run.text.contains("interrupted"), "\(run.text.suffix(500))")
         #expect(!FileManager.default.fileExists(atPath: trades.path), "no trades file from a run that did not finish")
+        #expect(!FileManager.default.fileExists(atPath: trades.path + ".partial"), "nor its partial file")
     }
 
     @Test func sigtermStopsDataGenerationBetweenFiles() async throws {

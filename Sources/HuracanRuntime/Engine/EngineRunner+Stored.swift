@@ -24,11 +24,15 @@ extension EngineRunner {
     /// nil) from `from` to `to`, each coin's in time order, through the same engine core as paper
     /// and live, on a simulated clock: the shards on `threads` threads (nil: `engine.threads`, one
     /// per core by default; the trades do not depend on it), and one more thread reading ahead.
-    /// - Parameter stepEveryCoin: step every coin through every 100 ms step (the slower reference
-    ///   path) instead of visiting coins only when they have an event or a timer falls due.
+    /// - Parameters:
+    ///   - stepEveryCoin: step every coin through every 100 ms step (the slower reference path)
+    ///     instead of visiting coins only when they have an event or a timer falls due.
+    ///   - tradeSink: takes the closed trades as they close; `trades` then holds only the newest
+    ///     (`BacktestTradeSink.keep`).
     public static func backtest(config: EngineConfig, data: String, coins: [String]?, from: Timestamp, to: Timestamp, logger: Logger,
                                 stepEveryCoin: Bool = false, models: [String: any Model] = [:], threads: Int? = nil,
-                                logClock: SimulatedLogClock? = nil, progress: ((EngineStatus) -> Void)? = nil) throws -> StoredRun {
+                                logClock: SimulatedLogClock? = nil, tradeSink: BacktestTradeSink? = nil,
+                                progress: ((EngineStatus) -> Void)? = nil) throws -> StoredRun {
         let lake = DataLake(path: data)
         let lastDay = UTCDate(daysSinceEpoch: Timestamp(nanoseconds: to.nanoseconds - 1).dayNumber)
         let names = coins ?? StoredMarketReplay.storedCoins(lake: lake, from: UTCDate(daysSinceEpoch: from.dayNumber), through: lastDay)
@@ -46,7 +50,7 @@ extension EngineRunner {
         let streams = try StoredCoinStreams(lake: lake, coins: names.enumerated().map { ($1, CoinIndex($0)) }, from: from, to: to)
         let feed = ReplayFeed(source: PrefetchedStoredSource(streams), coinCount: names.count)
         feed.stepsEveryCoin = stepEveryCoin
-        var wiring = EngineWiring()
+        var wiring = EngineWiring.backtest(tradeSink: tradeSink)
         wiring.storedData = feed
         wiring.logClock = logClock
         let engine = Engine(settings: settings, universe: universe, start: from, threads: threads, logger: logger, wiring: wiring) { _ in model }

@@ -52,11 +52,12 @@ public enum EngineRunner {
     /// (nil: `engine.threads`, one per core by default), since shards decide on their own round
     /// view of the risk ledger (`RiskLedger.beginRound`).
     /// `models`: trained models by coin name (`RegistryConnection.loadActive`), replacing the
-    /// baseline for those coins, as in paper mode.
+    /// baseline for those coins, as in paper mode. With a `tradeSink` the closed trades go to it
+    /// as they close and only the newest (`BacktestTradeSink.keep`) are returned.
     public static func backtest(config: EngineConfig, from: Timestamp, to: Timestamp, logger: Logger, models: [String: any Model] = [:],
-                                threads: Int? = nil, logClock: SimulatedLogClock? = nil,
+                                threads: Int? = nil, logClock: SimulatedLogClock? = nil, tradeSink: BacktestTradeSink? = nil,
                                 progress: ((EngineStatus) -> Void)? = nil) throws -> (RunSummary, [Trade]) {
-        var wiring = EngineWiring()
+        var wiring = EngineWiring.backtest(tradeSink: tradeSink)
         wiring.logClock = logClock
         let engine = try makeEngine(config: config, start: from, threads: threads, wiring: wiring, logger: logger)
         for (coin, model) in models { engine.handle.models.install(model, coinNamed: coin) }

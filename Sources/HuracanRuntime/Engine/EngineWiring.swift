@@ -33,4 +33,15 @@ public struct EngineWiring {
     public var remoteBusStatistics: (@Sendable () -> [(stream: String, stats: StreamStats)])?
 
     public init() {}
+
+    /// A backtest's wiring: every closed trade kept, or, with a sink, handed to it as it closes
+    /// and only the newest kept (memory does not grow with the run's length).
+    public static func backtest(tradeSink: BacktestTradeSink?) -> EngineWiring {
+        var wiring = EngineWiring()
+        if let tradeSink {
+            wiring.onClosedTrades = { tradeSink.take($0) }
+            wiring.tradeRetention = tradeSink.keep
+        }
+        return wiring
+    }
 }

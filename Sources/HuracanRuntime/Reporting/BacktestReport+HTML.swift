@@ -11,7 +11,7 @@ extension BacktestReport {
         let figures: [(String, String)] = [
             ("Period", "\(Self.date(from)) to \(Self.date(to)) UTC"), ("Equity", "\(Self.f2(startingEquity)) → \(Self.f2(endingEquity))"),
             ("Net P&L", "\(Self.f2(endingEquity - startingEquity)) (\(Self.f2((endingEquity / startingEquity - 1) * 100))%)"),
-            ("Trades", "\(closedTrades.count) closed, \(summary.openTrades) open"),
+            ("Trades", "\(tally.count) closed, \(summary.openTrades) open"),
             ("Sharpe", EquityMetrics.format(metrics.sharpe)), ("Sortino", EquityMetrics.format(metrics.sortino)), ("Calmar", EquityMetrics.format(metrics.calmar)),
             ("Volatility (annual)", metrics.volatility.map { Self.f2($0 * 100) + "%" } ?? "n/a"),
             ("Probabilistic Sharpe", metrics.probabilisticSharpe.map { Self.f2($0 * 100) + "%" } ?? "n/a"),
@@ -142,12 +142,9 @@ extension BacktestReport {
 
     /// The coin's cumulative net P&L over its closed trades, as a 120 x 24 line.
     func sparkline(coin: String) -> String {
-        var value = 0.0
-        let points = [0.0] + closedTrades.filter { $0.coin == coin }.map { trade -> Double in
-            value += trade.netPnL.doubleValue
-            return value
-        }
+        let points = [0.0] + tally.curve(coin: coin)
         guard points.count > 1 else { return "" }
+        let value = points.last!
         let lo = points.min()!, hi = max(points.max()!, lo + 1e-9)
         let path = points.enumerated().map { String(format: "%.1f,%.1f", Double($0.offset) / Double(points.count - 1) * 118 + 1, 23 - ($0.element - lo) / (hi - lo) * 22) }
             .joined(separator: " ")
@@ -156,7 +153,7 @@ extension BacktestReport {
 
     /// Net P&L per trade in 30 bins, with the count over each bar and the range below.
     func histogram() -> String {
-        let values = closedTrades.map(\.netPnL.doubleValue)
+        let values = tally.nets.map(Double.init)
         guard let lo = values.min(), let hi = values.max() else { return "<p>No closed trades.</p>" }
         let bins = 30, width = 1000.0, height = 180.0, bottom = 24.0
         let span = max(hi - lo, 1e-9)

@@ -15,6 +15,13 @@ public struct BacktestReport: Sendable {
         public var winRate: Double { trades > 0 ? Double(wins) / Double(trades) : 0 }
         public var averageNetPnL: Double { trades > 0 ? netPnL / Double(trades) : 0 }
         public var averageDurationSeconds: Double { trades > 0 ? durationSeconds / Double(trades) : 0 }
+
+        mutating func add(net: Double, durationSeconds duration: Double) {
+            trades += 1
+            if net > 0 { wins += 1 }
+            netPnL += net
+            durationSeconds += duration
+        }
     }
 
     public var title: String
@@ -34,53 +41,40 @@ public struct BacktestReport: Sendable {
     public var funding = 0.0
     public var rejected: [(String, Int)] = []
     public var summary: RunSummary
-    /// The closed trades, by close time.
-    public var closedTrades: [Trade] = []
+    /// The closed trades' figures (groups, results, per-coin lines).
+    public var tally: TradeTally
     /// What produced the run (engine, configuration digest, data, seed, models); shown in the header.
     public var provenance: ReportProvenance?
 
+    /// The report of `trades` (the closed ones, by close time).
     public init(title: String, summary: RunSummary, trades: [Trade], from: Timestamp, to: Timestamp) {
+        var tally = TradeTally()
+        tally.add(trades.filter { $0.closedAt != nil }.sorted { $0.closedAt! < $1.closedAt! })
+        self.init(title: title, summary: summary, tally: tally, from: from, to: to)
+    }
+
+    /// The report of trades gathered as they closed (`TradeTally`), for runs that do not keep them.
+    public init(title: String, summary: RunSummary, tally: TradeTally, from: Timestamp, to: Timestamp) {
         self.title = title
         self.summary = summary
         self.from = from
         self.to = to
+        self.tally = tally
         startingEquity = summary.startingEquity
         endingEquity = summary.endingEquity
-        let closed = trades.filter { $0.closedAt != nil }.sorted { $0.closedAt! < $1.closedAt! }
-        closedTrades = closed
-        func group(_ key: (Trade) -> String) -> [Group] {
-            var groups: [String: Group] = [:]
-            for t in closed {
-                var g = groups[key(t)] ?? Group(name: key(t))
-                g.trades += 1
-                let net = t.netPnL.doubleValue
-                if net > 0 { g.wins += 1 }
-                g.netPnL += net
-                g.durationSeconds += Double(t.closedAt! - t.openedAt) / 1e9
-                groups[key(t)] = g
-            }
-            return groups.values.sorted { $0.name < $1.name }
-        }
-        coins = group(\.coin)
-        styles = group(\.style.rawValue)
-        var reasons: [String: Int] = [:]
-        for t in closed { reasons[t.exitReason?.rawValue ?? "open", default: 0] += 1 }
-        exitReasons = reasons.sorted { $0.value > $1.value }
-        fees = closed.reduce(0) { $0 + $1.fees.doubleValue }
-        funding = closed.reduce(0) { $0 + $1.funding.doubleValue }
-        let nets = closed.map(\.netPnL.doubleValue)
-        let gains = nets.filter { $0 > 0 }.reduce(0, +), losses = -nets.filter { $0 < 0 }.reduce(0, +)
-        profitFactor = losses > 0 ? gains / losses : (gains > 0 ? .infinity : 0)
-        expectancy = nets.isEmpty ? 0 : nets.reduce(0, +) / Double(nets.count)
+        coins = tally.coins
+        styles = tally.styles
+        exitReasons = tally.exitReasons
+        fees = tally.fees
+        funding = tally.funding
+        profitFactor = tally.profitFactor
+        expectancy = tally.expectancy
         if summary.equity.points.count >= 2 {
             equity = summary.equity.points
             metrics = summary.equity.metrics
         } else {
-            var value = startingEquity
-            equity = [(from, value)] + closed.map { trade in
-                value += trade.netPnL.doubleValue
-                return (trade.closedAt!, value)
-            } + [(to, value)]
+            let start = startingEquity
+            equity = [(from, start)] + tally.closes().map { ($0.time, start + $0.net) } + [(to, start + tally.net)]
             metrics = EquityMetrics(equity: equity, intervalSeconds: summary.equity.intervalSeconds)
             metrics.unavailable = "no equity samples: figures need a run's sampled equity"
             metrics.sharpe = nil
