@@ -394,7 +394,7 @@ public final class Engine {
         var market: [(stream: String, message: BusMessage)] = []
         for shard in shards {
             // Only coins with market data since the last round (the bus checks again).
-            shard.forEachPipelineWithNewData(seen: &marketSeen) { engineBus.marketMessages($0, into: &market) }
+            shard.forEachCoinWithNewData(seen: &marketSeen) { engineBus.marketMessages(coin: $0, named: $1, venue: $2, features: $3, into: &market) }
             intents += shard.context.orderIntents
             decisions += shard.context.riskDecisions
             fills += shard.roundFills

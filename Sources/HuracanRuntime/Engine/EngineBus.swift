@@ -53,18 +53,16 @@ final class EngineBus {
 
     /// The latest book top of each coin whose book changed since the last round, and its
     /// features once per second of market time.
-    func marketMessages(_ pipeline: borrowing CoinPipeline, into queue: inout [(stream: String, message: BusMessage)]) {
-        let state = pipeline.features
+    func marketMessages(coin index: Int, named coin: String, venue: VenueID, features state: borrowing FeatureState,
+                        into queue: inout [(stream: String, message: BusMessage)]) {
         let time = state.lastEventTime.nanoseconds
-        let index = Int(pipeline.index)
         guard time > lastMarket[index], state.bookUpdates > 0 else { return }
-        let coin = pipeline.instrument.coin
         let streams = coinStreams[index] ?? (names.marketData(coin), names.features(coin))
         coinStreams[index] = streams
         let marketStream = streams.market
         if publisher.mayHaveReaders(marketStream) {
             let top = state.top
-            queue.append((marketStream, .market(MarketMessage(coin: coin, venue: pipeline.venue, kind: .book, time: state.lastEventTime,
+            queue.append((marketStream, .market(MarketMessage(coin: coin, venue: venue, kind: .book, time: state.lastEventTime,
                                                               bid: top.bidPrice, bidSize: top.bidSize, ask: top.askPrice, askSize: top.askSize))))
         }
         lastMarket[index] = time

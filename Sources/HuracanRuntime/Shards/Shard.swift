@@ -248,17 +248,18 @@ final class Shard {
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 
-    /// Calls `body` with the pipeline of every active coin whose last market event is newer than
-    /// `seen[coin]` (universe index), and records that time in `seen`. Coordinator only.
-    func forEachPipelineWithNewData(seen: inout [Int64], _ body: (borrowing CoinPipeline) -> Void) {
-        // Through the buffer: reading slots through the array property copies whole slots
-        // (every coin, every round).
+    /// Calls `body` with the universe index, name, venue and feature state of every active coin
+    /// whose last market event is newer than `seen[coin]`, and records that time in `seen`.
+    /// Coordinator only.
+    func forEachCoinWithNewData(seen: inout [Int64], _ body: (_ coin: Int, _ name: String, _ venue: VenueID, _ features: borrowing FeatureState) -> Void) {
+        // Through the buffer and by parts: handing over the pipeline, or reading slots through
+        // the array property, copied whole pipelines (every coin, every round).
         slots.withUnsafeBufferPointer { slots in
             for i in slots.indices where slots[i].pipeline.isActive {
                 let coin = Int(slots[i].pipeline.index), time = slots[i].pipeline.features.lastEventTime.nanoseconds
                 guard time > seen[coin] else { continue }
                 seen[coin] = time
-                body(slots[i].pipeline)
+                body(coin, slots[i].pipeline.instrument.coin, slots[i].pipeline.venue, slots[i].pipeline.features)
             }
         }
     }
