@@ -6,10 +6,6 @@ extension SimulatedMatcher {
     mutating func setBook(_ top: BookTop) {
         self.top = top
         hasBook = top.askPrice > 0 && top.bidPrice > 0
-        bidTicks = ticks(top.bidPrice)
-        askTicks = ticks(top.askPrice)
-        bidLots = top.bidSize > 0 ? Int64(min(top.bidSize / lotValue + 0.5, 1e17)) : 0
-        askLots = top.askSize > 0 ? Int64(min(top.askSize / lotValue + 0.5, 1e17)) : 0
         bidTakenLots = 0
         askTakenLots = 0
     }
@@ -17,6 +13,10 @@ extension SimulatedMatcher {
     /// The nearest tick count of a (positive, finite) book price; 0 for anything else.
     @inline(__always) func ticks(_ price: Double) -> Int64 {
         price > 0 && price < 1e15 ? Int64(price / tickValue + 0.5) : 0
+    }
+    /// The nearest lot count of a book size; 0 for none.
+    @inline(__always) func lots(_ size: Double) -> Int64 {
+        size > 0 ? Int64(min(size / lotValue + 0.5, 1e17)) : 0
     }
     @inline(__always) func price(ticks: Int64) -> Price { Price(mantissa: tickSize.mantissa * Int128(ticks)) }
     @inline(__always) func quantity(lots: Int64) -> Quantity { Quantity(mantissa: lotSize.mantissa * Int128(lots)) }

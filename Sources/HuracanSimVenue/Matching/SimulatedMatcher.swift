@@ -39,10 +39,12 @@ public struct SimulatedMatcher: Sendable {
     /// The last quoted top of book.
     public internal(set) var top = BookTop(bidPrice: 0, bidSize: 0, askPrice: 0, askSize: 0)
     var hasBook = false
-    var bidTicks: Int64 = 0
-    var askTicks: Int64 = 0
-    var bidLots: Int64 = 0
-    var askLots: Int64 = 0
+    // The top in ticks and lots, worked out when an order needs them, not at every quote (four
+    // divisions per quote on every venue of every coin were a twentieth of a backtest).
+    var bidTicks: Int64 { ticks(top.bidPrice) }
+    var askTicks: Int64 { ticks(top.askPrice) }
+    var bidLots: Int64 { lots(top.bidSize) }
+    var askLots: Int64 { lots(top.askSize) }
     /// Lots taken from each side by taker orders since the last quote.
     var bidTakenLots: Int64 = 0
     var askTakenLots: Int64 = 0
