@@ -48,7 +48,7 @@ import Testing
             }
             #expect(first.count == 5)
             #expect(try await bus.info(stream: stream).groups["pnl"]?.pending == 2, "the half-handled entry (and the one after it) stay pending")
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(20))   // idle longer than claimIdleMilliseconds 10
             var second: [BusMessage] = []
             let taking = RedisStreamConsumer(bus: bus, streams: [stream], group: "pnl", consumer: "b", claimIdleMilliseconds: 10)
             try await taking.run { entry in
@@ -123,7 +123,7 @@ import Testing
             #expect(rest.count == 100 - takenMessages)
             #expect(try await bus.claim(stream: stream, group: "risk", consumer: "B", minIdleMilliseconds: 60_000).entries.isEmpty,
                     "nothing is idle long enough yet")
-            try await Task.sleep(for: .milliseconds(120))
+            try await Task.sleep(for: .milliseconds(120))   // idle longer than the claim's 100 ms
             let claimed = try await bus.claim(stream: stream, group: "risk", consumer: "B", minIdleMilliseconds: 100, count: 100)
             let claimedFromA = claimed.entries.filter { entry in taken.contains { $0.id == entry.id } }
             #expect(claimedFromA.count == takenMessages - ackedMessages)
@@ -229,7 +229,7 @@ import Testing
 func retrying<T>(_ operation: () async throws -> T) async throws -> T {
     for _ in 0..<250 {
         if let value = try? await operation() { return value }
-        try await Task.sleep(for: .milliseconds(20))
+        try await Task.sleep(for: .milliseconds(20))   // retry interval
     }
     return try await operation()
 }

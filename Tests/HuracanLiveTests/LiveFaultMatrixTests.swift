@@ -63,7 +63,7 @@ import Testing
             let servers = rigs.map(\.server)
             let dropper = fault.name == "WebSocket drops" ? Task {
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(3))
+                    try? await Task.sleep(for: .seconds(3))   // the fault: drop every 3 s
                     for server in servers { server.disconnectAll() }
                 }
             } : nil

@@ -61,7 +61,7 @@ import Testing
                         server.faults { $0.failAcceptedOrderReplies = 2; $0.afterAccept = .hang(.seconds(30)) }
                         let engine = try EngineProcess.start(live, server: server, output: output)
                         _ = await eventually(.seconds(60)) { server.totalSubmissions > before + n % 4 }
-                        try? await Task.sleep(for: .milliseconds(Int64(50 * (n % 7))))
+                        try? await Task.sleep(for: .milliseconds(Int64(50 * (n % 7))))   // a different moment of the send for each run
                         kill(engine.process.processIdentifier, SIGKILL)
                         _ = await engine.waitForExit(timeout: .seconds(10))
                         server.faults { $0.failAcceptedOrderReplies = 0 }

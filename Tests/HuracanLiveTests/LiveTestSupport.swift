@@ -120,7 +120,7 @@ struct EngineProcess {
     func waitForExit(timeout: Duration = .seconds(180)) async -> Int32? {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
-        while process.isRunning, clock.now < deadline { try? await Task.sleep(for: .milliseconds(100)) }
+        while process.isRunning, clock.now < deadline { try? await Task.sleep(for: .milliseconds(100)) }   // poll interval
         if process.isRunning {
             process.terminate()
             return nil

@@ -43,7 +43,7 @@ import Testing
         let started = ContinuousClock.now
         var faulted = false
         while engine.process.isRunning {
-            try await Task.sleep(for: .seconds(2))
+            try await Task.sleep(for: .seconds(2))   // poll interval while the engine runs
             if !faulted, ContinuousClock.now - started > .seconds(30) {
                 faulted = true
                 // Trading has started: the error paths now log requests and replies.

@@ -92,7 +92,7 @@ import Testing
         var value: String?
         for _ in 0..<100 {
             if let v = try? await client.send(["GET", "k"]).string { value = v; break }
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(20))   // retry interval
         }
         #expect(value == "1", "append-only file kept the write and the client reconnected")
         #expect(client.isConnected)

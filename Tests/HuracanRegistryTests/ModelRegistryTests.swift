@@ -94,7 +94,7 @@ import Testing
             #expect(selection["trend_low_vol"]?.version == 2)   // best Sharpe of the active ones
             #expect(selection["range_low_vol"]?.version == 4)
             // An operator activates v1: the only active model of its regime.
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(20))   // a later activation time than the promotions
             try await registry.activate(coin: "BTC", version: 1)
             #expect(try await registry.activeModels(coin: "BTC").map(\.version).sorted() == [1, 4])
             // Rollback undoes it: v1 off, the model activated before it in that regime back on.

@@ -74,7 +74,7 @@ import Testing
         redis.kill()
         let redisDown = Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
         #expect(await eventually(.seconds(10)) { await ready(statusPort) == false }, "/ready reports the bus as failing")
-        try await Task.sleep(for: .seconds(30))
+        try await Task.sleep(for: .seconds(30))   // the outage
         let redisUp = Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
         try redis.start()
         #expect(await eventually(.seconds(20)) { await ready(statusPort) == true }, "ready again after Redis is back: \(log().suffix(2_000))")
@@ -83,7 +83,7 @@ import Testing
         // PostgreSQL away for 30 s.
         try postgres.stop()
         #expect(await eventually(.seconds(10)) { await ready(statusPort) == false }, "/ready reports the database as failing")
-        try await Task.sleep(for: .seconds(30))
+        try await Task.sleep(for: .seconds(30))   // the outage
         try postgres.restart()
         #expect(await eventually(.seconds(20)) { await ready(statusPort) == true }, "ready again after PostgreSQL is back")
         #expect(await eventually(.seconds(20)) { log().contains("model registry reachable again") }, "\(log().suffix(2_000))")

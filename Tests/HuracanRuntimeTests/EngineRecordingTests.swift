@@ -102,9 +102,9 @@ import Testing
         // Stop once a trade has closed (so orders and fills exist), at most after a minute.
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, !seen.withLock({ $0.range(of: #"closed=[1-9]"#, options: .regularExpression) != nil }) {
-            Thread.sleep(forTimeInterval: 0.2)
+            Thread.sleep(forTimeInterval: 0.2)   // poll interval
         }
-        Thread.sleep(forTimeInterval: 1)
+        Thread.sleep(forTimeInterval: 1)   // a second more of trading before the signal
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
         output.fileHandleForReading.readabilityHandler = nil

@@ -46,7 +46,7 @@ import Testing
         for _ in 0..<40 where !resumed {
             await run(minutes: 2)
             resumed = engine.totals().riskApproved > during.riskApproved
-            if !resumed { try await Task.sleep(for: .milliseconds(250)) }
+            if !resumed { try await Task.sleep(for: .milliseconds(250)) }   // poll interval
         }
         #expect(resumed, "entries resume once Redis is back")
         sync.cancel()

@@ -167,7 +167,7 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         // Checked every 50 ms; the stall (3 s) outlasts the timeout by far, so a busy machine
         // that starts the round late still sees it.
         for _ in 0..<56 where stalledHealth.isHealthy {
-            Thread.sleep(forTimeInterval: 0.05)
+            Thread.sleep(forTimeInterval: 0.05)   // the watchdog's check interval
             watchdog.check(now: Int64(MonotonicClock.nanoseconds()))
         }
         #expect(stalledHealth.isHealthy == false)
@@ -182,7 +182,7 @@ let day = UTCDate(year: 2026, month: 1, day: 1).start
         #expect(stalled.context.entriesAllowed == false)
         // After a full timeout of normal running it recovers.
         for _ in 0..<80 where !stalled.isHealthy {
-            Thread.sleep(forTimeInterval: 0.05)
+            Thread.sleep(forTimeInterval: 0.05)   // the watchdog's check interval
             engine.watchdog.check(now: Int64(MonotonicClock.nanoseconds()))
         }
         #expect(stalled.isHealthy)

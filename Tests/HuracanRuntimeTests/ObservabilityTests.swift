@@ -196,7 +196,7 @@ final class BackgroundEngine: Sendable {
             let engine = running.value
             while !stopRequested.load(ordering: .relaxed) {
                 engine.run(until: engine.now + .seconds(10), pacing: .asFastAsPossible, statusInterval: 0.25)
-                Thread.sleep(forTimeInterval: 0.05)
+                Thread.sleep(forTimeInterval: 0.05)   // the loop's pace between runs, not a wait
             }
             finished.signal()
         }
@@ -237,7 +237,7 @@ final class PrometheusProcess {
         guard process.isRunning else { return }
         process.terminate()
         let deadline = Date().addingTimeInterval(5)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }   // poll interval
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }

@@ -134,7 +134,7 @@ import Testing
         try server.start()
         for _ in 0..<50 where shared.unsentChanges > 0 {
             try? await shared.flush()
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(20))   // poll interval
         }
         let snapshot = try await shared.snapshot()
         #expect(abs(snapshot.global) < 1e-6 && snapshot.openTrades == 0, "the close reached the shared ledger after the restart")

@@ -172,7 +172,7 @@ import Testing
             // Connected again, it stays connected.
             #expect(await eventually { rig.stream.authenticated.load(ordering: .relaxed) })
             let connects = rig.stream.connection.connects.load(ordering: .relaxed)
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(3))   // a window in which a reconnect would show
             #expect(rig.stream.connection.connects.load(ordering: .relaxed) == connects, "the private stream keeps reconnecting")
         }
     }
@@ -237,7 +237,7 @@ import Testing
             let task = Task { await stream.run() }
             defer { task.cancel() }
             #expect(await eventually { stream.authenticated.load(ordering: .relaxed) })
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(3))   // a window in which a reconnect would show
             #expect(stream.connection.connects.load(ordering: .relaxed) == 1, "three quiet seconds with a 1 s idle timeout: no reconnect")
             let id = "afterquiet"
             try await venue.placeOrder(OrderRequest(clientOrderID: id, coin: "ETH", venue: .binance, side: .buy, type: .market, timeInForce: .ioc,
