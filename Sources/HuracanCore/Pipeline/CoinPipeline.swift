@@ -109,7 +109,7 @@ public struct CoinPipeline: Sendable {
             venueCosts[venue.index].spreadBps = top.spreadBps
             manageExits(top: top, context: &context)
             let market = StrategyMarket(time: event.time, top: top, regime: regime.current, position: position,
-                                        canEnter: canEnter(at: context.now, allowed: context.entriesAllowed, context.parameters),
+                                        canEnter: canEnter(at: context.now, allowed: context.entriesAllowed, context),
                                         parameters: context.parameters)
             let decision = strategy.decide(market, features: features, model: model)
             if decision.exitOpenTrades {
@@ -117,7 +117,7 @@ public struct CoinPipeline: Sendable {
             }
             // A reversal: the trades the strategy just closed do not count against the entry.
             if let entry = decision.entry,
-               canEnter(at: context.now, allowed: context.entriesAllowed, context.parameters, besidesExiting: decision.exitOpenTrades) {
+               canEnter(at: context.now, allowed: context.entriesAllowed, context, besidesExiting: decision.exitOpenTrades) {
                 considerEntry(entry, top: top, context: &context)
             }
         case .funding(let rate, _), .fundingSettlement(let rate, _):
@@ -217,11 +217,13 @@ public struct CoinPipeline: Sendable {
     /// The engine's own entry conditions: active, entries allowed, warm, out of cool-down,
     /// fewer trades than `max_trades_per_coin` (with `besidesExiting`, trades being closed do
     /// not count).
-    private func canEnter(at now: Timestamp, allowed: Bool, _ p: StrategyParameters, besidesExiting: Bool = false) -> Bool {
-        guard isActive, allowed, now >= cooldownUntil, features.isWarm(after: p.warmupSeconds) else { return false }
+    /// Whether the coin may open a trade now. Reads the two parameters it needs from `context`
+    /// (passing the parameters by value copied them twice per book event).
+    private func canEnter(at now: Timestamp, allowed: Bool, _ context: borrowing PipelineContext, besidesExiting: Bool = false) -> Bool {
+        guard isActive, allowed, now >= cooldownUntil, features.isWarm(after: context.parameters.warmupSeconds) else { return false }
         var holding = 0
         for trade in trades where !besidesExiting || trade.phase != .exiting { holding += 1 }
-        return holding < p.maxTradesPerCoin
+        return holding < context.parameters.maxTradesPerCoin
     }
 
     private mutating func considerEntry(_ intent: EntryIntent, top: BookTop, context: inout PipelineContext) {
