@@ -344,7 +344,11 @@ public final class FakeVenueServer: Sendable {
         switch fault {
         case nil: return reply
         case .hang(let duration):
-            try? await Task.sleep(for: duration)
+            // Held, but not past the server's stop (a held reply kept the stop waiting).
+            let until = ContinuousClock.now + duration
+            while ContinuousClock.now < until, !state.withLock({ $0.stopping }) {
+                try? await Task.sleep(for: min(.milliseconds(50), until - ContinuousClock.now))
+            }
             return reply
         case .reset:
             var closed = reply
@@ -528,6 +532,10 @@ struct FakeRESTMiddleware: RouterMiddleware {
         }
         var fields = HTTPFields()
         fields[.contentType] = reply.contentType
+        // One request per connection: a client's idle keep-alive connection kept the server's
+        // graceful stop waiting (it gave up after 5 s), and a fresh connection per request
+        // also exercises the clients' connection setup.
+        fields[.connection] = "close"
         for (name, value) in reply.headers { if let name = HTTPField.Name(name) { fields[name] = value } }
         return Response(status: HTTPResponse.Status(code: reply.status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
     }
