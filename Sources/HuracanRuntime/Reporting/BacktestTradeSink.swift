@@ -26,7 +26,7 @@ public final class BacktestTradeSink: Sendable {
         let partial = csvPath + ".partial"
         guard FileManager.default.createFile(atPath: partial, contents: Data((TradeCSV.header + "\n").utf8)),
               let file = FileHandle(forWritingAtPath: partial) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: partial])
+            throw TradeCSVError(path: partial, reason: "cannot create it (is the folder there and writable?)")
         }
         _ = try file.seekToEnd()
         state.withLock { $0.file = file }
@@ -69,10 +69,17 @@ public final class BacktestTradeSink: Sendable {
             return (state.tally, state.failure)
         }
         if let csvPath {
-            if let failure { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: csvPath, NSLocalizedDescriptionKey: "writing \(csvPath): \(failure)"]) }
+            if let failure { throw TradeCSVError(path: csvPath + ".partial", reason: failure) }
             if FileManager.default.fileExists(atPath: csvPath) { try FileManager.default.removeItem(atPath: csvPath) }
             try FileManager.default.moveItem(atPath: csvPath + ".partial", toPath: csvPath)
         }
         return tally
     }
+}
+
+/// The trades CSV could not be written: the file and why.
+public struct TradeCSVError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "trades CSV \(path): \(reason)" }
 }
