@@ -1,9 +1,10 @@
 import HuracanCore
 
 /// The engine's closed trades: every one counted and summed per style, the trades themselves
-/// kept in full for a backtest (its trades CSV and report list them) and only the newest
-/// `retention` in a real-time run, whose memory must not grow with its length (a paper run of
-/// 400 coins closes about 30 trades a minute). Readers that take the trades closed since their
+/// kept in full for a backtest run from code, and only the newest `retention` in a real-time
+/// run or a `huracan backtest` (whose trades go to a `BacktestTradeSink` as they close), whose
+/// memory must not grow with its length (a paper run of 400 coins closes about 30 trades a
+/// minute). Readers that take the trades closed since their
 /// last visit (breakers, metrics) pass their position, so trimming never drops a trade one of
 /// them has not read.
 public struct ClosedTradeLog: Sendable {
