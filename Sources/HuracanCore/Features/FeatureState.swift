@@ -114,6 +114,14 @@ public struct FeatureState: Sendable {
         return past > 0 ? log(mid / past) * 10_000 : 0
     }
 
+    /// The two figures the regime classifier reads, as `features()` computes them, without the
+    /// rest of the vector (the classifier runs once a second per coin; the other returns cost two
+    /// logarithms).
+    public func regimeInputs() -> (return60sBps: Double, volatilityBps: Double) {
+        guard bookUpdates > 0 else { return (0, 0) }
+        return (returnBps(60, ring: secondMids, lastSecond: lastSecond, mid: mid), varianceRate.squareRoot() * 10_000)
+    }
+
     /// The feature vector now.
     public func features() -> Features {
         var f = Features()

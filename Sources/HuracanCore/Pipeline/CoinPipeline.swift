@@ -103,7 +103,8 @@ public struct CoinPipeline: Sendable {
         switch event.payload {
         case .book(let top):
             if event.time >= nextRegimeUpdate, features.isWarm(after: context.parameters.warmupSeconds) {
-                regime.update(features.features(), at: event.time)
+                let inputs = features.regimeInputs()
+                regime.update(return60sBps: inputs.return60sBps, volatilityBps: inputs.volatilityBps, at: event.time)
                 nextRegimeUpdate = event.time + .nanoseconds(1_000_000_000)
             }
             venueCosts[venue.index].spreadBps = top.spreadBps

@@ -30,9 +30,15 @@ public struct RegimeClassifier: Sendable, Hashable {
     /// Folds in the features at `time` and returns the regime now.
     @discardableResult
     public mutating func update(_ features: Features, at time: Timestamp) -> Regime {
-        let sigmaMinute = max(features.volatilityBps * 60.0.squareRoot(), 1e-9)
-        let score = abs(features.return60sBps) / sigmaMinute
-        let volatility = features.volatilityBps
+        update(return60sBps: features.return60sBps, volatilityBps: features.volatilityBps, at: time)
+    }
+
+    /// The same from the two figures it reads (`FeatureState.regimeInputs`).
+    @discardableResult
+    public mutating func update(return60sBps: Double, volatilityBps: Double, at time: Timestamp) -> Regime {
+        let sigmaMinute = max(volatilityBps * 60.0.squareRoot(), 1e-9)
+        let score = abs(return60sBps) / sigmaMinute
+        let volatility = volatilityBps
         if samples == 0 {
             trendScore = score
             volatilityAverage = volatility
