@@ -22,6 +22,7 @@ extension Engine {
         let now = MonotonicClock.nanoseconds()
         let totals = totals()
         let rates = meter.rates(at: now, totals: totals)
+        let traded = shards.flatMap { $0.slots.map(\.pipeline.instrument.coin) }
         var open: [String: Int] = ["scalp": 0, "runner": 0]
         for trade in openTrades() { open[trade.style.rawValue, default: 0] += 1 }
         let snapshot = risk.snapshot()
@@ -39,12 +40,12 @@ extension Engine {
             latencyP50: meter.intervalLatency.valueAtPercentile(50), latencyP99: meter.intervalLatency.valueAtPercentile(99),
             latencyP999: meter.intervalLatency.valueAtPercentile(99.9),
             tradingState: supervisor.breakers.globalState.rawValue,
-            breakers: supervisor.activeLines(traded: Set(shards.flatMap { $0.slots.map(\.pipeline.instrument.coin) }), at: self.now),
+            breakers: supervisor.activeLines(traded: Set(traded), at: self.now),
             breakerTrips: trips)
         status.live = meter.liveStatus?()
         let report = riskReport(snapshot: snapshot, status: status)
         let text = meter.publish(status: status, risk: report, trades: tradeLog, intervalSeconds: rates.seconds,
-                                 bus: engineBus.statistics(signalCoins: shards.flatMap { $0.slots.map(\.pipeline.instrument.coin) }),
+                                 bus: engineBus.statistics(signalCoins: traded),
                                  busWaiting: engineBus.waiting, spreads: averageSpreads())
         handle.telemetry.publish(status: status, risk: report)
         handle.telemetry.publish(metrics: text)

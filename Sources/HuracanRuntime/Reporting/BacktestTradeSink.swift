@@ -50,22 +50,23 @@ public final class BacktestTradeSink: Sendable {
         state.buffer = ""
     }
 
-    /// Closes and removes the partial CSV (the run failed); does nothing after `finish`.
+    private static func close(_ state: inout State) {
+        try? state.file?.close()
+        state.file = nil
+    }
+
+    /// Closes and removes the partial CSV (the run failed, or `finish` could not write it);
+    /// after a successful `finish` there is none left to remove.
     public func discard() {
-        let open = state.withLock { state -> Bool in
-            defer { state.file = nil }
-            try? state.file?.close()
-            return state.file != nil
-        }
-        if open, let csvPath { try? FileManager.default.removeItem(atPath: csvPath + ".partial") }
+        state.withLock { Self.close(&$0) }
+        if let csvPath { try? FileManager.default.removeItem(atPath: csvPath + ".partial") }
     }
 
     /// Writes what is left, closes the CSV under its name, and returns the tally.
     public func finish() throws -> TradeTally {
         let (tally, failure) = state.withLock { state -> (TradeTally, String?) in
             Self.flush(&state)
-            try? state.file?.close()
-            state.file = nil
+            Self.close(&state)
             return (state.tally, state.failure)
         }
         if let csvPath {
